@@ -1,0 +1,3 @@
+//! `genesys-emulator` binary.
+
+fn main() {}

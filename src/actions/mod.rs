@@ -1,0 +1,1 @@
+//! Terraform action types, one file each.

@@ -1,0 +1,1 @@
+//! Genesys Cloud Platform API v2 client: auth, retries, paging, typed models. Knows nothing of Terraform.

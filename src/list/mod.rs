@@ -1,0 +1,1 @@
+//! List resource types (`terraform query`), one file each.

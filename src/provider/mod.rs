@@ -1,0 +1,1 @@
+//! The Genesys Cloud provider: configuration schema and the types it offers.
