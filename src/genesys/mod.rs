@@ -1,1 +1,6 @@
-//! Genesys Cloud Platform API v2 client: auth, retries, paging, typed models. Knows nothing of Terraform.
+//! Genesys Cloud Platform API v2 client: auth, retries, paging, typed models. Knows nothing of
+//! Terraform.
+
+pub mod region;
+
+pub use region::Region;
