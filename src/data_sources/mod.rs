@@ -1,1 +1,2 @@
 //! Data source types, one file each.
+pub mod routing_wrapupcode;

@@ -1,1 +1,2 @@
 //! List resource types (`terraform query`), one file each.
+pub mod routing_wrapupcode;

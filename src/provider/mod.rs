@@ -1,5 +1,7 @@
 //! The Genesys Cloud provider: configuration schema and the types it offers.
 
+pub mod client;
+
 use std::sync::Arc;
 
 use async_trait::async_trait;

@@ -1,1 +1,4 @@
 //! Managed resource types, one file each.
+
+pub mod routing_wrapupcode;
+pub mod support;

@@ -1,0 +1,154 @@
+//! Data source `genesyscloud_routing_wrapupcode`: finds a wrap-up code by its exact name.
+//!
+//! The platform's name search can lag behind a create, so a lookup that finds nothing is
+//! retried with backoff for a bounded time ([`LOOKUP_WAIT`]) before it fails; that makes the
+//! data source usable in the same apply that creates the code.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::cty::Value;
+use crate::provider::client::ApiHandle;
+use crate::resources::routing_wrapupcode::{
+    Flags, TYPE_NAME, name_problem, state_of, string_attribute,
+};
+use crate::resources::support::{WrapupCode, attr_str, path, set_attr};
+use crate::tfplugin::{Block, DataSource, Diagnostics, Schema};
+
+/// How long a lookup that finds nothing keeps retrying.
+pub const LOOKUP_WAIT: Duration = Duration::from_secs(15);
+
+/// The data source.
+pub struct RoutingWrapupCodeData {
+    api: ApiHandle,
+    wait: Duration,
+}
+
+impl RoutingWrapupCodeData {
+    /// The data source, reaching the platform through the provider's shared handle.
+    pub fn new(api: ApiHandle) -> Arc<Self> {
+        Self::with_wait(api, LOOKUP_WAIT)
+    }
+
+    /// The data source with a different retry budget (tests).
+    pub fn with_wait(api: ApiHandle, wait: Duration) -> Arc<Self> {
+        Arc::new(RoutingWrapupCodeData { api, wait })
+    }
+}
+
+#[async_trait]
+impl DataSource for RoutingWrapupCodeData {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        Schema {
+            version: 0,
+            block: Block {
+                description: "Looks up a Genesys Cloud wrap-up code by its exact name. A code \
+                              created moments ago is waited for (up to 15 seconds) while the \
+                              platform's search catches up."
+                    .into(),
+                attributes: vec![
+                    string_attribute("id", "The wrap-up code's ID (a UUID).", Flags::COMPUTED),
+                    string_attribute(
+                        "name",
+                        "Exact wrap-up code name (case sensitive).",
+                        Flags::REQUIRED,
+                    ),
+                    string_attribute(
+                        "division_id",
+                        "ID of the division the code belongs to.",
+                        Flags::COMPUTED,
+                    ),
+                    string_attribute(
+                        "description",
+                        "The wrap-up code description; null when it has none.",
+                        Flags::COMPUTED,
+                    ),
+                ],
+                ..Block::default()
+            },
+        }
+    }
+
+    async fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diagnostics = Diagnostics::default();
+        if let Some(name) = attr_str(config, "name")
+            && let Some(problem) = name_problem(name)
+        {
+            diagnostics.attribute_error(path("name"), "Invalid wrap-up code name", problem);
+        }
+        diagnostics
+    }
+
+    async fn read(&self, config: Value) -> (Option<Value>, Diagnostics) {
+        let mut diagnostics = Diagnostics::default();
+        let Some(name) = attr_str(&config, "name").map(str::to_owned) else {
+            diagnostics.attribute_error(
+                path("name"),
+                "Wrap-up code name is required",
+                "Set `name` to the exact name of the wrap-up code to look up.",
+            );
+            return (None, diagnostics);
+        };
+        let codes = match self.api.wrapup_codes().await {
+            Ok(codes) => codes,
+            Err(error) => return (None, error.diagnostics("look up the wrap-up code")),
+        };
+        let deadline = tokio::time::Instant::now() + self.wait;
+        let mut pause = Duration::from_millis(200);
+        let matches = loop {
+            let found: Vec<WrapupCode> = match codes.api().search_by_name(&name).await {
+                Ok(found) => found.into_iter().filter(|code| code.name == name).collect(),
+                Err(error) => {
+                    return (
+                        None,
+                        error.diagnostics(&format!("look up wrap-up code {name:?}")),
+                    );
+                }
+            };
+            if !found.is_empty() || tokio::time::Instant::now() + pause > deadline {
+                break found;
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(3));
+        };
+        match matches.as_slice() {
+            [code] => {
+                let mut state = state_of(code, None);
+                set_attr(&mut state, "name", Value::String(name));
+                (Some(state), diagnostics)
+            }
+            [] => {
+                diagnostics.attribute_error(
+                    path("name"),
+                    "Wrap-up code not found",
+                    format!(
+                        "No wrap-up code is named exactly {name:?} (searched for {} s). Names \
+                         are case sensitive; check the spelling, and that these credentials \
+                         can see the code's division.",
+                        self.wait.as_secs()
+                    ),
+                );
+                (None, diagnostics)
+            }
+            many => {
+                let ids: Vec<&str> = many.iter().map(|code| code.id.as_str()).collect();
+                diagnostics.attribute_error(
+                    path("name"),
+                    "Several wrap-up codes have this name",
+                    format!(
+                        "Wrap-up codes {} are all named {name:?}; refer to the one you mean by \
+                         ID instead.",
+                        ids.join(", ")
+                    ),
+                );
+                (None, diagnostics)
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! List resource `genesyscloud_routing_wrapupcode` for `terraform query`: every wrap-up code,
+//! optionally narrowed to a name prefix and a division, sorted by name. Each result carries
+//! the identity `{ id }`, the code's name as display name and, when asked, the resource
+//! object, so `terraform query -generate-config-out` writes configuration that plans clean.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::cty::Value;
+use crate::provider::client::ApiHandle;
+use crate::resources::routing_wrapupcode::{
+    Flags, TYPE_NAME, identity_of, state_of, string_attribute, validate_division_id,
+};
+use crate::resources::support::{WrapupCode, attr_str};
+use crate::tfplugin::{Block, Diagnostics, ListEvent, ListRequest, ListResource, ListSink, Schema};
+
+/// The list resource.
+pub struct RoutingWrapupCodeList {
+    api: ApiHandle,
+}
+
+impl RoutingWrapupCodeList {
+    /// The list resource, reaching the platform through the provider's shared handle.
+    pub fn new(api: ApiHandle) -> Arc<Self> {
+        Arc::new(RoutingWrapupCodeList { api })
+    }
+}
+
+/// Keeps the codes whose name starts with `prefix` (case sensitive) and that are in
+/// `division_id`, sorted by name then ID.
+pub fn select(
+    codes: Vec<WrapupCode>,
+    prefix: Option<&str>,
+    division_id: Option<&str>,
+) -> Vec<WrapupCode> {
+    let mut selected: Vec<WrapupCode> = codes
+        .into_iter()
+        .filter(|code| prefix.is_none_or(|prefix| code.name.starts_with(prefix)))
+        .filter(|code| {
+            division_id.is_none_or(|division| code.division_id.as_deref() == Some(division))
+        })
+        .collect();
+    selected.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+    selected
+}
+
+#[async_trait]
+impl ListResource for RoutingWrapupCodeList {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn config_schema(&self) -> Schema {
+        Schema {
+            version: 0,
+            block: Block {
+                description: "Finds wrap-up codes to import, sorted by name.".into(),
+                attributes: vec![
+                    string_attribute(
+                        "name_prefix",
+                        "Only codes whose name starts with this text (case sensitive).",
+                        Flags::OPTIONAL,
+                    ),
+                    string_attribute(
+                        "division_id",
+                        "Only codes in this division (a division UUID).",
+                        Flags::OPTIONAL,
+                    ),
+                ],
+                ..Block::default()
+            },
+        }
+    }
+
+    async fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diagnostics = Diagnostics::default();
+        validate_division_id(config, &mut diagnostics);
+        diagnostics
+    }
+
+    async fn list(&self, request: ListRequest, sink: ListSink) -> Diagnostics {
+        let mut diagnostics = self.validate(&request.config).await;
+        if diagnostics.has_errors() {
+            return diagnostics;
+        }
+        let prefix = attr_str(&request.config, "name_prefix").filter(|p| !p.is_empty());
+        let division_id = attr_str(&request.config, "division_id");
+        let codes = match self.api.wrapup_codes().await {
+            Ok(codes) => codes,
+            Err(error) => return error.diagnostics("list wrap-up codes"),
+        };
+        let found = match codes.api().list_filtered(prefix, division_id).await {
+            Ok(found) => found,
+            Err(error) => {
+                error.to_diagnostics("list wrap-up codes", &mut diagnostics);
+                return diagnostics;
+            }
+        };
+        let limit = usize::try_from(request.limit).unwrap_or(0);
+        for code in select(found, prefix, division_id).into_iter().take(limit) {
+            let event = ListEvent {
+                identity: identity_of(&code.id),
+                display_name: code.name.clone(),
+                resource_object: request.include_resource.then(|| state_of(&code, None)),
+                diagnostics: Diagnostics::default(),
+            };
+            if !sink.send(event).await {
+                break;
+            }
+        }
+        diagnostics
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(id: &str, name: &str, division: &str) -> WrapupCode {
+        WrapupCode {
+            id: id.into(),
+            name: name.into(),
+            division_id: Some(division.into()),
+            description: None,
+        }
+    }
+
+    #[test]
+    fn selection_filters_by_prefix_and_division_and_sorts_by_name() {
+        let codes = vec![
+            code("3", "Sale lost", "d1"),
+            code("1", "Sale completed", "d1"),
+            code("2", "sale (lowercase)", "d1"),
+            code("4", "Sale elsewhere", "d2"),
+            code("5", "Refund", "d1"),
+        ];
+        let names = |selected: Vec<WrapupCode>| -> Vec<String> {
+            selected.into_iter().map(|c| c.name).collect()
+        };
+        assert_eq!(
+            names(select(codes.clone(), Some("Sale"), Some("d1"))),
+            vec!["Sale completed", "Sale lost"]
+        );
+        assert_eq!(
+            names(select(codes.clone(), None, Some("d2"))),
+            vec!["Sale elsewhere"]
+        );
+        assert_eq!(select(codes, None, None).len(), 5);
+    }
+}

@@ -1,0 +1,868 @@
+//! `genesyscloud_routing_wrapupcode`: a wrap-up code agents pick after an interaction.
+//!
+//! Same attribute names, ID (the code's UUID) and schema version as the official provider, so
+//! existing state moves over. Choices worth knowing:
+//! - `description`: the platform does not tell an empty description from none. State keeps
+//!   whichever form the configuration uses (`""` or omitted), so neither plans a change; import
+//!   and `terraform query` produce the omitted form.
+//! - `division_id`: optional and computed. Unset, the platform puts the code in the home
+//!   division and state records it; later plans keep it. Changing it moves the code in place
+//!   (PUT), as the platform allows; removing it from the configuration leaves the code where it
+//!   is.
+//! - Create is safe to retry: the name is checked free before the POST, and if the POST's
+//!   answer is lost the code is found by name and adopted instead of created twice.
+//! - Import by ID, by `name:<exact name>`, or by identity `{ id }`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use super::support::{
+    Attr, PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput, attr, attr_str, is_uuid,
+    object, path, string_or_null,
+};
+use crate::cty::{Refinements, Type, Value};
+use crate::provider::client::ApiHandle;
+use crate::tfplugin::{
+    ApplyResult, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, IdentityAttribute,
+    IdentitySchema, ImportRequest, ImportResult, ImportedResource, PlanRequest, PlanResponse,
+    ReadRequest, ReadResult, Resource, Schema, UpdateRequest,
+};
+
+/// The Terraform type name, shared by the resource, data source and list resource.
+pub const TYPE_NAME: &str = "genesyscloud_routing_wrapupcode";
+
+/// Schema version 1, as the official provider's, so its state loads without an upgrade.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Longest name the platform accepts, in characters.
+pub const NAME_MAX_CHARS: usize = 255;
+
+/// Prefix of the import ID form that looks a code up by its exact name.
+pub const IMPORT_BY_NAME_PREFIX: &str = "name:";
+
+/// How many times create sends the POST when its answers keep getting lost.
+const CREATE_ATTEMPTS: u32 = 3;
+
+/// How long create looks for a code by name after a POST whose answer was lost (covers the
+/// platform's read-after-write lag).
+const ADOPT_WAIT: Duration = Duration::from_secs(8);
+
+/// The managed resource.
+pub struct RoutingWrapupCode {
+    api: ApiHandle,
+}
+
+impl RoutingWrapupCode {
+    /// The resource, reaching the platform through the provider's shared handle.
+    pub fn new(api: ApiHandle) -> Arc<Self> {
+        Arc::new(RoutingWrapupCode { api })
+    }
+}
+
+/// The resource schema (also the shape of list results and generated configuration).
+pub fn resource_schema() -> Schema {
+    Schema {
+        version: SCHEMA_VERSION,
+        block: Block {
+            description: "A Genesys Cloud wrap-up code: the outcome an agent records after an \
+                          interaction (e.g. \"Sale completed\"). Names are unique in the org."
+                .into(),
+            attributes: vec![
+                string_attribute(
+                    "id",
+                    "The wrap-up code's ID (a UUID), as in the official provider.",
+                    Flags::COMPUTED,
+                ),
+                string_attribute(
+                    "name",
+                    "Wrap-up code name, unique in the org; 1 to 255 characters, no control \
+                     characters or leading/trailing spaces. Renaming updates the code in place.",
+                    Flags::REQUIRED,
+                ),
+                string_attribute(
+                    "division_id",
+                    "ID of the division the code belongs to. When not set, the platform uses \
+                     the home division and state records it. Changing it moves the code in \
+                     place; removing it from the configuration leaves the code where it is.",
+                    Flags::OPTIONAL_COMPUTED,
+                ),
+                string_attribute(
+                    "description",
+                    "The wrap-up code description. An empty string and an omitted description \
+                     are the same on the platform and never show as a change.",
+                    Flags::OPTIONAL,
+                ),
+            ],
+            ..Block::default()
+        },
+    }
+}
+
+/// The identity schema: `{ id }`, version 0.
+pub fn identity_schema() -> IdentitySchema {
+    IdentitySchema {
+        version: 0,
+        attributes: vec![IdentityAttribute {
+            name: "id".into(),
+            ty: Type::String,
+            description: "The wrap-up code's ID (a UUID).".into(),
+            required_for_import: true,
+            optional_for_import: false,
+        }],
+    }
+}
+
+/// Who sets an attribute.
+pub(crate) struct Flags {
+    required: bool,
+    optional: bool,
+    computed: bool,
+}
+
+impl Flags {
+    pub(crate) const REQUIRED: Flags = Flags {
+        required: true,
+        optional: false,
+        computed: false,
+    };
+    pub(crate) const OPTIONAL: Flags = Flags {
+        required: false,
+        optional: true,
+        computed: false,
+    };
+    pub(crate) const COMPUTED: Flags = Flags {
+        required: false,
+        optional: false,
+        computed: true,
+    };
+    pub(crate) const OPTIONAL_COMPUTED: Flags = Flags {
+        required: false,
+        optional: true,
+        computed: true,
+    };
+}
+
+/// A string attribute with the given description and flags.
+pub(crate) fn string_attribute(name: &str, description: &str, flags: Flags) -> Attribute {
+    Attribute {
+        name: name.into(),
+        ty: Type::String,
+        description: description.into(),
+        required: flags.required,
+        optional: flags.optional,
+        computed: flags.computed,
+        sensitive: false,
+        write_only: false,
+        deprecated: false,
+    }
+}
+
+/// Checks a known wrap-up code name; the problem as a sentence, or `None` when acceptable.
+pub fn name_problem(name: &str) -> Option<String> {
+    let chars = name.chars().count();
+    if name.trim().is_empty() {
+        return Some("The name must not be empty.".into());
+    }
+    if chars > NAME_MAX_CHARS {
+        return Some(format!(
+            "The name is {chars} characters long; Genesys Cloud accepts at most \
+             {NAME_MAX_CHARS}."
+        ));
+    }
+    if let Some(bad) = name.chars().find(|c| c.is_control()) {
+        return Some(format!(
+            "The name contains the control character {bad:?}, which Genesys Cloud rejects."
+        ));
+    }
+    if name.trim() != name {
+        return Some(
+            "The name starts or ends with whitespace, which Genesys Cloud trims; remove it so \
+             the configuration matches what the platform stores."
+                .into(),
+        );
+    }
+    None
+}
+
+/// Attribute-scoped validation of `name` and `division_id` (skips unknown values).
+pub fn validate_name_and_division(config: &Value, diagnostics: &mut Diagnostics) {
+    if let Some(name) = attr_str(config, "name")
+        && let Some(problem) = name_problem(name)
+    {
+        diagnostics.attribute_error(path("name"), "Invalid wrap-up code name", problem);
+    }
+    validate_division_id(config, diagnostics);
+}
+
+/// A known `division_id` must be a UUID.
+pub fn validate_division_id(config: &Value, diagnostics: &mut Diagnostics) {
+    if let Some(division) = attr_str(config, "division_id")
+        && !is_uuid(division)
+    {
+        diagnostics.attribute_error(
+            path("division_id"),
+            "Invalid division ID",
+            format!(
+                "{division:?} is not a division ID. Division IDs are UUIDs such as \
+                 \"3fa85f64-5717-4562-b3fc-2c963f66afa6\" (see Admin > Divisions, or the \
+                 genesyscloud_auth_division data source)."
+            ),
+        );
+    }
+}
+
+/// Terraform state for a code. The description keeps the form `prior` used (`""` or null)
+/// when the platform holds none, so neither form shows as a change.
+pub fn state_of(code: &WrapupCode, prior: Option<&Value>) -> Value {
+    let description = match (&code.description, prior.map(|p| attr(p, "description"))) {
+        (Some(text), _) => Value::String(text.clone()),
+        (None, Some(Attr::Known(Value::String(empty)))) if empty.is_empty() => {
+            Value::String(String::new())
+        }
+        (None, _) => Value::Null,
+    };
+    object([
+        ("id", Value::String(code.id.clone())),
+        ("name", Value::String(code.name.clone())),
+        ("division_id", string_or_null(code.division_id.as_deref())),
+        ("description", description),
+    ])
+}
+
+/// The identity `{ id }` of a code.
+pub fn identity_of(id: &str) -> Value {
+    object([("id", Value::String(id.to_owned()))])
+}
+
+fn unknown() -> Value {
+    Value::Unknown(Refinements::default())
+}
+
+/// What create and update send, read from the planned state.
+fn input_from(planned: &Value) -> Result<WrapupCodeInput, Diagnostics> {
+    let Some(name) = attr_str(planned, "name") else {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.attribute_error(
+            path("name"),
+            "Wrap-up code name is not known",
+            "The planned name is null or unknown at apply time; this is a bug in the provider.",
+        );
+        return Err(diagnostics);
+    };
+    Ok(WrapupCodeInput {
+        name: name.to_owned(),
+        division_id: attr_str(planned, "division_id").map(str::to_owned),
+        description: attr_str(planned, "description")
+            .filter(|text| !text.is_empty())
+            .map(str::to_owned),
+    })
+}
+
+/// The code with exactly this name, if the platform has one.
+pub async fn find_exact(
+    api: &dyn WrapupCodeApi,
+    name: &str,
+) -> Result<Option<WrapupCode>, PlatformError> {
+    Ok(api
+        .search_by_name(name)
+        .await?
+        .into_iter()
+        .find(|code| code.name == name))
+}
+
+/// Looks for the code named `name` until `wait` has passed (read-after-write lag).
+async fn find_exact_within(
+    api: &dyn WrapupCodeApi,
+    name: &str,
+    wait: Duration,
+) -> Result<Option<WrapupCode>, PlatformError> {
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut pause = Duration::from_millis(100);
+    loop {
+        if let Some(code) = find_exact(api, name).await? {
+            return Ok(Some(code));
+        }
+        if tokio::time::Instant::now() + pause > deadline {
+            return Ok(None);
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_secs(2));
+    }
+}
+
+/// The error for a name that already belongs to a code outside this state.
+fn name_taken(name: &str, existing_id: &str) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.attribute_error(
+        path("name"),
+        "Wrap-up code name already in use",
+        format!(
+            "A wrap-up code named {name:?} already exists in Genesys Cloud (id {existing_id}) \
+             and is not managed by this configuration. Names are unique, so it cannot be \
+             created again. To manage the existing code, import it:\n  terraform import \
+             {TYPE_NAME}.<label> {existing_id}\nor add an import block:\n  import {{\n    to = \
+             {TYPE_NAME}.<label>\n    id = \"{existing_id}\"\n  }}\nOr choose another name."
+        ),
+    );
+    diagnostics
+}
+
+/// Why a safe create did not produce a code.
+enum CreateFailure {
+    NameTaken(String),
+    Platform(PlatformError),
+}
+
+impl From<PlatformError> for CreateFailure {
+    fn from(error: PlatformError) -> Self {
+        CreateFailure::Platform(error)
+    }
+}
+
+/// Creates a code without ever creating two: the name must be free before the POST, so a code
+/// with this name found after a POST whose answer was lost is the one we created.
+async fn create_safely(
+    api: &dyn WrapupCodeApi,
+    input: &WrapupCodeInput,
+) -> Result<WrapupCode, CreateFailure> {
+    if let Some(existing) = find_exact(api, &input.name).await? {
+        return Err(CreateFailure::NameTaken(existing.id));
+    }
+    let mut attempt = 1;
+    loop {
+        match api.create(input).await {
+            Ok(code) => return Ok(code),
+            Err(PlatformError::Ambiguous(detail)) => {
+                tracing::warn!(
+                    attempt,
+                    "wrap-up code create answer lost; looking it up by name"
+                );
+                if let Some(code) = find_exact_within(api, &input.name, ADOPT_WAIT).await? {
+                    return Ok(code);
+                }
+                if attempt >= CREATE_ATTEMPTS {
+                    return Err(PlatformError::Ambiguous(detail).into());
+                }
+            }
+            Err(PlatformError::Conflict(failure)) => {
+                // On a retry, the conflict is with our own earlier POST that did land.
+                return match find_exact_within(api, &input.name, ADOPT_WAIT).await? {
+                    Some(code) if attempt > 1 => Ok(code),
+                    Some(code) => Err(CreateFailure::NameTaken(code.id)),
+                    None => Err(PlatformError::Conflict(failure).into()),
+                };
+            }
+            Err(other) => return Err(other.into()),
+        }
+        attempt += 1;
+    }
+}
+
+#[async_trait]
+impl Resource for RoutingWrapupCode {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        resource_schema()
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(identity_schema())
+    }
+
+    async fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diagnostics = Diagnostics::default();
+        validate_name_and_division(config, &mut diagnostics);
+        diagnostics
+    }
+
+    async fn modify_plan(&self, request: &PlanRequest, plan: &mut PlanResponse) {
+        let planned_name = attr_str(&plan.planned_state, "name").map(str::to_owned);
+        let prior_name = request
+            .prior_state
+            .as_ref()
+            .and_then(|prior| attr_str(prior, "name"))
+            .map(str::to_owned);
+        let own_id = match &request.prior_state {
+            None => {
+                plan.planned_identity = Some(object([("id", unknown())]));
+                None
+            }
+            Some(prior) => {
+                let id = attr_str(prior, "id").map(str::to_owned);
+                if let Some(id) = &id {
+                    plan.planned_identity = Some(identity_of(id));
+                }
+                id
+            }
+        };
+        // The name must be free when creating or renaming: fail at plan time, not half-way
+        // through an apply.
+        let Some(name) = planned_name.filter(|name| Some(name) != prior_name.as_ref()) else {
+            return;
+        };
+        let codes = match self.api.wrapup_codes().await {
+            Ok(codes) => codes,
+            Err(error) => {
+                plan.diagnostics
+                    .extend(error.diagnostics("check the wrap-up code name"));
+                return;
+            }
+        };
+        let holder = match codes.snapshot().await {
+            Some(all) => Ok(all.into_iter().find(|code| code.name == name)),
+            None => find_exact(codes.api(), &name).await,
+        };
+        match holder {
+            Ok(Some(code)) if Some(&code.id) != own_id.as_ref() => {
+                plan.diagnostics.extend(name_taken(&name, &code.id));
+            }
+            Ok(_) => {}
+            Err(error) => plan
+                .diagnostics
+                .extend(error.diagnostics(&format!("check whether the name {name:?} is free"))),
+        }
+    }
+
+    async fn create(&self, request: CreateRequest) -> ApplyResult {
+        let mut result = ApplyResult::default();
+        let input = match input_from(&request.planned_state) {
+            Ok(input) => input,
+            Err(diagnostics) => {
+                result.diagnostics = diagnostics;
+                return result;
+            }
+        };
+        let codes = match self.api.wrapup_codes().await {
+            Ok(codes) => codes,
+            Err(error) => {
+                result.diagnostics = error.diagnostics("create the wrap-up code");
+                return result;
+            }
+        };
+        match create_safely(codes.api(), &input).await {
+            Ok(code) => {
+                codes.remember(code.clone()).await;
+                result.new_identity = Some(identity_of(&code.id));
+                result.new_state = Some(state_of(&code, Some(&request.planned_state)));
+            }
+            Err(CreateFailure::NameTaken(id)) => result.diagnostics = name_taken(&input.name, &id),
+            Err(CreateFailure::Platform(error)) => {
+                result.diagnostics =
+                    error.diagnostics(&format!("create wrap-up code {:?}", input.name));
+            }
+        }
+        result
+    }
+
+    async fn read(&self, request: ReadRequest) -> ReadResult {
+        let mut result = ReadResult {
+            new_state: Some(request.current_state.clone()),
+            new_identity: request.current_identity.clone(),
+            ..ReadResult::default()
+        };
+        let Some(id) = attr_str(&request.current_state, "id").map(str::to_owned) else {
+            result.diagnostics.error(
+                "Wrap-up code state has no ID",
+                "The state of this genesyscloud_routing_wrapupcode has no `id`; remove it with \
+                 `terraform state rm` and import the code again.",
+            );
+            return result;
+        };
+        let codes = match self.api.wrapup_codes().await {
+            Ok(codes) => codes,
+            Err(error) => {
+                result.diagnostics = error.diagnostics("read the wrap-up code");
+                return result;
+            }
+        };
+        match codes.read(&id).await {
+            Ok(Some(code)) => {
+                result.new_state = Some(state_of(&code, Some(&request.current_state)));
+                result.new_identity = Some(identity_of(&code.id));
+            }
+            Ok(None) => {
+                tracing::info!(%id, "wrap-up code is gone from the platform; dropping it from state");
+                result.new_state = None;
+                result.new_identity = None;
+            }
+            Err(error) => {
+                result.diagnostics = error.diagnostics(&format!("read wrap-up code {id}"))
+            }
+        }
+        result
+    }
+
+    async fn update(&self, request: UpdateRequest) -> ApplyResult {
+        let mut result = ApplyResult {
+            new_state: Some(request.prior_state.clone()),
+            new_identity: request.planned_identity.clone(),
+            ..ApplyResult::default()
+        };
+        let Some(id) = attr_str(&request.prior_state, "id").map(str::to_owned) else {
+            result.diagnostics.error(
+                "Wrap-up code state has no ID",
+                "Cannot update a code without its ID.",
+            );
+            return result;
+        };
+        let input = match input_from(&request.planned_state) {
+            Ok(input) => input,
+            Err(diagnostics) => {
+                result.diagnostics = diagnostics;
+                return result;
+            }
+        };
+        let codes = match self.api.wrapup_codes().await {
+            Ok(codes) => codes,
+            Err(error) => {
+                result.diagnostics = error.diagnostics("update the wrap-up code");
+                return result;
+            }
+        };
+        match codes.api().update(&id, &input).await {
+            Ok(code) => {
+                codes.remember(code.clone()).await;
+                result.new_identity = Some(identity_of(&code.id));
+                result.new_state = Some(state_of(&code, Some(&request.planned_state)));
+            }
+            Err(PlatformError::NotFound(_)) => {
+                codes.forget(&id).await;
+                result.diagnostics.error(
+                    "Wrap-up code was deleted outside Terraform",
+                    format!(
+                        "Wrap-up code {id} no longer exists, so it cannot be updated. Run \
+                         `terraform apply` again: the refresh will notice and plan to create it."
+                    ),
+                );
+            }
+            Err(PlatformError::Conflict(failure)) => {
+                let holder = find_exact(codes.api(), &input.name).await.ok().flatten();
+                match holder {
+                    Some(code) => result.diagnostics = name_taken(&input.name, &code.id),
+                    None => {
+                        result.diagnostics = PlatformError::Conflict(failure)
+                            .diagnostics(&format!("update wrap-up code {id}"))
+                    }
+                }
+            }
+            Err(error) => {
+                result.diagnostics = error.diagnostics(&format!("update wrap-up code {id}"));
+            }
+        }
+        result
+    }
+
+    async fn delete(&self, request: DeleteRequest) -> Diagnostics {
+        let Some(id) = attr_str(&request.prior_state, "id").map(str::to_owned) else {
+            return Diagnostics::default();
+        };
+        let codes = match self.api.wrapup_codes().await {
+            Ok(codes) => codes,
+            Err(error) => return error.diagnostics("delete the wrap-up code"),
+        };
+        match codes.api().delete(&id).await {
+            Ok(existed) => {
+                if !existed {
+                    tracing::info!(%id, "wrap-up code was already deleted");
+                }
+                codes.forget(&id).await;
+                Diagnostics::default()
+            }
+            Err(error) => error.diagnostics(&format!("delete wrap-up code {id}")),
+        }
+    }
+
+    async fn import(&self, request: ImportRequest) -> ImportResult {
+        let mut result = ImportResult::default();
+        let id = match (&request.id, &request.identity) {
+            (Some(id), _) if !id.is_empty() => self.resolve_import_id(id).await,
+            (_, Some(identity)) => match attr_str(identity, "id") {
+                Some(id) if is_uuid(id) => Ok(id.to_owned()),
+                other => Err(import_error(format!(
+                    "The identity's `id` must be a wrap-up code UUID, got {other:?}."
+                ))),
+            },
+            _ => Err(import_error(
+                "Give an ID, `name:<exact name>`, or an identity.".into(),
+            )),
+        };
+        match id {
+            Ok(id) => result.imported.push(ImportedResource {
+                state: object([
+                    ("id", Value::String(id.clone())),
+                    ("name", Value::Null),
+                    ("division_id", Value::Null),
+                    ("description", Value::Null),
+                ]),
+                private: Vec::new(),
+                identity: Some(identity_of(&id)),
+            }),
+            Err(diagnostics) => result.diagnostics = diagnostics,
+        }
+        result
+    }
+}
+
+fn import_error(detail: String) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.error(
+        "Invalid wrap-up code import ID",
+        format!(
+            "{detail}\nImport a wrap-up code by its UUID (`terraform import \
+             {TYPE_NAME}.<label> 3fa85f64-5717-4562-b3fc-2c963f66afa6`), by exact name \
+             (`{IMPORT_BY_NAME_PREFIX}Sale completed`), or with an import block's \
+             `identity = {{ id = \"<uuid>\" }}`."
+        ),
+    );
+    diagnostics
+}
+
+impl RoutingWrapupCode {
+    /// Turns an import ID (a UUID or `name:<exact name>`) into the code's UUID.
+    async fn resolve_import_id(&self, raw: &str) -> Result<String, Diagnostics> {
+        if let Some(name) = raw.strip_prefix(IMPORT_BY_NAME_PREFIX) {
+            let codes = self
+                .api
+                .wrapup_codes()
+                .await
+                .map_err(|error| error.diagnostics("look up the wrap-up code to import"))?;
+            let matches: Vec<WrapupCode> = codes
+                .api()
+                .search_by_name(name)
+                .await
+                .map_err(|error| error.diagnostics(&format!("look up wrap-up code {name:?}")))?
+                .into_iter()
+                .filter(|code| code.name == name)
+                .collect();
+            return match matches.as_slice() {
+                [code] => Ok(code.id.clone()),
+                [] => {
+                    let mut diagnostics = Diagnostics::default();
+                    diagnostics.error(
+                        "Wrap-up code not found",
+                        format!(
+                            "No wrap-up code is named exactly {name:?} (names are case \
+                             sensitive here). Check the name, or import by ID."
+                        ),
+                    );
+                    Err(diagnostics)
+                }
+                many => {
+                    let ids: Vec<&str> = many.iter().map(|code| code.id.as_str()).collect();
+                    let mut diagnostics = Diagnostics::default();
+                    diagnostics.error(
+                        "Several wrap-up codes have this name",
+                        format!(
+                            "Wrap-up codes {} are all named {name:?}; import one by ID.",
+                            ids.join(", ")
+                        ),
+                    );
+                    Err(diagnostics)
+                }
+            };
+        }
+        if is_uuid(raw) {
+            Ok(raw.to_owned())
+        } else {
+            Err(import_error(format!("{raw:?} is not a wrap-up code ID.")))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::resources::support::ApiFailure;
+
+    #[test]
+    fn names_are_checked_for_emptiness_length_and_characters() {
+        assert_eq!(name_problem("Sale completed"), None);
+        assert_eq!(name_problem(&"é".repeat(NAME_MAX_CHARS)), None);
+        assert!(name_problem("").unwrap().contains("empty"));
+        assert!(name_problem("   ").unwrap().contains("empty"));
+        assert!(
+            name_problem(&"a".repeat(NAME_MAX_CHARS + 1))
+                .unwrap()
+                .contains("256 characters")
+        );
+        assert!(name_problem("a\nb").unwrap().contains("control character"));
+        assert!(name_problem(" padded").unwrap().contains("whitespace"));
+    }
+
+    #[test]
+    fn validation_points_at_the_attribute() {
+        let config = object([
+            ("name", Value::String(String::new())),
+            ("division_id", Value::String("home".into())),
+            ("description", Value::Null),
+            ("id", Value::Null),
+        ]);
+        let mut diagnostics = Diagnostics::default();
+        validate_name_and_division(&config, &mut diagnostics);
+        let paths: Vec<_> = diagnostics.0.iter().map(|d| d.attribute.clone()).collect();
+        assert_eq!(paths, vec![Some(path("name")), Some(path("division_id"))]);
+    }
+
+    #[test]
+    fn unknown_values_are_not_validated() {
+        let config = object([("name", unknown()), ("division_id", unknown())]);
+        let mut diagnostics = Diagnostics::default();
+        validate_name_and_division(&config, &mut diagnostics);
+        assert!(diagnostics.0.is_empty());
+    }
+
+    fn code(id: &str, name: &str, description: Option<&str>) -> WrapupCode {
+        WrapupCode {
+            id: id.into(),
+            name: name.into(),
+            division_id: Some("d0000000-0000-0000-0000-000000000000".into()),
+            description: description.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn empty_description_keeps_the_form_state_used() {
+        let empty = code("i", "n", None);
+        let with_empty = object([("description", Value::String(String::new()))]);
+        let with_null = object([("description", Value::Null)]);
+        assert_eq!(
+            attr(&state_of(&empty, Some(&with_empty)), "description"),
+            Attr::Known(&Value::String(String::new()))
+        );
+        assert_eq!(
+            attr(&state_of(&empty, Some(&with_null)), "description"),
+            Attr::Null
+        );
+        assert_eq!(attr(&state_of(&empty, None), "description"), Attr::Null);
+        let described = code("i", "n", Some("text"));
+        assert_eq!(
+            attr_str(&state_of(&described, Some(&with_empty)), "description"),
+            Some("text")
+        );
+    }
+
+    /// A platform whose create answers can be lost after the code was stored.
+    #[derive(Default)]
+    struct FakePlatform {
+        codes: Mutex<Vec<WrapupCode>>,
+        lose_answers: AtomicUsize,
+        posts: AtomicUsize,
+    }
+
+    #[async_trait]
+    impl WrapupCodeApi for FakePlatform {
+        async fn list_all(&self) -> Result<Vec<WrapupCode>, PlatformError> {
+            Ok(self.codes.lock().unwrap().clone())
+        }
+        async fn search_by_name(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError> {
+            let needle = name.to_lowercase();
+            Ok(self
+                .codes
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|c| c.name.to_lowercase().contains(&needle))
+                .cloned()
+                .collect())
+        }
+        async fn list_filtered(
+            &self,
+            _name: Option<&str>,
+            _division_id: Option<&str>,
+        ) -> Result<Vec<WrapupCode>, PlatformError> {
+            self.list_all().await
+        }
+        async fn get(&self, id: &str) -> Result<Option<WrapupCode>, PlatformError> {
+            Ok(self
+                .codes
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|c| c.id == id)
+                .cloned())
+        }
+        async fn create(&self, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError> {
+            let n = self.posts.fetch_add(1, Ordering::SeqCst);
+            let mut codes = self.codes.lock().unwrap();
+            if codes.iter().any(|c| c.name == input.name) {
+                return Err(PlatformError::Conflict(ApiFailure {
+                    status: Some(409),
+                    message: "duplicate".into(),
+                    ..ApiFailure::default()
+                }));
+            }
+            let created = code(&format!("id-{n}"), &input.name, None);
+            codes.push(created.clone());
+            if self.lose_answers.load(Ordering::SeqCst) > n {
+                return Err(PlatformError::Ambiguous("connection reset".into()));
+            }
+            Ok(created)
+        }
+        async fn update(
+            &self,
+            _id: &str,
+            _input: &WrapupCodeInput,
+        ) -> Result<WrapupCode, PlatformError> {
+            unreachable!("not used by these tests")
+        }
+        async fn delete(&self, _id: &str) -> Result<bool, PlatformError> {
+            unreachable!("not used by these tests")
+        }
+    }
+
+    fn input(name: &str) -> WrapupCodeInput {
+        WrapupCodeInput {
+            name: name.into(),
+            division_id: None,
+            description: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_lost_create_answer_adopts_the_code_instead_of_duplicating_it() {
+        let platform = FakePlatform::default();
+        platform.lose_answers.store(1, Ordering::SeqCst);
+        let created = create_safely(&platform, &input("Sale")).await.ok().unwrap();
+        assert_eq!(created.name, "Sale");
+        assert_eq!(platform.codes.lock().unwrap().len(), 1);
+        assert_eq!(platform.posts.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_name_taken_before_create_is_refused_with_its_id() {
+        let platform = FakePlatform::default();
+        platform
+            .codes
+            .lock()
+            .unwrap()
+            .push(code("existing", "Sale", None));
+        match create_safely(&platform, &input("Sale")).await {
+            Err(CreateFailure::NameTaken(id)) => assert_eq!(id, "existing"),
+            _ => panic!("expected the name to be reported as taken"),
+        }
+        assert_eq!(platform.posts.load(Ordering::SeqCst), 0);
+        let detail = &name_taken("Sale", "existing").0[0].detail;
+        assert!(
+            detail.contains("terraform import genesyscloud_routing_wrapupcode.<label> existing")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_similar_name_does_not_block_create() {
+        let platform = FakePlatform::default();
+        platform
+            .codes
+            .lock()
+            .unwrap()
+            .push(code("other", "Sale completed", None));
+        assert!(create_safely(&platform, &input("Sale")).await.is_ok());
+    }
+}
