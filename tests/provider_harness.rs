@@ -1,0 +1,68 @@
+//! Checks of the end-to-end harness itself, against Terraform's own diagnostics (no provider
+//! process needed): the attribute check must accept the right line and refuse a wrong one.
+
+mod support;
+
+use support::{Workdir, diagnostics};
+
+const BAD_VARIABLE: &str = r#"variable "region" {
+  default = "eu-west-1"
+  type    = nosuchtype
+}
+"#;
+
+#[test]
+fn terraform_cli_is_version_1_15() {
+    let output = Workdir::new().run(&["version", "-json"]);
+    output.assert_success();
+    let version: serde_json::Value = serde_json::from_str(&output.stdout).expect("version JSON");
+    let version = version["terraform_version"].as_str().unwrap_or_default();
+    assert!(version.starts_with("1.15."), "got Terraform {version}");
+}
+
+#[test]
+fn expect_error_accepts_a_diagnostic_on_the_named_attribute() {
+    let workdir = Workdir::new();
+    workdir.config(BAD_VARIABLE);
+    let diagnostic =
+        workdir.expect_error(&["validate"], "Invalid type specification", Some("type"));
+    assert_eq!(diagnostic.location, Some(("main.tf".to_string(), 3)));
+}
+
+#[test]
+#[should_panic(expected = "not at `default`")]
+fn expect_error_refuses_a_diagnostic_on_another_attribute() {
+    let workdir = Workdir::new();
+    workdir.config(BAD_VARIABLE);
+    workdir.expect_error(&["validate"], "Invalid type specification", Some("default"));
+}
+
+#[test]
+#[should_panic(expected = "no error diagnostic mentions")]
+fn expect_error_refuses_a_diagnostic_with_other_text() {
+    let workdir = Workdir::new();
+    workdir.config(BAD_VARIABLE);
+    workdir.expect_error(&["validate"], "some other problem", None);
+}
+
+#[test]
+fn text_diagnostics_carry_the_same_location_as_json() {
+    let workdir = Workdir::new();
+    workdir.config(BAD_VARIABLE);
+    let output = workdir.run(&["validate", "-no-color"]);
+    assert!(!output.success());
+    let found = diagnostics::parse_text(&output.stderr);
+    let diagnostic = found
+        .iter()
+        .find(|d| d.mentions("Invalid type specification"))
+        .unwrap_or_else(|| panic!("no diagnostic parsed from {output}"));
+    assert_eq!(diagnostic.location, Some(("main.tf".to_string(), 3)));
+    diagnostic
+        .check_points_at(workdir.path(), "type")
+        .unwrap_or_else(|why| panic!("{why}"));
+    assert!(
+        diagnostic
+            .check_points_at(workdir.path(), "default")
+            .is_err()
+    );
+}

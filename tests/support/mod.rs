@@ -1,0 +1,11 @@
+//! Shared end-to-end harness: runs the real Terraform CLI against the freshly built provider.
+//! Every `tests/*.rs` that drives Terraform starts with `mod support;`.
+#![allow(dead_code, unused_imports)]
+
+pub mod diagnostics;
+pub mod terraform;
+pub mod workdir;
+
+pub use diagnostics::Diagnostic;
+pub use terraform::{PROVIDER_SOURCE, provider_binary, terraform_path};
+pub use workdir::{Output, Workdir};

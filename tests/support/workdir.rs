@@ -1,0 +1,289 @@
+//! A Terraform working directory and the steps tests run in it, in the spirit of
+//! terraform-plugin-testing's TestStep: write a config, apply, check the plan is empty, import,
+//! expect an error on an attribute, destroy.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::diagnostics::{self, Diagnostic};
+use super::terraform;
+
+/// How long one Terraform command may take before the test fails (never hang CI).
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// What a finished command printed.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub args: Vec<String>,
+    /// Exit code (-1 when killed by a signal).
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    pub fn success(&self) -> bool {
+        self.status == 0
+    }
+
+    /// Panics with the full output unless the command exited 0.
+    #[track_caller]
+    pub fn assert_success(&self) -> &Self {
+        assert!(self.success(), "command failed: {self}");
+        self
+    }
+
+    /// Everything the command printed.
+    pub fn combined(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+impl std::fmt::Display for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "terraform {} exited {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.args.join(" "),
+            self.status,
+            self.stdout,
+            self.stderr
+        )
+    }
+}
+
+/// A temporary Terraform working directory wired to the freshly built provider.
+pub struct Workdir {
+    dir: tempfile::TempDir,
+    cli_config: std::path::PathBuf,
+    env: Vec<(String, String)>,
+    tf_log: Option<String>,
+}
+
+impl Workdir {
+    /// A new empty work dir with `versions.tf` (our provider's source) and a CLI config whose
+    /// dev_overrides point at the test build of the provider.
+    pub fn new() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("tf-e2e-")
+            .tempdir()
+            .expect("the system temp dir is writable");
+        let cli_config = dir.path().join(".terraformrc");
+        std::fs::write(&cli_config, terraform::cli_config()).expect("temp dir is writable");
+        std::fs::write(dir.path().join("versions.tf"), terraform::VERSIONS_TF)
+            .expect("temp dir is writable");
+        Workdir {
+            dir,
+            cli_config,
+            env: Vec::new(),
+            tf_log: None,
+        }
+    }
+
+    /// Sets an environment variable for every later command (e.g. `GENESYSCLOUD_API_URL`).
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Runs later commands with `TF_LOG` at `level` (it is cleared otherwise).
+    pub fn tf_log(mut self, level: &str) -> Self {
+        self.tf_log = Some(level.to_string());
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Replaces `main.tf` with `hcl`.
+    pub fn config(&self, hcl: &str) -> &Self {
+        self.file("main.tf", hcl)
+    }
+
+    /// Writes any other file into the work dir (e.g. `x.tfquery.hcl`).
+    pub fn file(&self, name: &str, contents: &str) -> &Self {
+        std::fs::write(self.path().join(name), contents).expect("work dir is writable");
+        self
+    }
+
+    /// Runs `terraform ARGS` and returns what it printed, whatever the exit code.
+    pub fn run(&self, args: &[&str]) -> Output {
+        let mut command = terraform::command(&self.cli_config, self.path());
+        command.args(args);
+        for (name, value) in &self.env {
+            command.env(name, value);
+        }
+        if let Some(level) = &self.tf_log {
+            command.env("TF_LOG", level);
+        }
+        run_with_timeout(command, args)
+    }
+
+    /// `terraform apply -auto-approve`; panics if it fails.
+    #[track_caller]
+    pub fn apply(&self) -> Output {
+        let output = self.run(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+        output.assert_success();
+        output
+    }
+
+    /// `terraform plan -detailed-exitcode`: 0 no changes, 1 error, 2 changes.
+    pub fn plan_detailed_exitcode(&self) -> i32 {
+        self.run(&["plan", "-detailed-exitcode", "-input=false", "-no-color"])
+            .status
+    }
+
+    /// Asserts the plan has no changes (exit 0 under `-detailed-exitcode`).
+    #[track_caller]
+    pub fn plan_is_empty(&self) {
+        let output = self.run(&["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
+        assert_eq!(output.status, 0, "expected an empty plan: {output}");
+    }
+
+    /// The plan as `terraform show -json` renders it (`resource_changes`, `planned_values`…).
+    #[track_caller]
+    pub fn plan_json(&self) -> Value {
+        self.run(&["plan", "-input=false", "-no-color", "-out=tfplan"])
+            .assert_success();
+        self.show_json(&["show", "-json", "tfplan"])
+    }
+
+    /// The current state as `terraform show -json` renders it (`values.root_module`…).
+    #[track_caller]
+    pub fn show_state_json(&self) -> Value {
+        self.show_json(&["show", "-json"])
+    }
+
+    #[track_caller]
+    fn show_json(&self, args: &[&str]) -> Value {
+        let output = self.run(args);
+        output.assert_success();
+        serde_json::from_str(&output.stdout).unwrap_or_else(|error| {
+            panic!("`terraform show -json` is not JSON ({error}): {output}")
+        })
+    }
+
+    /// `terraform import ADDR ID`; panics if it fails.
+    #[track_caller]
+    pub fn import(&self, address: &str, id: &str) -> Output {
+        let output = self.run(&["import", "-input=false", "-no-color", address, id]);
+        output.assert_success();
+        output
+    }
+
+    /// `terraform destroy -auto-approve`; panics if it fails.
+    #[track_caller]
+    pub fn destroy(&self) -> Output {
+        let output = self.run(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
+        output.assert_success();
+        output
+    }
+
+    /// `terraform query -json` over the work dir's `*.tfquery.hcl` files; the JSON messages.
+    #[track_caller]
+    pub fn query(&self) -> Vec<Value> {
+        let output = self.run(&["query", "-json", "-no-color"]);
+        output.assert_success();
+        output
+            .stdout
+            .lines()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect()
+    }
+
+    /// Runs `terraform ARGS` expecting it to fail with an error diagnostic whose summary or
+    /// detail contains `text` and, when `attribute` is given, that Terraform places on the
+    /// config line assigning that attribute. Commands that support `-json` are run with it
+    /// (and `-auto-approve` for apply/destroy); others are checked on their text output.
+    #[track_caller]
+    pub fn expect_error(&self, args: &[&str], text: &str, attribute: Option<&str>) -> Diagnostic {
+        let json = matches!(
+            args.first(),
+            Some(&("validate" | "plan" | "apply" | "destroy" | "refresh" | "query"))
+        );
+        let mut full: Vec<&str> = args.to_vec();
+        if json {
+            full.push("-json");
+            if matches!(args.first(), Some(&("apply" | "destroy")))
+                && !args.contains(&"-auto-approve")
+            {
+                full.push("-auto-approve");
+            }
+        } else {
+            full.push("-no-color");
+        }
+        let output = self.run(&full);
+        assert!(
+            !output.success(),
+            "expected `terraform {}` to fail: {output}",
+            args.join(" ")
+        );
+        let found = if json {
+            diagnostics::parse_json(&output.stdout)
+        } else {
+            diagnostics::parse_text(&output.stderr)
+        };
+        let diagnostic = found
+            .iter()
+            .find(|d| d.severity == "error" && d.mentions(text))
+            .unwrap_or_else(|| {
+                panic!("no error diagnostic mentions {text:?}; found {found:#?}\n{output}")
+            })
+            .clone();
+        if let Some(attribute) = attribute
+            && let Err(why) = diagnostic.check_points_at(self.path(), attribute)
+        {
+            panic!("{why}\n{output}");
+        }
+        diagnostic
+    }
+}
+
+fn run_with_timeout(mut command: Command, args: &[&str]) -> Output {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start terraform: {error}"));
+    let mut stdout_pipe = child.stdout.take().expect("stdout is piped");
+    let mut stderr_pipe = child.stderr.take().expect("stderr is piped");
+    let stdout = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout_pipe.read_to_string(&mut text);
+        text
+    });
+    let stderr = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr_pipe.read_to_string(&mut text);
+        text
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait().expect("waiting on terraform") {
+            Some(status) => break status,
+            None if started.elapsed() > COMMAND_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "terraform {} did not finish within {COMMAND_TIMEOUT:?}; stderr so far \
+                     follows when it closes",
+                    args.join(" ")
+                );
+            }
+            None => std::thread::sleep(Duration::from_millis(10)),
+        }
+    };
+    Output {
+        args: args.iter().map(|s| s.to_string()).collect(),
+        status: status.code().unwrap_or(-1),
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    }
+}
