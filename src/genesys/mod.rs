@@ -1,7 +1,34 @@
 //! Genesys Cloud Platform API v2 client: auth, retries, paging, typed models. Knows nothing of
 //! Terraform.
+//!
+//! Build a [`ClientConfig`], then a [`GenesysClient`]; API areas hang off the client
+//! (`client.wrapup_codes().find_by_name("Sale")`). Failures are [`ClientError`]s; see
+//! [`retry`] for which requests are retried and why a POST never is after it may have landed.
 
+mod auth;
+mod client;
+pub mod config;
+mod conversations;
+mod divisions;
+pub mod error;
+mod http;
+mod media_type;
+pub mod models;
+pub mod paging;
+mod queues;
 pub mod read_cache;
 pub mod region;
+pub mod retry;
+mod wrapup_codes;
 
+pub use client::GenesysClient;
+pub use config::{ClientConfig, ConfigError, Credentials, Secret};
+pub use conversations::ConversationsApi;
+pub use divisions::DivisionsApi;
+pub use error::{AmbiguousCause, ApiFailure, ClientError, LoginError};
+pub use media_type::{MediaType, UnknownMediaType};
+pub use paging::WRAPUP_CODES_MAX_PAGE_SIZE;
+pub use queues::QueuesApi;
 pub use region::Region;
+pub use retry::RetryPolicy;
+pub use wrapup_codes::{SortOrder, WrapupCodeQuery, WrapupCodesApi};

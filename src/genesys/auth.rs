@@ -1,0 +1,321 @@
+//! OAuth bearer tokens: the client-credentials grant with a cached, single-flight token, or a
+//! supplied access token used as is.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::HeaderMap;
+use serde::Deserialize;
+use tokio::sync::Mutex;
+use tracing::debug;
+use url::Url;
+
+use super::config::{Credentials, Secret};
+use super::error::{LoginError, error_chain};
+use super::retry::{RetryPolicy, is_transient_status, parse_retry_after};
+
+/// Renew at most this long before the token expires.
+const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// A bearer token handed to one request. `generation` identifies the fetch it came from so a
+/// 401 invalidates only that token, not one a concurrent caller already renewed.
+#[derive(Clone, Debug)]
+pub(crate) struct BearerToken {
+    pub(crate) value: Secret,
+    generation: u64,
+}
+
+#[derive(Debug)]
+struct CachedToken {
+    token: BearerToken,
+    refresh_at: Instant,
+}
+
+#[derive(Debug, Default)]
+struct TokenState {
+    cached: Option<CachedToken>,
+    generation: u64,
+}
+
+/// Hands out bearer tokens. The mutex is held across the token request, so concurrent callers
+/// share one request (single flight) and then the cached result.
+#[derive(Debug)]
+pub(crate) struct Authenticator {
+    credentials: Credentials,
+    token_url: Url,
+    retry: RetryPolicy,
+    state: Mutex<TokenState>,
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+struct OAuthErrorBody {
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default, alias = "error_description")]
+    description: Option<String>,
+}
+
+impl Authenticator {
+    pub(crate) fn new(credentials: Credentials, login_base: &Url, retry: RetryPolicy) -> Self {
+        let mut token_url = login_base.clone();
+        token_url
+            .path_segments_mut()
+            .expect("base URLs are checked to be http(s) URLs, which have paths")
+            .pop_if_empty()
+            .extend(["oauth", "token"]);
+        Authenticator {
+            credentials,
+            token_url,
+            retry,
+            state: Mutex::new(TokenState::default()),
+        }
+    }
+
+    /// Whether a 401 can be cured by fetching a new token.
+    pub(crate) fn can_renew(&self) -> bool {
+        matches!(self.credentials, Credentials::ClientCredentials { .. })
+    }
+
+    /// A valid token: the cached one, or a freshly fetched one.
+    pub(crate) async fn token(&self, http: &reqwest::Client) -> Result<BearerToken, LoginError> {
+        let (client_id, client_secret) = match &self.credentials {
+            Credentials::AccessToken(token) => {
+                return Ok(BearerToken {
+                    value: token.clone(),
+                    generation: 0,
+                });
+            }
+            Credentials::ClientCredentials {
+                client_id,
+                client_secret,
+            } => (client_id, client_secret),
+        };
+        let mut state = self.state.lock().await;
+        if let Some(cached) = &state.cached
+            && Instant::now() < cached.refresh_at
+        {
+            return Ok(cached.token.clone());
+        }
+        let (value, lifetime) = self.fetch(http, client_id, client_secret).await?;
+        state.generation += 1;
+        let token = BearerToken {
+            value,
+            generation: state.generation,
+        };
+        state.cached = Some(CachedToken {
+            token: token.clone(),
+            refresh_at: Instant::now() + lifetime.saturating_sub(refresh_margin(lifetime)),
+        });
+        Ok(token)
+    }
+
+    /// Forgets `stale` after the API refused it, unless it was already replaced.
+    pub(crate) async fn invalidate(&self, stale: &BearerToken) {
+        let mut state = self.state.lock().await;
+        if state
+            .cached
+            .as_ref()
+            .is_some_and(|c| c.token.generation == stale.generation)
+        {
+            state.cached = None;
+        }
+    }
+
+    async fn fetch(
+        &self,
+        http: &reqwest::Client,
+        client_id: &str,
+        client_secret: &Secret,
+    ) -> Result<(Secret, Duration), LoginError> {
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let sent = Instant::now();
+            let result = http
+                .post(self.token_url.clone())
+                .basic_auth(client_id, Some(client_secret.expose()))
+                .form(&[("grant_type", "client_credentials")])
+                .send()
+                .await;
+            let response = match result {
+                Ok(response) => response,
+                Err(err) => {
+                    debug!(
+                        route = "/oauth/token",
+                        attempt,
+                        duration_ms = sent.elapsed().as_millis() as u64,
+                        "genesys login transport error"
+                    );
+                    if let Some(wait) = self.next_wait(attempt, started, None) {
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    return Err(LoginError::Transport {
+                        detail: error_chain(&err),
+                        attempts: attempt,
+                    });
+                }
+            };
+            let status = response.status().as_u16();
+            let correlation_id = correlation_id(response.headers());
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| parse_retry_after(v, SystemTime::now()));
+            let body = response.bytes().await;
+            debug!(
+                method = "POST",
+                route = "/oauth/token",
+                status,
+                attempt,
+                duration_ms = sent.elapsed().as_millis() as u64,
+                correlation_id = correlation_id.as_deref().unwrap_or(""),
+                "genesys login response"
+            );
+            let body = match body {
+                Ok(body) => body,
+                Err(err) => {
+                    if let Some(wait) = self.next_wait(attempt, started, None) {
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    return Err(LoginError::Transport {
+                        detail: error_chain(&err),
+                        attempts: attempt,
+                    });
+                }
+            };
+            if (200..300).contains(&status) {
+                return decode_token(&body);
+            }
+            if status == 429 || is_transient_status(status) {
+                let hint = if status == 429 { retry_after } else { None };
+                if let Some(wait) = self.next_wait(attempt, started, hint) {
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+            }
+            let oauth: OAuthErrorBody = serde_json::from_slice(&body).unwrap_or_default();
+            return Err(if matches!(status, 400 | 401 | 403) {
+                LoginError::Rejected {
+                    status,
+                    error: oauth.error,
+                    description: oauth.description,
+                    correlation_id,
+                }
+            } else {
+                LoginError::Status {
+                    status,
+                    error: oauth.error,
+                    description: oauth.description,
+                    correlation_id,
+                    attempts: attempt,
+                }
+            });
+        }
+    }
+
+    fn next_wait(
+        &self,
+        attempt: u32,
+        started: Instant,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        if attempt >= self.retry.max_attempts {
+            return None;
+        }
+        let wait = self.retry.wait_before_retry(attempt, retry_after);
+        (started.elapsed() + wait <= self.retry.max_elapsed).then_some(wait)
+    }
+}
+
+/// How long before expiry a token is renewed: a tenth of its lifetime, at most a minute.
+fn refresh_margin(lifetime: Duration) -> Duration {
+    (lifetime / 10).min(MAX_REFRESH_MARGIN)
+}
+
+/// Decodes the token response without ever echoing its content: serde's messages can quote
+/// values, and this body holds the token.
+fn decode_token(body: &[u8]) -> Result<(Secret, Duration), LoginError> {
+    let parsed: TokenResponse = serde_json::from_slice(body).map_err(|e| LoginError::Decode {
+        detail: format!(
+            "not a token response ({:?} error at line {} column {})",
+            e.classify(),
+            e.line(),
+            e.column()
+        ),
+    })?;
+    if parsed.access_token.is_empty() {
+        return Err(LoginError::Decode {
+            detail: "empty access_token".into(),
+        });
+    }
+    // Without expires_in, assume a short life so the token is renewed early rather than late.
+    let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(300));
+    Ok((Secret::new(parsed.access_token), lifetime))
+}
+
+/// The `ININ-Correlation-Id` response header.
+pub(crate) fn correlation_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("ININ-Correlation-Id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_margin_is_a_tenth_capped_at_a_minute() {
+        assert_eq!(
+            refresh_margin(Duration::from_secs(86_400)),
+            MAX_REFRESH_MARGIN
+        );
+        assert_eq!(
+            refresh_margin(Duration::from_secs(10)),
+            Duration::from_secs(1)
+        );
+        assert_eq!(refresh_margin(Duration::ZERO), Duration::ZERO);
+    }
+
+    #[test]
+    fn token_decode_errors_never_quote_the_body() {
+        let body = br#"{"access_token": "tok-SECRET", "expires_in": "tok-SECRET-2"}"#;
+        let err = decode_token(body).expect_err("expires_in must be a number");
+        let text = format!("{err} {err:?}");
+        assert!(!text.contains("SECRET"), "{text}");
+    }
+
+    #[test]
+    fn token_decode_reads_lifetime() {
+        let (token, lifetime) =
+            decode_token(br#"{"access_token":"t","token_type":"bearer","expires_in":86399}"#)
+                .expect("valid token response");
+        assert_eq!(token.expose(), "t");
+        assert_eq!(lifetime, Duration::from_secs(86_399));
+    }
+
+    #[test]
+    fn token_url_is_under_the_login_base_path() {
+        let base = Url::parse("http://127.0.0.1:9/gateway/").expect("valid");
+        let auth = Authenticator::new(
+            Credentials::client_credentials("id", "secret"),
+            &base,
+            RetryPolicy::none(),
+        );
+        assert_eq!(
+            auth.token_url.as_str(),
+            "http://127.0.0.1:9/gateway/oauth/token"
+        );
+    }
+}

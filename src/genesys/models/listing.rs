@@ -1,0 +1,41 @@
+use serde::{Deserialize, Serialize};
+
+/// The paging envelope every `…EntityListing` shares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntityListing<T> {
+    #[serde(default = "Vec::new")]
+    pub entities: Vec<T>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_number: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_uri: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_entities_decode_as_empty() {
+        let page: EntityListing<serde_json::Value> =
+            serde_json::from_str(r#"{"pageSize": 25, "pageNumber": 1, "total": 0}"#)
+                .expect("valid listing");
+        assert!(page.entities.is_empty());
+        assert_eq!(page.page_count, None);
+    }
+}

@@ -1,0 +1,19 @@
+//! Typed Platform API models (serde, camelCase). Unknown fields are ignored, optional fields
+//! are `Option`, and timestamps stay ISO-8601 strings as the API sends them.
+
+mod conversation;
+mod division;
+mod error_body;
+mod listing;
+mod wrapup;
+mod wrapup_code;
+
+pub use conversation::{
+    AfterCallWork, Communication, Conversation, ConversationDivisionMembership, DomainEntityRef,
+    Participant,
+};
+pub use division::{Division, DivisionRef};
+pub use error_body::{ErrorBody, ErrorDetail, ErrorLimit};
+pub use listing::EntityListing;
+pub use wrapup::{AssignedWrapupCode, MediaParticipantRequest, Wrapup, WrapupInput};
+pub use wrapup_code::{WrapupCode, WrapupCodeReference, WrapupCodeRequest};
