@@ -260,20 +260,25 @@ fn input_from(planned: &Value) -> Result<WrapupCodeInput, Diagnostics> {
     })
 }
 
-/// The code with exactly this name, if the platform has one.
-pub async fn find_exact(
+/// Whether two names are the same to the platform, which keeps names unique ignoring case
+/// and surrounding whitespace.
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// The code holding this name as the platform sees it (ignoring case), if any.
+pub async fn find_holder(
     api: &dyn WrapupCodeApi,
     name: &str,
 ) -> Result<Option<WrapupCode>, PlatformError> {
-    Ok(api
-        .search_by_name(name)
-        .await?
-        .into_iter()
-        .find(|code| code.name == name))
+    let found = api.search_by_name(name).await?;
+    let exact = found.iter().position(|code| code.name == name);
+    let similar = found.iter().position(|code| same_name(&code.name, name));
+    Ok(exact.or(similar).map(|index| found[index].clone()))
 }
 
-/// Looks for the code named `name` until `wait` has passed (read-after-write lag).
-async fn find_exact_within(
+/// Looks for the holder of `name` until `wait` has passed (read-after-write lag).
+async fn find_holder_within(
     api: &dyn WrapupCodeApi,
     name: &str,
     wait: Duration,
@@ -281,7 +286,7 @@ async fn find_exact_within(
     let deadline = tokio::time::Instant::now() + wait;
     let mut pause = Duration::from_millis(100);
     loop {
-        if let Some(code) = find_exact(api, name).await? {
+        if let Some(code) = find_holder(api, name).await? {
             return Ok(Some(code));
         }
         if tokio::time::Instant::now() + pause > deadline {
@@ -321,13 +326,16 @@ impl From<PlatformError> for CreateFailure {
     }
 }
 
-/// Creates a code without ever creating two: the name must be free before the POST, so a code
-/// with this name found after a POST whose answer was lost is the one we created.
+/// Creates a code without ever creating two. The name must be free before the first POST, so
+/// a code holding the name after a POST whose answer was lost is the one we created: it is
+/// adopted. A lost answer is followed by one look-up; if the code is not visible (yet), the
+/// POST is sent again, and a conflict on that retry means the earlier POST did land, so the
+/// code is looked up (waiting out read-after-write lag) and adopted.
 async fn create_safely(
     api: &dyn WrapupCodeApi,
     input: &WrapupCodeInput,
 ) -> Result<WrapupCode, CreateFailure> {
-    if let Some(existing) = find_exact(api, &input.name).await? {
+    if let Some(existing) = find_holder(api, &input.name).await? {
         return Err(CreateFailure::NameTaken(existing.id));
     }
     let mut attempt = 1;
@@ -339,17 +347,22 @@ async fn create_safely(
                     attempt,
                     "wrap-up code create answer lost; looking it up by name"
                 );
-                if let Some(code) = find_exact_within(api, &input.name, ADOPT_WAIT).await? {
+                if let Some(code) = find_holder(api, &input.name).await? {
                     return Ok(code);
                 }
                 if attempt >= CREATE_ATTEMPTS {
                     return Err(PlatformError::Ambiguous(detail).into());
                 }
             }
+            Err(PlatformError::Conflict(failure)) if attempt > 1 => {
+                return match find_holder_within(api, &input.name, ADOPT_WAIT).await? {
+                    Some(code) => Ok(code),
+                    None => Err(PlatformError::Conflict(failure).into()),
+                };
+            }
             Err(PlatformError::Conflict(failure)) => {
-                // On a retry, the conflict is with our own earlier POST that did land.
-                return match find_exact_within(api, &input.name, ADOPT_WAIT).await? {
-                    Some(code) if attempt > 1 => Ok(code),
+                // Someone took the name between our check and the POST.
+                return match find_holder(api, &input.name).await? {
                     Some(code) => Err(CreateFailure::NameTaken(code.id)),
                     None => Err(PlatformError::Conflict(failure).into()),
                 };
@@ -414,8 +427,8 @@ impl Resource for RoutingWrapupCode {
             }
         };
         let holder = match codes.snapshot().await {
-            Some(all) => Ok(all.into_iter().find(|code| code.name == name)),
-            None => find_exact(codes.api(), &name).await,
+            Some(all) => Ok(all.into_iter().find(|code| same_name(&code.name, &name))),
+            None => find_holder(codes.api(), &name).await,
         };
         match holder {
             Ok(Some(code)) if Some(&code.id) != own_id.as_ref() => {
@@ -541,7 +554,7 @@ impl Resource for RoutingWrapupCode {
                 );
             }
             Err(PlatformError::Conflict(failure)) => {
-                let holder = find_exact(codes.api(), &input.name).await.ok().flatten();
+                let holder = find_holder(codes.api(), &input.name).await.ok().flatten();
                 match holder {
                     Some(code) => result.diagnostics = name_taken(&input.name, &code.id),
                     None => {
@@ -754,6 +767,8 @@ mod tests {
     struct FakePlatform {
         codes: Mutex<Vec<WrapupCode>>,
         lose_answers: AtomicUsize,
+        refuse_unanswered: AtomicUsize,
+        hide_new_codes: AtomicUsize,
         posts: AtomicUsize,
     }
 
@@ -764,6 +779,10 @@ mod tests {
         }
         async fn search_by_name(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError> {
             let needle = name.to_lowercase();
+            if self.hide_new_codes.load(Ordering::SeqCst) > 0 {
+                self.hide_new_codes.fetch_sub(1, Ordering::SeqCst);
+                return Ok(Vec::new());
+            }
             Ok(self
                 .codes
                 .lock()
@@ -791,8 +810,11 @@ mod tests {
         }
         async fn create(&self, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError> {
             let n = self.posts.fetch_add(1, Ordering::SeqCst);
+            if self.refuse_unanswered.load(Ordering::SeqCst) > n {
+                return Err(PlatformError::Ambiguous("503 from the gateway".into()));
+            }
             let mut codes = self.codes.lock().unwrap();
-            if codes.iter().any(|c| c.name == input.name) {
+            if codes.iter().any(|c| same_name(&c.name, &input.name)) {
                 return Err(PlatformError::Conflict(ApiFailure {
                     status: Some(409),
                     message: "duplicate".into(),
@@ -834,6 +856,42 @@ mod tests {
         assert_eq!(created.name, "Sale");
         assert_eq!(platform.codes.lock().unwrap().len(), 1);
         assert_eq!(platform.posts.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_create_refused_without_answer_is_sent_again() {
+        let platform = FakePlatform::default();
+        platform.refuse_unanswered.store(2, Ordering::SeqCst);
+        let created = create_safely(&platform, &input("Sale")).await.ok().unwrap();
+        assert_eq!(created.name, "Sale");
+        assert_eq!(platform.codes.lock().unwrap().len(), 1);
+        assert_eq!(platform.posts.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_lost_answer_hidden_by_search_lag_is_adopted_after_the_retry_conflicts() {
+        let platform = FakePlatform::default();
+        platform.lose_answers.store(1, Ordering::SeqCst);
+        // The pre-check sees an empty org, then the look-up after the lost answer lags.
+        platform.hide_new_codes.store(2, Ordering::SeqCst);
+        let created = create_safely(&platform, &input("Sale")).await.ok().unwrap();
+        assert_eq!(created.id, "id-0");
+        assert_eq!(platform.codes.lock().unwrap().len(), 1);
+        assert_eq!(platform.posts.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_name_differing_only_in_case_counts_as_taken() {
+        let platform = FakePlatform::default();
+        platform
+            .codes
+            .lock()
+            .unwrap()
+            .push(code("existing", "SALE", None));
+        assert!(matches!(
+            create_safely(&platform, &input("Sale")).await,
+            Err(CreateFailure::NameTaken(id)) if id == "existing"
+        ));
     }
 
     #[tokio::test]
