@@ -2,20 +2,35 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use super::client::ApiHandle;
 use super::config::ProviderConfig;
 use super::schema::provider_schema;
 use super::settings::{SharedSettings, process_env, resolve};
 use super::validate::validate_config;
 use crate::cty::Value;
+use crate::data_sources::routing_wrapupcode::RoutingWrapupCodeData;
+use crate::list::routing_wrapupcode::RoutingWrapupCodeList;
+use crate::resources::routing_wrapupcode::RoutingWrapupCode;
 use crate::tfplugin::{
     Action, ConfigureRequest, DataSource, Diagnostics, ListResource, Provider, Resource, Schema,
 };
 
 /// The Genesys Cloud provider. Types are constructed with a clone of [`SharedSettings`], which
-/// `configure` fills in.
-#[derive(Debug, Default)]
+/// `configure` fills in, or of the [`ApiHandle`] built from it.
+#[derive(Debug)]
 pub struct GenesysProvider {
     settings: SharedSettings,
+    api: ApiHandle,
+}
+
+impl Default for GenesysProvider {
+    fn default() -> Self {
+        let settings = SharedSettings::default();
+        GenesysProvider {
+            api: ApiHandle::from_settings(settings.clone()),
+            settings,
+        }
+    }
 }
 
 impl GenesysProvider {
@@ -64,15 +79,15 @@ impl Provider for GenesysProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        Vec::new()
+        vec![RoutingWrapupCode::new(self.api.clone())]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        Vec::new()
+        vec![RoutingWrapupCodeData::new(self.api.clone())]
     }
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
-        Vec::new()
+        vec![RoutingWrapupCodeList::new(self.api.clone())]
     }
 
     fn actions(&self) -> Vec<Arc<dyn Action>> {

@@ -36,7 +36,7 @@ pub const TYPE_NAME: &str = "genesyscloud_routing_wrapupcode";
 /// Schema version 1, as the official provider's, so its state loads without an upgrade.
 pub const SCHEMA_VERSION: i64 = 1;
 
-/// Longest name the platform accepts, in characters.
+/// Longest name the platform accepts, in characters (the emulator enforces the same limit).
 pub const NAME_MAX_CHARS: usize = 255;
 
 /// Prefix of the import ID form that looks a code up by its exact name.
@@ -173,7 +173,8 @@ pub fn name_problem(name: &str) -> Option<String> {
     }
     if let Some(bad) = name.chars().find(|c| c.is_control()) {
         return Some(format!(
-            "The name contains the control character {bad:?}, which Genesys Cloud rejects."
+            "The name contains the control character {bad:?}; wrap-up code names are a \
+             single line of printable text."
         ));
     }
     if name.trim() != name {
