@@ -1,1 +1,145 @@
-//! A local emulator of the Genesys Cloud Platform API v2 subset the provider uses.
+//! A local emulator of the Genesys Cloud Platform API v2 subset the provider uses: OAuth
+//! client credentials, wrap-up codes, divisions, queue wrap-up codes and conversation
+//! wrap-ups, plus an admin API (`/__emulator/`) for seeding data and injecting faults.
+//!
+//! Start it in-process with [`spawn`] or as the `genesys-emulator` binary; talk to it over HTTP
+//! only (tests use the admin API, never in-process state).
+
+mod app;
+mod auth;
+mod clock;
+mod conn;
+mod counter;
+mod error;
+mod extract;
+mod faults;
+mod media;
+mod paging;
+mod rate_limit;
+mod routes;
+mod state;
+mod store;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub use routes::wrapup_codes::MAX_NAME_CHARS;
+pub use store::{HOME_DIVISION_ID, SALES_DIVISION_ID};
+
+/// How the emulator is configured: its one OAuth client, token lifetime, optional rate
+/// limit and optional state file.
+#[derive(Clone)]
+pub struct EmulatorConfig {
+    /// The OAuth client id accepted by `/oauth/token`.
+    pub client_id: String,
+    /// That client's secret.
+    pub client_secret: String,
+    /// Lifetime of issued tokens (`expires_in`).
+    pub token_ttl: Duration,
+    /// Requests per minute allowed per OAuth client on `/api/v2`; `None` = unlimited.
+    pub rate_limit_per_minute: Option<u32>,
+    /// Where to load the org's data from at start and write it to on every change.
+    pub state_file: Option<PathBuf>,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            client_id: "emulator-client".into(),
+            client_secret: "emulator-secret".into(),
+            token_ttl: Duration::from_secs(86_400),
+            rate_limit_per_minute: None,
+            state_file: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("token_ttl", &self.token_ttl)
+            .field("rate_limit_per_minute", &self.rate_limit_per_minute)
+            .field("state_file", &self.state_file)
+            .finish()
+    }
+}
+
+/// A running emulator. Dropping it stops the server too.
+pub struct RunningEmulator {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl RunningEmulator {
+    /// Base URL serving both the API and the login host, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting, lets in-flight requests finish (at most 5 s), then returns.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(mut task) = self.task.take()
+            && tokio::time::timeout(Duration::from_secs(5), &mut task)
+                .await
+                .is_err()
+        {
+            task.abort();
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// Binds `addr` (port 0 picks a free port) and serves the emulator on the current Tokio
+/// runtime. Fails if the address cannot be bound or the state file cannot be read.
+pub async fn spawn(config: EmulatorConfig, addr: SocketAddr) -> std::io::Result<RunningEmulator> {
+    let state = state::AppState::new(config)?;
+    let listener = TcpListener::bind(addr).await?;
+    let mut local = listener.local_addr()?;
+    if local.ip().is_unspecified() {
+        local.set_ip(Ipv4Addr::LOCALHOST.into());
+    }
+    let app = app::router(state);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(
+            conn::KillableListener::new(listener),
+            app.into_make_service_with_connect_info::<conn::ConnInfo>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = stopped.await;
+        })
+        .await
+    });
+    Ok(RunningEmulator {
+        addr: local,
+        stop: Some(stop),
+        task: Some(task),
+    })
+}

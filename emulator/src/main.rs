@@ -1,3 +1,88 @@
-//! `genesys-emulator` binary.
+//! `genesys-emulator`: serves the emulated Genesys Cloud API until interrupted.
 
-fn main() {}
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use genesys_emulator::{EmulatorConfig, spawn};
+
+/// Local emulator of the Genesys Cloud Platform API (the subset the Terraform provider uses).
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// OAuth client id accepted by /oauth/token.
+    #[arg(
+        long,
+        env = "GENESYS_EMULATOR_CLIENT_ID",
+        default_value = "emulator-client"
+    )]
+    client_id: String,
+    /// OAuth client secret.
+    #[arg(
+        long,
+        env = "GENESYS_EMULATOR_CLIENT_SECRET",
+        default_value = "emulator-secret",
+        hide_env_values = true
+    )]
+    client_secret: String,
+    /// Lifetime of issued access tokens, in seconds.
+    #[arg(long, default_value_t = 86_400)]
+    token_ttl: u64,
+    /// Requests per minute allowed per OAuth client (answers 429 beyond).
+    #[arg(long)]
+    rate_limit: Option<u32>,
+    /// JSON file holding the org's data: loaded at start, rewritten on every change.
+    #[arg(long)]
+    state: Option<PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let config = EmulatorConfig {
+        client_id: args.client_id,
+        client_secret: args.client_secret,
+        token_ttl: Duration::from_secs(args.token_ttl),
+        rate_limit_per_minute: args.rate_limit,
+        state_file: args.state,
+    };
+    let running = match spawn(config, args.listen).await {
+        Ok(running) => running,
+        Err(e) => {
+            eprintln!("genesys-emulator: cannot start on {}: {e}", args.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    if writeln!(stdout, "listening on {}", running.url())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        eprintln!("genesys-emulator: cannot write to stdout");
+    }
+    drop(stdout);
+    wait_for_signal().await;
+    running.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

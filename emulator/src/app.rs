@@ -1,0 +1,41 @@
+//! Wires routes and middleware into one router.
+
+use axum::Router;
+use axum::http::Uri;
+use axum::middleware::from_fn_with_state;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::{auth, counter, faults, rate_limit, routes};
+
+/// Path prefix of the emulator's own admin API.
+pub const ADMIN_PREFIX: &str = "/__emulator/";
+
+/// The complete application: login host, Platform API and admin API.
+///
+/// Per request, outermost first: request counter, faults (latency, fail-next-N, dropped
+/// connections), then for `/api/v2` the bearer check and the per-client rate limit.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(routes::wrapup_codes::routes())
+        .merge(routes::divisions::routes())
+        .merge(routes::queues::routes())
+        .merge(routes::conversations::routes())
+        .route_layer(from_fn_with_state(state.clone(), rate_limit::enforce))
+        .route_layer(from_fn_with_state(state.clone(), auth::require_bearer));
+    let public = Router::new()
+        .merge(api)
+        .merge(routes::oauth::routes())
+        .fallback(unknown_route)
+        .layer(from_fn_with_state(state.clone(), faults::apply))
+        .layer(from_fn_with_state(state.clone(), counter::count));
+    public.merge(routes::admin::routes()).with_state(state)
+}
+
+async fn unknown_route(uri: Uri) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "not.found",
+        format!("No resource is served at {}.", uri.path()),
+    )
+}

@@ -1,0 +1,41 @@
+//! Counts requests by method and route template (axum's `MatchedPath`), for benchmarks and
+//! tests that assert how many calls a client made. Admin routes are not counted.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use serde::Serialize;
+
+use crate::state::AppState;
+
+/// Request counts since start or the last reset.
+#[derive(Default, Serialize, Clone, Debug)]
+pub struct Counter {
+    /// Every non-admin request, matched or not.
+    pub total: u64,
+    /// Matched requests keyed by `"METHOD /route/{template}"`.
+    pub routes: BTreeMap<String, u64>,
+}
+
+/// The route key for a method and template: `"GET /api/v2/routing/wrapupcodes/{codeId}"`.
+pub fn route_key(method: &axum::http::Method, template: &str) -> String {
+    format!("{method} {template}")
+}
+
+/// Middleware: counts the request before anything else can answer it.
+pub async fn count(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with(crate::app::ADMIN_PREFIX) {
+        let key = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map(|p| route_key(request.method(), p.as_str()));
+        let mut world = state.world();
+        world.counter.total += 1;
+        if let Some(key) = key {
+            *world.counter.routes.entry(key).or_default() += 1;
+        }
+    }
+    next.run(request).await
+}

@@ -1,0 +1,410 @@
+//! The emulator's own API under `/__emulator/` (no auth, loopback peers only): seeding
+//! conversations and queue assignments, faults, request counts, token expiry and reset.
+
+use axum::extract::connect_info::ConnectInfo;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, patch, post, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::clock::now_iso;
+use crate::conn::ConnInfo;
+use crate::counter::Counter;
+use crate::error::ApiError;
+use crate::extract::{JsonBody, parse_id};
+use crate::faults::Faults;
+use crate::media::Media;
+use crate::state::{AppState, Shadows};
+use crate::store::{Communication, Conversation, Participant, Queue, Store, Wrapup};
+
+/// Admin routes, guarded so only loopback peers reach them.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/__emulator/conversations", post(seed_conversation))
+        .route(
+            "/__emulator/conversations/{conversationId}/participants/{participantId}",
+            patch(set_participant_state),
+        )
+        .route(
+            "/__emulator/queues/{queueId}/wrapupcodes",
+            put(assign_codes),
+        )
+        .route(
+            "/__emulator/faults",
+            put(set_faults).get(get_faults).delete(clear_faults),
+        )
+        .route("/__emulator/requests", get(requests))
+        .route("/__emulator/tokens/expire", post(expire_tokens))
+        .route("/__emulator/reset", post(reset))
+        .route_layer(middleware::from_fn(loopback_only))
+}
+
+async fn loopback_only(request: Request, next: Next) -> Result<Response, ApiError> {
+    let loopback = request
+        .extensions()
+        .get::<ConnectInfo<ConnInfo>>()
+        .is_some_and(|ConnectInfo(c)| c.peer.ip().is_loopback());
+    if !loopback {
+        return Err(ApiError::forbidden(
+            "The emulator's admin API only answers loopback clients.",
+        ));
+    }
+    Ok(next.run(request).await)
+}
+
+const STATES: [&str; 9] = [
+    "alerting",
+    "dialing",
+    "contacting",
+    "offering",
+    "connected",
+    "disconnected",
+    "terminated",
+    "parked",
+    "none",
+];
+
+fn checked_state(raw: &str, field: &str) -> Result<String, ApiError> {
+    let lower = raw.to_ascii_lowercase();
+    if STATES.contains(&lower.as_str()) {
+        Ok(lower)
+    } else {
+        Err(ApiError::invalid_value(
+            field,
+            format!(
+                "'{raw}' is not a communication state; use one of {}",
+                STATES.join(", ")
+            ),
+        ))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SeedConversation {
+    media_type: String,
+    participants: Vec<SeedParticipant>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SeedParticipant {
+    purpose: String,
+    #[serde(default)]
+    state: Option<String>,
+    #[serde(default)]
+    queue_id: Option<String>,
+    #[serde(default)]
+    wrapup_required: Option<bool>,
+    #[serde(default)]
+    user_id: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    communications: Option<Vec<SeedCommunication>>,
+    #[serde(default)]
+    wrapup: Option<SeedWrapup>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SeedCommunication {
+    state: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SeedWrapup {
+    code: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    notes: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    duration_seconds: Option<i64>,
+    #[serde(default)]
+    end_time: Option<String>,
+    #[serde(default)]
+    provisional: bool,
+}
+
+fn ensure_queue(store: &mut Store, id: Uuid, name: Option<String>) {
+    let queue = store.queues.entry(id).or_insert_with(|| Queue {
+        id,
+        name: format!("Queue {}", &id.simple().to_string()[..8]),
+        wrapup_codes: Vec::new(),
+    });
+    if let Some(name) = name {
+        queue.name = name;
+    }
+}
+
+fn build_participant(
+    store: &mut Store,
+    index: usize,
+    seed: SeedParticipant,
+    now: &str,
+) -> Result<Participant, ApiError> {
+    let field = |f: &str| format!("participants[{index}].{f}");
+    let communications = match seed.communications {
+        Some(list) if list.is_empty() => {
+            return Err(ApiError::invalid_value(
+                &field("communications"),
+                "A participant needs at least one communication.",
+            ));
+        }
+        Some(list) => list
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| checked_state(&c.state, &field(&format!("communications[{i}].state"))))
+            .collect::<Result<Vec<_>, _>>()?,
+        None => vec![checked_state(
+            seed.state.as_deref().unwrap_or("connected"),
+            &field("state"),
+        )?],
+    };
+    let queue_id = match seed.queue_id {
+        Some(raw) => {
+            let id = Uuid::parse_str(&raw).map_err(|_| {
+                ApiError::invalid_value(&field("queueId"), format!("'{raw}' is not a UUID"))
+            })?;
+            ensure_queue(store, id, None);
+            Some(id)
+        }
+        None => None,
+    };
+    let user_id = seed
+        .user_id
+        .map(|raw| {
+            Uuid::parse_str(&raw).map_err(|_| {
+                ApiError::invalid_value(&field("userId"), format!("'{raw}' is not a UUID"))
+            })
+        })
+        .transpose()?;
+    let wrapup = seed.wrapup.map(|w| Wrapup {
+        name: w.name.or_else(|| {
+            Uuid::parse_str(&w.code)
+                .ok()
+                .and_then(|id| store.wrapup_codes.get(&id))
+                .map(|c| c.name.clone())
+        }),
+        code: w.code,
+        notes: w.notes,
+        tags: w.tags,
+        duration_seconds: w.duration_seconds,
+        end_time: w.end_time.unwrap_or_else(|| now.to_owned()),
+        provisional: w.provisional,
+    });
+    let wrapup_required = seed
+        .wrapup_required
+        .unwrap_or(matches!(seed.purpose.as_str(), "agent" | "user"));
+    Ok(Participant {
+        id: Uuid::new_v4(),
+        purpose: seed.purpose,
+        name: seed.name,
+        user_id: user_id.or_else(|| wrapup_required.then(Uuid::new_v4)),
+        queue_id,
+        wrapup_required,
+        start_time: now.to_owned(),
+        communications: communications
+            .into_iter()
+            .map(|state| {
+                let ended = matches!(state.as_str(), "disconnected" | "terminated");
+                Communication {
+                    id: Uuid::new_v4(),
+                    connected_time: Some(now.to_owned()),
+                    disconnected_time: ended.then(|| now.to_owned()),
+                    wrapup: wrapup.clone(),
+                    state,
+                }
+            })
+            .collect(),
+        wrapup,
+    })
+}
+
+async fn seed_conversation(
+    State(state): State<AppState>,
+    JsonBody(seed): JsonBody<SeedConversation>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let media = Media::parse(&seed.media_type).ok_or_else(|| {
+        ApiError::invalid_value(
+            "mediaType",
+            format!("'{}' is not a media type", seed.media_type),
+        )
+    })?;
+    if seed.participants.is_empty() {
+        return Err(ApiError::invalid_value(
+            "participants",
+            "A conversation needs at least one participant.",
+        ));
+    }
+    state.mutate(|world| {
+        let now = now_iso();
+        let participants = seed
+            .participants
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| build_participant(&mut world.store, i, p, &now))
+            .collect::<Result<Vec<_>, _>>()?;
+        let conversation = Conversation {
+            id: Uuid::new_v4(),
+            media,
+            start_time: now,
+            participants,
+        };
+        let out = json!({
+            "conversationId": conversation.id,
+            "mediaType": media,
+            "participants": conversation.participants.iter().map(|p| json!({
+                "participantId": p.id,
+                "purpose": p.purpose,
+                "queueId": p.queue_id,
+                "communicationId": p.communications.first().map(|c| c.id),
+                "communicationIds": p.communications.iter().map(|c| c.id).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        });
+        world
+            .store
+            .conversations
+            .insert(conversation.id, conversation);
+        Ok((StatusCode::CREATED, Json(out)))
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StateChange {
+    state: String,
+}
+
+async fn set_participant_state(
+    State(state): State<AppState>,
+    Path((conversation_id, participant_id)): Path<(String, String)>,
+    JsonBody(change): JsonBody<StateChange>,
+) -> Result<StatusCode, ApiError> {
+    let new_state = checked_state(&change.state, "state")?;
+    let conv = parse_id(&conversation_id, "conversation")?;
+    let pid = parse_id(&participant_id, "participant")?;
+    state.mutate(|world| {
+        let p = world
+            .store
+            .conversations
+            .get_mut(&conv)
+            .ok_or_else(|| ApiError::not_found("conversation", &conversation_id))?
+            .participants
+            .iter_mut()
+            .find(|p| p.id == pid)
+            .ok_or_else(|| ApiError::not_found("participant", &participant_id))?;
+        let now = now_iso();
+        for comm in &mut p.communications {
+            comm.state = new_state.clone();
+            comm.disconnected_time = comm.is_ended().then(|| {
+                comm.disconnected_time
+                    .clone()
+                    .unwrap_or_else(|| now.clone())
+            });
+        }
+        Ok(StatusCode::NO_CONTENT)
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Assignment {
+    Ids(Vec<String>),
+    Named {
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(rename = "codeIds")]
+        code_ids: Vec<String>,
+    },
+}
+
+async fn assign_codes(
+    State(state): State<AppState>,
+    Path(queue_id): Path<String>,
+    JsonBody(assignment): JsonBody<Assignment>,
+) -> Result<Json<Value>, ApiError> {
+    let id = Uuid::parse_str(&queue_id)
+        .map_err(|_| ApiError::invalid_value("queueId", format!("'{queue_id}' is not a UUID")))?;
+    let (name, raw_ids) = match assignment {
+        Assignment::Ids(ids) => (None, ids),
+        Assignment::Named { name, code_ids } => (name, code_ids),
+    };
+    state.mutate(|world| {
+        let mut codes = Vec::new();
+        for (i, raw) in raw_ids.iter().enumerate() {
+            let code = Uuid::parse_str(raw)
+                .ok()
+                .filter(|c| world.store.wrapup_codes.contains_key(c))
+                .ok_or_else(|| {
+                    ApiError::invalid_value(
+                        &format!("codeIds[{i}]"),
+                        format!("'{raw}' is not the ID of an existing wrap-up code"),
+                    )
+                })?;
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+        ensure_queue(&mut world.store, id, name);
+        let queue = world
+            .store
+            .queues
+            .get_mut(&id)
+            .expect("ensure_queue just inserted the queue");
+        queue.wrapup_codes = codes;
+        Ok(Json(json!({
+            "queueId": id,
+            "name": queue.name,
+            "codeIds": queue.wrapup_codes,
+        })))
+    })
+}
+
+async fn set_faults(
+    State(state): State<AppState>,
+    JsonBody(faults): JsonBody<Faults>,
+) -> Result<Json<Faults>, ApiError> {
+    faults.validate()?;
+    let mut world = state.world();
+    world.faults = faults.clone();
+    Ok(Json(faults))
+}
+
+async fn get_faults(State(state): State<AppState>) -> Json<Faults> {
+    Json(state.world().faults.clone())
+}
+
+async fn clear_faults(State(state): State<AppState>) -> StatusCode {
+    state.world().faults = Faults::default();
+    StatusCode::NO_CONTENT
+}
+
+async fn requests(State(state): State<AppState>) -> Json<Counter> {
+    Json(state.world().counter.clone())
+}
+
+async fn expire_tokens(State(state): State<AppState>) -> Json<Value> {
+    let expired = state.world().tokens.expire_all();
+    Json(json!({ "expired": expired }))
+}
+
+async fn reset(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
+    state.mutate(|world| {
+        world.store = Store::default();
+        world.faults = Faults::default();
+        world.counter = Counter::default();
+        world.rate.clear();
+        world.shadows = Shadows::default();
+        Ok(StatusCode::NO_CONTENT)
+    })
+}
