@@ -591,6 +591,36 @@ impl Resource for RoutingWrapupCode {
         }
     }
 
+    /// Version 0 is the official provider's first schema: the same four attributes.
+    async fn upgrade_state(&self, version: i64, raw_json: &[u8]) -> Result<Value, Diagnostics> {
+        let mut diagnostics = Diagnostics::default();
+        if version != 0 {
+            diagnostics.error(
+                "Unsupported wrap-up code state version",
+                format!("Cannot upgrade {TYPE_NAME} state from schema version {version}."),
+            );
+            return Err(diagnostics);
+        }
+        let raw: serde_json::Map<String, serde_json::Value> = match serde_json::from_slice(raw_json)
+        {
+            Ok(raw) => raw,
+            Err(error) => {
+                diagnostics.error(
+                    "Unreadable wrap-up code state",
+                    format!("The stored state is not a JSON object: {error}."),
+                );
+                return Err(diagnostics);
+            }
+        };
+        let text = |name: &str| string_or_null(raw.get(name).and_then(|value| value.as_str()));
+        Ok(object([
+            ("id", text("id")),
+            ("name", text("name")),
+            ("division_id", text("division_id")),
+            ("description", text("description")),
+        ]))
+    }
+
     async fn import(&self, request: ImportRequest) -> ImportResult {
         let mut result = ImportResult::default();
         let id = match (&request.id, &request.identity) {
@@ -709,6 +739,25 @@ mod tests {
         );
         assert!(name_problem("a\nb").unwrap().contains("control character"));
         assert!(name_problem(" padded").unwrap().contains("whitespace"));
+    }
+
+    #[tokio::test]
+    async fn version_zero_state_upgrades_to_the_same_attributes() {
+        let resource = RoutingWrapupCode::new(ApiHandle::lazy(|| {
+            Err(PlatformError::NotConfigured("unused".into()))
+        }));
+        let upgraded = resource
+            .upgrade_state(
+                0,
+                br#"{"id":"i","name":"n","division_id":"d","description":null,"extra":1}"#,
+            )
+            .await
+            .unwrap();
+        assert_eq!(attr_str(&upgraded, "id"), Some("i"));
+        assert_eq!(attr_str(&upgraded, "division_id"), Some("d"));
+        assert_eq!(attr(&upgraded, "description"), Attr::Null);
+        assert!(resource.upgrade_state(0, b"[]").await.is_err());
+        assert!(resource.upgrade_state(7, b"{}").await.is_err());
     }
 
     #[test]
