@@ -1,0 +1,275 @@
+//! What the wrap-up code end-to-end tests share: an emulated org started in-process, changes
+//! made "outside Terraform" through its public API (as an admin would in the UI), and a
+//! Terraform work dir wired to it.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::support::Workdir;
+
+/// OAuth client the emulator accepts and the provider is configured with.
+pub const CLIENT_ID: &str = "e2e-client";
+pub const CLIENT_SECRET: &str = "e2e-secret";
+
+/// A running emulated org plus a client that plays "someone outside Terraform".
+pub struct Org {
+    pub base: String,
+    server: Option<genesys_emulator::RunningEmulator>,
+    runtime: tokio::runtime::Runtime,
+    http: reqwest::Client,
+    token: String,
+}
+
+impl Org {
+    /// Starts an emulator on a free loopback port, with no rate limit.
+    pub fn start() -> Org {
+        Org::start_with(None)
+    }
+
+    /// Starts an emulator enforcing `rate_limit` requests per minute per OAuth client.
+    pub fn start_with(rate_limit: Option<u32>) -> Org {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime builds");
+        let server = runtime.block_on(async {
+            let config = genesys_emulator::EmulatorConfig {
+                client_id: CLIENT_ID.into(),
+                client_secret: CLIENT_SECRET.into(),
+                rate_limit_per_minute: rate_limit,
+                ..genesys_emulator::EmulatorConfig::default()
+            };
+            genesys_emulator::spawn(config, "127.0.0.1:0".parse().expect("a socket address"))
+                .await
+                .expect("the emulator starts on a free loopback port")
+        });
+        let base = server.url();
+        let http = reqwest::Client::new();
+        let token = runtime.block_on(async {
+            let answer: Value = http
+                .post(format!("{base}/oauth/token"))
+                .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
+                .form(&[("grant_type", "client_credentials")])
+                .send()
+                .await
+                .expect("token request")
+                .json()
+                .await
+                .expect("token JSON");
+            answer["access_token"]
+                .as_str()
+                .expect("an access token")
+                .to_owned()
+        });
+        Org {
+            base,
+            server: Some(server),
+            runtime,
+            http,
+            token,
+        }
+    }
+
+    /// A Terraform work dir whose provider talks to this org.
+    pub fn workdir(&self) -> Workdir {
+        Workdir::new()
+            .env("GENESYSCLOUD_API_URL", &self.base)
+            .env("GENESYSCLOUD_LOGIN_URL", &self.base)
+            .env("GENESYSCLOUD_OAUTHCLIENT_ID", CLIENT_ID)
+            .env("GENESYSCLOUD_OAUTHCLIENT_SECRET", CLIENT_SECRET)
+    }
+
+    fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        self.runtime.block_on(async {
+            let mut request = self
+                .http
+                .request(method, format!("{}{path}", self.base))
+                .timeout(Duration::from_secs(30));
+            if path.starts_with("/api/") {
+                request = request.bearer_auth(&self.token);
+            }
+            if let Some(body) = body {
+                request = request.json(&body);
+            }
+            let response = request.send().await.expect("the emulator answers");
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap_or_default();
+            (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        })
+    }
+
+    /// Creates a code as an admin would; returns its ID.
+    pub fn create_code(&self, name: &str, description: Option<&str>) -> String {
+        let mut body = json!({ "name": name });
+        if let Some(description) = description {
+            body["description"] = json!(description);
+        }
+        let (status, code) = self.call(
+            reqwest::Method::POST,
+            "/api/v2/routing/wrapupcodes",
+            Some(body),
+        );
+        assert!(status < 300, "create {name:?} answered {status}: {code}");
+        code["id"]
+            .as_str()
+            .expect("a created code has an id")
+            .to_owned()
+    }
+
+    /// Replaces a code's name and description (keeping its division), as an admin would.
+    pub fn edit_code(&self, id: &str, name: &str, description: Option<&str>) {
+        let current = self.code(id).expect("the code to edit exists");
+        let mut body = json!({ "name": name, "division": { "id": current["division"]["id"] } });
+        if let Some(description) = description {
+            body["description"] = json!(description);
+        }
+        let (status, answer) = self.call(
+            reqwest::Method::PUT,
+            &format!("/api/v2/routing/wrapupcodes/{id}"),
+            Some(body),
+        );
+        assert!(status < 300, "edit {id} answered {status}: {answer}");
+    }
+
+    /// Deletes a code as an admin would.
+    pub fn delete_code(&self, id: &str) {
+        let (status, answer) = self.call(
+            reqwest::Method::DELETE,
+            &format!("/api/v2/routing/wrapupcodes/{id}"),
+            None,
+        );
+        assert!(status < 300, "delete {id} answered {status}: {answer}");
+    }
+
+    /// One code as the platform holds it, or `None` when it does not exist.
+    pub fn code(&self, id: &str) -> Option<Value> {
+        let (status, code) = self.call(
+            reqwest::Method::GET,
+            &format!("/api/v2/routing/wrapupcodes/{id}"),
+            None,
+        );
+        match status {
+            200 => Some(code),
+            404 => None,
+            other => panic!("get {id} answered {other}: {code}"),
+        }
+    }
+
+    /// Every code in the org.
+    pub fn codes(&self) -> Vec<Value> {
+        let mut all = Vec::new();
+        for page in 1.. {
+            let (status, listing) = self.call(
+                reqwest::Method::GET,
+                &format!("/api/v2/routing/wrapupcodes?pageSize=500&pageNumber={page}"),
+                None,
+            );
+            assert_eq!(status, 200, "list answered {status}: {listing}");
+            all.extend(listing["entities"].as_array().cloned().unwrap_or_default());
+            if listing["pageCount"].as_u64().unwrap_or(0) <= page {
+                break;
+            }
+        }
+        all
+    }
+
+    /// The ID of the home division.
+    pub fn home_division_id(&self) -> String {
+        let (status, division) = self.call(
+            reqwest::Method::GET,
+            "/api/v2/authorization/divisions/home",
+            None,
+        );
+        assert_eq!(status, 200, "home division answered {status}: {division}");
+        division["id"].as_str().expect("division id").to_owned()
+    }
+
+    /// Every division's ID, home first.
+    pub fn division_ids(&self) -> Vec<String> {
+        let (status, listing) = self.call(
+            reqwest::Method::GET,
+            "/api/v2/authorization/divisions?pageSize=100",
+            None,
+        );
+        assert_eq!(status, 200, "divisions answered {status}: {listing}");
+        let home = self.home_division_id();
+        let mut ids: Vec<String> = listing["entities"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d["id"].as_str().map(str::to_owned))
+            .collect();
+        ids.sort_by_key(|id| *id != home);
+        ids
+    }
+
+    /// Installs a fault configuration (`PUT /__emulator/faults`).
+    pub fn faults(&self, faults: Value) {
+        let (status, answer) = self.call(reqwest::Method::PUT, "/__emulator/faults", Some(faults));
+        assert!(status < 300, "faults answered {status}: {answer}");
+    }
+
+    /// Request counts by `"METHOD /route/template"` and in total.
+    pub fn requests(&self) -> Value {
+        let (status, counts) = self.call(reqwest::Method::GET, "/__emulator/requests", None);
+        assert_eq!(status, 200, "requests answered {status}: {counts}");
+        counts
+    }
+}
+
+/// Route key of the wrap-up code listing in the emulator's request counter.
+pub const LIST_ROUTE: &str = "GET /api/v2/routing/wrapupcodes";
+/// Route key of a wrap-up code read by ID.
+pub const GET_ROUTE: &str = "GET /api/v2/routing/wrapupcodes/{codeId}";
+
+impl Drop for Org {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            self.runtime.block_on(server.shutdown());
+        }
+    }
+}
+
+/// How many requests of `route` (e.g. `"GET /api/v2/routing/wrapupcodes/{codeId}"`) were
+/// counted between two snapshots of [`Org::requests`].
+pub fn calls_between(before: &Value, after: &Value, route: &str) -> u64 {
+    let count = |counts: &Value| counts["routes"][route].as_u64().unwrap_or(0);
+    count(after) - count(before)
+}
+
+/// The managed wrap-up code resources in `terraform show -json` state, by address.
+pub fn state_codes(state: &Value) -> Vec<(String, Value)> {
+    state["values"]["root_module"]["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["type"] == "genesyscloud_routing_wrapupcode" && r["mode"] == "managed")
+        .map(|r| {
+            (
+                r["address"].as_str().unwrap_or_default().to_owned(),
+                r["values"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// The actions Terraform plans for `address` in `terraform show -json` plan output.
+pub fn planned_actions(plan: &Value, address: &str) -> Vec<String> {
+    plan["resource_changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|change| change["address"] == address)
+        .map(|change| {
+            change["change"]["actions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|a| a.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
