@@ -1,0 +1,492 @@
+//! The API client against the in-process emulator: token reuse and renewal, retries with
+//! backoff and Retry-After, retry bounds, and POSTs that are never blindly replayed.
+
+mod client_support;
+
+use std::time::{Duration, Instant};
+
+use client_support::*;
+use genesys_emulator::EmulatorConfig;
+use genesyscloud_provider::genesys::models::WrapupCodeRequest;
+use genesyscloud_provider::genesys::{
+    AmbiguousCause, ClientError, Credentials, LoginError, RetryPolicy,
+};
+use serde_json::json;
+
+#[tokio::test]
+async fn one_token_serves_many_requests_including_concurrent_first_calls() {
+    let emu = start(emulator_config()).await;
+    let client = emu.client(fast_retries(3));
+
+    let concurrent: Vec<_> = (0..8)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.divisions().home().await })
+        })
+        .collect();
+    for task in concurrent {
+        task.await
+            .expect("task completes")
+            .expect("home division is readable");
+    }
+    for _ in 0..12 {
+        client
+            .divisions()
+            .home()
+            .await
+            .expect("home division is readable");
+    }
+
+    let counts = emu.counts().await;
+    assert_eq!(counts.of(HOME), 20);
+    assert_eq!(
+        counts.tokens(),
+        1,
+        "all 20 requests share one token: {:?}",
+        counts.0
+    );
+}
+
+#[tokio::test]
+async fn expired_token_is_renewed_once_and_the_request_retried() {
+    let emu = start(emulator_config()).await;
+    let client = emu.client(fast_retries(3));
+    client.divisions().home().await.expect("first call works");
+
+    emu.expire_tokens().await;
+    let home = client
+        .divisions()
+        .home()
+        .await
+        .expect("call after expiry works");
+    assert!(!home.id.is_empty());
+
+    let counts = emu.counts().await;
+    assert_eq!(counts.tokens(), 2, "one renewal: {:?}", counts.0);
+    assert_eq!(
+        counts.of(HOME),
+        3,
+        "first call, refused call, retried call: {:?}",
+        counts.0
+    );
+}
+
+#[tokio::test]
+async fn short_lived_token_is_renewed_before_it_expires() {
+    let emu = start(EmulatorConfig {
+        token_ttl: Duration::from_secs(1),
+        ..emulator_config()
+    })
+    .await;
+    let client = emu.client(fast_retries(3));
+    client.divisions().home().await.expect("first call works");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    client
+        .divisions()
+        .home()
+        .await
+        .expect("call after the TTL works");
+
+    let counts = emu.counts().await;
+    assert_eq!(
+        counts.tokens(),
+        2,
+        "renewed ahead of expiry: {:?}",
+        counts.0
+    );
+    assert_eq!(
+        counts.of(HOME),
+        2,
+        "no request was refused with 401: {:?}",
+        counts.0
+    );
+}
+
+#[tokio::test]
+async fn supplied_access_token_is_not_renewed_and_a_401_is_a_clear_error() {
+    let emu = start(emulator_config()).await;
+    let client = emu.client_with(
+        Credentials::access_token("not-a-real-token"),
+        fast_retries(3),
+    );
+
+    let err = client
+        .divisions()
+        .home()
+        .await
+        .expect_err("bogus token is refused");
+    assert!(err.is_unauthorized(), "{err:?}");
+    assert_eq!(err.status(), Some(401));
+    let text = err.to_string();
+    assert!(text.contains("access token"), "{text}");
+    assert!(!text.contains("not-a-real-token"), "{text}");
+
+    let counts = emu.counts().await;
+    assert_eq!(counts.tokens(), 0);
+    assert_eq!(
+        counts.of(HOME),
+        1,
+        "no retry with the same token: {:?}",
+        counts.0
+    );
+}
+
+#[tokio::test]
+async fn wrong_client_secret_is_a_login_error_that_never_shows_the_secret() {
+    let emu = start(emulator_config()).await;
+    let secret = "wrong-secret-do-not-print-7731";
+    let client = emu.client_with(
+        Credentials::client_credentials(CLIENT_ID, secret),
+        fast_retries(3),
+    );
+
+    let err = client
+        .divisions()
+        .home()
+        .await
+        .expect_err("bad secret is refused");
+    assert!(
+        matches!(
+            err,
+            ClientError::Login(LoginError::Rejected { status: 401, .. })
+        ),
+        "{err:?}"
+    );
+    assert!(err.is_unauthorized());
+    let shown = format!("{err} | {err:?} | {client:?}");
+    assert!(!shown.contains(secret), "{shown}");
+    assert!(!shown.contains(CLIENT_SECRET), "{shown}");
+
+    let counts = emu.counts().await;
+    assert_eq!(
+        counts.tokens(),
+        1,
+        "a refused login is not retried: {:?}",
+        counts.0
+    );
+    assert_eq!(counts.of(HOME), 0);
+}
+
+#[tokio::test]
+async fn rate_limit_429_waits_at_least_retry_after_then_succeeds() {
+    let emu = start(emulator_config()).await;
+    let client = emu.client(fast_retries(3));
+    client
+        .divisions()
+        .home()
+        .await
+        .expect("warm-up call gets the token");
+    emu.set_faults(json!({"rules": [{
+        "method": "GET", "path": "/api/v2/authorization/divisions/home",
+        "status": 429, "retry_after": 1, "count": 1
+    }]}))
+    .await;
+
+    let started = Instant::now();
+    client
+        .divisions()
+        .home()
+        .await
+        .expect("succeeds after the wait");
+    let waited = started.elapsed();
+
+    assert!(waited >= Duration::from_secs(1), "waited only {waited:?}");
+    assert!(
+        waited < Duration::from_secs(3),
+        "waited far too long: {waited:?}"
+    );
+    assert_eq!(emu.counts().await.of(HOME), 3);
+}
+
+#[tokio::test]
+async fn service_unavailable_is_retried_then_succeeds() {
+    let emu = start(emulator_config()).await;
+    let client = emu.client(fast_retries(4));
+    emu.set_faults(json!({"rules": [{
+        "method": "GET", "path": "/api/v2/authorization/divisions/home",
+        "status": 503, "count": 2
+    }]}))
+    .await;
+
+    client
+        .divisions()
+        .home()
+        .await
+        .expect("third attempt succeeds");
+    assert_eq!(emu.counts().await.of(HOME), 3);
+}
+
+#[tokio::test]
+async fn retries_give_up_after_the_configured_attempts_with_a_typed_error() {
+    let emu = start(emulator_config()).await;
+    let client = emu.client(fast_retries(3));
+    emu.set_faults(json!({"rules": [
+        {"method": "GET", "path": "/api/v2/authorization/divisions/home", "status": 503, "count": 100},
+        {"method": "GET", "path": "/api/v2/routing/wrapupcodes", "status": 429, "retry_after": 0, "count": 100}
+    ]}))
+    .await;
+
+    let err = client.divisions().home().await.expect_err("never succeeds");
+    let failure = err.api_failure().expect("an API status error");
+    assert_eq!((failure.status, failure.attempts), (503, 3), "{err}");
+    assert!(matches!(err, ClientError::Api(_)), "{err:?}");
+    assert!(err.to_string().contains("after 3 attempts"), "{err}");
+
+    let err = client
+        .wrapup_codes()
+        .list(&Default::default(), 1, 25)
+        .await
+        .expect_err("never succeeds");
+    assert!(err.is_rate_limited(), "{err:?}");
+    assert_eq!(err.api_failure().map(|f| f.attempts), Some(3));
+
+    let counts = emu.counts().await;
+    assert_eq!(counts.of(HOME), 3);
+    assert_eq!(counts.of(LIST_CODES), 3);
+}
+
+#[tokio::test]
+async fn retry_after_beyond_the_time_budget_gives_up_at_once() {
+    let emu = start(emulator_config()).await;
+    let client = emu.client(RetryPolicy {
+        max_elapsed: Duration::from_secs(2),
+        ..fast_retries(5)
+    });
+    emu.set_faults(json!({"rules": [{
+        "path": "/api/v2/authorization/divisions/home", "status": 429, "retry_after": 30
+    }]}))
+    .await;
+
+    let started = Instant::now();
+    let err = client
+        .divisions()
+        .home()
+        .await
+        .expect_err("budget too small to wait");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    match &err {
+        ClientError::RateLimited { retry_after, .. } => {
+            assert_eq!(*retry_after, Some(Duration::from_secs(30)))
+        }
+        other => panic!("expected RateLimited, got {other:?}"),
+    }
+    assert_eq!(emu.counts().await.of(HOME), 1);
+}
+
+#[tokio::test]
+async fn create_is_not_replayed_after_a_dropped_connection_and_can_be_found_by_name() {
+    let emu = start(emulator_config()).await;
+    let client = emu.client(fast_retries(5));
+    emu.set_faults(json!({"drop_connections": [{
+        "method": "POST", "path": "/api/v2/routing/wrapupcodes", "count": 1
+    }]}))
+    .await;
+
+    let request = WrapupCodeRequest::new("Dropped on the way back", None, None);
+    let err = client
+        .wrapup_codes()
+        .create(&request)
+        .await
+        .expect_err("the answer never arrives");
+    assert!(err.is_maybe_applied(), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            ClientError::Ambiguous {
+                cause: AmbiguousCause::Transport(_),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        emu.counts().await.of(CREATE_CODE),
+        1,
+        "POST was not replayed"
+    );
+
+    let found = client
+        .wrapup_codes()
+        .find_by_name("Dropped on the way back")
+        .await
+        .expect("lookup works");
+    assert_eq!(found.len(), 1, "the platform did create it: {found:?}");
+}
+
+#[tokio::test]
+async fn create_after_a_gateway_error_is_ambiguous_and_not_replayed() {
+    let emu = start(emulator_config()).await;
+    let client = emu.client(fast_retries(5));
+    emu.set_faults(json!({"rules": [{
+        "method": "POST", "path": "/api/v2/routing/wrapupcodes", "status": 503, "count": 1
+    }]}))
+    .await;
+
+    let err = client
+        .wrapup_codes()
+        .create(&WrapupCodeRequest::new("Maybe created", None, None))
+        .await
+        .expect_err("503 on a POST is not retried");
+    assert!(err.is_maybe_applied(), "{err:?}");
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(emu.counts().await.of(CREATE_CODE), 1);
+}
+
+#[tokio::test]
+async fn create_rejected_with_429_is_retried() {
+    let emu = start(emulator_config()).await;
+    let client = emu.client(fast_retries(3));
+    emu.set_faults(json!({"rules": [{
+        "method": "POST", "path": "/api/v2/routing/wrapupcodes", "status": 429,
+        "retry_after": 0, "count": 1
+    }]}))
+    .await;
+
+    let code = client
+        .wrapup_codes()
+        .create(&WrapupCodeRequest::new("Rate limited once", None, None))
+        .await
+        .expect("retried after the 429");
+    assert_eq!(code.name, "Rate limited once");
+    assert_eq!(emu.counts().await.of(CREATE_CODE), 2);
+}
+
+#[tokio::test]
+async fn reads_are_retried_after_a_dropped_connection() {
+    let emu = start(emulator_config()).await;
+    let client = emu.client(fast_retries(3));
+    emu.set_faults(json!({"drop_connections": [{
+        "method": "GET", "path": "/api/v2/authorization/divisions/home", "count": 1
+    }]}))
+    .await;
+
+    client
+        .divisions()
+        .home()
+        .await
+        .expect("second attempt succeeds");
+    assert_eq!(emu.counts().await.of(HOME), 2);
+}
+
+#[tokio::test]
+async fn refused_connections_are_retried_for_every_method_then_reported() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+    let url = format!("http://{}", listener.local_addr().expect("bound address"));
+    drop(listener);
+    let config = genesyscloud_provider::genesys::ClientConfig::new(
+        Credentials::access_token("t"),
+        genesyscloud_provider::genesys::Region::by_name("us-east-1").expect("known region"),
+    )
+    .with_base_url(&url)
+    .expect("loopback URL")
+    .with_retry(fast_retries(3));
+    let client = genesyscloud_provider::genesys::GenesysClient::new(config).expect("builds");
+
+    let err = client
+        .wrapup_codes()
+        .create(&WrapupCodeRequest::new("never sent", None, None))
+        .await
+        .expect_err("nothing listens");
+    match &err {
+        ClientError::Transport { attempts, .. } => assert_eq!(*attempts, 3),
+        other => panic!("a refused connection never reached the server: {other:?}"),
+    }
+    assert!(!err.is_maybe_applied());
+}
+
+/// Collects every tracing event as `name=value` text.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Captured {
+    fn on_event(
+        &self,
+        event: &tracing::Event<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        struct Fields(String);
+        impl tracing::field::Visit for Fields {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                self.0.push_str(&format!(" {}={:?}", field.name(), value));
+            }
+            fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+                self.0.push_str(&format!(" {}={}", field.name(), value));
+            }
+        }
+        let mut fields = Fields(event.metadata().target().to_owned());
+        event.record(&mut fields);
+        self.0
+            .lock()
+            .expect("log lock is never poisoned")
+            .push(fields.0);
+    }
+}
+
+#[tokio::test]
+async fn requests_are_logged_with_route_templates_and_never_with_secrets() {
+    use tracing_subscriber::layer::SubscriberExt;
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::registry().with(captured.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let emu = start(emulator_config()).await;
+    let token: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/oauth/token", emu.url))
+        .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("token endpoint reachable")
+        .json()
+        .await
+        .expect("token response is JSON");
+    let token = token["access_token"].as_str().expect("a token").to_owned();
+
+    let by_secret = emu.client(fast_retries(2));
+    let by_token = emu.client_with(Credentials::access_token(token.clone()), fast_retries(2));
+    let missing = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    let err = by_secret
+        .wrapup_codes()
+        .get(missing)
+        .await
+        .expect_err("no such code");
+    assert!(err.is_not_found());
+    by_token.divisions().home().await.expect("token works");
+
+    let lines = captured
+        .0
+        .lock()
+        .expect("log lock is never poisoned")
+        .clone();
+    let client_lines: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with("genesyscloud_provider::genesys"))
+        .collect();
+    assert!(
+        client_lines
+            .iter()
+            .any(|l| l.contains("route=/api/v2/routing/wrapupcodes/{codeId}")
+                && l.contains("status=404")
+                && l.contains("duration_ms=")
+                && l.contains("correlation_id=")),
+        "{client_lines:#?}"
+    );
+    assert!(
+        client_lines
+            .iter()
+            .any(|l| l.contains("route=/oauth/token") && l.contains("status=200")),
+        "{client_lines:#?}"
+    );
+    for line in &lines {
+        assert!(!line.contains(CLIENT_SECRET), "{line}");
+        assert!(!line.contains(&token), "{line}");
+        assert!(
+            !line.contains(missing) || !line.starts_with("genesyscloud_provider"),
+            "{line}"
+        );
+    }
+}
