@@ -66,6 +66,7 @@ impl ApiHandle {
 pub struct WrapupCodes {
     api: Arc<dyn WrapupCodeApi>,
     cache: Arc<ReadCache<WrapupCode>>,
+    home_division: Arc<OnceCell<String>>,
 }
 
 impl WrapupCodes {
@@ -74,6 +75,26 @@ impl WrapupCodes {
         WrapupCodes {
             api,
             cache: ReadCache::new(read_cache),
+            home_division: Arc::new(OnceCell::new()),
+        }
+    }
+
+    /// The home division's ID, asked once per process; `None` if the platform would not say
+    /// (e.g. the OAuth client may not view divisions).
+    pub async fn home_division_id(&self) -> Option<String> {
+        match self
+            .home_division
+            .get_or_try_init(|| self.api.home_division_id())
+            .await
+        {
+            Ok(id) => Some(id.clone()),
+            Err(error) => {
+                tracing::warn!(
+                    ?error,
+                    "cannot look up the home division; planning it as unknown"
+                );
+                None
+            }
         }
     }
 
@@ -270,6 +291,10 @@ impl WrapupCodeApi for GenesysWrapupCodes {
         Ok(view(
             self.0.wrapup_codes().update(id, &request(input)).await?,
         ))
+    }
+
+    async fn home_division_id(&self) -> Result<String, PlatformError> {
+        Ok(self.0.divisions().home().await?.id)
     }
 
     async fn delete(&self, id: &str) -> Result<bool, PlatformError> {

@@ -20,7 +20,7 @@ use async_trait::async_trait;
 
 use super::support::{
     Attr, PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput, attr, attr_str, is_uuid,
-    object, path, string_or_null,
+    object, path, set_attr, string_or_null,
 };
 use crate::cty::{Refinements, Type, Value};
 use crate::provider::client::ApiHandle;
@@ -414,18 +414,28 @@ impl Resource for RoutingWrapupCode {
                 id
             }
         };
-        // The name must be free when creating or renaming: fail at plan time, not half-way
-        // through an apply.
-        let Some(name) = planned_name.filter(|name| Some(name) != prior_name.as_ref()) else {
+        let creating_in_home =
+            request.prior_state.is_none() && attr(&request.config, "division_id") == Attr::Null;
+        let renaming = planned_name.filter(|name| Some(name) != prior_name.as_ref());
+        if !creating_in_home && renaming.is_none() {
             return;
-        };
+        }
         let codes = match self.api.wrapup_codes().await {
             Ok(codes) => codes,
             Err(error) => {
                 plan.diagnostics
-                    .extend(error.diagnostics("check the wrap-up code name"));
+                    .extend(error.diagnostics("plan the wrap-up code"));
                 return;
             }
+        };
+        // Unset, the division is the home division: say which instead of "known after apply".
+        if creating_in_home && let Some(home) = codes.home_division_id().await {
+            set_attr(&mut plan.planned_state, "division_id", Value::String(home));
+        }
+        // The name must be free when creating or renaming: fail at plan time, not half-way
+        // through an apply.
+        let Some(name) = renaming else {
+            return;
         };
         let holder = match codes.snapshot().await {
             Some(all) => Ok(all.into_iter().find(|code| same_name(&code.name, &name))),
@@ -887,6 +897,9 @@ mod tests {
         }
         async fn delete(&self, _id: &str) -> Result<bool, PlatformError> {
             unreachable!("not used by these tests")
+        }
+        async fn home_division_id(&self) -> Result<String, PlatformError> {
+            Ok("d0000000-0000-0000-0000-000000000000".into())
         }
     }
 

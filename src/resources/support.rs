@@ -153,6 +153,8 @@ pub trait WrapupCodeApi: Send + Sync {
     async fn update(&self, id: &str, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError>;
     /// Ok(false) when the code was already gone.
     async fn delete(&self, id: &str) -> Result<bool, PlatformError>;
+    /// The org's home division, where codes created without a division land.
+    async fn home_division_id(&self) -> Result<String, PlatformError>;
 }
 
 /// A top-level attribute of a configuration, plan or state object.
