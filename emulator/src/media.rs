@@ -62,6 +62,11 @@ impl Media {
         )
     }
 
+    /// Whether the SDK reads a communication's wrap-up for it (every media but chats).
+    pub fn has_communication_wrapup_read(self) -> bool {
+        self != Media::Chat
+    }
+
     /// Parses the admin API's media name: singular, plural or path form, any case.
     pub fn parse(name: &str) -> Option<Media> {
         let lower = name.to_ascii_lowercase();

@@ -177,3 +177,46 @@ async fn admin_queue_assignment_refuses_unknown_codes() {
         .unwrap();
     expect_error(response, 400, "invalid.value").await;
 }
+
+/// The machine's non-loopback address, if it has one (found without sending anything).
+fn non_loopback_ip() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+#[tokio::test]
+async fn admin_api_refuses_non_loopback_peers() {
+    let Some(ip) = non_loopback_ip() else {
+        eprintln!("skipped: this machine has no non-loopback IPv4 address");
+        return;
+    };
+    let running = genesys_emulator::spawn(
+        genesys_emulator::EmulatorConfig::default(),
+        "0.0.0.0:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let remote = format!("http://{ip}:{}", running.addr().port());
+    let http = reqwest::Client::new();
+    let refused = http
+        .get(format!("{remote}/__emulator/requests"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(refused, 403, "not.authorized").await;
+    let local = http
+        .get(format!("{}/__emulator/requests", running.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(local.status(), StatusCode::OK);
+    let api = http
+        .get(format!("{remote}/api/v2/authorization/divisions/home"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(api, 401, "authentication.required").await;
+    running.shutdown().await;
+}

@@ -44,12 +44,17 @@ pub fn routes() -> Router<AppState> {
         .route_layer(middleware::from_fn(loopback_only))
 }
 
+/// Whether a peer may use the admin API: only loopback peers, and never an unknown one.
+fn admin_peer_allowed(peer: Option<std::net::SocketAddr>) -> bool {
+    peer.is_some_and(|p| p.ip().is_loopback() || p.ip().to_canonical().is_loopback())
+}
+
 async fn loopback_only(request: Request, next: Next) -> Result<Response, ApiError> {
-    let loopback = request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<ConnInfo>>()
-        .is_some_and(|ConnectInfo(c)| c.peer.ip().is_loopback());
-    if !loopback {
+        .map(|ConnectInfo(c)| c.peer);
+    if !admin_peer_allowed(peer) {
         return Err(ApiError::forbidden(
             "The emulator's admin API only answers loopback clients.",
         ));
@@ -407,4 +412,20 @@ async fn reset(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
         world.shadows = Shadows::default();
         Ok(StatusCode::NO_CONTENT)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_peers_may_use_the_admin_api() {
+        let peer = |s: &str| Some(s.parse().expect("literal socket address"));
+        assert!(admin_peer_allowed(peer("127.0.0.1:5000")));
+        assert!(admin_peer_allowed(peer("[::1]:5000")));
+        assert!(admin_peer_allowed(peer("[::ffff:127.0.0.1]:5000")));
+        assert!(!admin_peer_allowed(peer("192.0.2.7:5000")));
+        assert!(!admin_peer_allowed(peer("[fd00::2]:5000")));
+        assert!(!admin_peer_allowed(None));
+    }
 }

@@ -56,11 +56,13 @@ pub fn routes() -> Router<AppState> {
                 .route(
                     &format!("{base}/participants/{{participantId}}/wrapupcodes"),
                     get(move |s, p| participant_codes(Some(media), s, p)),
-                )
-                .route(
-                    &format!("{base}/participants/{{participantId}}/communications/{{communicationId}}/wrapup"),
-                    get(move |s, p, q| communication_wrapup(media, s, p, q)),
                 );
+        }
+        if media.has_communication_wrapup_read() {
+            router = router.route(
+                &format!("{base}/participants/{{participantId}}/communications/{{communicationId}}/wrapup"),
+                get(move |s, p, q| communication_wrapup(media, s, p, q)),
+            );
         }
     }
     router
