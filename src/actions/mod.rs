@@ -1,1 +1,3 @@
 //! Terraform action types, one file each.
+
+pub mod conversation_wrapup;

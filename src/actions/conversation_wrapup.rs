@@ -1,0 +1,134 @@
+//! `genesyscloud_conversation_wrapup` action (Terraform 1.14+): applies a wrap-up code to a
+//! finished conversation's participant, on demand (`terraform apply -invoke=…`) or from a
+//! resource's `action_trigger`, and proves the platform kept it.
+//!
+//! Same inputs, resolution and read-back verification as the resource of the same name, but
+//! nothing is kept in state. Plan checks what it can against the platform (the conversation,
+//! the participant, the code); a communication still in progress is only a warning there,
+//! since it may have ended by the time the action runs.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::cty::Value;
+use crate::resources::wrapup_apply::{
+    ConversationAccess, SchemaKind, VERIFY_DELAYS, WrapupError, WrapupSpec, apply_wrapup,
+    check_awaiting_wrapup, input_attributes, resolve_code, resolve_target, validate_inputs,
+};
+use crate::tfplugin::{Action, ActionRequest, Block, Diagnostics, ProgressSink, Schema, Severity};
+
+/// The Terraform type name (the same as the resource's).
+pub const TYPE_NAME: &str = "genesyscloud_conversation_wrapup";
+
+/// The action.
+pub struct ConversationWrapupAction {
+    access: ConversationAccess,
+}
+
+impl ConversationWrapupAction {
+    /// The action, reaching the platform through `access`.
+    pub fn new(access: ConversationAccess) -> Arc<Self> {
+        Arc::new(ConversationWrapupAction { access })
+    }
+}
+
+/// The action's schema: the inputs of its `config {}` block.
+pub fn action_schema() -> Schema {
+    Schema {
+        version: 0,
+        block: Block {
+            description: "Applies a wrap-up code to a participant of a finished conversation and \
+                          proves the platform kept it: the code name is resolved to its ID, the \
+                          wrap-up is posted to the conversation's media endpoint and read back. \
+                          Invoke it with `terraform apply -invoke=action.genesyscloud_conversation_wrapup.NAME` \
+                          or from a resource's `lifecycle { action_trigger { … } }`."
+                .into(),
+            attributes: input_attributes(SchemaKind::Action),
+            ..Block::default()
+        },
+    }
+}
+
+#[async_trait]
+impl Action for ConversationWrapupAction {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        action_schema()
+    }
+
+    async fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diagnostics = Diagnostics::default();
+        validate_inputs(config, &mut diagnostics);
+        diagnostics
+    }
+
+    async fn plan(&self, request: ActionRequest) -> Diagnostics {
+        let mut diagnostics = Diagnostics::default();
+        validate_inputs(&request.config, &mut diagnostics);
+        if diagnostics.has_errors() {
+            return diagnostics;
+        }
+        let Some(spec) = WrapupSpec::from_value(&request.config, &request.config) else {
+            return diagnostics;
+        };
+        let api = match self.access.api().await {
+            Ok(api) => api,
+            Err(error) => {
+                error.to_diagnostics("reach Genesys Cloud", &mut diagnostics);
+                return diagnostics;
+            }
+        };
+        let checked = async {
+            let (target, _) = resolve_target(&*api, &spec).await?;
+            resolve_code(&*api, &target, &spec.code).await?;
+            Ok::<_, WrapupError>(check_awaiting_wrapup(&target))
+        }
+        .await;
+        match checked {
+            Ok(Ok(())) => {}
+            Ok(Err(not_yet)) => {
+                for mut diagnostic in not_yet.diagnostics().0 {
+                    diagnostic.severity = Severity::Warning;
+                    diagnostic.detail.push_str(
+                        " The action will fail unless the communication has ended by the time \
+                         it runs.",
+                    );
+                    diagnostics.0.push(diagnostic);
+                }
+            }
+            Err(error) => error.to_diagnostics(&mut diagnostics),
+        }
+        diagnostics
+    }
+
+    async fn invoke(&self, request: ActionRequest, progress: ProgressSink) -> Diagnostics {
+        let mut diagnostics = Diagnostics::default();
+        validate_inputs(&request.config, &mut diagnostics);
+        if diagnostics.has_errors() {
+            return diagnostics;
+        }
+        let Some(spec) = WrapupSpec::from_value(&request.config, &request.config) else {
+            diagnostics.error(
+                "Wrap-up inputs are not known",
+                "Terraform invoked the action with unknown inputs; this is a bug in the \
+                 provider or Terraform.",
+            );
+            return diagnostics;
+        };
+        let api = match self.access.api().await {
+            Ok(api) => api,
+            Err(error) => {
+                error.to_diagnostics("reach Genesys Cloud", &mut diagnostics);
+                return diagnostics;
+            }
+        };
+        if let Err(error) = apply_wrapup(&*api, &spec, &VERIFY_DELAYS, Some(&progress)).await {
+            error.to_diagnostics(&mut diagnostics);
+        }
+        diagnostics
+    }
+}

@@ -1,0 +1,389 @@
+//! The inputs the resource and the action share: their schema attributes, validation at
+//! `terraform validate` time, and reading them out of a configuration or plan.
+
+use super::error::CodeChoiceAttr;
+use crate::cty::{Type, Value};
+use crate::resources::support::{Attr, attr, is_uuid, path};
+use crate::tfplugin::{Attribute, Diagnostics};
+
+/// Which code the user asked for. At least one of `id` and `name` is set; `configured` says
+/// which attribute the user wrote (errors point there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeChoice {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub configured: CodeChoiceAttr,
+}
+
+/// A wrap-up to apply, read from a wholly known configuration or plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrapupSpec {
+    pub conversation_id: String,
+    pub participant_id: Option<String>,
+    pub communication_id: Option<String>,
+    pub code: CodeChoice,
+    pub notes: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub duration_seconds: Option<i64>,
+}
+
+impl WrapupSpec {
+    /// Reads the inputs of `value` (a configuration or planned state). `None` while something
+    /// it needs is unknown, or when the inputs are invalid (validation reports those).
+    /// `configured` is the configuration, which tells which code attribute the user set.
+    pub fn from_value(value: &Value, configured: &Value) -> Option<WrapupSpec> {
+        let conversation_id = known_string(value, "conversation_id")??;
+        let participant_id = known_string(value, "participant_id")?;
+        let communication_id = known_string(value, "communication_id")?;
+        let configured_attr = match (
+            attr(configured, "wrapup_code_name"),
+            attr(configured, "wrapup_code_id"),
+        ) {
+            (Attr::Null, Attr::Null) => return None,
+            (Attr::Null, _) => CodeChoiceAttr::Id,
+            _ => CodeChoiceAttr::Name,
+        };
+        let id = known_string(value, "wrapup_code_id");
+        let name = known_string(value, "wrapup_code_name")?;
+        // A code ID the plan could not resolve yet stays unknown; the name still resolves it.
+        let id = match (id, &name) {
+            (Some(id), _) => id,
+            (None, Some(_)) => None,
+            (None, None) => return None,
+        };
+        if id.is_none() && name.is_none() {
+            return None;
+        }
+        let tags = match attr(value, "tags") {
+            Attr::Null => None,
+            Attr::Unknown => return None,
+            Attr::Known(list) => Some(
+                list.as_elements()?
+                    .iter()
+                    .map(|tag| tag.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<_>>>()?,
+            ),
+        };
+        let duration_seconds = match attr(value, "duration_seconds") {
+            Attr::Null => None,
+            Attr::Unknown => return None,
+            Attr::Known(number) => Some(number.as_i64()?),
+        };
+        Some(WrapupSpec {
+            conversation_id,
+            participant_id,
+            communication_id,
+            code: CodeChoice {
+                id,
+                name,
+                configured: configured_attr,
+            },
+            notes: known_string(value, "notes")?,
+            tags,
+            duration_seconds,
+        })
+    }
+}
+
+/// `Some(None)` for null, `Some(Some(text))` for a known string, `None` when unknown.
+fn known_string(value: &Value, name: &str) -> Option<Option<String>> {
+    match attr(value, name) {
+        Attr::Null => Some(None),
+        Attr::Unknown => None,
+        Attr::Known(Value::String(text)) => Some(Some(text.clone())),
+        Attr::Known(_) => None,
+    }
+}
+
+/// How an input attribute is set in the schema of the resource (where some are also
+/// computed) or of the action (where every input is plain configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaKind {
+    Resource,
+    Action,
+}
+
+fn attribute(name: &str, ty: Type, description: &str, required: bool, computed: bool) -> Attribute {
+    Attribute {
+        name: name.into(),
+        ty,
+        description: description.into(),
+        required,
+        optional: !required,
+        computed,
+        sensitive: false,
+        write_only: false,
+        deprecated: false,
+    }
+}
+
+/// The input attributes, in the order docs list them.
+pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
+    let resource = kind == SchemaKind::Resource;
+    let computed_note = if resource {
+        " When not set, the provider resolves it and state records it."
+    } else {
+        ""
+    };
+    vec![
+        attribute(
+            "conversation_id",
+            Type::String,
+            &format!(
+                "ID of the conversation to wrap up (a UUID). The conversation must exist and \
+                 the participant's communication must have ended.{}",
+                if resource {
+                    " Changing it replaces the resource."
+                } else {
+                    ""
+                }
+            ),
+            true,
+            false,
+        ),
+        attribute(
+            "participant_id",
+            Type::String,
+            &format!(
+                "ID of the participant to wrap up. Optional when the conversation has exactly \
+                 one agent participant, or exactly one awaiting wrap-up; otherwise the error \
+                 lists the candidates.{computed_note}"
+            ),
+            false,
+            resource,
+        ),
+        attribute(
+            "communication_id",
+            Type::String,
+            &format!(
+                "ID of the participant's communication the wrap-up is posted for. Optional when \
+                 the participant has one communication, or exactly one that has ended.\
+                 {computed_note}"
+            ),
+            false,
+            resource,
+        ),
+        attribute(
+            "wrapup_code_id",
+            Type::String,
+            &format!(
+                "ID of the wrap-up code to apply (a UUID). Set exactly one of `wrapup_code_id` \
+                 and `wrapup_code_name`. It must be one of the codes assigned to the \
+                 participant's queue.{}",
+                if resource {
+                    " When `wrapup_code_name` is used instead, state records the ID it \
+                     resolved to."
+                } else {
+                    ""
+                }
+            ),
+            false,
+            resource,
+        ),
+        attribute(
+            "wrapup_code_name",
+            Type::String,
+            "Name (label) of the wrap-up code to apply, e.g. `\"Sale completed\"`. The \
+             provider resolves it to the code's ID among the codes assigned to the \
+             participant's queue, because the platform only keeps a wrap-up sent with the ID.",
+            false,
+            false,
+        ),
+        attribute(
+            "notes",
+            Type::String,
+            "Wrap-up notes.",
+            false,
+            false,
+        ),
+        attribute(
+            "tags",
+            Type::list(Type::String),
+            "Wrap-up tags.",
+            false,
+            false,
+        ),
+        attribute(
+            "duration_seconds",
+            Type::Number,
+            "Time spent in wrap-up (after-call work), in whole seconds, 0 or more.",
+            false,
+            false,
+        ),
+    ]
+}
+
+/// Attribute-scoped checks that need no platform call. Unknown values are skipped.
+pub fn validate_inputs(config: &Value, diagnostics: &mut Diagnostics) {
+    for name in ["conversation_id", "participant_id", "communication_id"] {
+        if let Attr::Known(Value::String(text)) = attr(config, name)
+            && !is_uuid(text)
+        {
+            diagnostics.attribute_error(
+                path(name),
+                format!("Invalid {name}"),
+                format!("{name} must be an ID (a UUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6); got {text:?}."),
+            );
+        }
+    }
+    let id = attr(config, "wrapup_code_id");
+    let name = attr(config, "wrapup_code_name");
+    match (id, name) {
+        (Attr::Known(_), Attr::Known(_)) => diagnostics.attribute_error(
+            path("wrapup_code_name"),
+            "Conflicting wrap-up code attributes",
+            "Set exactly one of wrapup_code_id and wrapup_code_name, not both: the name is \
+             resolved to the ID, so setting both leaves two sources for the same thing.",
+        ),
+        (Attr::Null, Attr::Null) => diagnostics.error(
+            "Missing wrap-up code",
+            "Set exactly one of wrapup_code_id (the code's ID) and wrapup_code_name (its name, \
+             which the provider resolves to the ID).",
+        ),
+        _ => {}
+    }
+    if let Attr::Known(Value::String(text)) = id
+        && !is_uuid(text)
+    {
+        diagnostics.attribute_error(
+            path("wrapup_code_id"),
+            "wrapup_code_id is not a wrap-up code ID",
+            format!(
+                "{text:?} is not an ID (a UUID). If it is the code's name, set \
+                 wrapup_code_name = {text:?} instead: the platform's wrap-up endpoint only keeps \
+                 a wrap-up sent with the code's ID, and the provider resolves names to IDs."
+            ),
+        );
+    }
+    if let Attr::Known(Value::String(text)) = name
+        && (text.trim().is_empty() || text.trim() != text)
+    {
+        diagnostics.attribute_error(
+            path("wrapup_code_name"),
+            "Invalid wrapup_code_name",
+            format!(
+                "{text:?} cannot be a wrap-up code name: names are not empty and have no leading \
+                 or trailing spaces."
+            ),
+        );
+    }
+    if let Attr::Known(value) = attr(config, "duration_seconds")
+        && !value.as_i64().is_some_and(|seconds| seconds >= 0)
+    {
+        diagnostics.attribute_error(
+            path("duration_seconds"),
+            "Invalid duration_seconds",
+            "duration_seconds must be a whole number of seconds, 0 or more.",
+        );
+    }
+    if let Attr::Known(list) = attr(config, "tags")
+        && let Some(tags) = list.as_elements()
+    {
+        for (index, tag) in tags.iter().enumerate() {
+            if tag.is_null() || tag.as_str().is_some_and(|t| t.trim().is_empty()) {
+                diagnostics.attribute_error(
+                    path("tags").key_int(index as i64),
+                    "Invalid wrap-up tag",
+                    "Tags must be non-empty strings.",
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::support::object;
+
+    const CONV: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+    const CODE: &str = "0d4b2b6e-5c8f-4d36-9a1e-7b2f0c3e9a10";
+
+    fn config(code_id: Value, code_name: Value) -> Value {
+        object([
+            ("conversation_id", CONV.into()),
+            ("participant_id", Value::Null),
+            ("communication_id", Value::Null),
+            ("wrapup_code_id", code_id),
+            ("wrapup_code_name", code_name),
+            ("notes", "n".into()),
+            ("tags", Value::Null),
+            ("duration_seconds", Value::Null),
+        ])
+    }
+
+    fn errors(config: &Value) -> Vec<(String, Option<String>)> {
+        let mut diagnostics = Diagnostics::default();
+        validate_inputs(config, &mut diagnostics);
+        diagnostics
+            .0
+            .into_iter()
+            .map(|d| (d.summary, d.attribute.map(|p| p.to_string())))
+            .collect()
+    }
+
+    #[test]
+    fn both_code_attributes_are_refused_on_the_name() {
+        assert_eq!(
+            errors(&config(CODE.into(), "Sale".into())),
+            vec![(
+                "Conflicting wrap-up code attributes".to_owned(),
+                Some("wrapup_code_name".to_owned())
+            )]
+        );
+    }
+
+    #[test]
+    fn neither_code_attribute_is_refused() {
+        assert_eq!(
+            errors(&config(Value::Null, Value::Null)),
+            vec![("Missing wrap-up code".to_owned(), None)]
+        );
+    }
+
+    #[test]
+    fn a_label_in_the_id_attribute_is_refused_with_the_fix() {
+        let mut diagnostics = Diagnostics::default();
+        validate_inputs(
+            &config("Sale completed".into(), Value::Null),
+            &mut diagnostics,
+        );
+        let diagnostic = &diagnostics.0[0];
+        assert_eq!(diagnostic.attribute, Some(path("wrapup_code_id")));
+        assert!(
+            diagnostic
+                .detail
+                .contains("set wrapup_code_name = \"Sale completed\""),
+            "{}",
+            diagnostic.detail
+        );
+    }
+
+    #[test]
+    fn unknown_values_are_not_judged() {
+        assert!(errors(&config(Value::unknown(), Value::Null)).is_empty());
+        assert!(errors(&config(Value::Null, Value::unknown())).is_empty());
+    }
+
+    #[test]
+    fn spec_keeps_which_code_attribute_the_user_set() {
+        let cfg = config(Value::Null, "Sale".into());
+        let spec = WrapupSpec::from_value(&cfg, &cfg).expect("known inputs");
+        assert_eq!(spec.code.configured, CodeChoiceAttr::Name);
+        assert_eq!(spec.code.name.as_deref(), Some("Sale"));
+        assert_eq!(spec.code.id, None);
+
+        let mut planned = cfg.clone();
+        crate::resources::support::set_attr(&mut planned, "wrapup_code_id", CODE.into());
+        let spec = WrapupSpec::from_value(&planned, &cfg).expect("known inputs");
+        assert_eq!(spec.code.id.as_deref(), Some(CODE));
+        assert_eq!(spec.code.configured, CodeChoiceAttr::Name);
+    }
+
+    #[test]
+    fn spec_waits_for_unknown_inputs() {
+        let mut cfg = config(CODE.into(), Value::Null);
+        crate::resources::support::set_attr(&mut cfg, "conversation_id", Value::unknown());
+        assert_eq!(WrapupSpec::from_value(&cfg, &cfg), None);
+    }
+}

@@ -1,0 +1,19 @@
+//! What `genesyscloud_conversation_wrapup` the resource and the action share: reading their
+//! inputs, finding the participant and communication to wrap up, resolving a code name to the
+//! ID the platform needs, posting the wrap-up to the media's endpoint and proving, by reading
+//! it back, that the platform kept it.
+
+mod access;
+mod apply;
+mod error;
+mod inputs;
+mod resolve;
+
+pub use access::{ConversationAccess, ConversationApi, GenesysConversations};
+pub use apply::{Applied, VERIFY_DELAYS, apply_wrapup, endpoint_for};
+pub use error::{CodeChoiceAttr, SentWrapup, WrapupError};
+pub use inputs::{CodeChoice, SchemaKind, WrapupSpec, input_attributes, validate_inputs};
+pub use resolve::{
+    ResolvedCode, Target, check_awaiting_wrapup, code_name_for, read_conversation, resolve_code,
+    resolve_target,
+};

@@ -1,0 +1,340 @@
+//! Finding what to wrap up: the participant (the agent awaiting wrap-up unless named), its
+//! communication and media type, and the code's ID among the codes valid for its queue.
+
+use super::access::ConversationApi;
+use super::error::{CodeChoiceAttr, WrapupError};
+use super::inputs::{CodeChoice, WrapupSpec};
+use crate::genesys::MediaType;
+use crate::genesys::models::{Communication, Conversation, Participant, WrapupCode};
+use crate::resources::support::PlatformError;
+
+/// The communication a wrap-up is posted for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub conversation_id: String,
+    pub participant_id: String,
+    pub communication_id: String,
+    pub media: MediaType,
+    pub communication_state: String,
+    pub queue_id: Option<String>,
+    pub queue_name: Option<String>,
+}
+
+/// A wrap-up code the participant may be given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedCode {
+    pub id: String,
+    pub name: Option<String>,
+}
+
+fn is_agent(participant: &Participant) -> bool {
+    matches!(participant.purpose.as_deref(), Some("agent" | "user"))
+}
+
+fn is_ended(communication: &Communication) -> bool {
+    matches!(
+        communication.state.as_deref(),
+        Some("disconnected" | "terminated")
+    )
+}
+
+fn awaits_wrapup(participant: &Participant) -> bool {
+    participant.wrapup_required != Some(false)
+        && participant.wrapup.is_none()
+        && participant.communications().next().is_some()
+        && participant.communications().all(|(_, c)| is_ended(c))
+}
+
+fn describe_communication(media: MediaType, communication: &Communication) -> String {
+    format!(
+        "{media} communication {} ({})",
+        communication.id,
+        communication.state.as_deref().unwrap_or("state unknown")
+    )
+}
+
+/// One line per participant for error messages: id, purpose, communications and wrap-up.
+fn describe_participant(participant: &Participant) -> String {
+    let communications: Vec<String> = participant
+        .communications()
+        .map(|(media, c)| describe_communication(media, c))
+        .collect();
+    let wrapup = if participant.wrapup_required == Some(false) {
+        "no wrap-up required".to_owned()
+    } else if let Some(code) = participant.wrapup.as_ref().and_then(|w| w.code.as_deref()) {
+        format!("wrapped up with code {code}")
+    } else if awaits_wrapup(participant) {
+        "awaiting wrap-up".to_owned()
+    } else {
+        "not awaiting wrap-up".to_owned()
+    };
+    format!(
+        "participant {} (purpose {}; {}; {wrapup})",
+        participant.id,
+        participant.purpose.as_deref().unwrap_or("unknown"),
+        if communications.is_empty() {
+            "no communications".to_owned()
+        } else {
+            communications.join(", ")
+        }
+    )
+}
+
+/// Reads the conversation; a 404 becomes [`WrapupError::ConversationNotFound`].
+pub async fn read_conversation(
+    api: &dyn ConversationApi,
+    conversation_id: &str,
+) -> Result<Conversation, WrapupError> {
+    api.conversation(conversation_id)
+        .await
+        .map_err(|error| match error {
+            PlatformError::NotFound(failure) => WrapupError::ConversationNotFound {
+                conversation_id: conversation_id.to_owned(),
+                failure: failure.to_string(),
+            },
+            other => WrapupError::platform(format!("read conversation {conversation_id}"), other),
+        })
+}
+
+/// Finds the participant and communication `spec` designates (or the only sensible ones).
+pub async fn resolve_target(
+    api: &dyn ConversationApi,
+    spec: &WrapupSpec,
+) -> Result<(Target, Conversation), WrapupError> {
+    let conversation = read_conversation(api, &spec.conversation_id).await?;
+    let target = choose_target(&conversation, spec)?;
+    Ok((target, conversation))
+}
+
+fn choose_target(conversation: &Conversation, spec: &WrapupSpec) -> Result<Target, WrapupError> {
+    let everyone = || -> Vec<String> {
+        conversation
+            .participants
+            .iter()
+            .map(describe_participant)
+            .collect()
+    };
+    let participant = match spec.participant_id.as_deref() {
+        Some(id) => conversation.participant(id).ok_or_else(|| {
+            WrapupError::ParticipantNotFound {
+                participant_id: id.to_owned(),
+                conversation_id: conversation.id.clone(),
+                candidates: everyone(),
+            }
+        })?,
+        None => {
+            let agents: Vec<&Participant> = conversation
+                .participants
+                .iter()
+                .filter(|p| is_agent(p))
+                .collect();
+            let awaiting: Vec<&Participant> =
+                agents.iter().copied().filter(|p| awaits_wrapup(p)).collect();
+            match (agents.as_slice(), awaiting.as_slice()) {
+                ([only], _) | (_, [only]) => *only,
+                ([], _) => {
+                    return Err(WrapupError::AmbiguousParticipant {
+                        conversation_id: conversation.id.clone(),
+                        reason: "The conversation has no agent participant to wrap up."
+                            .to_owned(),
+                        candidates: everyone(),
+                    });
+                }
+                (many, awaiting) => {
+                    return Err(WrapupError::AmbiguousParticipant {
+                        conversation_id: conversation.id.clone(),
+                        reason: format!(
+                            "The conversation has {} agent participants and {} of them \
+                             awaiting wrap-up.",
+                            many.len(),
+                            awaiting.len()
+                        ),
+                        candidates: everyone(),
+                    });
+                }
+            }
+        }
+    };
+    if participant.wrapup_required == Some(false) {
+        return Err(WrapupError::WrapupNotRequired {
+            participant_id: participant.id.clone(),
+            purpose: participant
+                .purpose
+                .clone()
+                .unwrap_or_else(|| "unknown".into()),
+        });
+    }
+    let communications: Vec<(MediaType, &Communication)> = participant.communications().collect();
+    let listed = || -> Vec<String> {
+        communications
+            .iter()
+            .map(|(media, c)| describe_communication(*media, c))
+            .collect()
+    };
+    let (media, communication) = match spec.communication_id.as_deref() {
+        Some(id) => communications
+            .iter()
+            .copied()
+            .find(|(_, c)| c.id == id)
+            .ok_or_else(|| WrapupError::CommunicationNotFound {
+                communication_id: id.to_owned(),
+                participant_id: participant.id.clone(),
+                candidates: listed(),
+            })?,
+        None => {
+            let ended: Vec<(MediaType, &Communication)> = communications
+                .iter()
+                .copied()
+                .filter(|(_, c)| is_ended(c))
+                .collect();
+            match (communications.as_slice(), ended.as_slice()) {
+                ([only], _) | (_, [only]) => *only,
+                _ => {
+                    return Err(WrapupError::AmbiguousCommunication {
+                        participant_id: participant.id.clone(),
+                        candidates: listed(),
+                    });
+                }
+            }
+        }
+    };
+    Ok(Target {
+        conversation_id: conversation.id.clone(),
+        participant_id: participant.id.clone(),
+        communication_id: communication.id.clone(),
+        media,
+        communication_state: communication
+            .state
+            .clone()
+            .unwrap_or_else(|| "in an unknown state".into()),
+        queue_id: participant.queue_id.clone(),
+        queue_name: participant.queue_name.clone(),
+    })
+}
+
+/// Fails unless the target communication has ended (the platform's rule for wrap-ups).
+pub fn check_awaiting_wrapup(target: &Target) -> Result<(), WrapupError> {
+    if matches!(
+        target.communication_state.as_str(),
+        "disconnected" | "terminated"
+    ) {
+        Ok(())
+    } else {
+        Err(WrapupError::NotAwaitingWrapup {
+            participant_id: target.participant_id.clone(),
+            communication_id: target.communication_id.clone(),
+            media: target.media.to_string(),
+            state: target.communication_state.clone(),
+        })
+    }
+}
+
+fn listed_codes(codes: &[WrapupCode]) -> Vec<String> {
+    codes
+        .iter()
+        .map(|code| format!("{:?} ({})", code.name, code.id))
+        .collect()
+}
+
+/// Resolves `choice` to a code valid for the target's participant: by ID, it must be one of
+/// them; by name, the exact name (or, names being unique ignoring case, the one match
+/// ignoring case). A participant without a queue may take any code of the org.
+pub async fn resolve_code(
+    api: &dyn ConversationApi,
+    target: &Target,
+    choice: &CodeChoice,
+) -> Result<ResolvedCode, WrapupError> {
+    let allowed = api
+        .allowed_codes(&target.conversation_id, &target.participant_id)
+        .await
+        .map_err(|error| {
+            WrapupError::platform(
+                format!(
+                    "list the wrap-up codes valid for participant {}",
+                    target.participant_id
+                ),
+                error,
+            )
+        })?;
+    let queue = target
+        .queue_name
+        .as_ref()
+        .map(|name| format!("{name:?}"))
+        .or_else(|| target.queue_id.clone());
+    let not_allowed = |given: &str, allowed: &[WrapupCode]| WrapupError::CodeNotAllowed {
+        choice: choice.configured,
+        given: given.to_owned(),
+        participant_id: target.participant_id.clone(),
+        queue: queue.clone(),
+        allowed: listed_codes(allowed),
+    };
+    let queueless = target.queue_id.is_none() && allowed.is_empty();
+    if let Some(id) = choice.id.as_deref() {
+        if let Some(code) = allowed.iter().find(|code| code.id.eq_ignore_ascii_case(id)) {
+            return Ok(ResolvedCode {
+                id: code.id.clone(),
+                name: Some(code.name.clone()),
+            });
+        }
+        if queueless
+            && let Some(code) = api.code(id).await.map_err(|error| {
+                WrapupError::platform(format!("read wrap-up code {id}"), error)
+            })?
+        {
+            return Ok(ResolvedCode {
+                id: code.id,
+                name: Some(code.name),
+            });
+        }
+        let given = match (choice.configured, choice.name.as_deref()) {
+            (CodeChoiceAttr::Name, Some(name)) => name,
+            _ => id,
+        };
+        return Err(not_allowed(given, &allowed));
+    }
+    let Some(name) = choice.name.as_deref() else {
+        return Err(not_allowed("", &allowed));
+    };
+    let candidates = if queueless {
+        api.codes_named(name).await.map_err(|error| {
+            WrapupError::platform(format!("look up wrap-up code {name:?}"), error)
+        })?
+    } else {
+        allowed.clone()
+    };
+    let exact = candidates.iter().find(|code| code.name == name);
+    let ignoring_case: Vec<&WrapupCode> = candidates
+        .iter()
+        .filter(|code| code.name.to_lowercase() == name.to_lowercase())
+        .collect();
+    match (exact, ignoring_case.as_slice()) {
+        (Some(code), _) | (None, &[code]) => Ok(ResolvedCode {
+            id: code.id.clone(),
+            name: Some(code.name.clone()),
+        }),
+        _ => Err(not_allowed(name, &allowed)),
+    }
+}
+
+/// The name of the code `code_id`, for showing a wrap-up changed on the platform: from the
+/// participant's own wrap-up, its queue's codes, or the org's codes. `None` if none knows it.
+pub async fn code_name_for(
+    api: &dyn ConversationApi,
+    conversation: &Conversation,
+    participant_id: &str,
+    code_id: &str,
+) -> Result<Option<String>, PlatformError> {
+    let embedded = conversation
+        .participant(participant_id)
+        .and_then(|p| p.wrapup.as_ref())
+        .filter(|w| w.code.as_deref() == Some(code_id))
+        .and_then(|w| w.name.clone());
+    if embedded.is_some() {
+        return Ok(embedded);
+    }
+    let allowed = api.allowed_codes(&conversation.id, participant_id).await?;
+    if let Some(code) = allowed.into_iter().find(|code| code.id == code_id) {
+        return Ok(Some(code.name));
+    }
+    Ok(api.code(code_id).await?.map(|code| code.name))
+}
