@@ -7,10 +7,13 @@ use super::config::ProviderConfig;
 use super::schema::provider_schema;
 use super::settings::{SharedSettings, process_env, resolve};
 use super::validate::validate_config;
+use crate::actions::conversation_wrapup::ConversationWrapupAction;
 use crate::cty::Value;
 use crate::data_sources::routing_wrapupcode::RoutingWrapupCodeData;
 use crate::list::routing_wrapupcode::RoutingWrapupCodeList;
+use crate::resources::conversation_wrapup::ConversationWrapup;
 use crate::resources::routing_wrapupcode::RoutingWrapupCode;
+use crate::resources::wrapup_apply::ConversationAccess;
 use crate::tfplugin::{
     Action, ConfigureRequest, DataSource, Diagnostics, ListResource, Provider, Resource, Schema,
 };
@@ -79,7 +82,10 @@ impl Provider for GenesysProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![RoutingWrapupCode::new(self.api.clone())]
+        vec![
+            RoutingWrapupCode::new(self.api.clone()),
+            ConversationWrapup::new(ConversationAccess::from_settings(self.settings.clone())),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
@@ -91,7 +97,9 @@ impl Provider for GenesysProvider {
     }
 
     fn actions(&self) -> Vec<Arc<dyn Action>> {
-        Vec::new()
+        vec![ConversationWrapupAction::new(
+            ConversationAccess::from_settings(self.settings.clone()),
+        )]
     }
 }
 

@@ -173,7 +173,11 @@ impl Resource for ConversationWrapup {
     async fn create(&self, request: CreateRequest) -> ApplyResult {
         let mut result = ApplyResult::default();
         if let Some(applied) = self
-            .apply(&request.planned_state, &request.config, &mut result.diagnostics)
+            .apply(
+                &request.planned_state,
+                &request.config,
+                &mut result.diagnostics,
+            )
             .await
         {
             result.new_state = Some(applied_state(&request.planned_state, &applied));
@@ -204,7 +208,11 @@ impl Resource for ConversationWrapup {
         let mut result = ApplyResult::default();
         result.new_state = Some(
             match self
-                .apply(&request.planned_state, &request.config, &mut result.diagnostics)
+                .apply(
+                    &request.planned_state,
+                    &request.config,
+                    &mut result.diagnostics,
+                )
                 .await
             {
                 Some(applied) => applied_state(&request.planned_state, &applied),
@@ -257,13 +265,21 @@ impl ConversationWrapup {
                     "id",
                     Value::String(state_id(&target.conversation_id, &target.participant_id)),
                 );
-                set_attr(planned, "participant_id", Value::String(target.participant_id));
+                set_attr(
+                    planned,
+                    "participant_id",
+                    Value::String(target.participant_id),
+                );
                 set_attr(
                     planned,
                     "communication_id",
                     Value::String(target.communication_id),
                 );
-                set_attr(planned, "media_type", Value::String(target.media.to_string()));
+                set_attr(
+                    planned,
+                    "media_type",
+                    Value::String(target.media.to_string()),
+                );
                 if matches!(attr(&request.config, "wrapup_code_id"), Attr::Null) {
                     set_attr(planned, "wrapup_code_id", Value::String(code.id));
                 }
@@ -318,7 +334,11 @@ impl ConversationWrapup {
         }
         .await;
         match resolved {
-            Ok(code) => set_attr(&mut plan.planned_state, "wrapup_code_id", Value::String(code.id)),
+            Ok(code) => set_attr(
+                &mut plan.planned_state,
+                "wrapup_code_id",
+                Value::String(code.id),
+            ),
             Err(WrapupError::ConversationNotFound { .. }) => {
                 // Purged since the last refresh; apply will say so if it still is.
                 set_attr(&mut plan.planned_state, "wrapup_code_id", Value::unknown());
@@ -418,4 +438,249 @@ async fn reconcile(api: &dyn ConversationApi, state: &Value) -> Result<Option<Va
         duration_seconds.map_or(Value::Null, Value::from),
     );
     Ok(Some(next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cty::AttributePath;
+    use crate::resources::support::object;
+    use crate::resources::wrapup_apply::fake::*;
+
+    fn resource(platform: &Arc<FakePlatform>) -> ConversationWrapup {
+        ConversationWrapup {
+            access: ConversationAccess::fixed(platform.clone()),
+            verify_delays: vec![std::time::Duration::ZERO],
+        }
+    }
+
+    fn config_by_name(name: &str) -> Value {
+        object([
+            ("id", Value::Null),
+            ("conversation_id", CONV.into()),
+            ("participant_id", Value::Null),
+            ("communication_id", Value::Null),
+            ("wrapup_code_id", Value::Null),
+            ("wrapup_code_name", name.into()),
+            ("notes", Value::Null),
+            ("tags", Value::Null),
+            ("duration_seconds", Value::Null),
+            ("media_type", Value::Null),
+            ("applied_at", Value::Null),
+        ])
+    }
+
+    /// What the server plans by default for a create: computed nulls become unknown.
+    fn default_create_plan(config: &Value) -> Value {
+        let mut planned = config.clone();
+        for name in [
+            "id",
+            "participant_id",
+            "communication_id",
+            "wrapup_code_id",
+            "media_type",
+            "applied_at",
+        ] {
+            if attr(config, name) == Attr::Null {
+                set_attr(&mut planned, name, Value::unknown());
+            }
+        }
+        planned
+    }
+
+    async fn plan(
+        resource: &ConversationWrapup,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> PlanResponse {
+        let proposed = match prior {
+            None => default_create_plan(config),
+            Some(prior) => {
+                let mut proposed = config.clone();
+                for name in [
+                    "id",
+                    "participant_id",
+                    "communication_id",
+                    "wrapup_code_id",
+                    "media_type",
+                    "applied_at",
+                ] {
+                    if attr(config, name) == Attr::Null {
+                        set_attr(
+                            &mut proposed,
+                            name,
+                            prior.get_attr(name).cloned().unwrap_or_default(),
+                        );
+                    }
+                }
+                proposed
+            }
+        };
+        let request = PlanRequest {
+            prior_state: prior.cloned(),
+            proposed_new_state: proposed.clone(),
+            config: config.clone(),
+            prior_private: Vec::new(),
+            prior_identity: None,
+        };
+        let mut response = PlanResponse {
+            planned_state: proposed,
+            ..PlanResponse::default()
+        };
+        resource.modify_plan(&request, &mut response).await;
+        response
+    }
+
+    async fn create(resource: &ConversationWrapup, config: &Value) -> Value {
+        let planned = plan(resource, None, config).await;
+        assert!(
+            !planned.diagnostics.has_errors(),
+            "{:?}",
+            planned.diagnostics
+        );
+        let result = resource
+            .create(CreateRequest {
+                config: config.clone(),
+                planned_state: planned.planned_state,
+                planned_private: Vec::new(),
+                planned_identity: None,
+            })
+            .await;
+        assert!(!result.diagnostics.has_errors(), "{:?}", result.diagnostics);
+        result.new_state.expect("created")
+    }
+
+    async fn refresh(resource: &ConversationWrapup, state: &Value) -> Option<Value> {
+        let result = resource
+            .read(ReadRequest {
+                current_state: state.clone(),
+                private: Vec::new(),
+                current_identity: None,
+            })
+            .await;
+        assert!(!result.diagnostics.has_errors(), "{:?}", result.diagnostics);
+        result.new_state
+    }
+
+    #[tokio::test]
+    async fn the_plan_shows_the_resolved_ids_and_the_next_plan_is_empty() {
+        let platform = Arc::new(FakePlatform::ended());
+        let resource = resource(&platform);
+        let config = config_by_name("Sale completed");
+        let planned = plan(&resource, None, &config).await.planned_state;
+        assert_eq!(attr_str(&planned, "wrapup_code_id"), Some(SALE));
+        assert_eq!(attr_str(&planned, "participant_id"), Some(AGENT));
+        assert_eq!(attr_str(&planned, "communication_id"), Some(AGENT_CALL));
+        assert_eq!(attr_str(&planned, "media_type"), Some("calls"));
+        assert!(attr(&planned, "applied_at") == Attr::Unknown);
+
+        let state = create(&resource, &config).await;
+        assert_eq!(attr_str(&state, "wrapup_code_id"), Some(SALE));
+        assert!(attr_str(&state, "applied_at").is_some());
+        let state = refresh(&resource, &state).await.expect("still there");
+        let next = plan(&resource, Some(&state), &config).await;
+        assert_eq!(next.planned_state, state, "no change planned");
+        assert!(next.requires_replace.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_wrap_up_changed_on_the_platform_is_drift_that_apply_restores() {
+        let platform = Arc::new(FakePlatform::ended());
+        let resource = resource(&platform);
+        let config = config_by_name("Sale completed");
+        let state = create(&resource, &config).await;
+
+        platform.set_wrapup(NO_SALE, Some("No sale"));
+        let refreshed = refresh(&resource, &state).await.expect("still there");
+        assert_eq!(attr_str(&refreshed, "wrapup_code_id"), Some(NO_SALE));
+        assert_eq!(attr_str(&refreshed, "wrapup_code_name"), Some("No sale"));
+
+        let next = plan(&resource, Some(&refreshed), &config).await;
+        assert!(!next.diagnostics.has_errors(), "{:?}", next.diagnostics);
+        assert!(next.requires_replace.is_empty(), "re-applied in place");
+        assert_eq!(attr_str(&next.planned_state, "wrapup_code_id"), Some(SALE));
+        assert!(attr(&next.planned_state, "applied_at") == Attr::Unknown);
+
+        let updated = resource
+            .update(UpdateRequest {
+                config: config.clone(),
+                prior_state: refreshed,
+                planned_state: next.planned_state,
+                planned_private: Vec::new(),
+                planned_identity: None,
+            })
+            .await;
+        assert!(
+            !updated.diagnostics.has_errors(),
+            "{:?}",
+            updated.diagnostics
+        );
+        let platform_now = platform
+            .participant_wrapup(CONV, AGENT)
+            .await
+            .expect("readable")
+            .and_then(|w| w.code);
+        assert_eq!(platform_now.as_deref(), Some(SALE));
+    }
+
+    #[tokio::test]
+    async fn a_purged_conversation_leaves_state() {
+        let platform = Arc::new(FakePlatform::ended());
+        let resource = resource(&platform);
+        let state = create(&resource, &config_by_name("Sale completed")).await;
+        platform.purge();
+        assert_eq!(refresh(&resource, &state).await, None);
+    }
+
+    #[tokio::test]
+    async fn another_conversation_replaces_the_resource() {
+        let platform = Arc::new(FakePlatform::ended());
+        let resource = resource(&platform);
+        let config = config_by_name("Sale completed");
+        let state = create(&resource, &config).await;
+        let mut moved = config.clone();
+        set_attr(&mut moved, "conversation_id", SALE.into());
+        let next = plan(&resource, Some(&state), &moved).await;
+        assert_eq!(
+            next.requires_replace,
+            vec![AttributePath::root("conversation_id")]
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unknown_code_name_fails_the_plan_on_the_name() {
+        let platform = Arc::new(FakePlatform::ended());
+        let resource = resource(&platform);
+        let response = plan(&resource, None, &config_by_name("Refund")).await;
+        let diagnostic = &response.diagnostics.0[0];
+        assert_eq!(
+            diagnostic.attribute,
+            Some(AttributePath::root("wrapup_code_name"))
+        );
+    }
+
+    #[tokio::test]
+    async fn destroy_only_warns() {
+        let platform = Arc::new(FakePlatform::ended());
+        let resource = resource(&platform);
+        let state = create(&resource, &config_by_name("Sale completed")).await;
+        let diagnostics = resource
+            .delete(DeleteRequest {
+                prior_state: state,
+                private: Vec::new(),
+            })
+            .await;
+        assert!(!diagnostics.has_errors());
+        assert_eq!(diagnostics.0.len(), 1);
+        assert!(diagnostics.0[0].detail.contains("cannot remove a wrap-up"));
+        assert_eq!(
+            platform
+                .participant_wrapup(CONV, AGENT)
+                .await
+                .expect("readable")
+                .and_then(|w| w.code)
+                .as_deref(),
+            Some(SALE)
+        );
+    }
 }

@@ -187,3 +187,134 @@ pub async fn apply_wrapup(
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cty::AttributePath;
+    use crate::genesys::MediaType;
+    use crate::resources::wrapup_apply::error::CodeChoiceAttr;
+    use crate::resources::wrapup_apply::fake::*;
+    use crate::resources::wrapup_apply::inputs::CodeChoice;
+
+    fn by_name(name: &str) -> WrapupSpec {
+        WrapupSpec {
+            conversation_id: CONV.into(),
+            participant_id: None,
+            communication_id: None,
+            code: CodeChoice {
+                id: None,
+                name: Some(name.into()),
+                configured: CodeChoiceAttr::Name,
+            },
+            notes: Some("back-filled".into()),
+            tags: None,
+            duration_seconds: None,
+        }
+    }
+
+    const NO_WAIT: [Duration; 2] = [Duration::ZERO, Duration::ZERO];
+
+    fn only_diagnostic(error: &WrapupError) -> (String, String, Option<AttributePath>) {
+        let diagnostics = error.diagnostics();
+        assert_eq!(diagnostics.0.len(), 1, "{diagnostics:?}");
+        let d = &diagnostics.0[0];
+        (d.summary.clone(), d.detail.clone(), d.attribute.clone())
+    }
+
+    #[tokio::test]
+    async fn a_code_name_is_posted_as_its_id_to_the_media_endpoint_and_read_back() {
+        let platform = FakePlatform::ended();
+        let applied = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+            .await
+            .expect("applied");
+        assert_eq!(applied.code.id, SALE);
+        assert_eq!(applied.target.participant_id, AGENT);
+        assert_eq!(applied.target.communication_id, AGENT_CALL);
+        assert_eq!(applied.target.media, MediaType::Calls);
+        let posts = platform.posts.lock().expect("not poisoned");
+        assert_eq!(posts.len(), 1);
+        assert_eq!(posts[0].0, MediaType::Calls);
+        assert_eq!(posts[0].2.code, SALE);
+        assert_eq!(posts[0].2.notes.as_deref(), Some("back-filled"));
+    }
+
+    #[tokio::test]
+    async fn a_write_the_platform_drops_fails_saying_what_was_sent() {
+        let platform = FakePlatform {
+            ignore_writes: true,
+            ..FakePlatform::ended()
+        };
+        let error = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+            .await
+            .expect_err("nothing persisted");
+        let (summary, detail, attribute) = only_diagnostic(&error);
+        assert_eq!(
+            summary,
+            "The platform accepted the wrap-up write but did not persist it"
+        );
+        assert!(detail.contains(SALE), "{detail}");
+        assert!(detail.contains("\"Sale completed\""), "{detail}");
+        assert!(
+            detail.contains(&format!(
+                "POST /api/v2/conversations/calls/{CONV}/participants/{AGENT}/communications/{AGENT_CALL}/wrapup"
+            )),
+            "{detail}"
+        );
+        assert!(detail.contains("holds no wrap-up"), "{detail}");
+        assert_eq!(attribute, Some(AttributePath::root("wrapup_code_name")));
+    }
+
+    #[tokio::test]
+    async fn a_code_not_assigned_to_the_queue_lists_the_allowed_names() {
+        let platform = FakePlatform::ended();
+        let error = apply_wrapup(&platform, &by_name("Refund"), &NO_WAIT, None)
+            .await
+            .expect_err("unknown name");
+        let (_, detail, attribute) = only_diagnostic(&error);
+        assert!(detail.contains("\"Sale completed\""), "{detail}");
+        assert!(detail.contains("\"No sale\""), "{detail}");
+        assert_eq!(attribute, Some(AttributePath::root("wrapup_code_name")));
+        assert!(platform.posts.lock().expect("not poisoned").is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_connected_agent_is_refused_before_anything_is_posted() {
+        let platform = FakePlatform::with_agent_state("connected");
+        let error = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+            .await
+            .expect_err("still connected");
+        let (summary, detail, attribute) = only_diagnostic(&error);
+        assert_eq!(summary, "Participant is not awaiting wrap-up");
+        assert!(detail.contains("still connected"), "{detail}");
+        assert_eq!(attribute, Some(AttributePath::root("participant_id")));
+        assert!(platform.posts.lock().expect("not poisoned").is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_missing_conversation_points_at_conversation_id() {
+        let platform = FakePlatform::ended();
+        platform.purge();
+        let error = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+            .await
+            .expect_err("no conversation");
+        let (summary, _, attribute) = only_diagnostic(&error);
+        assert_eq!(summary, "Conversation not found");
+        assert_eq!(attribute, Some(AttributePath::root("conversation_id")));
+    }
+
+    #[tokio::test]
+    async fn a_customer_named_as_participant_is_refused() {
+        let platform = FakePlatform::ended();
+        let spec = WrapupSpec {
+            participant_id: Some(CUSTOMER.into()),
+            ..by_name("Sale completed")
+        };
+        let error = apply_wrapup(&platform, &spec, &NO_WAIT, None)
+            .await
+            .expect_err("customers take no wrap-up");
+        let (summary, _, attribute) = only_diagnostic(&error);
+        assert_eq!(summary, "Participant does not take a wrap-up");
+        assert_eq!(attribute, Some(AttributePath::root("participant_id")));
+    }
+}

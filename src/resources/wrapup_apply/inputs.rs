@@ -189,13 +189,7 @@ pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
             false,
             false,
         ),
-        attribute(
-            "notes",
-            Type::String,
-            "Wrap-up notes.",
-            false,
-            false,
-        ),
+        attribute("notes", Type::String, "Wrap-up notes.", false, false),
         attribute(
             "tags",
             Type::list(Type::String),
@@ -268,7 +262,7 @@ pub fn validate_inputs(config: &Value, diagnostics: &mut Diagnostics) {
         );
     }
     if let Attr::Known(value) = attr(config, "duration_seconds")
-        && !value.as_i64().is_some_and(|seconds| seconds >= 0)
+        && value.as_i64().is_none_or(|seconds| seconds < 0)
     {
         diagnostics.attribute_error(
             path("duration_seconds"),

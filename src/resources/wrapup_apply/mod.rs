@@ -6,6 +6,8 @@
 mod access;
 mod apply;
 mod error;
+#[cfg(test)]
+pub(crate) mod fake;
 mod inputs;
 mod resolve;
 

@@ -115,28 +115,32 @@ fn choose_target(conversation: &Conversation, spec: &WrapupSpec) -> Result<Targe
             .collect()
     };
     let participant = match spec.participant_id.as_deref() {
-        Some(id) => conversation.participant(id).ok_or_else(|| {
-            WrapupError::ParticipantNotFound {
-                participant_id: id.to_owned(),
-                conversation_id: conversation.id.clone(),
-                candidates: everyone(),
-            }
-        })?,
+        Some(id) => {
+            conversation
+                .participant(id)
+                .ok_or_else(|| WrapupError::ParticipantNotFound {
+                    participant_id: id.to_owned(),
+                    conversation_id: conversation.id.clone(),
+                    candidates: everyone(),
+                })?
+        }
         None => {
             let agents: Vec<&Participant> = conversation
                 .participants
                 .iter()
                 .filter(|p| is_agent(p))
                 .collect();
-            let awaiting: Vec<&Participant> =
-                agents.iter().copied().filter(|p| awaits_wrapup(p)).collect();
+            let awaiting: Vec<&Participant> = agents
+                .iter()
+                .copied()
+                .filter(|p| awaits_wrapup(p))
+                .collect();
             match (agents.as_slice(), awaiting.as_slice()) {
                 ([only], _) | (_, [only]) => *only,
                 ([], _) => {
                     return Err(WrapupError::AmbiguousParticipant {
                         conversation_id: conversation.id.clone(),
-                        reason: "The conversation has no agent participant to wrap up."
-                            .to_owned(),
+                        reason: "The conversation has no agent participant to wrap up.".to_owned(),
                         candidates: everyone(),
                     });
                 }
@@ -277,9 +281,10 @@ pub async fn resolve_code(
             });
         }
         if queueless
-            && let Some(code) = api.code(id).await.map_err(|error| {
-                WrapupError::platform(format!("read wrap-up code {id}"), error)
-            })?
+            && let Some(code) = api
+                .code(id)
+                .await
+                .map_err(|error| WrapupError::platform(format!("read wrap-up code {id}"), error))?
         {
             return Ok(ResolvedCode {
                 id: code.id,
@@ -337,4 +342,115 @@ pub async fn code_name_for(
         return Ok(Some(code.name));
     }
     Ok(api.code(code_id).await?.map(|code| code.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::wrapup_apply::fake::*;
+
+    fn two_agents(first: &str, second: &str) -> Conversation {
+        serde_json::from_value(serde_json::json!({
+            "id": CONV,
+            "participants": [
+                {"id": CUSTOMER, "purpose": "customer", "calls": [{"id": AGENT_CALL, "state": "disconnected"}]},
+                {"id": AGENT, "purpose": "agent", "calls": [{"id": SALE, "state": first}]},
+                {"id": QUEUE, "purpose": "agent", "calls": [{"id": NO_SALE, "state": second}]}
+            ]
+        }))
+        .expect("a valid Conversation")
+    }
+
+    fn spec() -> WrapupSpec {
+        WrapupSpec {
+            conversation_id: CONV.into(),
+            participant_id: None,
+            communication_id: None,
+            code: CodeChoice {
+                id: Some(SALE.into()),
+                name: None,
+                configured: CodeChoiceAttr::Id,
+            },
+            notes: None,
+            tags: None,
+            duration_seconds: None,
+        }
+    }
+
+    #[test]
+    fn the_one_agent_awaiting_wrap_up_is_chosen_among_several() {
+        let target = choose_target(&two_agents("connected", "disconnected"), &spec())
+            .expect("one agent awaits wrap-up");
+        assert_eq!(target.participant_id, QUEUE);
+        assert_eq!(target.communication_id, NO_SALE);
+    }
+
+    #[test]
+    fn several_agents_awaiting_wrap_up_are_listed_with_purpose_and_state() {
+        let error = choose_target(&two_agents("disconnected", "disconnected"), &spec())
+            .expect_err("ambiguous");
+        let WrapupError::AmbiguousParticipant { candidates, .. } = &error else {
+            panic!("expected AmbiguousParticipant, got {error:?}");
+        };
+        assert_eq!(candidates.len(), 3);
+        assert!(candidates[1].contains(AGENT), "{candidates:?}");
+        assert!(candidates[1].contains("purpose agent"), "{candidates:?}");
+        assert!(candidates[1].contains("disconnected"), "{candidates:?}");
+        assert!(candidates[1].contains("awaiting wrap-up"), "{candidates:?}");
+        let detail = &error.diagnostics().0[0].detail;
+        assert!(detail.contains("Set participant_id"), "{detail}");
+    }
+
+    #[test]
+    fn an_unknown_participant_lists_the_participants() {
+        let spec = WrapupSpec {
+            participant_id: Some(AGENT_CALL.into()),
+            ..spec()
+        };
+        let error = choose_target(&two_agents("disconnected", "connected"), &spec)
+            .expect_err("no such participant");
+        assert!(matches!(
+            error,
+            WrapupError::ParticipantNotFound { ref candidates, .. } if candidates.len() == 3
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_code_id_outside_the_queue_is_refused_on_wrapup_code_id() {
+        let platform = FakePlatform::ended();
+        let (target, _) = resolve_target(&platform, &spec()).await.expect("target");
+        let choice = CodeChoice {
+            id: Some(AGENT_CALL.into()),
+            name: None,
+            configured: CodeChoiceAttr::Id,
+        };
+        let error = resolve_code(&platform, &target, &choice)
+            .await
+            .expect_err("not allowed");
+        let diagnostic = &error.diagnostics().0[0];
+        assert_eq!(
+            diagnostic.attribute,
+            Some(crate::cty::AttributePath::root("wrapup_code_id"))
+        );
+        assert!(
+            diagnostic.detail.contains("\"No sale\""),
+            "{}",
+            diagnostic.detail
+        );
+    }
+
+    #[tokio::test]
+    async fn names_match_ignoring_case_when_unique() {
+        let platform = FakePlatform::ended();
+        let (target, _) = resolve_target(&platform, &spec()).await.expect("target");
+        let choice = CodeChoice {
+            id: None,
+            name: Some("sale COMPLETED".into()),
+            configured: CodeChoiceAttr::Name,
+        };
+        let code = resolve_code(&platform, &target, &choice)
+            .await
+            .expect("found");
+        assert_eq!(code.id, SALE);
+    }
 }

@@ -1,0 +1,158 @@
+//! An in-memory [`ConversationApi`] for unit tests: one conversation, its queue's codes, and a
+//! switch that makes wrap-up writes succeed without being kept.
+
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+
+use super::access::ConversationApi;
+use crate::genesys::MediaType;
+use crate::genesys::models::{AssignedWrapupCode, Conversation, Wrapup, WrapupCode, WrapupInput};
+use crate::resources::support::{ApiFailure, PlatformError};
+
+pub const CONV: &str = "11111111-1111-4111-8111-111111111111";
+pub const CUSTOMER: &str = "22222222-2222-4222-8222-222222222222";
+pub const AGENT: &str = "33333333-3333-4333-8333-333333333333";
+pub const AGENT_CALL: &str = "44444444-4444-4444-8444-444444444444";
+pub const SALE: &str = "55555555-5555-4555-8555-555555555555";
+pub const NO_SALE: &str = "66666666-6666-4666-8666-666666666666";
+pub const QUEUE: &str = "77777777-7777-4777-8777-777777777777";
+
+/// A platform holding one call conversation: a customer and an agent whose call ended.
+pub struct FakePlatform {
+    pub conversation: Mutex<Option<Conversation>>,
+    pub codes: Vec<WrapupCode>,
+    pub ignore_writes: bool,
+    pub posts: Mutex<Vec<(MediaType, String, WrapupInput)>>,
+}
+
+fn code(id: &str, name: &str) -> WrapupCode {
+    WrapupCode {
+        id: id.into(),
+        name: name.into(),
+        ..WrapupCode::default()
+    }
+}
+
+fn not_found() -> PlatformError {
+    PlatformError::NotFound(ApiFailure {
+        status: Some(404),
+        message: "not found".into(),
+        ..ApiFailure::default()
+    })
+}
+
+impl FakePlatform {
+    pub fn with_agent_state(state: &str) -> FakePlatform {
+        let conversation: Conversation = serde_json::from_value(serde_json::json!({
+            "id": CONV,
+            "participants": [
+                {"id": CUSTOMER, "purpose": "customer", "wrapupRequired": false,
+                 "calls": [{"id": "88888888-8888-4888-8888-888888888888", "state": "disconnected"}]},
+                {"id": AGENT, "purpose": "agent", "queueId": QUEUE, "wrapupRequired": true,
+                 "calls": [{"id": AGENT_CALL, "state": state}]}
+            ]
+        }))
+        .expect("the fixture is a valid Conversation");
+        FakePlatform {
+            conversation: Mutex::new(Some(conversation)),
+            codes: vec![code(SALE, "Sale completed"), code(NO_SALE, "No sale")],
+            ignore_writes: false,
+            posts: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn ended() -> FakePlatform {
+        FakePlatform::with_agent_state("disconnected")
+    }
+
+    /// Sets the agent's wrap-up as someone outside Terraform would.
+    pub fn set_wrapup(&self, code_id: &str, name: Option<&str>) {
+        let mut conversation = self.conversation.lock().expect("not poisoned");
+        if let Some(agent) = conversation
+            .as_mut()
+            .and_then(|c| c.participants.iter_mut().find(|p| p.id == AGENT))
+        {
+            agent.wrapup = Some(Wrapup {
+                code: Some(code_id.into()),
+                name: name.map(str::to_owned),
+                ..Wrapup::default()
+            });
+        }
+    }
+
+    pub fn purge(&self) {
+        *self.conversation.lock().expect("not poisoned") = None;
+    }
+}
+
+#[async_trait]
+impl ConversationApi for FakePlatform {
+    async fn conversation(&self, conversation_id: &str) -> Result<Conversation, PlatformError> {
+        self.conversation
+            .lock()
+            .expect("not poisoned")
+            .clone()
+            .filter(|c| c.id == conversation_id)
+            .ok_or_else(not_found)
+    }
+
+    async fn allowed_codes(&self, _: &str, _: &str) -> Result<Vec<WrapupCode>, PlatformError> {
+        Ok(self.codes.clone())
+    }
+
+    async fn codes_named(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError> {
+        Ok(self
+            .codes
+            .iter()
+            .filter(|c| c.name == name)
+            .cloned()
+            .collect())
+    }
+
+    async fn code(&self, code_id: &str) -> Result<Option<WrapupCode>, PlatformError> {
+        Ok(self.codes.iter().find(|c| c.id == code_id).cloned())
+    }
+
+    async fn post_wrapup(
+        &self,
+        media: MediaType,
+        _: &str,
+        participant_id: &str,
+        _: &str,
+        wrapup: &WrapupInput,
+    ) -> Result<(), PlatformError> {
+        self.posts.lock().expect("not poisoned").push((
+            media,
+            participant_id.to_owned(),
+            wrapup.clone(),
+        ));
+        if !self.ignore_writes {
+            let name = self
+                .codes
+                .iter()
+                .find(|c| c.id == wrapup.code)
+                .map(|c| c.name.clone());
+            self.set_wrapup(&wrapup.code, name.as_deref());
+        }
+        Ok(())
+    }
+
+    async fn participant_wrapup(
+        &self,
+        conversation_id: &str,
+        participant_id: &str,
+    ) -> Result<Option<AssignedWrapupCode>, PlatformError> {
+        let conversation = self.conversation(conversation_id).await?;
+        Ok(conversation
+            .participant(participant_id)
+            .and_then(|p| p.wrapup.clone())
+            .map(|w| AssignedWrapupCode {
+                code: w.code,
+                notes: w.notes,
+                tags: w.tags,
+                duration_seconds: w.duration_seconds,
+                end_time: w.end_time,
+            }))
+    }
+}
