@@ -1,0 +1,150 @@
+//! The wrap-up logic through the real API client against the in-process emulator, without
+//! Terraform: every supported media type, the silently dropped write, and a missing
+//! permission. (The Terraform CLI runs of the same behaviours are in the other
+//! `conversation_wrapup_*` tests.)
+
+mod conversation_wrapup_common;
+
+use std::time::Duration;
+
+use conversation_wrapup_common::{CLIENT_ID, CLIENT_SECRET, MEDIA, Org, new_queue_id};
+use genesyscloud_provider::cty::AttributePath;
+use genesyscloud_provider::provider::{ProviderConfig, SharedSettings, resolve};
+use genesyscloud_provider::resources::wrapup_apply::{
+    CodeChoice, CodeChoiceAttr, ConversationAccess, WrapupError, WrapupSpec, apply_wrapup,
+};
+use serde_json::json;
+
+const QUICK: [Duration; 2] = [Duration::ZERO, Duration::from_millis(50)];
+
+fn access(org: &Org) -> ConversationAccess {
+    let env = [
+        ("GENESYSCLOUD_API_URL", org.base.clone()),
+        ("GENESYSCLOUD_LOGIN_URL", org.base.clone()),
+        ("GENESYSCLOUD_OAUTHCLIENT_ID", CLIENT_ID.to_owned()),
+        ("GENESYSCLOUD_OAUTHCLIENT_SECRET", CLIENT_SECRET.to_owned()),
+    ];
+    let lookup = move |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
+    let (settings, _) = resolve(&ProviderConfig::default(), &lookup, "1.15.5")
+        .expect("the emulator settings resolve");
+    let shared = SharedSettings::default();
+    shared.set(settings);
+    ConversationAccess::from_settings(shared)
+}
+
+fn by_name(conversation_id: &str, name: &str) -> WrapupSpec {
+    WrapupSpec {
+        conversation_id: conversation_id.to_owned(),
+        participant_id: None,
+        communication_id: None,
+        code: CodeChoice {
+            id: None,
+            name: Some(name.to_owned()),
+            configured: CodeChoiceAttr::Name,
+        },
+        notes: Some("back-filled by ops".into()),
+        tags: Some(vec!["ops".into()]),
+        duration_seconds: Some(30),
+    }
+}
+
+#[test]
+fn every_media_type_keeps_the_code_id_resolved_from_its_name() {
+    let org = Org::start();
+    let queue = new_queue_id();
+    let sale = org.create_code("Sale completed");
+    let other = org.create_code("No sale");
+    org.assign_codes(&queue, &[&sale, &other]);
+    let access = access(&org);
+    for (seed_media, path_media) in MEDIA {
+        let seeded = org.seed(seed_media, &queue, "disconnected");
+        let applied = org
+            .block_on(async {
+                let api = access.api().await.expect("client builds");
+                apply_wrapup(
+                    &*api,
+                    &by_name(&seeded.conversation_id, "Sale completed"),
+                    &QUICK,
+                    None,
+                )
+                .await
+            })
+            .unwrap_or_else(|error| panic!("{seed_media}: {:?}", error.diagnostics()));
+        assert_eq!(applied.target.media.to_string(), path_media);
+        assert_eq!(applied.target.participant_id, seeded.agent_id);
+        assert_eq!(applied.code.id, sale);
+        let held = org.wrapup(&seeded.conversation_id, &seeded.agent_id);
+        assert_eq!(held["code"], json!(sale), "{seed_media}: {held}");
+        assert_eq!(held["notes"], json!("back-filled by ops"), "{seed_media}");
+        assert_eq!(held["tags"], json!(["ops"]), "{seed_media}");
+        assert_eq!(held["durationSeconds"], json!(30), "{seed_media}");
+    }
+}
+
+#[test]
+fn a_write_the_platform_accepts_but_ignores_fails_verification() {
+    let org = Org::start();
+    let queue = new_queue_id();
+    let sale = org.create_code("Sale completed");
+    org.assign_codes(&queue, &[&sale]);
+    let seeded = org.seed("call", &queue, "disconnected");
+    org.faults(json!({ "accept_but_ignore_wrapup_writes": true }));
+    let access = access(&org);
+    let error = org
+        .block_on(async {
+            let api = access.api().await.expect("client builds");
+            apply_wrapup(
+                &*api,
+                &by_name(&seeded.conversation_id, "Sale completed"),
+                &QUICK,
+                None,
+            )
+            .await
+        })
+        .expect_err("nothing was kept");
+    assert!(
+        matches!(error, WrapupError::NotPersisted { .. }),
+        "{error:?}"
+    );
+    let diagnostic = &error.diagnostics().0[0];
+    assert!(diagnostic.detail.contains(&sale), "{}", diagnostic.detail);
+    assert_eq!(
+        org.wrapup_code(&seeded.conversation_id, &seeded.agent_id),
+        None
+    );
+}
+
+#[test]
+fn a_forbidden_conversation_read_points_at_conversation_id() {
+    let org = Org::start();
+    let queue = new_queue_id();
+    let sale = org.create_code("Sale completed");
+    org.assign_codes(&queue, &[&sale]);
+    let seeded = org.seed("email", &queue, "disconnected");
+    org.faults(json!({ "rules": [{
+        "method": "GET",
+        "path": "/api/v2/conversations/{conversationId}",
+        "status": 403,
+        "count": 1
+    }]}));
+    let access = access(&org);
+    let error = org
+        .block_on(async {
+            let api = access.api().await.expect("client builds");
+            apply_wrapup(
+                &*api,
+                &by_name(&seeded.conversation_id, "Sale completed"),
+                &QUICK,
+                None,
+            )
+            .await
+        })
+        .expect_err("forbidden");
+    let diagnostic = &error.diagnostics().0[0];
+    assert_eq!(diagnostic.summary, "Access denied");
+    assert_eq!(
+        diagnostic.attribute,
+        Some(AttributePath::root("conversation_id"))
+    );
+    assert!(diagnostic.detail.contains("403"), "{}", diagnostic.detail);
+}
