@@ -4,6 +4,7 @@
 //! `conversation_wrapup_*` tests.)
 
 mod conversation_wrapup_common;
+mod support;
 
 use std::time::Duration;
 

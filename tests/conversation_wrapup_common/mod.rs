@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::support::Workdir;
+
 /// OAuth client the emulator accepts and the provider is configured with.
 pub const CLIENT_ID: &str = "wrapup-e2e-client";
 pub const CLIENT_SECRET: &str = "wrapup-e2e-secret";
@@ -84,6 +86,15 @@ impl Org {
             http,
             token,
         }
+    }
+
+    /// A Terraform work dir whose provider talks to this org.
+    pub fn workdir(&self) -> Workdir {
+        Workdir::new()
+            .env("GENESYSCLOUD_API_URL", &self.base)
+            .env("GENESYSCLOUD_LOGIN_URL", &self.base)
+            .env("GENESYSCLOUD_OAUTHCLIENT_ID", CLIENT_ID)
+            .env("GENESYSCLOUD_OAUTHCLIENT_SECRET", CLIENT_SECRET)
     }
 
     /// Runs `future` on the org's runtime (for in-process client tests).
@@ -242,4 +253,33 @@ impl Drop for Org {
 /// A fresh queue ID (the emulator creates queues on first use).
 pub fn new_queue_id() -> String {
     uuid::Uuid::new_v4().to_string()
+}
+
+/// A `genesyscloud_conversation_wrapup` resource block named `name` with the given body lines.
+pub fn resource_block(name: &str, body: &str) -> String {
+    format!(
+        "provider \"genesyscloud\" {{}}\n\nresource \"genesyscloud_conversation_wrapup\" \"{name}\" {{\n{body}}}\n"
+    )
+}
+
+/// The one `genesyscloud_conversation_wrapup` change in a `terraform show -json` plan.
+pub fn wrapup_change(plan: &Value) -> Value {
+    plan["resource_changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["type"] == "genesyscloud_conversation_wrapup")
+        .map(|c| c["change"].clone())
+        .unwrap_or_else(|| panic!("no conversation wrap-up change in {plan:#}"))
+}
+
+/// The attributes of the one `genesyscloud_conversation_wrapup` in `terraform show -json`.
+pub fn wrapup_state(state: &Value) -> Value {
+    state["values"]["root_module"]["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["type"] == "genesyscloud_conversation_wrapup")
+        .map(|r| r["values"].clone())
+        .unwrap_or_else(|| panic!("no conversation wrap-up in state {state:#}"))
 }
