@@ -624,6 +624,26 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn ids_the_plan_left_unknown_are_resolved_at_apply() {
+        let platform = Arc::new(FakePlatform::ended());
+        let resource = resource(&platform);
+        let config = config_by_name("Sale completed");
+        let result = resource
+            .create(CreateRequest {
+                config: config.clone(),
+                planned_state: default_create_plan(&config),
+                planned_private: Vec::new(),
+                planned_identity: None,
+            })
+            .await;
+        assert!(!result.diagnostics.has_errors(), "{:?}", result.diagnostics);
+        let state = result.new_state.expect("created");
+        assert_eq!(attr_str(&state, "participant_id"), Some(AGENT));
+        assert_eq!(attr_str(&state, "wrapup_code_id"), Some(SALE));
+        assert!(state.is_wholly_known());
+    }
+
+    #[tokio::test]
     async fn a_purged_conversation_leaves_state() {
         let platform = Arc::new(FakePlatform::ended());
         let resource = resource(&platform);

@@ -33,8 +33,8 @@ impl WrapupSpec {
     /// `configured` is the configuration, which tells which code attribute the user set.
     pub fn from_value(value: &Value, configured: &Value) -> Option<WrapupSpec> {
         let conversation_id = known_string(value, "conversation_id")??;
-        let participant_id = known_string(value, "participant_id")?;
-        let communication_id = known_string(value, "communication_id")?;
+        let participant_id = resolvable(value, configured, "participant_id")?;
+        let communication_id = resolvable(value, configured, "communication_id")?;
         let configured_attr = match (
             attr(configured, "wrapup_code_name"),
             attr(configured, "wrapup_code_id"),
@@ -82,6 +82,15 @@ impl WrapupSpec {
             tags,
             duration_seconds,
         })
+    }
+}
+
+/// Like [`known_string`], but a value left unknown because the configuration leaves it to the
+/// provider (a computed attribute at apply time) reads as null: "resolve it".
+fn resolvable(value: &Value, configured: &Value, name: &str) -> Option<Option<String>> {
+    match (attr(value, name), attr(configured, name)) {
+        (Attr::Unknown, Attr::Null) => Some(None),
+        _ => known_string(value, name),
     }
 }
 
@@ -372,6 +381,30 @@ mod tests {
         let spec = WrapupSpec::from_value(&planned, &cfg).expect("known inputs");
         assert_eq!(spec.code.id.as_deref(), Some(CODE));
         assert_eq!(spec.code.configured, CodeChoiceAttr::Name);
+    }
+
+    #[test]
+    fn computed_ids_left_unknown_by_the_plan_are_resolved_at_apply() {
+        let cfg = config(Value::Null, "Sale".into());
+        let mut planned = cfg.clone();
+        for name in ["participant_id", "communication_id", "wrapup_code_id"] {
+            crate::resources::support::set_attr(&mut planned, name, Value::unknown());
+        }
+        let spec = WrapupSpec::from_value(&planned, &cfg).expect("resolvable");
+        assert_eq!(spec.participant_id, None);
+        assert_eq!(spec.communication_id, None);
+        assert_eq!(spec.code.id, None);
+
+        let mut unknown_in_config = cfg.clone();
+        crate::resources::support::set_attr(
+            &mut unknown_in_config,
+            "participant_id",
+            Value::unknown(),
+        );
+        assert_eq!(
+            WrapupSpec::from_value(&unknown_in_config, &unknown_in_config),
+            None
+        );
     }
 
     #[test]
