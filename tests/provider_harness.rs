@@ -66,3 +66,22 @@ fn text_diagnostics_carry_the_same_location_as_json() {
             .is_err()
     );
 }
+
+#[test]
+fn emulator_helper_serves_tokens_api_and_admin() {
+    let emulator = support::Emulator::start();
+    assert!(emulator.url().starts_with("http://127.0.0.1:"));
+    let (status, _) = emulator.admin(reqwest::Method::POST, "reset", None);
+    assert!((200..300).contains(&status), "reset answered {status}");
+    let (status, body) = emulator.api(reqwest::Method::GET, "routing/wrapupcodes", None);
+    assert_eq!(status, 200, "{body}");
+    assert!(body["entities"].is_array(), "{body}");
+    let (status, counts) = emulator.admin(reqwest::Method::GET, "requests", None);
+    assert_eq!(status, 200);
+    assert!(
+        counts.to_string().contains("/api/v2/routing/wrapupcodes"),
+        "{counts}"
+    );
+    let block = emulator.provider_block();
+    assert!(block.contains(&format!("api_url            = \"{}\"", emulator.url())));
+}

@@ -3,9 +3,11 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod diagnostics;
+pub mod emulator;
 pub mod terraform;
 pub mod workdir;
 
 pub use diagnostics::Diagnostic;
+pub use emulator::Emulator;
 pub use terraform::{PROVIDER_SOURCE, provider_binary, terraform_path};
 pub use workdir::{Output, Workdir};
