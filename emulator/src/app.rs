@@ -27,9 +27,18 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(routes::oauth::routes())
         .fallback(unknown_route)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn_with_state(state.clone(), faults::apply))
         .layer(from_fn_with_state(state.clone(), counter::count));
     public.merge(routes::admin::routes()).with_state(state)
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method.not.allowed",
+        format!("{method} is not supported on {}.", uri.path()),
+    )
 }
 
 async fn unknown_route(uri: Uri) -> ApiError {

@@ -204,6 +204,44 @@ async fn lag_get_by_id_extends_the_lag_to_gets_and_deletes_linger() {
 }
 
 #[tokio::test]
+async fn lag_get_by_id_delays_wrapup_read_back() {
+    let emu = Emu::start().await;
+    let code = emu.create_code("Sale").await;
+    let queue = emu.queue_with(&[&code]).await;
+    let seeded = emu
+        .seed(json!({"mediaType": "call", "participants": [
+            {"purpose": "agent", "state": "disconnected", "queueId": queue}
+        ]}))
+        .await;
+    let (c, p, m) = (
+        seeded["conversationId"].as_str().unwrap(),
+        seeded["participants"][0]["participantId"].as_str().unwrap(),
+        seeded["participants"][0]["communicationId"]
+            .as_str()
+            .unwrap(),
+    );
+    emu.set_faults(json!({"read_after_write_lag_ms": 400, "lag_get_by_id": true}))
+        .await;
+    let path =
+        format!("/api/v2/conversations/calls/{c}/participants/{p}/communications/{m}/wrapup");
+    let posted = emu
+        .api(Method::POST, &path)
+        .json(&json!({"code": code["id"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::ACCEPTED);
+    let read = format!("/api/v2/conversations/{c}/participants/{p}/wrapup");
+    let early = emu.api(Method::GET, &read).send().await.unwrap();
+    expect_error(early, 404, "not.found").await;
+    let early_comm = emu.api(Method::GET, &path).send().await.unwrap();
+    expect_error(early_comm, 404, "not.found").await;
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    let later = emu.api(Method::GET, &read).send().await.unwrap();
+    assert_eq!(later.status(), StatusCode::OK);
+}
+
+#[tokio::test]
 async fn dropped_connection_performs_the_operation_without_answering() {
     let emu = Emu::start().await;
     emu.set_faults(json!({"drop_connections": [{"method": "POST", "path": CODES, "count": 1}]}))

@@ -205,6 +205,24 @@ async fn bad_bodies_answer_400_with_error_body_never_500() {
 }
 
 #[tokio::test]
+async fn unsupported_methods_and_unknown_paths_answer_error_bodies() {
+    let emu = Emu::start().await;
+    let patch = emu
+        .api(Method::PATCH, CODES)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(patch, 405, "method.not.allowed").await;
+    let unknown = emu
+        .api(Method::GET, "/api/v2/routing/nothing")
+        .send()
+        .await
+        .unwrap();
+    expect_error(unknown, 404, "not.found").await;
+}
+
+#[tokio::test]
 async fn unknown_and_malformed_ids_answer_404() {
     let emu = Emu::start().await;
     for id in [uuid::Uuid::new_v4().to_string(), "not-a-uuid".into()] {

@@ -156,7 +156,7 @@ fn communication_view(p: &Participant, c: &Communication) -> Value {
 }
 
 /// Fields a participant shows in both the generic and the per-media views.
-fn participant_common(store: &Store, p: &Participant) -> Map<String, Value> {
+fn participant_common(p: &Participant) -> Map<String, Value> {
     let mut out = Map::new();
     out.insert("id".into(), json!(p.id));
     out.insert("startTime".into(), json!(p.start_time));
@@ -182,12 +182,11 @@ fn participant_common(store: &Store, p: &Participant) -> Map<String, Value> {
     if let Some(w) = &p.wrapup {
         out.insert("wrapup".into(), wrapup_view(w));
     }
-    let _ = store;
     out
 }
 
 fn participant_generic(store: &Store, media: Media, p: &Participant) -> Value {
-    let mut out = participant_common(store, p);
+    let mut out = participant_common(p);
     if let Some(user) = p.user_id {
         out.insert("userId".into(), json!(user));
         out.insert("userUri".into(), json!(format!("/api/v2/users/{user}")));
@@ -219,8 +218,8 @@ fn participant_generic(store: &Store, media: Media, p: &Participant) -> Value {
     Value::Object(out)
 }
 
-fn participant_media(store: &Store, p: &Participant) -> Value {
-    let mut out = participant_common(store, p);
+fn participant_media(p: &Participant) -> Value {
+    let mut out = participant_common(p);
     out.insert("state".into(), json!(p.state()));
     if let Some(user) = p.user_id {
         out.insert(
@@ -301,7 +300,7 @@ async fn get_media(
     let path = media.path_segment();
     Ok(Json(json!({
         "id": c.id,
-        "participants": c.participants.iter().map(|p| participant_media(&world.store, p)).collect::<Vec<_>>(),
+        "participants": c.participants.iter().map(participant_media).collect::<Vec<_>>(),
         "otherMediaUris": [],
         "recordingState": "none",
         "maxParticipants": 10,
@@ -310,14 +309,20 @@ async fn get_media(
     })))
 }
 
-/// The participant's wrap-up as a read sees it (lagging when the fault asks for it).
-fn visible_wrapup(world: &World, conversation: Uuid, p: &Participant) -> Option<Wrapup> {
+/// What a wrap-up read shows instead of `current` while a lagging write is in flight (only
+/// when the fault extends the lag to reads by id).
+fn visible_wrapup(
+    world: &World,
+    conversation: Uuid,
+    participant: Uuid,
+    current: Option<&Wrapup>,
+) -> Option<Wrapup> {
     let shadow = if world.faults.lag_get_by_id && world.faults.read_after_write_lag_ms > 0 {
-        world.shadows.wrapups.get(&(conversation, p.id))
+        world.shadows.wrapups.get(&(conversation, participant))
     } else {
         None
     };
-    Shadow::view(shadow, p.wrapup.as_ref(), Instant::now()).cloned()
+    Shadow::view(shadow, current, Instant::now()).cloned()
 }
 
 fn provisional_wanted(query: &QueryPairs) -> Result<bool, ApiError> {
@@ -354,7 +359,7 @@ async fn participant_wrapup(
     let world = state.world();
     let c = conversation(&world.store, media, &conversation_id)?;
     let p = participant(c, &participant_id)?;
-    visible_wrapup(&world, c.id, p)
+    visible_wrapup(&world, c.id, p.id, p.wrapup.as_ref())
         .filter(|w| provisional || !w.provisional)
         .map(|w| Json(assigned_view(&w)))
         .ok_or_else(|| no_wrapup(&participant_id))
@@ -376,13 +381,7 @@ async fn communication_wrapup(
         .iter()
         .find(|x| x.id == comm_id)
         .ok_or_else(|| ApiError::not_found("communication", &communication_id))?;
-    let lagging = world.faults.lag_get_by_id && world.faults.read_after_write_lag_ms > 0;
-    let wrapup = if lagging && world.shadows.wrapups.contains_key(&(c.id, p.id)) {
-        visible_wrapup(&world, c.id, p)
-    } else {
-        comm.wrapup.clone()
-    };
-    wrapup
+    visible_wrapup(&world, c.id, p.id, comm.wrapup.as_ref())
         .filter(|w| provisional || !w.provisional)
         .map(|w| Json(assigned_view(&w)))
         .ok_or_else(|| no_wrapup(&participant_id))
