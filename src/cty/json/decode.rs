@@ -98,9 +98,13 @@ impl<'a> Parser<'a> {
                 Scalar::Bool(b) => Ok(Value::String(b.to_string())),
             },
             Type::Number => match self.scalar("a number")? {
-                Scalar::String(s) | Scalar::Number(s) => Number::parse(&s)
-                    .map(Value::Number)
-                    .map_err(|e| self.error(e.to_string())),
+                Scalar::String(s) | Scalar::Number(s) => match Number::parse(&s) {
+                    Ok(n) if n.is_infinite() => {
+                        Err(self.error("JSON cannot hold infinite numbers"))
+                    }
+                    Ok(n) => Ok(Value::Number(n)),
+                    Err(e) => Err(self.error(e.to_string())),
+                },
                 Scalar::Bool(_) => Err(self.error("expected a number, got a JSON bool")),
             },
             Type::Bool => match self.scalar("a bool")? {
@@ -458,7 +462,7 @@ mod tests {
     fn malformed_json_is_an_error() {
         let object = Type::object([("id", Type::String)]);
         let numbers = Type::list(Type::Number);
-        let cases: [(&[u8], &Type); 14] = [
+        let cases: [(&[u8], &Type); 15] = [
             (b"{", &object),
             (b"[1,]", &numbers),
             (b"[1 2]", &numbers),
@@ -473,6 +477,7 @@ mod tests {
             (b"{\"id\":\"a\",}", &object),
             (b"\"a\" \"b\"", &Type::String),
             (b"\"\x01\"", &Type::String),
+            (b"\"-inf\"", &Type::Number),
         ];
         for (bad, ty) in cases {
             let result = decode(bad, ty);
