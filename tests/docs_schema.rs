@@ -349,8 +349,8 @@ fn every_registry_example_directory_names_a_registered_type() {
 fn relative_links_in_docs_point_at_existing_pages_and_headings() {
     let mut problems = Vec::new();
     let mut pages = vec![root().join("docs/index.md")];
-    for kind in KINDS {
-        let dir = root().join("docs").join(kind.docs_dir);
+    for dir in KINDS.iter().map(|kind| kind.docs_dir).chain(["guides"]) {
+        let dir = root().join("docs").join(dir);
         pages.extend(files_in(&dir, ".md").into_iter().map(|name| dir.join(name)));
     }
     for path in pages.into_iter().filter(|p| p.is_file()) {
