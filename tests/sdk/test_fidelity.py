@@ -266,8 +266,12 @@ class ConversationTest(FidelityTest):
                               cid, pid)
 
     def test_wrapup_post_per_media_and_read_back(self):
-        # The SDK marks the cobrowse and screenshare operations deprecated; they still exist.
-        warnings.simplefilter("ignore", DeprecationWarning)
+        # The SDK marks the cobrowse and screenshare operations deprecated (they still exist)
+        # and forces its warnings on; record them instead of printing them.
+        with warnings.catch_warnings(record=True):
+            self.post_and_read_every_media()
+
+    def post_and_read_every_media(self):
         for seed_media, sdk, per_media in MEDIA:
             with self.subTest(media=seed_media):
                 cid, pid, comm = self.seed(seed_media, self.queue_id)
