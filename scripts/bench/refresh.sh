@@ -18,7 +18,7 @@ target=${CARGO_TARGET_DIR:-$root/target}
 "$root/scripts/install-tools.sh" >/dev/null
 terraform="$root/.tools/bin/terraform"
 cargo build --release --quiet --manifest-path "$root/Cargo.toml" \
-    --bin terraform-provider-genesyscloud --bin genesys-emulator
+    -p terraform-provider-genesyscloud -p genesys-emulator --bins
 provider_dir="$target/release"
 
 work=$(mktemp -d)
