@@ -3,23 +3,20 @@
 //! Terraform work dir wired to it.
 #![allow(dead_code)]
 
-use std::time::Duration;
-
+use genesys_emulator::EmulatorConfig;
+use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::Workdir;
+use crate::support::{Emulator, Workdir};
 
 /// OAuth client the emulator accepts and the provider is configured with.
 pub const CLIENT_ID: &str = "e2e-client";
 pub const CLIENT_SECRET: &str = "e2e-secret";
 
-/// A running emulated org plus a client that plays "someone outside Terraform".
+/// A running emulated org, with helpers that play "someone outside Terraform".
 pub struct Org {
+    pub emulator: Emulator,
     pub base: String,
-    server: Option<genesys_emulator::RunningEmulator>,
-    runtime: tokio::runtime::Runtime,
-    http: reqwest::Client,
-    token: String,
 }
 
 impl Org {
@@ -30,75 +27,30 @@ impl Org {
 
     /// Starts an emulator enforcing `rate_limit` requests per minute per OAuth client.
     pub fn start_with(rate_limit: Option<u32>) -> Org {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("a tokio runtime builds");
-        let server = runtime.block_on(async {
-            let config = genesys_emulator::EmulatorConfig {
-                client_id: CLIENT_ID.into(),
-                client_secret: CLIENT_SECRET.into(),
-                rate_limit_per_minute: rate_limit,
-                ..genesys_emulator::EmulatorConfig::default()
-            };
-            genesys_emulator::spawn(config, "127.0.0.1:0".parse().expect("a socket address"))
-                .await
-                .expect("the emulator starts on a free loopback port")
+        let emulator = Emulator::start_with(EmulatorConfig {
+            client_id: CLIENT_ID.into(),
+            client_secret: CLIENT_SECRET.into(),
+            rate_limit_per_minute: rate_limit,
+            ..EmulatorConfig::default()
         });
-        let base = server.url();
-        let http = reqwest::Client::new();
-        let token = runtime.block_on(async {
-            let answer: Value = http
-                .post(format!("{base}/oauth/token"))
-                .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
-                .form(&[("grant_type", "client_credentials")])
-                .send()
-                .await
-                .expect("token request")
-                .json()
-                .await
-                .expect("token JSON");
-            answer["access_token"]
-                .as_str()
-                .expect("an access token")
-                .to_owned()
-        });
-        Org {
-            base,
-            server: Some(server),
-            runtime,
-            http,
-            token,
-        }
+        let base = emulator.url().to_owned();
+        Org { emulator, base }
     }
 
-    /// A Terraform work dir whose provider talks to this org.
+    /// A Terraform work dir whose provider talks to this org through `GENESYSCLOUD_*`.
     pub fn workdir(&self) -> Workdir {
-        Workdir::new()
-            .env("GENESYSCLOUD_API_URL", &self.base)
-            .env("GENESYSCLOUD_LOGIN_URL", &self.base)
-            .env("GENESYSCLOUD_OAUTHCLIENT_ID", CLIENT_ID)
-            .env("GENESYSCLOUD_OAUTHCLIENT_SECRET", CLIENT_SECRET)
+        self.emulator.configure(Workdir::new())
     }
 
-    fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        self.runtime.block_on(async {
-            let mut request = self
-                .http
-                .request(method, format!("{}{path}", self.base))
-                .timeout(Duration::from_secs(30));
-            if path.starts_with("/api/") {
-                request = request.bearer_auth(&self.token);
-            }
-            if let Some(body) = body {
-                request = request.json(&body);
-            }
-            let response = request.send().await.expect("the emulator answers");
-            let status = response.status().as_u16();
-            let text = response.text().await.unwrap_or_default();
-            (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-        })
+    fn call(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        match path.strip_prefix("/api/v2/") {
+            Some(api_path) => self.emulator.api(method, api_path, body),
+            None => self.emulator.admin(
+                method,
+                path.strip_prefix("/__emulator/").unwrap_or(path),
+                body,
+            ),
+        }
     }
 
     /// Creates a code as an admin would; returns its ID.
@@ -107,11 +59,7 @@ impl Org {
         if let Some(description) = description {
             body["description"] = json!(description);
         }
-        let (status, code) = self.call(
-            reqwest::Method::POST,
-            "/api/v2/routing/wrapupcodes",
-            Some(body),
-        );
+        let (status, code) = self.call(Method::POST, "/api/v2/routing/wrapupcodes", Some(body));
         assert!(status < 300, "create {name:?} answered {status}: {code}");
         code["id"]
             .as_str()
@@ -127,7 +75,7 @@ impl Org {
             body["description"] = json!(description);
         }
         let (status, answer) = self.call(
-            reqwest::Method::PUT,
+            Method::PUT,
             &format!("/api/v2/routing/wrapupcodes/{id}"),
             Some(body),
         );
@@ -137,7 +85,7 @@ impl Org {
     /// Deletes a code as an admin would.
     pub fn delete_code(&self, id: &str) {
         let (status, answer) = self.call(
-            reqwest::Method::DELETE,
+            Method::DELETE,
             &format!("/api/v2/routing/wrapupcodes/{id}"),
             None,
         );
@@ -147,7 +95,7 @@ impl Org {
     /// One code as the platform holds it, or `None` when it does not exist.
     pub fn code(&self, id: &str) -> Option<Value> {
         let (status, code) = self.call(
-            reqwest::Method::GET,
+            Method::GET,
             &format!("/api/v2/routing/wrapupcodes/{id}"),
             None,
         );
@@ -163,7 +111,7 @@ impl Org {
         let mut all = Vec::new();
         for page in 1.. {
             let (status, listing) = self.call(
-                reqwest::Method::GET,
+                Method::GET,
                 &format!("/api/v2/routing/wrapupcodes?pageSize=500&pageNumber={page}"),
                 None,
             );
@@ -178,11 +126,8 @@ impl Org {
 
     /// The ID of the home division.
     pub fn home_division_id(&self) -> String {
-        let (status, division) = self.call(
-            reqwest::Method::GET,
-            "/api/v2/authorization/divisions/home",
-            None,
-        );
+        let (status, division) =
+            self.call(Method::GET, "/api/v2/authorization/divisions/home", None);
         assert_eq!(status, 200, "home division answered {status}: {division}");
         division["id"].as_str().expect("division id").to_owned()
     }
@@ -190,7 +135,7 @@ impl Org {
     /// Every division's ID, home first.
     pub fn division_ids(&self) -> Vec<String> {
         let (status, listing) = self.call(
-            reqwest::Method::GET,
+            Method::GET,
             "/api/v2/authorization/divisions?pageSize=100",
             None,
         );
@@ -208,13 +153,13 @@ impl Org {
 
     /// Installs a fault configuration (`PUT /__emulator/faults`).
     pub fn faults(&self, faults: Value) {
-        let (status, answer) = self.call(reqwest::Method::PUT, "/__emulator/faults", Some(faults));
+        let (status, answer) = self.call(Method::PUT, "/__emulator/faults", Some(faults));
         assert!(status < 300, "faults answered {status}: {answer}");
     }
 
     /// Request counts by `"METHOD /route/template"` and in total.
     pub fn requests(&self) -> Value {
-        let (status, counts) = self.call(reqwest::Method::GET, "/__emulator/requests", None);
+        let (status, counts) = self.call(Method::GET, "/__emulator/requests", None);
         assert_eq!(status, 200, "requests answered {status}: {counts}");
         counts
     }
@@ -224,14 +169,6 @@ impl Org {
 pub const LIST_ROUTE: &str = "GET /api/v2/routing/wrapupcodes";
 /// Route key of a wrap-up code read by ID.
 pub const GET_ROUTE: &str = "GET /api/v2/routing/wrapupcodes/{codeId}";
-
-impl Drop for Org {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.runtime.block_on(server.shutdown());
-        }
-    }
-}
 
 /// How many requests of `route` (e.g. `"GET /api/v2/routing/wrapupcodes/{codeId}"`) were
 /// counted between two snapshots of [`Org::requests`].
