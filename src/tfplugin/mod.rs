@@ -3,12 +3,21 @@
 //! dispatches RPCs to them by type name. Knows nothing of Genesys.
 
 pub mod action;
+mod convert;
 pub mod data_source;
 pub mod diagnostics;
 pub mod list_resource;
+mod plan;
+pub mod proto;
 pub mod provider;
+mod registry;
 pub mod resource;
+mod resource_rpcs;
 pub mod schema;
+pub mod server;
+mod stop;
+mod streams;
+mod upgrade;
 
 pub use action::{Action, ActionRequest, ProgressSink};
 pub use data_source::DataSource;
@@ -22,3 +31,4 @@ pub use resource::{
 pub use schema::{
     Attribute, Block, IdentityAttribute, IdentitySchema, NestedBlock, Nesting, Schema,
 };
+pub use server::GrpcProvider;

@@ -148,4 +148,19 @@ pub trait Resource: Send + Sync + 'static {
         );
         Err(diagnostics)
     }
+
+    /// Upgrades raw JSON identity from an older identity schema `version`. Only called when
+    /// `version` is below the current identity version; equal versions are decoded by the
+    /// server.
+    async fn upgrade_identity(&self, version: i64, _raw_json: &[u8]) -> Result<Value, Diagnostics> {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.error(
+            "Unsupported identity version",
+            format!(
+                "{} cannot upgrade resource identity from version {version}.",
+                self.type_name()
+            ),
+        );
+        Err(diagnostics)
+    }
 }

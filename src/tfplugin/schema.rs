@@ -67,3 +67,108 @@ pub struct IdentityAttribute {
     pub required_for_import: bool,
     pub optional_for_import: bool,
 }
+
+impl Schema {
+    /// The object type values of this schema have on the wire.
+    pub fn value_type(&self) -> Type {
+        self.block.value_type()
+    }
+}
+
+impl Block {
+    /// The object type a block's values have: one attribute per schema attribute and per
+    /// nested block type (a list, set or map of objects, or a single object).
+    pub fn value_type(&self) -> Type {
+        let attributes = self
+            .attributes
+            .iter()
+            .map(|attribute| (attribute.name.clone(), attribute.ty.clone()));
+        let blocks = self.block_types.iter().map(|nested| {
+            let object = nested.block.value_type();
+            let ty = match nested.nesting {
+                Nesting::Single | Nesting::Group => object,
+                Nesting::List => Type::list(object),
+                Nesting::Set => Type::set(object),
+                Nesting::Map => Type::map(object),
+            };
+            (nested.type_name.clone(), ty)
+        });
+        Type::object(attributes.chain(blocks))
+    }
+
+    /// The attribute named `name`, if the block has one.
+    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes
+            .iter()
+            .find(|attribute| attribute.name == name)
+    }
+}
+
+impl IdentitySchema {
+    /// The object type identity values have on the wire.
+    pub fn value_type(&self) -> Type {
+        Type::object(
+            self.attributes
+                .iter()
+                .map(|attribute| (attribute.name.clone(), attribute.ty.clone())),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attribute(name: &str, ty: Type) -> Attribute {
+        Attribute {
+            name: name.to_string(),
+            ty,
+            description: String::new(),
+            required: false,
+            optional: true,
+            computed: false,
+            sensitive: false,
+            write_only: false,
+            deprecated: false,
+        }
+    }
+
+    #[test]
+    fn value_type_has_attributes_and_nested_blocks_by_nesting() {
+        let inner = Block {
+            attributes: vec![attribute("key", Type::String)],
+            ..Block::default()
+        };
+        let nested = |name: &str, nesting| NestedBlock {
+            type_name: name.to_string(),
+            block: inner.clone(),
+            nesting,
+            min_items: 0,
+            max_items: 0,
+        };
+        let block = Block {
+            attributes: vec![attribute("id", Type::String), attribute("n", Type::Number)],
+            block_types: vec![
+                nested("one", Nesting::Single),
+                nested("many", Nesting::List),
+                nested("bag", Nesting::Set),
+                nested("named", Nesting::Map),
+                nested("group", Nesting::Group),
+            ],
+            ..Block::default()
+        };
+        let object = Type::object([("key", Type::String)]);
+        assert_eq!(
+            block.value_type(),
+            Type::object([
+                ("id", Type::String),
+                ("n", Type::Number),
+                ("one", object.clone()),
+                ("many", Type::list(object.clone())),
+                ("bag", Type::set(object.clone())),
+                ("named", Type::map(object.clone())),
+                ("group", object),
+            ])
+        );
+    }
+}
