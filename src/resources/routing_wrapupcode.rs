@@ -43,7 +43,10 @@ pub const NAME_MAX_CHARS: usize = 255;
 pub const IMPORT_BY_NAME_PREFIX: &str = "name:";
 
 /// How many times create sends the POST when its answers keep getting lost.
-const CREATE_ATTEMPTS: u32 = 3;
+const CREATE_ATTEMPTS: u32 = 5;
+
+/// Pause before the second POST; doubles before each later one.
+const CREATE_RETRY_PAUSE: Duration = Duration::from_millis(250);
 
 /// How long create looks for a code by name after a POST whose answer was lost (covers the
 /// platform's read-after-write lag).
@@ -330,8 +333,8 @@ impl From<PlatformError> for CreateFailure {
 /// Creates a code without ever creating two. The name must be free before the first POST, so
 /// a code holding the name after a POST whose answer was lost is the one we created: it is
 /// adopted. A lost answer is followed by one look-up; if the code is not visible (yet), the
-/// POST is sent again, and a conflict on that retry means the earlier POST did land, so the
-/// code is looked up (waiting out read-after-write lag) and adopted.
+/// POST is sent again after a growing pause, and a conflict on that retry means the earlier
+/// POST did land, so the code is looked up (waiting out read-after-write lag) and adopted.
 async fn create_safely(
     api: &dyn WrapupCodeApi,
     input: &WrapupCodeInput,
@@ -354,6 +357,7 @@ async fn create_safely(
                 if attempt >= CREATE_ATTEMPTS {
                     return Err(PlatformError::Ambiguous(detail).into());
                 }
+                tokio::time::sleep(CREATE_RETRY_PAUSE * 2u32.pow(attempt - 1)).await;
             }
             Err(PlatformError::Conflict(failure)) if attempt > 1 => {
                 return match find_holder_within(api, &input.name, ADOPT_WAIT).await? {
@@ -401,9 +405,11 @@ impl Resource for RoutingWrapupCode {
             .as_ref()
             .and_then(|prior| attr_str(prior, "name"))
             .map(str::to_owned);
+        // Creating, the identity is not known yet and is left null: Terraform 1.15 cannot render
+        // a plan whose identity holds unknowns (`terraform show -json` fails on it).
         let own_id = match &request.prior_state {
             None => {
-                plan.planned_identity = Some(object([("id", unknown())]));
+                plan.planned_identity = None;
                 None
             }
             Some(prior) => {
