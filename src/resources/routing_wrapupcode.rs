@@ -22,7 +22,7 @@ use super::support::{
     Attr, PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput, attr, attr_str, is_uuid,
     object, path, set_attr, string_or_null,
 };
-use crate::cty::{Refinements, Type, Value};
+use crate::cty::{Type, Value};
 use crate::provider::client::ApiHandle;
 use crate::tfplugin::{
     ApplyResult, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, IdentityAttribute,
@@ -238,10 +238,6 @@ pub fn state_of(code: &WrapupCode, prior: Option<&Value>) -> Value {
 /// The identity `{ id }` of a code.
 pub fn identity_of(id: &str) -> Value {
     object([("id", Value::String(id.to_owned()))])
-}
-
-fn unknown() -> Value {
-    Value::Unknown(Refinements::default())
 }
 
 /// What create and update send, read from the planned state.
@@ -740,7 +736,12 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
+    use crate::cty::Refinements;
     use crate::resources::support::ApiFailure;
+
+    fn unknown() -> Value {
+        Value::Unknown(Refinements::default())
+    }
 
     #[test]
     fn names_are_checked_for_emptiness_length_and_characters() {
