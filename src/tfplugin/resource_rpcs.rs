@@ -221,11 +221,15 @@ impl GrpcProvider {
             legacy_type_system: false,
             ..Default::default()
         };
+        // Terraform 1.15 cannot render a plan whose identity is (partly) unknown ("Failed to
+        // marshal plan to json") and then shows no plan at all, so an identity that only
+        // becomes known on apply is planned as null, as terraform-plugin-framework does.
+        let planned_identity = plan.planned_identity.filter(Value::is_wholly_known);
         if !diagnostics.has_errors() {
             match encode_pair(
                 entry,
                 &plan.planned_state,
-                plan.planned_identity.as_ref(),
+                planned_identity.as_ref(),
                 "planned state",
             ) {
                 Ok((state, identity)) => {
