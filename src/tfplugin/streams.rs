@@ -95,7 +95,8 @@ async fn run_list(
         i64::MAX
     };
     let include_resource = request.include_resource_object;
-    let (sink, mut results) = mpsc::channel(BUFFER);
+    // A one-slot hand-over keeps the producer from fetching far past Terraform's limit.
+    let (sink, mut results) = mpsc::channel(1);
     let producer = list.list.list(
         ListRequest {
             config,
