@@ -117,7 +117,9 @@ fn launch(env: &[(&str, &str)]) -> (Plugin, Vec<String>) {
     )
 }
 
-fn wait_for_exit(plugin: &mut Plugin, within: Duration) -> std::process::ExitStatus {
+/// Polls for the process to exit. Async, so this test's own client connection keeps
+/// answering the server's graceful-shutdown handshake (GOAWAY/PING) meanwhile.
+async fn wait_for_exit(plugin: &mut Plugin, within: Duration) -> std::process::ExitStatus {
     let start = Instant::now();
     loop {
         if let Some(status) = plugin.child.try_wait().expect("poll the child") {
@@ -127,7 +129,7 @@ fn wait_for_exit(plugin: &mut Plugin, within: Duration) -> std::process::ExitSta
             start.elapsed() < within,
             "provider still running after {within:?}"
         );
-        std::thread::sleep(Duration::from_millis(10));
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
 
@@ -294,7 +296,7 @@ async fn mtls_handshake_serves_schema_and_health_then_exits_promptly_on_shutdown
         .shutdown(Empty {})
         .await
         .expect("GRPCController.Shutdown");
-    let status = wait_for_exit(&mut plugin, Duration::from_secs(1));
+    let status = wait_for_exit(&mut plugin, Duration::from_secs(1)).await;
     assert!(status.success(), "{status:?}");
     assert!(asked.elapsed() < Duration::from_secs(1));
     assert!(!path.exists(), "socket removed on exit");
@@ -361,7 +363,7 @@ async fn without_a_client_certificate_it_serves_plaintext_and_stops_on_sigterm()
         .status()
         .expect("run kill");
     assert!(killed.success());
-    let status = wait_for_exit(&mut plugin, Duration::from_secs(2));
+    let status = wait_for_exit(&mut plugin, Duration::from_secs(2)).await;
     assert!(status.success(), "{status:?}");
     assert!(!path.exists(), "socket removed on exit");
     assert_eq!(plugin.stdout_after_handshake(), "");
