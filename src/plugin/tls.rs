@@ -43,7 +43,7 @@ pub fn auto_mtls(client_pem: &str) -> Result<AutoMtls, TlsError> {
     let client_cert = CertificateDer::from_pem_slice(client_pem.as_bytes())
         .map_err(|error| TlsError::ClientCert(error.to_string()))?;
     let (server_cert, server_key) = generate_server_cert()?;
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(crypto_provider());
     let verifier = Arc::new(PinnedClientCert {
         expected: client_cert,
         algorithms: provider.signature_verification_algorithms,
