@@ -127,7 +127,8 @@ provider_installation {
 EOF
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
 unset TF_LOG TF_LOG_PATH TF_LOG_PROVIDER
-ok "$("$terraform" version | head -n 1)"
+tf_version=$("$terraform" version)
+ok "${tf_version%%$'\n'*}"
 
 step "Start the Genesys Cloud emulator on a free port"
 client_id=demo-client

@@ -30,4 +30,6 @@ if [ ! -x "$launcher" ] || [ "$root/scripts/terraform-launcher.c" -nt "$launcher
     echo "install-tools: building $launcher" >&2
     gcc -O2 -DLIBTERRAFORM_PATH="\"$libtf\"" "$root/scripts/terraform-launcher.c" -o "$launcher" -ldl
 fi
-TF_CLI_CONFIG_FILE=/dev/null "$launcher" version | head -1 >&2
+# Capture first: piping into `head` would kill terraform with SIGPIPE (exit 141 under pipefail).
+version=$(TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 "$launcher" version)
+printf '%s\n' "${version%%$'\n'*}" >&2
