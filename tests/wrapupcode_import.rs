@@ -1,0 +1,169 @@
+//! Bringing existing wrap-up codes under Terraform: `terraform import` by ID and by
+//! `name:<exact name>`, `import` blocks by ID and by identity, and the errors for bad IDs and
+//! for creating a name that already exists outside the state.
+
+mod support;
+mod wrapupcode_common;
+
+use wrapupcode_common::{Org, state_codes};
+
+#[test]
+fn codes_import_by_id_by_name_and_by_identity_and_then_plan_clean() {
+    let org = Org::start();
+    let by_id = org.create_code("Imported by id", Some("from the UI"));
+    let by_name = org.create_code("Imported by name", None);
+    let by_identity = org.create_code("Imported by identity", Some("identity"));
+    let by_block_id = org.create_code("Imported by block id", None);
+
+    let workdir = org.workdir();
+    workdir.config(
+        r#"
+resource "genesyscloud_routing_wrapupcode" "by_id" {
+  name        = "Imported by id"
+  description = "from the UI"
+}
+
+resource "genesyscloud_routing_wrapupcode" "by_name" {
+  name = "Imported by name"
+}
+
+resource "genesyscloud_routing_wrapupcode" "by_identity" {
+  name        = "Imported by identity"
+  description = "identity"
+}
+
+resource "genesyscloud_routing_wrapupcode" "by_block_id" {
+  name = "Imported by block id"
+}
+"#,
+    );
+    workdir.import("genesyscloud_routing_wrapupcode.by_id", &by_id);
+    workdir.import(
+        "genesyscloud_routing_wrapupcode.by_name",
+        "name:Imported by name",
+    );
+    workdir.file(
+        "imports.tf",
+        &format!(
+            r#"
+import {{
+  to       = genesyscloud_routing_wrapupcode.by_identity
+  identity = {{ id = "{by_identity}" }}
+}}
+
+import {{
+  to = genesyscloud_routing_wrapupcode.by_block_id
+  id = "{by_block_id}"
+}}
+"#
+        ),
+    );
+    let output = workdir.apply();
+    assert!(
+        output
+            .stdout
+            .contains("2 imported, 0 added, 0 changed, 0 destroyed"),
+        "{output}"
+    );
+    workdir.plan_is_empty();
+
+    let state = workdir.show_state_json();
+    let ids: Vec<(String, String)> = state_codes(&state)
+        .into_iter()
+        .map(|(address, values)| (address, values["id"].as_str().unwrap().to_owned()))
+        .collect();
+    for (address, id) in [
+        ("genesyscloud_routing_wrapupcode.by_id", &by_id),
+        ("genesyscloud_routing_wrapupcode.by_name", &by_name),
+        ("genesyscloud_routing_wrapupcode.by_identity", &by_identity),
+        ("genesyscloud_routing_wrapupcode.by_block_id", &by_block_id),
+    ] {
+        assert!(
+            ids.contains(&(address.to_owned(), id.clone())),
+            "{address} should hold {id}: {ids:?}"
+        );
+    }
+    // Identity is recorded for every imported instance.
+    for resource in state["values"]["root_module"]["resources"]
+        .as_array()
+        .unwrap()
+    {
+        assert_eq!(
+            resource["identity"]["id"], resource["values"]["id"],
+            "identity of {}",
+            resource["address"]
+        );
+    }
+    assert_eq!(org.codes().len(), 4, "import creates nothing");
+}
+
+/// Terraform wraps long diagnostic lines; compare text with the wrapping undone.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn bad_import_ids_fail_with_the_accepted_forms() {
+    let org = Org::start();
+    let workdir = org.workdir();
+    workdir.config("resource \"genesyscloud_routing_wrapupcode\" \"x\" {\n  name = \"X\"\n}\n");
+    let output = workdir.run(&[
+        "import",
+        "-no-color",
+        "genesyscloud_routing_wrapupcode.x",
+        "not-a-uuid",
+    ]);
+    assert!(!output.success());
+    assert!(
+        flat(&output.stderr).contains("is not a wrap-up code ID"),
+        "{output}"
+    );
+    assert!(
+        flat(&output.stderr).contains("(`name:Sale completed`)"),
+        "{output}"
+    );
+
+    let output = workdir.run(&[
+        "import",
+        "-no-color",
+        "genesyscloud_routing_wrapupcode.x",
+        "name:Nobody has this name",
+    ]);
+    assert!(!output.success());
+    assert!(
+        flat(&output.stderr).contains("No wrap-up code is named exactly"),
+        "{output}"
+    );
+
+    let missing = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+    let output = workdir.run(&[
+        "import",
+        "-no-color",
+        "genesyscloud_routing_wrapupcode.x",
+        missing,
+    ]);
+    assert!(!output.success());
+    assert!(
+        output
+            .stderr
+            .contains("Cannot import non-existent remote object"),
+        "{output}"
+    );
+}
+
+#[test]
+fn creating_a_name_that_exists_outside_state_fails_at_plan_with_import_instructions() {
+    let org = Org::start();
+    let existing = org.create_code("Taken", None);
+    let workdir = org.workdir();
+    workdir.config("resource \"genesyscloud_routing_wrapupcode\" \"t\" {\n  name = \"taken\"\n}\n");
+    let diagnostic = workdir.expect_error(&["plan"], "already in use", Some("name"));
+    let detail = format!("{diagnostic:?}");
+    assert!(
+        detail.contains(&format!(
+            "terraform import genesyscloud_routing_wrapupcode.<label> {existing}"
+        )),
+        "{detail}"
+    );
+    assert_eq!(org.codes().len(), 1);
+}

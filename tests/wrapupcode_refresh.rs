@@ -1,0 +1,59 @@
+//! Bulk refresh: a plan over many managed codes reads them from one paged listing instead of
+//! one GET each, still notices a code deleted outside, and `read_cache = false` turns it off.
+
+mod support;
+mod wrapupcode_common;
+
+use wrapupcode_common::{GET_ROUTE, LIST_ROUTE, Org, calls_between, state_codes};
+
+const CODES: usize = 120;
+
+fn config(read_cache: Option<bool>) -> String {
+    let provider = match read_cache {
+        Some(flag) => format!("provider \"genesyscloud\" {{\n  read_cache = {flag}\n}}\n"),
+        None => String::new(),
+    };
+    format!(
+        "{provider}resource \"genesyscloud_routing_wrapupcode\" \"bulk\" {{\n  count = {CODES}\n  name  = \"Bulk ${{count.index}}\"\n}}\n"
+    )
+}
+
+#[test]
+fn refreshing_many_codes_costs_one_listing_and_read_cache_false_reads_each() {
+    let org = Org::start();
+    let workdir = org.workdir();
+    workdir.config(&config(None));
+    workdir.apply();
+
+    let before = org.requests();
+    workdir.plan_is_empty();
+    let after = org.requests();
+    assert_eq!(calls_between(&before, &after, LIST_ROUTE), 1, "{after}");
+    assert_eq!(calls_between(&before, &after, GET_ROUTE), 0, "{after}");
+
+    // A code deleted outside is missing from the listing: one GET confirms it is gone.
+    let state = workdir.show_state_json();
+    let (_, victim) = &state_codes(&state)[7];
+    org.delete_code(victim["id"].as_str().unwrap());
+    let before = org.requests();
+    assert_eq!(workdir.plan_detailed_exitcode(), 2);
+    let after = org.requests();
+    assert_eq!(calls_between(&before, &after, LIST_ROUTE), 1, "{after}");
+    assert_eq!(calls_between(&before, &after, GET_ROUTE), 1, "{after}");
+    workdir.apply();
+    workdir.plan_is_empty();
+
+    // With the cache off, every code is read by ID.
+    workdir.config(&config(Some(false)));
+    let before = org.requests();
+    workdir.plan_is_empty();
+    let after = org.requests();
+    assert_eq!(calls_between(&before, &after, LIST_ROUTE), 0, "{after}");
+    assert_eq!(
+        calls_between(&before, &after, GET_ROUTE),
+        CODES as u64,
+        "{after}"
+    );
+    workdir.destroy();
+    assert!(org.codes().is_empty());
+}

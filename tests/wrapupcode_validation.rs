@@ -1,0 +1,53 @@
+//! Plan-time validation of `genesyscloud_routing_wrapupcode`: each bad value fails
+//! `terraform validate` with a diagnostic on the attribute's own line.
+
+mod support;
+
+use support::Workdir;
+
+fn code(attributes: &str) -> String {
+    format!("resource \"genesyscloud_routing_wrapupcode\" \"bad\" {{\n{attributes}}}\n")
+}
+
+#[test]
+fn bad_names_and_division_ids_fail_validate_on_the_attribute() {
+    let too_long = "x".repeat(256);
+    let cases = [
+        (code("  name = \"\"\n"), "must not be empty", "name"),
+        (
+            code(&format!("  name = \"{too_long}\"\n")),
+            "256 characters long",
+            "name",
+        ),
+        (
+            code("  name = \"tab\\there\"\n"),
+            "control character",
+            "name",
+        ),
+        (
+            code("  name = \" padded\"\n"),
+            "starts or ends with whitespace",
+            "name",
+        ),
+        (
+            code("  name        = \"Fine\"\n  division_id = \"Home\"\n"),
+            "is not a division ID",
+            "division_id",
+        ),
+    ];
+    let workdir = Workdir::new();
+    for (hcl, text, attribute) in cases {
+        workdir.config(&hcl);
+        workdir.expect_error(&["validate"], text, Some(attribute));
+    }
+    // The longest accepted name passes.
+    workdir.config(&code(&format!("  name = \"{}\"\n", "é".repeat(255))));
+    workdir.run(&["validate", "-no-color"]).assert_success();
+}
+
+#[test]
+fn bad_data_source_name_and_list_division_fail_validate_on_the_attribute() {
+    let workdir = Workdir::new();
+    workdir.config("data \"genesyscloud_routing_wrapupcode\" \"d\" {\n  name = \"\"\n}\n");
+    workdir.expect_error(&["validate"], "must not be empty", Some("name"));
+}
