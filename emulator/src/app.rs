@@ -2,7 +2,9 @@
 
 use axum::Router;
 use axum::http::Uri;
-use axum::middleware::from_fn_with_state;
+use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::{from_fn_with_state, map_response};
+use axum::response::Response;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -14,7 +16,7 @@ pub const ADMIN_PREFIX: &str = "/__emulator/";
 /// The complete application: login host, Platform API and admin API.
 ///
 /// Per request, outermost first: request counter, faults (latency, fail-next-N, dropped
-/// connections), then for `/api/v2` the bearer check and the per-client rate limit.
+/// connections), the `ININ-Correlation-Id` every platform answer carries, then for `/api/v2` the bearer check and the per-client rate limit.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(routes::wrapup_codes::routes())
@@ -28,9 +30,22 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::oauth::routes())
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(map_response(with_correlation_id))
         .layer(from_fn_with_state(state.clone(), faults::apply))
         .layer(from_fn_with_state(state.clone(), counter::count));
     public.merge(routes::admin::routes()).with_state(state)
+}
+
+/// The platform tags every answer, success or error, with a correlation id; errors already
+/// carry theirs (it equals the body's `contextId`).
+async fn with_correlation_id(mut response: Response) -> Response {
+    let name = HeaderName::from_static("inin-correlation-id");
+    if !response.headers().contains_key(&name) {
+        if let Ok(value) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
 }
 
 async fn method_not_allowed(method: axum::http::Method, uri: Uri) -> ApiError {

@@ -367,3 +367,36 @@ async fn filters_by_name_id_and_division_and_sorts() {
     let views: Value = views.json().await.unwrap();
     assert_eq!(names(&views), ["Refund"]);
 }
+
+#[tokio::test]
+async fn every_answer_carries_a_correlation_id_and_errors_repeat_it_as_context_id() {
+    let emu = Emu::start().await;
+    let ok = emu.api(Method::GET, CODES).send().await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    let first = ok.headers()["inin-correlation-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(first.len(), 36, "a UUID: {first}");
+    let again = emu.api(Method::GET, CODES).send().await.unwrap();
+    assert_ne!(
+        again.headers()["inin-correlation-id"].to_str().unwrap(),
+        first,
+        "one id per request"
+    );
+
+    let missing = emu
+        .api(
+            Method::GET,
+            &format!("{CODES}/00000000-0000-0000-0000-000000000000"),
+        )
+        .send()
+        .await
+        .unwrap();
+    let header = missing.headers()["inin-correlation-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body = expect_error(missing, 404, "not.found").await;
+    assert_eq!(body["contextId"], header.as_str());
+}
