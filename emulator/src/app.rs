@@ -40,10 +40,10 @@ pub fn router(state: AppState) -> Router {
 /// carry theirs (it equals the body's `contextId`).
 async fn with_correlation_id(mut response: Response) -> Response {
     let name = HeaderName::from_static("inin-correlation-id");
-    if !response.headers().contains_key(&name) {
-        if let Ok(value) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
-            response.headers_mut().insert(name, value);
-        }
+    if !response.headers().contains_key(&name)
+        && let Ok(value) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+    {
+        response.headers_mut().insert(name, value);
     }
     response
 }
