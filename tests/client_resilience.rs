@@ -221,8 +221,7 @@ async fn retries_give_up_after_the_configured_attempts_with_a_typed_error() {
     let emu = start(emulator_config()).await;
     let client = emu.client(fast_retries(3));
     emu.set_faults(json!({"rules": [
-        {"method": "GET", "path": "/api/v2/authorization/divisions/home", "status": 503, "count": 100},
-        {"method": "GET", "path": "/api/v2/routing/wrapupcodes", "status": 429, "retry_after": 0, "count": 100}
+        {"method": "GET", "path": "/api/v2/authorization/divisions/home", "status": 503, "count": 100}
     ]}))
     .await;
 
@@ -231,25 +230,81 @@ async fn retries_give_up_after_the_configured_attempts_with_a_typed_error() {
     assert_eq!((failure.status, failure.attempts), (503, 3), "{err}");
     assert!(matches!(err, ClientError::Api(_)), "{err:?}");
     assert!(err.to_string().contains("after 3 attempts"), "{err}");
+    assert_eq!(emu.counts().await.of(HOME), 3);
+}
 
+#[tokio::test]
+async fn a_rate_limit_that_never_lifts_is_waited_out_until_the_rate_limit_budget_is_spent() {
+    let emu = start(emulator_config()).await;
+    let budget = Duration::from_millis(600);
+    let client = emu.client(RetryPolicy {
+        rate_limit_budget: budget,
+        ..fast_retries(3)
+    });
+    emu.set_faults(json!({"rules": [
+        {"method": "GET", "path": "/api/v2/routing/wrapupcodes", "status": 429, "retry_after": 0, "count": 1000}
+    ]}))
+    .await;
+
+    let started = Instant::now();
     let err = client
         .wrapup_codes()
         .list(&Default::default(), 1, 25)
         .await
         .expect_err("never succeeds");
+    let elapsed = started.elapsed();
     assert!(err.is_rate_limited(), "{err:?}");
-    assert_eq!(err.api_failure().map(|f| f.attempts), Some(3));
+    // Bounded by time, not by max_attempts: a 429 asks to slow down, it is not a failure.
+    let attempts = err.api_failure().map(|f| f.attempts).unwrap_or(0);
+    assert!(attempts > 3, "only {attempts} attempts");
+    assert_eq!(emu.counts().await.of(LIST_CODES), u64::from(attempts));
+    assert!(elapsed >= budget / 2, "{elapsed:?}");
+    assert!(
+        elapsed <= budget + Duration::from_millis(500),
+        "{elapsed:?}"
+    );
+}
 
+#[tokio::test]
+async fn one_429_pauses_every_request_of_the_client_until_its_retry_after() {
+    let emu = start(emulator_config()).await;
+    let client = emu.client(fast_retries(3));
+    // Warm the token so both calls below go straight to the API.
+    client.divisions().home().await.expect("home division");
+    emu.set_faults(json!({"rules": [
+        {"method": "GET", "path": "/api/v2/authorization/divisions/home", "status": 429, "retry_after": 1, "count": 1}
+    ]}))
+    .await;
+
+    let limited = client.clone();
+    let started = Instant::now();
+    let first = tokio::spawn(async move { limited.divisions().home().await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // A different route, sent after the 429: it waits for the same Retry-After.
+    client
+        .wrapup_codes()
+        .list(&Default::default(), 1, 25)
+        .await
+        .expect("listed once the pause is over");
+    let second_done = started.elapsed();
+    first
+        .await
+        .expect("task completes")
+        .expect("retried after the pause");
+    assert!(
+        second_done >= Duration::from_millis(950),
+        "the second request went out during the pause: {second_done:?}"
+    );
     let counts = emu.counts().await;
-    assert_eq!(counts.of(HOME), 3);
-    assert_eq!(counts.of(LIST_CODES), 3);
+    assert_eq!(counts.of(LIST_CODES), 1, "never sent during the pause");
+    assert_eq!(counts.of(HOME), 3, "warm-up, the 429, the retry");
 }
 
 #[tokio::test]
 async fn retry_after_beyond_the_time_budget_gives_up_at_once() {
     let emu = start(emulator_config()).await;
     let client = emu.client(RetryPolicy {
-        max_elapsed: Duration::from_secs(2),
+        rate_limit_budget: Duration::from_secs(2),
         ..fast_retries(5)
     });
     emu.set_faults(json!({"rules": [{

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::auth::Authenticator;
 use super::config::ClientConfig;
 use super::error::{ClientError, error_chain};
+use super::rate_gate::RateGate;
 
 /// A Genesys Cloud Platform API client. Clones share one connection pool and one token cache.
 /// API areas hang off it: [`wrapup_codes`](Self::wrapup_codes), [`divisions`](Self::divisions),
@@ -19,6 +20,8 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) auth: Authenticator,
     pub(crate) config: ClientConfig,
+    /// Holds every request back while the platform's rate limit is exceeded.
+    pub(crate) rate_gate: RateGate,
 }
 
 impl GenesysClient {
@@ -41,7 +44,12 @@ impl GenesysClient {
             config.retry.clone(),
         );
         Ok(GenesysClient {
-            inner: Arc::new(Inner { http, auth, config }),
+            inner: Arc::new(Inner {
+                http,
+                auth,
+                config,
+                rate_gate: RateGate::default(),
+            }),
         })
     }
 

@@ -158,6 +158,7 @@ impl GenesysClient {
         let mut retries = 0u32;
         let mut renewed = false;
         loop {
+            inner.rate_gate.wait().await;
             attempts += 1;
             let token = inner.auth.token(&inner.http).await?;
             let mut builder = inner
@@ -251,7 +252,21 @@ impl GenesysClient {
                 inner.auth.invalidate(&token).await;
                 continue;
             }
-            let retryable = status == 429 || is_transient_status(status);
+            if status == 429
+                && let Some(wait) = rate_limit_wait(policy, retries, started, retry_after)
+            {
+                retries += 1;
+                // The limit is the OAuth client's: hold every request of this client back.
+                let wait = wait.max(inner.rate_gate.remaining());
+                inner.rate_gate.pause_for(wait);
+                debug!(
+                    method = %method,
+                    route,
+                    wait_ms = wait.as_millis() as u64,
+                    "genesys api rate limited; pausing requests"
+                );
+                continue;
+            }
             if is_transient_status(status) && !request.replay_safe {
                 return Err(ClientError::Ambiguous {
                     method,
@@ -260,13 +275,12 @@ impl GenesysClient {
                     correlation_id: correlation,
                 });
             }
-            if retryable {
-                let hint = if status == 429 { retry_after } else { None };
-                if let Some(wait) = next_wait(policy, retries, started, hint) {
-                    retries += 1;
-                    tokio::time::sleep(wait).await;
-                    continue;
-                }
+            if is_transient_status(status)
+                && let Some(wait) = next_wait(policy, retries, started, None)
+            {
+                retries += 1;
+                tokio::time::sleep(wait).await;
+                continue;
             }
             let failure = ApiFailure {
                 method,
@@ -300,6 +314,17 @@ fn next_wait(
     }
     let wait = policy.wait_before_retry(retries_so_far + 1, retry_after);
     (started.elapsed() + wait <= policy.max_elapsed).then_some(wait)
+}
+
+/// The wait before retrying a 429, or `None` once it would cross the rate-limit budget.
+fn rate_limit_wait(
+    policy: &super::retry::RetryPolicy,
+    retries_so_far: u32,
+    started: Instant,
+    retry_after: Option<Duration>,
+) -> Option<Duration> {
+    let wait = policy.wait_before_retry(retries_so_far + 1, retry_after);
+    (started.elapsed() + wait <= policy.rate_limit_budget).then_some(wait)
 }
 
 fn decode<T: DeserializeOwned>(
@@ -377,6 +402,7 @@ mod tests {
             initial_backoff: Duration::from_millis(1),
             max_backoff: Duration::from_millis(1),
             max_elapsed: Duration::from_secs(60),
+            rate_limit_budget: Duration::from_secs(60),
         };
         let now = Instant::now();
         assert!(next_wait(&policy, 0, now, None).is_some());
@@ -391,6 +417,7 @@ mod tests {
             initial_backoff: Duration::from_millis(1),
             max_backoff: Duration::from_millis(1),
             max_elapsed: Duration::from_secs(5),
+            rate_limit_budget: Duration::from_secs(5),
         };
         let now = Instant::now();
         assert!(next_wait(&policy, 0, now, Some(Duration::from_secs(6))).is_none());

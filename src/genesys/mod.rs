@@ -16,6 +16,7 @@ mod media_type;
 pub mod models;
 pub mod paging;
 mod queues;
+mod rate_gate;
 pub mod read_cache;
 pub mod region;
 pub mod retry;

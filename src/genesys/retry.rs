@@ -2,7 +2,10 @@
 //!
 //! The rule, in one place:
 //! - **429** is retried for every method, POST included: the platform rejected the request
-//!   before acting on it. The wait is at least the `Retry-After` header (seconds).
+//!   before acting on it. The wait is at least the `Retry-After` header (seconds), and the
+//!   whole client pauses for it (the limit is per OAuth client). Rate-limit waits are bounded
+//!   by [`RetryPolicy::rate_limit_budget`], not by the attempt count: a rate limit asks the
+//!   caller to slow down, it does not say the request is failing.
 //! - **502/503/504** and transport failures after the request may have been sent (timeouts,
 //!   connections dropped mid-exchange) are retried only for idempotent methods (GET, PUT,
 //!   DELETE, HEAD). For POST/PATCH they end the call with
@@ -27,16 +30,21 @@ pub struct RetryPolicy {
     pub max_backoff: Duration,
     /// Budget for the whole call, waits included.
     pub max_elapsed: Duration,
+    /// Budget for the whole call while it is answered 429: waits for the rate limit to reset
+    /// are allowed until the call has taken this long.
+    pub rate_limit_budget: Duration,
 }
 
 impl Default for RetryPolicy {
-    /// Suited to Terraform runs: up to 6 attempts within 2 minutes, 0.5 s doubling to 30 s.
+    /// Suited to Terraform runs: up to 6 attempts within 2 minutes, 0.5 s doubling to 30 s;
+    /// rate limits (one-minute windows on the platform) are waited out for up to 10 minutes.
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 6,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
             max_elapsed: Duration::from_secs(120),
+            rate_limit_budget: Duration::from_secs(600),
         }
     }
 }
@@ -69,10 +77,11 @@ impl RetryPolicy {
     }
 
     /// The wait before the next attempt: the `Retry-After` value (plus up to 10 % jitter, at
-    /// most 1 s) when the server gave one, else the jittered backoff.
+    /// most 1 s) when the server gave one, else the jittered backoff. `Retry-After: 0` counts
+    /// as none, so that it cannot turn retries into a busy loop.
     pub fn wait_before_retry(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
         let unit = fastrand::f64();
-        match retry_after {
+        match retry_after.filter(|after| !after.is_zero()) {
             Some(after) => after + (after / 10).min(Duration::from_secs(1)).mul_f64(unit),
             None => self.backoff(retry, unit),
         }
@@ -121,6 +130,7 @@ mod tests {
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(1),
             max_elapsed: Duration::from_secs(10),
+            rate_limit_budget: Duration::from_secs(10),
         }
     }
 
@@ -157,6 +167,16 @@ mod tests {
             let wait = p.wait_before_retry(1, Some(Duration::from_secs(2)));
             assert!(wait >= Duration::from_secs(2), "{wait:?}");
             assert!(wait <= Duration::from_millis(2200), "{wait:?}");
+        }
+    }
+
+    #[test]
+    fn a_zero_retry_after_falls_back_to_the_backoff() {
+        let p = policy();
+        for _ in 0..50 {
+            let wait = p.wait_before_retry(3, Some(Duration::ZERO));
+            assert!(wait >= Duration::from_millis(200), "{wait:?}");
+            assert!(wait <= Duration::from_millis(400), "{wait:?}");
         }
     }
 

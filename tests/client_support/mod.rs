@@ -52,6 +52,7 @@ pub fn fast_retries(max_attempts: u32) -> RetryPolicy {
         initial_backoff: Duration::from_millis(10),
         max_backoff: Duration::from_millis(50),
         max_elapsed: Duration::from_secs(20),
+        rate_limit_budget: Duration::from_secs(20),
     }
 }
 
