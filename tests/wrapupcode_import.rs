@@ -167,3 +167,94 @@ fn creating_a_name_that_exists_outside_state_fails_at_plan_with_import_instructi
     );
     assert_eq!(org.codes().len(), 1);
 }
+
+/// State written by the official provider (`mypurecloud/genesyscloud`, SDKv2: schema version
+/// 1, a `timeouts` attribute and its private schema marker) moves over with
+/// `terraform state replace-provider` and plans clean.
+#[test]
+fn state_written_by_the_official_provider_moves_over_and_plans_clean() {
+    let org = Org::start();
+    let home = org.home_division_id();
+    let sale = org.create_code("Sale completed", Some("Customer bought something"));
+    let plain = org.create_code("No description", None);
+    let instance = |id: &str, name: &str, description: serde_json::Value| {
+        serde_json::json!({
+            "schema_version": 1,
+            "attributes": {
+                "id": id, "name": name, "division_id": home,
+                "description": description, "timeouts": null
+            },
+            "sensitive_attributes": [],
+            "private": "eyJzY2hlbWFfdmVyc2lvbiI6IjEifQ=="
+        })
+    };
+    let resource = |name: &str, instance: serde_json::Value| {
+        serde_json::json!({
+            "mode": "managed",
+            "type": "genesyscloud_routing_wrapupcode",
+            "name": name,
+            "provider": "provider[\"registry.terraform.io/mypurecloud/genesyscloud\"]",
+            "instances": [instance]
+        })
+    };
+    let state = serde_json::json!({
+        "version": 4,
+        "terraform_version": "1.9.8",
+        "serial": 7,
+        "lineage": "5f0a7c8e-2d1b-4c3a-9e8f-0a1b2c3d4e5f",
+        "outputs": {},
+        "resources": [
+            resource("sale", instance(&sale, "Sale completed", "Customer bought something".into())),
+            resource("plain", instance(&plain, "No description", serde_json::Value::Null)),
+        ],
+        "check_results": null
+    });
+    let workdir = org.workdir();
+    workdir.file("terraform.tfstate", &state.to_string());
+    workdir.config(
+        r#"
+resource "genesyscloud_routing_wrapupcode" "sale" {
+  name        = "Sale completed"
+  description = "Customer bought something"
+}
+
+resource "genesyscloud_routing_wrapupcode" "plain" {
+  name = "No description"
+}
+"#,
+    );
+    workdir
+        .run(&[
+            "state",
+            "replace-provider",
+            "-auto-approve",
+            "-no-color",
+            "registry.terraform.io/mypurecloud/genesyscloud",
+            "registry.terraform.io/rustcx/genesyscloud",
+        ])
+        .assert_success();
+    workdir.plan_is_empty();
+    // A refresh-only apply rewrites the stored state under this provider's schema.
+    workdir
+        .run(&["apply", "-refresh-only", "-auto-approve", "-no-color"])
+        .assert_success();
+
+    let moved = workdir.show_state_json();
+    let codes = state_codes(&moved);
+    assert_eq!(codes.len(), 2, "{moved}");
+    for (address, values) in &codes {
+        assert!(
+            values.get("timeouts").is_none(),
+            "{address} kept an attribute the schema does not have: {values}"
+        );
+    }
+    // And it is managed for real: an edit in the UI is drift, apply puts it back.
+    org.edit_code(&sale, "Sale completed", Some("edited in the UI"));
+    assert_eq!(workdir.plan_detailed_exitcode(), 2);
+    workdir.apply();
+    assert_eq!(
+        org.code(&sale).expect("still there")["description"],
+        "Customer bought something"
+    );
+    assert_eq!(org.codes().len(), 2, "nothing was re-created");
+}
