@@ -17,7 +17,7 @@ fn running_the_binary_by_hand_says_it_is_a_plugin_and_fails() {
     assert!(!output.status.success(), "exited {:?}", output.status);
     assert!(stderr.contains("plugin"), "stderr: {stderr}");
     assert!(
-        stderr.contains("not meant to be executed directly"),
+        stderr.contains("terraform starts it for you"),
         "stderr: {stderr}"
     );
     assert!(

@@ -60,10 +60,10 @@ impl PluginEnv {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HandshakeError {
     #[error(
-        "This binary is a plugin. These are not meant to be executed directly.\n\
-         Please execute the program that consumes these plugins, which will\n\
-         load any plugins automatically.\n\
-         (To debug this provider, run it with --debug and follow the instructions it prints.)"
+        "terraform-provider-genesyscloud is a Terraform plugin: Terraform starts it for you.\n\
+         Use it from a Terraform configuration (`terraform init`, `plan`, `apply`); see the\n\
+         README for the source address and dev_overrides for local builds.\n\
+         To debug the provider, run it with --debug and follow the instructions it prints."
     )]
     NotLaunchedByTerraform,
     #[error(
