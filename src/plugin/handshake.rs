@@ -114,7 +114,7 @@ mod tests {
             );
         }
         let message = HandshakeError::NotLaunchedByTerraform.to_string();
-        assert!(message.starts_with("This binary is a plugin."), "{message}");
+        assert!(message.contains("is a Terraform plugin"), "{message}");
     }
 
     #[test]
