@@ -149,3 +149,36 @@ fn a_forbidden_conversation_read_points_at_conversation_id() {
     );
     assert!(diagnostic.detail.contains("403"), "{}", diagnostic.detail);
 }
+
+#[test]
+fn a_participant_without_a_queue_finds_the_org_code_ignoring_case() {
+    let org = Org::start();
+    let billing = org.create_code("Escalated to billing");
+    org.create_code("Escalated to billing team");
+    let seeded = org.seed_with(
+        "call",
+        json!([
+            {"purpose": "customer", "state": "disconnected"},
+            {"purpose": "agent", "state": "disconnected"}
+        ]),
+    );
+    assert_eq!(seeded.queue_id, "", "the agent is seeded without a queue");
+    let access = access(&org);
+    let applied = org
+        .block_on(async {
+            let api = access.api().await.expect("client builds");
+            apply_wrapup(
+                &*api,
+                &by_name(&seeded.conversation_id, "escalated TO billing"),
+                &QUICK,
+                None,
+            )
+            .await
+        })
+        .unwrap_or_else(|error| panic!("{:?}", error.diagnostics()));
+    assert_eq!(applied.code.id, billing);
+    assert_eq!(
+        org.wrapup_code(&seeded.conversation_id, &seeded.agent_id),
+        Some(billing)
+    );
+}

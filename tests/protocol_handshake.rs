@@ -388,7 +388,7 @@ fn running_without_the_cookie_prints_the_plugin_message_and_exits_1() {
         assert_eq!(output.status.code(), Some(1));
         assert!(output.stdout.is_empty(), "nothing on stdout");
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains("This binary is a plugin"), "{stderr}");
+        assert!(stderr.contains("is a Terraform plugin"), "{stderr}");
     }
 }
 

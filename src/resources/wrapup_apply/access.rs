@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use tokio::sync::OnceCell;
 
 use crate::genesys::models::{AssignedWrapupCode, Conversation, WrapupCode, WrapupInput};
-use crate::genesys::{GenesysClient, MediaType};
+use crate::genesys::{GenesysClient, MediaType, WrapupCodeQuery};
 use crate::provider::SharedSettings;
 use crate::provider::client::build_client;
 use crate::resources::support::PlatformError;
@@ -24,7 +24,8 @@ pub trait ConversationApi: Send + Sync {
         conversation_id: &str,
         participant_id: &str,
     ) -> Result<Vec<WrapupCode>, PlatformError>;
-    /// Org-wide codes named exactly `name` (for participants that have no queue).
+    /// Org-wide codes the platform's name search returns for `name` (for participants that
+    /// have no queue); it ignores case, and the caller picks the exact or unique match.
     async fn codes_named(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError>;
     /// One code by ID; `None` when it does not exist.
     async fn code(&self, code_id: &str) -> Result<Option<WrapupCode>, PlatformError>;
@@ -68,7 +69,8 @@ impl ConversationApi for GenesysConversations {
     }
 
     async fn codes_named(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError> {
-        Ok(self.0.wrapup_codes().find_by_name(name).await?)
+        let query = WrapupCodeQuery::by_name(name);
+        Ok(self.0.wrapup_codes().list_all(&query).await?)
     }
 
     async fn code(&self, code_id: &str) -> Result<Option<WrapupCode>, PlatformError> {

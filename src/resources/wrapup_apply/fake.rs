@@ -66,6 +66,30 @@ impl FakePlatform {
         FakePlatform::with_agent_state("disconnected")
     }
 
+    /// An ended call whose agent has no queue, so no queue limits the codes.
+    pub fn ended_without_queue() -> FakePlatform {
+        let platform = FakePlatform::ended();
+        if let Some(agent) = platform
+            .conversation
+            .lock()
+            .expect("not poisoned")
+            .as_mut()
+            .and_then(|c| c.participants.iter_mut().find(|p| p.id == AGENT))
+        {
+            agent.queue_id = None;
+        }
+        platform
+    }
+
+    fn agent_has_queue(&self) -> bool {
+        self.conversation
+            .lock()
+            .expect("not poisoned")
+            .as_ref()
+            .and_then(|c| c.participants.iter().find(|p| p.id == AGENT))
+            .is_some_and(|agent| agent.queue_id.is_some())
+    }
+
     /// Sets the agent's wrap-up as someone outside Terraform would.
     pub fn set_wrapup(&self, code_id: &str, name: Option<&str>) {
         let mut conversation = self.conversation.lock().expect("not poisoned");
@@ -98,14 +122,18 @@ impl ConversationApi for FakePlatform {
     }
 
     async fn allowed_codes(&self, _: &str, _: &str) -> Result<Vec<WrapupCode>, PlatformError> {
-        Ok(self.codes.clone())
+        if self.agent_has_queue() {
+            Ok(self.codes.clone())
+        } else {
+            Ok(Vec::new())
+        }
     }
 
     async fn codes_named(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError> {
         Ok(self
             .codes
             .iter()
-            .filter(|c| c.name == name)
+            .filter(|c| c.name.to_lowercase() == name.to_lowercase())
             .cloned()
             .collect())
     }

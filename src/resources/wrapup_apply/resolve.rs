@@ -453,4 +453,20 @@ mod tests {
             .expect("found");
         assert_eq!(code.id, SALE);
     }
+
+    #[tokio::test]
+    async fn names_match_ignoring_case_for_a_participant_without_a_queue() {
+        let platform = FakePlatform::ended_without_queue();
+        let (target, _) = resolve_target(&platform, &spec()).await.expect("target");
+        assert_eq!(target.queue_id, None);
+        let choice = CodeChoice {
+            id: None,
+            name: Some("no SALE".into()),
+            configured: CodeChoiceAttr::Name,
+        };
+        let code = resolve_code(&platform, &target, &choice)
+            .await
+            .expect("found");
+        assert_eq!(code.id, NO_SALE);
+    }
 }
