@@ -182,3 +182,58 @@ fn a_participant_without_a_queue_finds_the_org_code_ignoring_case() {
         Some(billing)
     );
 }
+
+#[test]
+fn a_wrap_up_endpoint_that_answers_404_points_at_the_communication() {
+    let org = Org::start();
+    let queue = new_queue_id();
+    let sale = org.create_code("Sale completed");
+    org.assign_codes(&queue, &[&sale]);
+    // What a real org does today for legacy chats: the conversation reads, the write 404s.
+    let seeded = org.seed("chat", &queue, "disconnected");
+    org.faults(json!({ "rules": [{
+        "method": "POST",
+        "path": "/api/v2/conversations/chats/*/participants/*/communications/*/wrapup",
+        "status": 404,
+        "count": 1
+    }]}));
+    let access = access(&org);
+    let error = org
+        .block_on(async {
+            let api = access.api().await.expect("client builds");
+            apply_wrapup(
+                &*api,
+                &by_name(&seeded.conversation_id, "Sale completed"),
+                &QUICK,
+                None,
+            )
+            .await
+        })
+        .expect_err("the write 404s");
+    let diagnostic = &error.diagnostics().0[0];
+    assert_eq!(
+        diagnostic.summary,
+        "The platform has no wrap-up endpoint for this communication"
+    );
+    assert_eq!(
+        diagnostic.attribute,
+        Some(AttributePath::root("communication_id"))
+    );
+    for expected in [
+        "404",
+        sale.as_str(),
+        "POST /api/v2/conversations/chats/",
+        "retired legacy chats",
+        seeded.agent_communication_id.as_str(),
+    ] {
+        assert!(
+            diagnostic.detail.contains(expected),
+            "{expected:?} missing from: {}",
+            diagnostic.detail
+        );
+    }
+    assert_eq!(
+        org.wrapup_code(&seeded.conversation_id, &seeded.agent_id),
+        None
+    );
+}

@@ -124,6 +124,14 @@ pub async fn apply_wrapup(
                 failure: failure.to_string(),
             });
         }
+        Err(PlatformError::NotFound(failure)) => {
+            return Err(WrapupError::WriteNotFound {
+                media: target.media,
+                communication_id: target.communication_id.clone(),
+                sent,
+                failure: failure.to_string(),
+            });
+        }
         Err(error) => {
             return Err(WrapupError::platform(
                 format!("post the wrap-up ({})", sent.endpoint),

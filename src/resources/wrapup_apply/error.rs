@@ -1,5 +1,6 @@
 //! Why a wrap-up could not be applied, and the attribute-scoped diagnostic each case becomes.
 
+use crate::genesys::MediaType;
 use crate::resources::support::{PlatformError, path};
 use crate::tfplugin::Diagnostics;
 
@@ -111,6 +112,13 @@ pub enum WrapupError {
         /// The code the read-back found instead, if any.
         seen: Option<String>,
         read_back: String,
+    },
+    #[error("The platform has no wrap-up endpoint for this communication")]
+    WriteNotFound {
+        media: MediaType,
+        communication_id: String,
+        sent: SentWrapup,
+        failure: String,
     },
     #[error("Could not {action}")]
     Platform {
@@ -303,6 +311,28 @@ impl WrapupError {
                          request goes to an endpoint that does not store wrap-ups. Nothing \
                          was recorded in state; check the conversation in Genesys Cloud and \
                          apply again.",
+                        sent.describe()
+                    ),
+                )
+            }
+            WrapupError::WriteNotFound {
+                media,
+                communication_id,
+                sent,
+                failure,
+            } => {
+                let legacy = if *media == MediaType::Chats {
+                    " Genesys Cloud has retired legacy chats, and current API versions have \
+                     no wrap-up endpoint for them; web messaging conversations are `messages`."
+                } else {
+                    ""
+                };
+                (
+                    Some("communication_id"),
+                    format!(
+                        "Sent {}; the platform answered {failure}, although it had just \
+                         returned the conversation with {media} communication \
+                         {communication_id}.{legacy} Nothing was recorded in state.",
                         sent.describe()
                     ),
                 )
