@@ -484,9 +484,15 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Captured {
 #[tokio::test]
 async fn requests_are_logged_with_route_templates_and_never_with_secrets() {
     use tracing_subscriber::layer::SubscriberExt;
+    // tracing caches each callsite's interest for the whole process, computed on whichever
+    // thread reaches it first: a sibling test thread with no subscriber would pin the client's
+    // log callsites to "never" and this capture would miss them. A global no-op registry keeps
+    // every callsite live; the scoped subscriber still receives only this thread's events.
+    let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry());
     let captured = Captured::default();
     let subscriber = tracing_subscriber::registry().with(captured.clone());
     let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
 
     let emu = start(emulator_config()).await;
     let token: serde_json::Value = reqwest::Client::new()

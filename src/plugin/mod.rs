@@ -130,10 +130,10 @@ async fn run_managed(
         address: socket.path().display().to_string(),
         server_cert,
     };
+    let shutdown = Shutdown::default();
+    watch_signals(shutdown.clone(), false);
     announce(&format!("{line}\n"))?;
     tracing::debug!(network = "unix", address = %socket.path().display(), "plugin address");
-    let shutdown = Shutdown::default();
-    tokio::spawn(watch_signals(shutdown.clone(), false));
     let options = ServeOptions {
         tls,
         shutdown,
@@ -149,13 +149,15 @@ async fn run_debug(provider: Arc<dyn Provider>) -> Result<(), ServeError> {
     let socket = SocketPath::unique_in(&std::env::temp_dir());
     let listener = bind(&socket)?;
     let reattach = reattach_json(&socket.path().display().to_string(), std::process::id());
-    announce(&format!(
-        "Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment \
-         variable with the following:\n\n\tTF_REATTACH_PROVIDERS='{reattach}'\n\n\
-         Press Ctrl-C to stop the provider.\n"
-    ))?;
     let shutdown = Shutdown::default();
-    tokio::spawn(watch_signals(shutdown.clone(), true));
+    watch_signals(shutdown.clone(), true);
+    announce(&format!(
+        "terraform-provider-genesyscloud is running in debug mode. Terraform commands run \
+         with this variable in their environment use this process instead of starting \
+         their own:\n\n\tTF_REATTACH_PROVIDERS='{reattach}'\n\n\
+         Provider settings come from the provider block or from this process's environment. \
+         Ctrl-C stops it.\n"
+    ))?;
     let options = ServeOptions {
         tls: None,
         shutdown,
@@ -192,7 +194,10 @@ fn announce(text: &str) -> std::io::Result<()> {
 /// user presses Ctrl-C; under Terraform the plugin ignores it, because Terraform itself
 /// then asks for a graceful stop (StopProvider) and still needs the answers of running
 /// operations. In debug mode Ctrl-C stops the plugin.
-async fn watch_signals(shutdown: Shutdown, interrupt_stops: bool) {
+///
+/// The handlers are installed before this returns, so callers install them before announcing
+/// the plugin: a signal sent as soon as the address is printed is then handled, not fatal.
+fn watch_signals(shutdown: Shutdown, interrupt_stops: bool) {
     let (Ok(mut terminate), Ok(mut interrupt)) = (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
@@ -200,19 +205,21 @@ async fn watch_signals(shutdown: Shutdown, interrupt_stops: bool) {
         tracing::warn!("could not install signal handlers");
         return;
     };
-    loop {
-        tokio::select! {
-            _ = terminate.recv() => break,
-            _ = interrupt.recv() => {
-                if interrupt_stops {
-                    break;
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = terminate.recv() => break,
+                _ = interrupt.recv() => {
+                    if interrupt_stops {
+                        break;
+                    }
+                    tracing::debug!("interrupt received; waiting for Terraform's StopProvider");
                 }
-                tracing::debug!("interrupt received; waiting for Terraform's StopProvider");
             }
         }
-    }
-    tracing::info!("signal received; shutting down");
-    shutdown.trigger();
+        tracing::info!("signal received; shutting down");
+        shutdown.trigger();
+    });
 }
 
 #[cfg(test)]
