@@ -260,7 +260,8 @@ async fn a_rate_limit_that_never_lifts_is_waited_out_until_the_rate_limit_budget
     assert_eq!(emu.counts().await.of(LIST_CODES), u64::from(attempts));
     assert!(elapsed >= budget / 2, "{elapsed:?}");
     assert!(
-        elapsed <= budget + Duration::from_millis(500),
+        // Margin for the last attempt's round trip on a loaded 2-core machine.
+        elapsed <= budget + Duration::from_secs(1),
         "{elapsed:?}"
     );
 }

@@ -102,14 +102,15 @@ async fn faults_refuse_bad_configuration() {
 #[tokio::test]
 async fn latency_delays_every_api_request() {
     let emu = Emu::start().await;
-    emu.set_faults(json!({"latency_ms": 150})).await;
+    // Long enough that a loaded CI machine cannot make an undelayed admin call look delayed.
+    emu.set_faults(json!({"latency_ms": 800})).await;
     let started = Instant::now();
     emu.api(Method::GET, CODES).send().await.unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(150));
+    assert!(started.elapsed() >= Duration::from_millis(800));
     let started = Instant::now();
     emu.requests().await;
     assert!(
-        started.elapsed() < Duration::from_millis(150),
+        started.elapsed() < Duration::from_millis(800),
         "admin routes are not delayed"
     );
 }
