@@ -1,6 +1,7 @@
 //! `genesyscloud_routing_wrapupcode` through the real Terraform CLI against the emulator:
-//! apply, empty second plan, drift from outside edits and deletes, in-place division moves,
-//! the description normal form, and destroy leaving nothing behind.
+//! apply, empty second plan, drift from outside edits and deletes, in-place division moves, a
+//! division that does not exist, the description normal form, and destroy leaving nothing
+//! behind.
 
 mod support;
 mod wrapupcode_common;
@@ -173,6 +174,38 @@ fn division_change_moves_the_code_in_place() {
     workdir.plan_is_empty();
     workdir.destroy();
     assert!(org.codes().is_empty());
+}
+
+#[test]
+fn a_division_that_does_not_exist_fails_create_and_update_on_division_id() {
+    let org = Org::start();
+    let missing = "11111111-2222-4333-8444-555555555555";
+    assert!(!org.division_ids().iter().any(|d| d == missing));
+    let config = |name: &str, division: Option<&str>| {
+        let line = division.map_or(String::new(), |d| format!("  division_id = \"{d}\"\n"));
+        format!(
+            "resource \"genesyscloud_routing_wrapupcode\" \"placed\" {{\n  name = \"{name}\"\n{line}}}\n"
+        )
+    };
+    let workdir = org.workdir();
+
+    workdir.config(&config("Placed", Some(missing)));
+    let diagnostic = workdir.expect_error(&["apply"], missing, Some("division_id"));
+    assert!(diagnostic.mentions("HTTP 400"), "{diagnostic:?}");
+    assert!(org.codes().is_empty(), "nothing created");
+    assert!(state_codes(&workdir.show_state_json()).is_empty());
+
+    workdir.config(&config("Placed", None));
+    workdir.apply();
+    let id = id_of(
+        &workdir.show_state_json(),
+        "genesyscloud_routing_wrapupcode.placed",
+    );
+    workdir.config(&config("Placed again", Some(missing)));
+    workdir.expect_error(&["apply"], missing, Some("division_id"));
+    let code = org.code(&id).expect("the code is still there");
+    assert_eq!(code["name"], "Placed", "the refused update changed nothing");
+    assert_eq!(code["division"]["id"], org.home_division_id().as_str());
 }
 
 #[test]

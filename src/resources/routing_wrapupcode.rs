@@ -314,6 +314,32 @@ fn name_taken(name: &str, existing_id: &str) -> Diagnostics {
     diagnostics
 }
 
+/// Diagnostics for a failed create or update. A refusal (400) that names the division sent is
+/// about `division_id` (a division that does not exist or that these credentials cannot use),
+/// so it points there rather than at the whole resource.
+fn write_failure(error: &PlatformError, action: &str, input: &WrapupCodeInput) -> Diagnostics {
+    let mut diagnostics = error.diagnostics(action);
+    let about_division = match (error, input.division_id.as_deref()) {
+        (PlatformError::Invalid(failure), Some(division)) => {
+            let message = failure.message.to_lowercase();
+            message.contains(&division.to_lowercase()) || message.contains("division")
+        }
+        _ => false,
+    };
+    if about_division {
+        for diagnostic in &mut diagnostics.0 {
+            diagnostic
+                .attribute
+                .get_or_insert_with(|| path("division_id"));
+            diagnostic.detail.push_str(
+                "\nCheck the division ID, and that the OAuth client's role grants access to \
+                 that division.",
+            );
+        }
+    }
+    diagnostics
+}
+
 /// Why a safe create did not produce a code.
 enum CreateFailure {
     NameTaken(String),
@@ -478,8 +504,8 @@ impl Resource for RoutingWrapupCode {
             }
             Err(CreateFailure::NameTaken(id)) => result.diagnostics = name_taken(&input.name, &id),
             Err(CreateFailure::Platform(error)) => {
-                result.diagnostics =
-                    error.diagnostics(&format!("create wrap-up code {:?}", input.name));
+                let action = format!("create wrap-up code {:?}", input.name);
+                result.diagnostics = write_failure(&error, &action, &input);
             }
         }
         result
@@ -577,7 +603,8 @@ impl Resource for RoutingWrapupCode {
                 }
             }
             Err(error) => {
-                result.diagnostics = error.diagnostics(&format!("update wrap-up code {id}"));
+                let action = format!("update wrap-up code {id}");
+                result.diagnostics = write_failure(&error, &action, &input);
             }
         }
         result
