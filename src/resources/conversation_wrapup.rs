@@ -23,8 +23,8 @@ use async_trait::async_trait;
 
 use super::support::{Attr, attr, attr_str, path, set_attr, string_or_null};
 use super::wrapup_apply::{
-    Applied, ConversationAccess, ConversationApi, SchemaKind, VERIFY_DELAYS, WrapupError,
-    WrapupSpec, apply_wrapup, check_awaiting_wrapup, code_name_for, input_attributes,
+    Applied, ConversationAccess, ConversationApi, SchemaKind, TargetSpec, VERIFY_DELAYS,
+    WrapupError, WrapupSpec, apply_wrapup, check_awaiting_wrapup, code_name_for, input_attributes,
     read_conversation, resolve_code, resolve_target, validate_inputs,
 };
 use crate::cty::{Type, Value};
@@ -244,16 +244,26 @@ impl ConversationWrapup {
     /// A create plan: when the inputs are known, resolves the participant, communication and
     /// code now, so the plan shows them and an impossible wrap-up fails before apply.
     async fn plan_create(&self, request: &PlanRequest, plan: &mut PlanResponse) {
-        let Some(spec) = WrapupSpec::from_value(&request.config, &request.config) else {
+        let spec = WrapupSpec::from_value(&request.config, &request.config);
+        // With the code (or notes, tags...) not known yet, e.g. the ID of a code created in the
+        // same apply, the target can still be resolved and checked now.
+        let Some(target_spec) = spec
+            .as_ref()
+            .map(WrapupSpec::target)
+            .or_else(|| TargetSpec::from_value(&request.config, &request.config))
+        else {
             return;
         };
         let Some(api) = self.api(&mut plan.diagnostics).await else {
             return;
         };
         let resolved = async {
-            let (target, _) = resolve_target(&*api, &spec).await?;
+            let (target, _) = resolve_target(&*api, &target_spec).await?;
             check_awaiting_wrapup(&target)?;
-            let code = resolve_code(&*api, &target, &spec.code).await?;
+            let code = match &spec {
+                Some(spec) => Some(resolve_code(&*api, &target, &spec.code).await?),
+                None => None,
+            };
             Ok::<_, WrapupError>((target, code))
         }
         .await;
@@ -280,7 +290,9 @@ impl ConversationWrapup {
                     "media_type",
                     Value::String(target.media.to_string()),
                 );
-                if matches!(attr(&request.config, "wrapup_code_id"), Attr::Null) {
+                if let Some(code) = code
+                    && matches!(attr(&request.config, "wrapup_code_id"), Attr::Null)
+                {
                     set_attr(planned, "wrapup_code_id", Value::String(code.id));
                 }
             }
@@ -329,7 +341,7 @@ impl ConversationWrapup {
             return;
         };
         let resolved = async {
-            let (target, _) = resolve_target(&*api, &spec).await?;
+            let (target, _) = resolve_target(&*api, &spec.target()).await?;
             resolve_code(&*api, &target, &spec.code).await
         }
         .await;

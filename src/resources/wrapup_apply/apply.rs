@@ -74,7 +74,7 @@ pub async fn apply_wrapup(
         ),
     )
     .await;
-    let (target, _) = resolve_target(api, spec).await?;
+    let (target, _) = resolve_target(api, &spec.target()).await?;
     check_awaiting_wrapup(&target)?;
     let code = resolve_code(api, &target, &spec.code).await?;
     say(

@@ -27,7 +27,37 @@ pub struct WrapupSpec {
     pub duration_seconds: Option<i64>,
 }
 
+/// Which communication a wrap-up is for: the conversation, and the participant and
+/// communication when given (otherwise the only sensible ones are chosen).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetSpec {
+    pub conversation_id: String,
+    pub participant_id: Option<String>,
+    pub communication_id: Option<String>,
+}
+
+impl TargetSpec {
+    /// Reads the target out of `value` (a configuration or plan); `None` while any part of it
+    /// is unknown. The code and the other inputs may still be unknown.
+    pub fn from_value(value: &Value, configured: &Value) -> Option<TargetSpec> {
+        Some(TargetSpec {
+            conversation_id: known_string(value, "conversation_id")??,
+            participant_id: resolvable(value, configured, "participant_id")?,
+            communication_id: resolvable(value, configured, "communication_id")?,
+        })
+    }
+}
+
 impl WrapupSpec {
+    /// The communication this wrap-up is for.
+    pub fn target(&self) -> TargetSpec {
+        TargetSpec {
+            conversation_id: self.conversation_id.clone(),
+            participant_id: self.participant_id.clone(),
+            communication_id: self.communication_id.clone(),
+        }
+    }
+
     /// Reads the inputs of `value` (a configuration or planned state). `None` while something
     /// it needs is unknown, or when the inputs are invalid (validation reports those).
     /// `configured` is the configuration, which tells which code attribute the user set.

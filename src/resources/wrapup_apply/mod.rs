@@ -14,7 +14,9 @@ mod resolve;
 pub use access::{ConversationAccess, ConversationApi, GenesysConversations};
 pub use apply::{Applied, VERIFY_DELAYS, apply_wrapup, endpoint_for};
 pub use error::{CodeChoiceAttr, SentWrapup, WrapupError};
-pub use inputs::{CodeChoice, SchemaKind, WrapupSpec, input_attributes, validate_inputs};
+pub use inputs::{
+    CodeChoice, SchemaKind, TargetSpec, WrapupSpec, input_attributes, validate_inputs,
+};
 pub use resolve::{
     ResolvedCode, Target, check_awaiting_wrapup, code_name_for, read_conversation, resolve_code,
     resolve_target,

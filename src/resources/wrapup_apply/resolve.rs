@@ -3,7 +3,7 @@
 
 use super::access::ConversationApi;
 use super::error::{CodeChoiceAttr, WrapupError};
-use super::inputs::{CodeChoice, WrapupSpec};
+use super::inputs::{CodeChoice, TargetSpec};
 use crate::genesys::MediaType;
 use crate::genesys::models::{Communication, Conversation, Participant, WrapupCode};
 use crate::resources::support::PlatformError;
@@ -99,14 +99,14 @@ pub async fn read_conversation(
 /// Finds the participant and communication `spec` designates (or the only sensible ones).
 pub async fn resolve_target(
     api: &dyn ConversationApi,
-    spec: &WrapupSpec,
+    spec: &TargetSpec,
 ) -> Result<(Target, Conversation), WrapupError> {
     let conversation = read_conversation(api, &spec.conversation_id).await?;
     let target = choose_target(&conversation, spec)?;
     Ok((target, conversation))
 }
 
-fn choose_target(conversation: &Conversation, spec: &WrapupSpec) -> Result<Target, WrapupError> {
+fn choose_target(conversation: &Conversation, spec: &TargetSpec) -> Result<Target, WrapupError> {
     let everyone = || -> Vec<String> {
         conversation
             .participants
@@ -347,6 +347,7 @@ pub async fn code_name_for(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources::wrapup_apply::WrapupSpec;
     use crate::resources::wrapup_apply::fake::*;
 
     fn two_agents(first: &str, second: &str) -> Conversation {
@@ -379,7 +380,7 @@ mod tests {
 
     #[test]
     fn the_one_agent_awaiting_wrap_up_is_chosen_among_several() {
-        let target = choose_target(&two_agents("connected", "disconnected"), &spec())
+        let target = choose_target(&two_agents("connected", "disconnected"), &spec().target())
             .expect("one agent awaits wrap-up");
         assert_eq!(target.participant_id, QUEUE);
         assert_eq!(target.communication_id, NO_SALE);
@@ -387,8 +388,11 @@ mod tests {
 
     #[test]
     fn several_agents_awaiting_wrap_up_are_listed_with_purpose_and_state() {
-        let error = choose_target(&two_agents("disconnected", "disconnected"), &spec())
-            .expect_err("ambiguous");
+        let error = choose_target(
+            &two_agents("disconnected", "disconnected"),
+            &spec().target(),
+        )
+        .expect_err("ambiguous");
         let WrapupError::AmbiguousParticipant { candidates, .. } = &error else {
             panic!("expected AmbiguousParticipant, got {error:?}");
         };
@@ -407,7 +411,7 @@ mod tests {
             participant_id: Some(AGENT_CALL.into()),
             ..spec()
         };
-        let error = choose_target(&two_agents("disconnected", "connected"), &spec)
+        let error = choose_target(&two_agents("disconnected", "connected"), &spec.target())
             .expect_err("no such participant");
         assert!(matches!(
             error,
@@ -418,7 +422,9 @@ mod tests {
     #[tokio::test]
     async fn a_code_id_outside_the_queue_is_refused_on_wrapup_code_id() {
         let platform = FakePlatform::ended();
-        let (target, _) = resolve_target(&platform, &spec()).await.expect("target");
+        let (target, _) = resolve_target(&platform, &spec().target())
+            .await
+            .expect("target");
         let choice = CodeChoice {
             id: Some(AGENT_CALL.into()),
             name: None,
@@ -442,7 +448,9 @@ mod tests {
     #[tokio::test]
     async fn names_match_ignoring_case_when_unique() {
         let platform = FakePlatform::ended();
-        let (target, _) = resolve_target(&platform, &spec()).await.expect("target");
+        let (target, _) = resolve_target(&platform, &spec().target())
+            .await
+            .expect("target");
         let choice = CodeChoice {
             id: None,
             name: Some("sale COMPLETED".into()),
@@ -457,7 +465,9 @@ mod tests {
     #[tokio::test]
     async fn names_match_ignoring_case_for_a_participant_without_a_queue() {
         let platform = FakePlatform::ended_without_queue();
-        let (target, _) = resolve_target(&platform, &spec()).await.expect("target");
+        let (target, _) = resolve_target(&platform, &spec().target())
+            .await
+            .expect("target");
         assert_eq!(target.queue_id, None);
         let choice = CodeChoice {
             id: None,
