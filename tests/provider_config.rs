@@ -133,3 +133,20 @@ fn insecure_api_url_env_var_fails_plan_naming_the_variable() {
     let workdir = workdir_with("").env("GENESYSCLOUD_API_URL", "http://api.example.com");
     workdir.expect_error(&["plan"], "GENESYSCLOUD_API_URL", None);
 }
+
+#[test]
+fn a_wrong_client_secret_says_the_credentials_were_refused_without_showing_it() {
+    let emulator = Emulator::start();
+    let wrong_secret = "not-the-emulator-secret-5f1c";
+    let workdir = emulator
+        .configure(workdir_with(""))
+        .env("GENESYSCLOUD_OAUTHCLIENT_SECRET", wrong_secret);
+    let diagnostic = workdir.expect_error(&["plan"], "credentials were refused", None);
+    assert!(diagnostic.mentions("oauthclient_secret"), "{diagnostic:?}");
+    assert!(
+        !diagnostic.mentions("role grants"),
+        "a refused login is not a missing permission: {diagnostic:?}"
+    );
+    let output = workdir.run(&["plan", "-no-color"]);
+    assert!(!output.combined().contains(wrong_secret), "{output}");
+}

@@ -112,11 +112,21 @@ impl PlatformError {
                 format!("Could not {action}: the platform refused the values"),
                 failure.to_string(),
             ),
+            // 401, or the login host refusing the client (no API status): the credentials,
+            // not the role.
+            PlatformError::Denied(failure) if failure.status != Some(403) => (
+                format!("Could not {action}: the credentials were refused"),
+                format!(
+                    "{failure}\nCheck oauthclient_id and oauthclient_secret (or their \
+                     GENESYSCLOUD_* variables) and the region; an access_token may have expired \
+                     or belong to another region."
+                ),
+            ),
             PlatformError::Denied(failure) => (
                 format!("Could not {action}: access denied"),
                 format!(
-                    "{failure}\nCheck the OAuth client's credentials and that its role grants \
-                     the routing wrap-up code permissions (view, add, edit, delete)."
+                    "{failure}\nCheck that the OAuth client's role grants the routing wrap-up \
+                     code permissions (view, add, edit, delete) in the code's division."
                 ),
             ),
             PlatformError::Failed(failure) => (format!("Could not {action}"), failure.to_string()),

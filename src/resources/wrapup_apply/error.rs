@@ -145,7 +145,9 @@ impl WrapupError {
     pub fn platform(action: impl Into<String>, error: PlatformError) -> Self {
         let action = action.into();
         match error {
-            PlatformError::Denied(failure) => WrapupError::Denied {
+            // A 403 is about the role; a 401 or a refused login (no API status) is about the
+            // credentials, which the generic platform diagnostic explains.
+            PlatformError::Denied(failure) if failure.status == Some(403) => WrapupError::Denied {
                 action,
                 failure: failure.to_string(),
                 attribute: "conversation_id",
