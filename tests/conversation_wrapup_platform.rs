@@ -12,7 +12,7 @@ use conversation_wrapup_common::{CLIENT_ID, CLIENT_SECRET, MEDIA, Org, new_queue
 use genesyscloud_provider::cty::AttributePath;
 use genesyscloud_provider::provider::{ProviderConfig, SharedSettings, resolve};
 use genesyscloud_provider::resources::wrapup_apply::{
-    CodeChoice, CodeChoiceAttr, ConversationAccess, WrapupError, WrapupSpec, apply_wrapup,
+    Applied, CodeChoice, CodeChoiceAttr, ConversationAccess, WrapupError, WrapupSpec, apply_wrapup,
 };
 use serde_json::json;
 
@@ -49,6 +49,19 @@ fn by_name(conversation_id: &str, name: &str) -> WrapupSpec {
     }
 }
 
+/// Applies the wrap-up of `conversation_id` with the code named `name`, as the resource does.
+#[allow(
+    clippy::result_large_err,
+    reason = "the same Result as apply_wrapup, whose errors the tests inspect"
+)]
+fn apply_by_name(org: &Org, conversation_id: &str, name: &str) -> Result<Applied, WrapupError> {
+    let access = access(org);
+    org.block_on(async {
+        let api = access.api().await.expect("client builds");
+        apply_wrapup(&*api, &by_name(conversation_id, name), &QUICK, None).await
+    })
+}
+
 #[test]
 fn every_media_type_keeps_the_code_id_resolved_from_its_name() {
     let org = Org::start();
@@ -56,20 +69,9 @@ fn every_media_type_keeps_the_code_id_resolved_from_its_name() {
     let sale = org.create_code("Sale completed");
     let other = org.create_code("No sale");
     org.assign_codes(&queue, &[&sale, &other]);
-    let access = access(&org);
     for (seed_media, path_media) in MEDIA {
         let seeded = org.seed(seed_media, &queue, "disconnected");
-        let applied = org
-            .block_on(async {
-                let api = access.api().await.expect("client builds");
-                apply_wrapup(
-                    &*api,
-                    &by_name(&seeded.conversation_id, "Sale completed"),
-                    &QUICK,
-                    None,
-                )
-                .await
-            })
+        let applied = apply_by_name(&org, &seeded.conversation_id, "Sale completed")
             .unwrap_or_else(|error| panic!("{seed_media}: {:?}", error.diagnostics()));
         assert_eq!(applied.target.media.to_string(), path_media);
         assert_eq!(applied.target.participant_id, seeded.agent_id);
@@ -90,18 +92,7 @@ fn a_write_the_platform_accepts_but_ignores_fails_verification() {
     org.assign_codes(&queue, &[&sale]);
     let seeded = org.seed("call", &queue, "disconnected");
     org.faults(json!({ "accept_but_ignore_wrapup_writes": true }));
-    let access = access(&org);
-    let error = org
-        .block_on(async {
-            let api = access.api().await.expect("client builds");
-            apply_wrapup(
-                &*api,
-                &by_name(&seeded.conversation_id, "Sale completed"),
-                &QUICK,
-                None,
-            )
-            .await
-        })
+    let error = apply_by_name(&org, &seeded.conversation_id, "Sale completed")
         .expect_err("nothing was kept");
     assert!(
         matches!(error, WrapupError::NotPersisted { .. }),
@@ -128,19 +119,8 @@ fn a_forbidden_conversation_read_points_at_conversation_id() {
         "status": 403,
         "count": 1
     }]}));
-    let access = access(&org);
-    let error = org
-        .block_on(async {
-            let api = access.api().await.expect("client builds");
-            apply_wrapup(
-                &*api,
-                &by_name(&seeded.conversation_id, "Sale completed"),
-                &QUICK,
-                None,
-            )
-            .await
-        })
-        .expect_err("forbidden");
+    let error =
+        apply_by_name(&org, &seeded.conversation_id, "Sale completed").expect_err("forbidden");
     let diagnostic = &error.diagnostics().0[0];
     assert_eq!(diagnostic.summary, "Access denied");
     assert_eq!(
@@ -163,18 +143,7 @@ fn a_participant_without_a_queue_finds_the_org_code_ignoring_case() {
         ]),
     );
     assert_eq!(seeded.queue_id, "", "the agent is seeded without a queue");
-    let access = access(&org);
-    let applied = org
-        .block_on(async {
-            let api = access.api().await.expect("client builds");
-            apply_wrapup(
-                &*api,
-                &by_name(&seeded.conversation_id, "escalated TO billing"),
-                &QUICK,
-                None,
-            )
-            .await
-        })
+    let applied = apply_by_name(&org, &seeded.conversation_id, "escalated TO billing")
         .unwrap_or_else(|error| panic!("{:?}", error.diagnostics()));
     assert_eq!(applied.code.id, billing);
     assert_eq!(
@@ -197,19 +166,8 @@ fn a_wrap_up_endpoint_that_answers_404_points_at_the_communication() {
         "status": 404,
         "count": 1
     }]}));
-    let access = access(&org);
-    let error = org
-        .block_on(async {
-            let api = access.api().await.expect("client builds");
-            apply_wrapup(
-                &*api,
-                &by_name(&seeded.conversation_id, "Sale completed"),
-                &QUICK,
-                None,
-            )
-            .await
-        })
-        .expect_err("the write 404s");
+    let error =
+        apply_by_name(&org, &seeded.conversation_id, "Sale completed").expect_err("the write 404s");
     let diagnostic = &error.diagnostics().0[0];
     assert_eq!(
         diagnostic.summary,

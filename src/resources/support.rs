@@ -188,20 +188,15 @@ pub fn attr<'a>(object: &'a Value, name: &str) -> Attr<'a> {
     }
 }
 
-/// Reads a known string attribute; `None` when null, unknown or not a string.
+/// Reads a known string attribute; `None` when null, unknown or not a string (as
+/// [`Value::attr_str`], in the free-function form the resources use alongside [`attr`]).
 pub fn attr_str<'a>(object: &'a Value, name: &str) -> Option<&'a str> {
-    match attr(object, name) {
-        Attr::Known(Value::String(text)) => Some(text),
-        _ => None,
-    }
+    object.attr_str(name)
 }
 
-/// Reads a known bool attribute.
+/// Reads a known bool attribute (as [`Value::attr_bool`]).
 pub fn attr_bool(object: &Value, name: &str) -> Option<bool> {
-    match attr(object, name) {
-        Attr::Known(Value::Bool(flag)) => Some(*flag),
-        _ => None,
-    }
+    object.attr_bool(name)
 }
 
 /// Sets a top-level attribute of an object value; a non-object value becomes an object.
