@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 
 use genesyscloud_provider::cty::{
-    Number, Refinements, Type, Value, decode_json, decode_msgpack, encode_json, encode_msgpack,
+    Number, Refinements, Type, Value, decode_json, decode_msgpack, distinct_elements, encode_json,
+    encode_msgpack,
 };
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
@@ -114,7 +115,10 @@ fn known_value_for(ty: &Type) -> BoxedStrategy<Value> {
         Type::Number => number_strategy().prop_map(Value::Number).boxed(),
         Type::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
         Type::List(element) => vec(value_for(element), 0..4).prop_map(Value::List).boxed(),
-        Type::Set(element) => vec(value_for(element), 0..4).prop_map(Value::Set).boxed(),
+        // A cty set holds distinct values; the decoders drop repeats (tested below).
+        Type::Set(element) => vec(value_for(element), 0..4)
+            .prop_map(|items| Value::Set(distinct_elements(items)))
+            .boxed(),
         Type::Map(element) => btree_map(any::<String>(), value_for(element), 0..4)
             .prop_map(Value::Map)
             .boxed(),
@@ -274,6 +278,23 @@ fn set_order_does_not_matter_after_a_round_trip() {
         decode_msgpack(&bytes, &ty).unwrap(),
         Value::set(["a".into(), "b".into()])
     );
+}
+
+#[test]
+fn repeated_set_elements_decode_once_from_msgpack_and_json() {
+    let ty = Type::set(Type::Number);
+    // A set of [1, 1.0, 2, 1] as hand-made msgpack (Terraform never repeats elements).
+    let msgpack = [0x94, 0x01, 0xcb, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0, 0x02, 0x01];
+    let expected = Value::set([Value::number(1), Value::number(2)]);
+    assert_eq!(decode_msgpack(&msgpack, &ty).unwrap(), expected);
+    assert_eq!(decode_json(b"[1, 1.0, 2, 1e0]", &ty).unwrap(), expected);
+    let decoded = decode_json(b"[1, 1.0, 2, 1e0]", &ty).unwrap();
+    assert_eq!(decoded.as_elements().map(<[Value]>::len), Some(2));
+
+    // Unknown elements may turn out different, so they all stay.
+    let unknowns = [0x93, 0xd4, 0x00, 0x00, 0xd4, 0x00, 0x00, 0x01];
+    let decoded = decode_msgpack(&unknowns, &ty).unwrap();
+    assert_eq!(decoded.as_elements().map(<[Value]>::len), Some(3));
 }
 
 #[test]

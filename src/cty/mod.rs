@@ -10,6 +10,7 @@ mod json;
 mod msgpack;
 mod number;
 mod path;
+mod set;
 mod type_json;
 mod types;
 mod value;
@@ -19,6 +20,7 @@ pub use json::{decode_json, encode_json};
 pub use msgpack::{decode_msgpack, encode_msgpack};
 pub use number::{Number, ParseNumberError};
 pub use path::{AttributePath, PathStep};
+pub use set::distinct_elements;
 pub use types::Type;
 pub use value::{Refinements, Value};
 

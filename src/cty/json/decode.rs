@@ -1,5 +1,6 @@
 use std::collections::BTreeMap;
 
+use crate::cty::set::distinct_elements;
 use crate::cty::{AttributePath, CtyError, MAX_DEPTH, Number, PathStep, Type, Value};
 
 pub(super) fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CtyError> {
@@ -114,7 +115,9 @@ impl<'a> Parser<'a> {
                 _ => Err(self.error("expected a bool")),
             },
             Type::List(element) => Ok(Value::List(self.elements(|_| Some(&**element), depth)?)),
-            Type::Set(element) => Ok(Value::Set(self.elements(|_| Some(&**element), depth)?)),
+            Type::Set(element) => Ok(Value::Set(distinct_elements(
+                self.elements(|_| Some(&**element), depth)?,
+            ))),
             Type::Tuple(types) => {
                 let items = self.elements(|i| types.get(i), depth)?;
                 if items.len() != types.len() {

@@ -6,6 +6,7 @@ use super::{
     EXT_REFINED_UNKNOWN, KEY_LENGTH_MAX, KEY_LENGTH_MIN, KEY_NULLABLE, KEY_NUMBER_LOWER,
     KEY_NUMBER_UPPER, KEY_STRING_PREFIX, applicable,
 };
+use crate::cty::set::distinct_elements;
 use crate::cty::{AttributePath, CtyError, MAX_DEPTH, Number, PathStep, Refinements, Type, Value};
 
 pub(super) fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CtyError> {
@@ -114,7 +115,9 @@ impl<'a> Reader<'a> {
             Type::Number => Ok(Value::Number(self.number()?)),
             Type::Bool => Ok(Value::Bool(self.bool("a bool")?)),
             Type::List(element) => Ok(Value::List(self.elements(element, depth)?)),
-            Type::Set(element) => Ok(Value::Set(self.elements(element, depth)?)),
+            Type::Set(element) => Ok(Value::Set(distinct_elements(
+                self.elements(element, depth)?,
+            ))),
             Type::Tuple(types) => {
                 let len = self.array_len("a tuple")?;
                 if len != types.len() {
