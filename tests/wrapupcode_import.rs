@@ -6,7 +6,7 @@
 mod support;
 mod wrapupcode_common;
 
-use wrapupcode_common::{Org, state_codes};
+use wrapupcode_common::{Org, apply_imports_only, state_codes};
 
 #[test]
 fn codes_import_by_id_by_name_and_by_identity_and_then_plan_clean() {
@@ -59,13 +59,7 @@ import {{
 "#
         ),
     );
-    let output = workdir.apply();
-    assert!(
-        output
-            .stdout
-            .contains("2 imported, 0 added, 0 changed, 0 destroyed"),
-        "{output}"
-    );
+    apply_imports_only(&workdir, 2);
     workdir.plan_is_empty();
 
     let state = workdir.show_state_json();
@@ -308,13 +302,7 @@ import {{
     assert!(generated.contains("description = null"), "{generated}");
     assert!(!generated.contains("description = \"\""), "{generated}");
 
-    let output = workdir.apply();
-    assert!(
-        output
-            .stdout
-            .contains("2 imported, 0 added, 0 changed, 0 destroyed"),
-        "{output}"
-    );
+    apply_imports_only(&workdir, 2);
     workdir.plan_is_empty();
     let ids: Vec<String> = state_codes(&workdir.show_state_json())
         .into_iter()

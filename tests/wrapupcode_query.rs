@@ -4,7 +4,7 @@
 mod support;
 mod wrapupcode_common;
 
-use wrapupcode_common::{Org, state_codes};
+use wrapupcode_common::{Org, apply_imports_only, state_codes};
 
 const QUERY: &str = r#"
 list "genesyscloud_routing_wrapupcode" "sales" {
@@ -80,13 +80,7 @@ fn query_lists_codes_by_prefix_and_generated_config_imports_with_an_empty_plan()
         "computed-only id must not be generated: {generated}"
     );
 
-    let output = workdir.apply();
-    assert!(
-        output
-            .stdout
-            .contains("2 imported, 0 added, 0 changed, 0 destroyed"),
-        "{output}"
-    );
+    apply_imports_only(&workdir, 2);
     workdir.plan_is_empty();
     assert_eq!(state_codes(&workdir.show_state_json()).len(), 2);
     assert_eq!(org.codes().len(), 3);

@@ -177,6 +177,14 @@ pub fn calls_between(before: &Value, after: &Value, route: &str) -> u64 {
     count(after) - count(before)
 }
 
+/// `terraform apply` that must import exactly `count` codes and change nothing else.
+#[track_caller]
+pub fn apply_imports_only(workdir: &Workdir, count: usize) {
+    let output = workdir.apply();
+    let summary = format!("{count} imported, 0 added, 0 changed, 0 destroyed");
+    assert!(output.stdout.contains(&summary), "{output}");
+}
+
 /// The managed wrap-up code resources in `terraform show -json` state, by address.
 pub fn state_codes(state: &Value) -> Vec<(String, Value)> {
     state["values"]["root_module"]["resources"]
