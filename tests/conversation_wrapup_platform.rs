@@ -12,7 +12,8 @@ use conversation_wrapup_common::{CLIENT_ID, CLIENT_SECRET, MEDIA, Org, new_queue
 use genesyscloud_provider::cty::AttributePath;
 use genesyscloud_provider::provider::{ProviderConfig, SharedSettings, resolve};
 use genesyscloud_provider::resources::wrapup_apply::{
-    Applied, CodeChoice, CodeChoiceAttr, ConversationAccess, WrapupError, WrapupSpec, apply_wrapup,
+    Applied, CodeChoice, CodeChoiceAttr, ConversationAccess, TargetSpec, WrapupError, WrapupSpec,
+    apply_wrapup,
 };
 use serde_json::json;
 
@@ -35,9 +36,11 @@ fn access(org: &Org) -> ConversationAccess {
 
 fn by_name(conversation_id: &str, name: &str) -> WrapupSpec {
     WrapupSpec {
-        conversation_id: conversation_id.to_owned(),
-        participant_id: None,
-        communication_id: None,
+        target: TargetSpec {
+            conversation_id: conversation_id.to_owned(),
+            participant_id: None,
+            communication_id: None,
+        },
         code: CodeChoice {
             id: None,
             name: Some(name.to_owned()),

@@ -83,7 +83,7 @@ impl Action for ConversationWrapupAction {
             }
         };
         let checked = async {
-            let (target, _) = resolve_target(&*api, &spec.target()).await?;
+            let (target, _) = resolve_target(&*api, &spec.target).await?;
             resolve_code(&*api, &target, &spec.code).await?;
             Ok::<_, WrapupError>(check_awaiting_wrapup(&target))
         }

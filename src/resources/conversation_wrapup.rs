@@ -245,13 +245,9 @@ impl ConversationWrapup {
     /// code now, so the plan shows them and an impossible wrap-up fails before apply.
     async fn plan_create(&self, request: &PlanRequest, plan: &mut PlanResponse) {
         let spec = WrapupSpec::from_value(&request.config, &request.config);
-        // With the code (or notes, tags...) not known yet, e.g. the ID of a code created in the
-        // same apply, the target can still be resolved and checked now.
-        let Some(target_spec) = spec
-            .as_ref()
-            .map(WrapupSpec::target)
-            .or_else(|| TargetSpec::from_value(&request.config, &request.config))
-        else {
+        // The target is resolved and checked even while the code (or notes, tags...) is not
+        // known yet, e.g. the ID of a code created in the same apply.
+        let Some(target_spec) = TargetSpec::from_value(&request.config, &request.config) else {
             return;
         };
         let Some(api) = self.api(&mut plan.diagnostics).await else {
@@ -341,7 +337,7 @@ impl ConversationWrapup {
             return;
         };
         let resolved = async {
-            let (target, _) = resolve_target(&*api, &spec.target()).await?;
+            let (target, _) = resolve_target(&*api, &spec.target).await?;
             resolve_code(&*api, &target, &spec.code).await
         }
         .await;

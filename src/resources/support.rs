@@ -83,6 +83,12 @@ impl fmt::Display for ApiFailure {
 }
 
 impl PlatformError {
+    /// A refusal of the credentials themselves: a 401, or the login host refusing the client
+    /// (no API status). A 403 is the role lacking a permission instead.
+    pub fn refused_credentials(&self) -> bool {
+        matches!(self, PlatformError::Denied(failure) if failure.status != Some(403))
+    }
+
     /// Appends this error to `diagnostics` as an error saying what was being done
     /// (`action`, e.g. "create wrap-up code \"Sale\"") and what the user can do about it.
     pub fn to_diagnostics(&self, action: &str, diagnostics: &mut Diagnostics) {
@@ -112,9 +118,7 @@ impl PlatformError {
                 format!("Could not {action}: the platform refused the values"),
                 failure.to_string(),
             ),
-            // 401, or the login host refusing the client (no API status): the credentials,
-            // not the role.
-            PlatformError::Denied(failure) if failure.status != Some(403) => (
+            PlatformError::Denied(failure) if self.refused_credentials() => (
                 format!("Could not {action}: the credentials were refused"),
                 format!(
                     "{failure}\nCheck oauthclient_id and oauthclient_secret (or their \

@@ -70,11 +70,11 @@ pub async fn apply_wrapup(
         progress,
         format!(
             "Resolving conversation {}: participant, communication and wrap-up code",
-            spec.conversation_id
+            spec.target.conversation_id
         ),
     )
     .await;
-    let (target, _) = resolve_target(api, &spec.target()).await?;
+    let (target, _) = resolve_target(api, &spec.target).await?;
     check_awaiting_wrapup(&target)?;
     let code = resolve_code(api, &target, &spec.code).await?;
     say(
@@ -203,13 +203,15 @@ mod tests {
     use crate::genesys::MediaType;
     use crate::resources::wrapup_apply::error::CodeChoiceAttr;
     use crate::resources::wrapup_apply::fake::*;
-    use crate::resources::wrapup_apply::inputs::CodeChoice;
+    use crate::resources::wrapup_apply::inputs::{CodeChoice, TargetSpec};
 
     fn by_name(name: &str) -> WrapupSpec {
         WrapupSpec {
-            conversation_id: CONV.into(),
-            participant_id: None,
-            communication_id: None,
+            target: TargetSpec {
+                conversation_id: CONV.into(),
+                participant_id: None,
+                communication_id: None,
+            },
             code: CodeChoice {
                 id: None,
                 name: Some(name.into()),
@@ -314,9 +316,13 @@ mod tests {
     #[tokio::test]
     async fn a_customer_named_as_participant_is_refused() {
         let platform = FakePlatform::ended();
+        let base = by_name("Sale completed");
         let spec = WrapupSpec {
-            participant_id: Some(CUSTOMER.into()),
-            ..by_name("Sale completed")
+            target: TargetSpec {
+                participant_id: Some(CUSTOMER.into()),
+                ..base.target
+            },
+            ..base
         };
         let error = apply_wrapup(&platform, &spec, &NO_WAIT, None)
             .await

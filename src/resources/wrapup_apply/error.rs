@@ -145,9 +145,8 @@ impl WrapupError {
     pub fn platform(action: impl Into<String>, error: PlatformError) -> Self {
         let action = action.into();
         match error {
-            // A 403 is about the role; a 401 or a refused login (no API status) is about the
-            // credentials, which the generic platform diagnostic explains.
-            PlatformError::Denied(failure) if failure.status == Some(403) => WrapupError::Denied {
+            // Refused credentials get the generic platform diagnostic, which explains them.
+            PlatformError::Denied(failure) if !error.refused_credentials() => WrapupError::Denied {
                 action,
                 failure: failure.to_string(),
                 attribute: "conversation_id",

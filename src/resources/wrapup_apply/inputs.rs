@@ -18,9 +18,7 @@ pub struct CodeChoice {
 /// A wrap-up to apply, read from a wholly known configuration or plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WrapupSpec {
-    pub conversation_id: String,
-    pub participant_id: Option<String>,
-    pub communication_id: Option<String>,
+    pub target: TargetSpec,
     pub code: CodeChoice,
     pub notes: Option<String>,
     pub tags: Option<Vec<String>>,
@@ -49,22 +47,11 @@ impl TargetSpec {
 }
 
 impl WrapupSpec {
-    /// The communication this wrap-up is for.
-    pub fn target(&self) -> TargetSpec {
-        TargetSpec {
-            conversation_id: self.conversation_id.clone(),
-            participant_id: self.participant_id.clone(),
-            communication_id: self.communication_id.clone(),
-        }
-    }
-
     /// Reads the inputs of `value` (a configuration or planned state). `None` while something
     /// it needs is unknown, or when the inputs are invalid (validation reports those).
     /// `configured` is the configuration, which tells which code attribute the user set.
     pub fn from_value(value: &Value, configured: &Value) -> Option<WrapupSpec> {
-        let conversation_id = known_string(value, "conversation_id")??;
-        let participant_id = resolvable(value, configured, "participant_id")?;
-        let communication_id = resolvable(value, configured, "communication_id")?;
+        let target = TargetSpec::from_value(value, configured)?;
         let configured_attr = match (
             attr(configured, "wrapup_code_name"),
             attr(configured, "wrapup_code_id"),
@@ -100,9 +87,7 @@ impl WrapupSpec {
             Attr::Known(number) => Some(number.as_i64()?),
         };
         Some(WrapupSpec {
-            conversation_id,
-            participant_id,
-            communication_id,
+            target,
             code: CodeChoice {
                 id,
                 name,
@@ -421,8 +406,8 @@ mod tests {
             crate::resources::support::set_attr(&mut planned, name, Value::unknown());
         }
         let spec = WrapupSpec::from_value(&planned, &cfg).expect("resolvable");
-        assert_eq!(spec.participant_id, None);
-        assert_eq!(spec.communication_id, None);
+        assert_eq!(spec.target.participant_id, None);
+        assert_eq!(spec.target.communication_id, None);
         assert_eq!(spec.code.id, None);
 
         let mut unknown_in_config = cfg.clone();

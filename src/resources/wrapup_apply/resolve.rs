@@ -364,9 +364,11 @@ mod tests {
 
     fn spec() -> WrapupSpec {
         WrapupSpec {
-            conversation_id: CONV.into(),
-            participant_id: None,
-            communication_id: None,
+            target: TargetSpec {
+                conversation_id: CONV.into(),
+                participant_id: None,
+                communication_id: None,
+            },
             code: CodeChoice {
                 id: Some(SALE.into()),
                 name: None,
@@ -380,7 +382,7 @@ mod tests {
 
     #[test]
     fn the_one_agent_awaiting_wrap_up_is_chosen_among_several() {
-        let target = choose_target(&two_agents("connected", "disconnected"), &spec().target())
+        let target = choose_target(&two_agents("connected", "disconnected"), &spec().target)
             .expect("one agent awaits wrap-up");
         assert_eq!(target.participant_id, QUEUE);
         assert_eq!(target.communication_id, NO_SALE);
@@ -388,11 +390,8 @@ mod tests {
 
     #[test]
     fn several_agents_awaiting_wrap_up_are_listed_with_purpose_and_state() {
-        let error = choose_target(
-            &two_agents("disconnected", "disconnected"),
-            &spec().target(),
-        )
-        .expect_err("ambiguous");
+        let error = choose_target(&two_agents("disconnected", "disconnected"), &spec().target)
+            .expect_err("ambiguous");
         let WrapupError::AmbiguousParticipant { candidates, .. } = &error else {
             panic!("expected AmbiguousParticipant, got {error:?}");
         };
@@ -407,11 +406,11 @@ mod tests {
 
     #[test]
     fn an_unknown_participant_lists_the_participants() {
-        let spec = WrapupSpec {
+        let spec = TargetSpec {
             participant_id: Some(AGENT_CALL.into()),
-            ..spec()
+            ..spec().target
         };
-        let error = choose_target(&two_agents("disconnected", "connected"), &spec.target())
+        let error = choose_target(&two_agents("disconnected", "connected"), &spec)
             .expect_err("no such participant");
         assert!(matches!(
             error,
@@ -422,7 +421,7 @@ mod tests {
     #[tokio::test]
     async fn a_code_id_outside_the_queue_is_refused_on_wrapup_code_id() {
         let platform = FakePlatform::ended();
-        let (target, _) = resolve_target(&platform, &spec().target())
+        let (target, _) = resolve_target(&platform, &spec().target)
             .await
             .expect("target");
         let choice = CodeChoice {
@@ -445,38 +444,32 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn names_match_ignoring_case_when_unique() {
-        let platform = FakePlatform::ended();
-        let (target, _) = resolve_target(&platform, &spec().target())
+    /// Resolves the target of [`spec`] on `platform`, then the code named `name` for it.
+    async fn code_named(platform: &FakePlatform, name: &str) -> (Target, ResolvedCode) {
+        let (target, _) = resolve_target(platform, &spec().target)
             .await
             .expect("target");
         let choice = CodeChoice {
             id: None,
-            name: Some("sale COMPLETED".into()),
+            name: Some(name.into()),
             configured: CodeChoiceAttr::Name,
         };
-        let code = resolve_code(&platform, &target, &choice)
+        let code = resolve_code(platform, &target, &choice)
             .await
             .expect("found");
+        (target, code)
+    }
+
+    #[tokio::test]
+    async fn names_match_ignoring_case_when_unique() {
+        let (_, code) = code_named(&FakePlatform::ended(), "sale COMPLETED").await;
         assert_eq!(code.id, SALE);
     }
 
     #[tokio::test]
     async fn names_match_ignoring_case_for_a_participant_without_a_queue() {
-        let platform = FakePlatform::ended_without_queue();
-        let (target, _) = resolve_target(&platform, &spec().target())
-            .await
-            .expect("target");
+        let (target, code) = code_named(&FakePlatform::ended_without_queue(), "no SALE").await;
         assert_eq!(target.queue_id, None);
-        let choice = CodeChoice {
-            id: None,
-            name: Some("no SALE".into()),
-            configured: CodeChoiceAttr::Name,
-        };
-        let code = resolve_code(&platform, &target, &choice)
-            .await
-            .expect("found");
         assert_eq!(code.id, NO_SALE);
     }
 }
