@@ -134,8 +134,12 @@ fn known_value_for(ty: &Type) -> BoxedStrategy<Value> {
             parts.prop_map(Value::Tuple).boxed()
         }
         // A dynamic value travels with its concrete type; nulls and unknowns under
-        // `dynamic` are bare on the wire, so wrapped ones are known at the top.
+        // `dynamic` are bare on the wire, so wrapped ones are known at the top. That type is
+        // never `dynamic` itself: only null and unknown values have it.
         Type::Dynamic => type_strategy()
+            .prop_filter("a known value's type is concrete", |ty| {
+                *ty != Type::Dynamic
+            })
             .prop_flat_map(|concrete| {
                 let value = known_value_for(&concrete);
                 (Just(concrete), value)

@@ -145,6 +145,18 @@ impl Value {
         Value::Dynamic(ty, Box::new(value))
     }
 
+    /// The value a decoder builds from a `[type, value]` pair read under `dynamic`. A pair
+    /// whose declared type is itself `dynamic` adds nothing (as in cty, only null and unknown
+    /// values have that type, and anything else inside is another pair), so the inner value
+    /// is returned as is: nested pairs decode, and re-encode, like the innermost one.
+    pub(crate) fn dynamic_decoded(ty: Type, value: Value) -> Self {
+        if ty == Type::Dynamic {
+            value
+        } else {
+            Value::dynamic(ty, value)
+        }
+    }
+
     /// True when the value itself is null (looks through a `Dynamic` wrapper).
     pub fn is_null(&self) -> bool {
         match self {

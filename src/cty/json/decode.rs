@@ -204,7 +204,7 @@ impl<'a> Parser<'a> {
             "re-parsing a skipped value ends where skipping did"
         );
         self.pos = resume;
-        Ok(Value::Dynamic(ty, Box::new(inner)))
+        Ok(Value::dynamic_decoded(ty, inner))
     }
 
     /// Parses an array, each element against the type `element_type(i)` gives (`None`:
@@ -453,6 +453,18 @@ mod tests {
         .unwrap();
         assert_eq!(a, expected);
         assert_eq!(b, expected);
+    }
+
+    #[test]
+    fn dynamic_values_declaring_type_dynamic_decode_like_their_content() {
+        let null = decode(br#"{"type":"dynamic","value":null}"#, &Type::Dynamic).unwrap();
+        assert_eq!(null, Value::Null);
+        let nested = decode(
+            br#"{"type":"dynamic","value":{"type":"string","value":"x"}}"#,
+            &Type::Dynamic,
+        )
+        .unwrap();
+        assert_eq!(nested, Value::dynamic(Type::String, "x".into()));
     }
 
     #[test]

@@ -184,7 +184,7 @@ impl<'a> Reader<'a> {
                 let type_json = self.bytes_or_string("the type JSON of a dynamic value")?;
                 let inner_ty = Type::from_json_at(type_json, &self.path)?;
                 let inner = self.value(&inner_ty, depth + 1)?;
-                Ok(Value::Dynamic(inner_ty, Box::new(inner)))
+                Ok(Value::dynamic_decoded(inner_ty, inner))
             }
         }
     }

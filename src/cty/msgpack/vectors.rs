@@ -192,6 +192,29 @@ fn dynamic_values_are_type_json_as_bin_then_value() {
 }
 
 #[test]
+fn pairs_declaring_type_dynamic_decode_like_their_content() {
+    // Found by fuzzing: ["dynamic", ["dynamic", nil]] decoded to a wrapper that re-encoded
+    // as a bare nil, so encode∘decode was not idempotent.
+    let mut nested = vec![0x92, 0xa9];
+    nested.extend_from_slice(b"\"dynamic\"");
+    nested.push(0x92);
+    nested.push(0xa9);
+    nested.extend_from_slice(b"\"dynamic\"");
+    nested.push(0xc0);
+    let v = decode_msgpack(&nested, &Type::Dynamic).unwrap();
+    assert_eq!(v, Value::Null);
+    assert_eq!(encode_msgpack(&v, &Type::Dynamic).unwrap(), [0xc0]);
+
+    let mut wrapped_string = vec![0x92, 0xa9];
+    wrapped_string.extend_from_slice(b"\"dynamic\"");
+    wrapped_string.extend_from_slice(&[0x92, 0xa8]);
+    wrapped_string.extend_from_slice(b"\"string\"");
+    wrapped_string.extend_from_slice(&[0xa2, b'h', b'i']);
+    let v = decode_msgpack(&wrapped_string, &Type::Dynamic).unwrap();
+    assert_eq!(v, Value::dynamic(Type::String, "hi".into()));
+}
+
+#[test]
 fn unwrapped_values_under_dynamic_get_their_inferred_type() {
     let encoded = encode_msgpack(&Value::from("hi"), &Type::Dynamic).unwrap();
     assert_eq!(
