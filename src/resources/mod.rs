@@ -1,4 +1,4 @@
-//! Managed resource types, one file each.
+//! Managed resource types, one module each (a file, or a folder when it has parts).
 
 pub mod conversation_wrapup;
 pub mod routing_wrapupcode;

@@ -1,0 +1,110 @@
+//! A wrap-up code platform in memory for the unit tests, whose create answers can be lost
+//! after the code was stored, refused unanswered, or hidden from search for a while.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_trait::async_trait;
+
+use super::safe_create::same_name;
+use crate::resources::support::{
+    ApiFailure, PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput,
+};
+
+/// A platform whose create answers can be lost after the code was stored.
+#[derive(Default)]
+pub(super) struct FakePlatform {
+    pub(super) codes: Mutex<Vec<WrapupCode>>,
+    pub(super) lose_answers: AtomicUsize,
+    pub(super) refuse_unanswered: AtomicUsize,
+    pub(super) hide_new_codes: AtomicUsize,
+    pub(super) posts: AtomicUsize,
+}
+
+#[async_trait]
+impl WrapupCodeApi for FakePlatform {
+    async fn list_all(&self) -> Result<Vec<WrapupCode>, PlatformError> {
+        Ok(self.codes.lock().unwrap().clone())
+    }
+    async fn search_by_name(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError> {
+        let needle = name.to_lowercase();
+        if self.hide_new_codes.load(Ordering::SeqCst) > 0 {
+            self.hide_new_codes.fetch_sub(1, Ordering::SeqCst);
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .codes
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|c| c.name.to_lowercase().contains(&needle))
+            .cloned()
+            .collect())
+    }
+    async fn list_filtered(
+        &self,
+        _name: Option<&str>,
+        _division_id: Option<&str>,
+    ) -> Result<Vec<WrapupCode>, PlatformError> {
+        self.list_all().await
+    }
+    async fn get(&self, id: &str) -> Result<Option<WrapupCode>, PlatformError> {
+        Ok(self
+            .codes
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|c| c.id == id)
+            .cloned())
+    }
+    async fn create(&self, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError> {
+        let n = self.posts.fetch_add(1, Ordering::SeqCst);
+        if self.refuse_unanswered.load(Ordering::SeqCst) > n {
+            return Err(PlatformError::Ambiguous("503 from the gateway".into()));
+        }
+        let mut codes = self.codes.lock().unwrap();
+        if codes.iter().any(|c| same_name(&c.name, &input.name)) {
+            return Err(PlatformError::Conflict(ApiFailure {
+                status: Some(409),
+                message: "duplicate".into(),
+                ..ApiFailure::default()
+            }));
+        }
+        let created = code(&format!("id-{n}"), &input.name, None);
+        codes.push(created.clone());
+        if self.lose_answers.load(Ordering::SeqCst) > n {
+            return Err(PlatformError::Ambiguous("connection reset".into()));
+        }
+        Ok(created)
+    }
+    async fn update(
+        &self,
+        _id: &str,
+        _input: &WrapupCodeInput,
+    ) -> Result<WrapupCode, PlatformError> {
+        unreachable!("not used by these tests")
+    }
+    async fn delete(&self, _id: &str) -> Result<bool, PlatformError> {
+        unreachable!("not used by these tests")
+    }
+    async fn home_division_id(&self) -> Result<String, PlatformError> {
+        Ok("d0000000-0000-0000-0000-000000000000".into())
+    }
+}
+
+pub(super) fn code(id: &str, name: &str, description: Option<&str>) -> WrapupCode {
+    WrapupCode {
+        id: id.into(),
+        name: name.into(),
+        division_id: Some("d0000000-0000-0000-0000-000000000000".into()),
+        description: description.map(str::to_owned),
+    }
+}
+
+pub(super) fn input(name: &str) -> WrapupCodeInput {
+    WrapupCodeInput {
+        name: name.into(),
+        division_id: None,
+        description: None,
+    }
+}

@@ -1,0 +1,215 @@
+//! Creating a code without ever creating two, and finding the code that holds a name.
+
+use std::time::Duration;
+
+use super::TYPE_NAME;
+use crate::resources::support::{PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput, path};
+use crate::tfplugin::Diagnostics;
+
+/// How many times create sends the POST when its answers keep getting lost.
+const CREATE_ATTEMPTS: u32 = 5;
+
+/// Pause before the second POST; doubles before each later one.
+const CREATE_RETRY_PAUSE: Duration = Duration::from_millis(250);
+
+/// How long create looks for a code by name after a POST whose answer was lost (covers the
+/// platform's read-after-write lag).
+const ADOPT_WAIT: Duration = Duration::from_secs(8);
+
+/// Whether two names are the same to the platform, which keeps names unique ignoring case
+/// and surrounding whitespace.
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// The code holding this name as the platform sees it (ignoring case), if any.
+pub async fn find_holder(
+    api: &dyn WrapupCodeApi,
+    name: &str,
+) -> Result<Option<WrapupCode>, PlatformError> {
+    let found = api.search_by_name(name).await?;
+    let exact = found.iter().position(|code| code.name == name);
+    let similar = found.iter().position(|code| same_name(&code.name, name));
+    Ok(exact.or(similar).map(|index| found[index].clone()))
+}
+
+/// Looks for the holder of `name` until `wait` has passed (read-after-write lag).
+async fn find_holder_within(
+    api: &dyn WrapupCodeApi,
+    name: &str,
+    wait: Duration,
+) -> Result<Option<WrapupCode>, PlatformError> {
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut pause = Duration::from_millis(100);
+    loop {
+        if let Some(code) = find_holder(api, name).await? {
+            return Ok(Some(code));
+        }
+        if tokio::time::Instant::now() + pause > deadline {
+            return Ok(None);
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_secs(2));
+    }
+}
+
+/// The error for a name that already belongs to a code outside this state.
+pub(super) fn name_taken(name: &str, existing_id: &str) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.attribute_error(
+        path("name"),
+        "Wrap-up code name already in use",
+        format!(
+            "A wrap-up code named {name:?} already exists in Genesys Cloud (id {existing_id}) \
+             and is not managed by this configuration. Names are unique, so it cannot be \
+             created again. To manage the existing code, import it:\n  terraform import \
+             {TYPE_NAME}.<label> {existing_id}\nor add an import block:\n  import {{\n    to = \
+             {TYPE_NAME}.<label>\n    id = \"{existing_id}\"\n  }}\nOr choose another name."
+        ),
+    );
+    diagnostics
+}
+
+/// Why a safe create did not produce a code.
+pub(super) enum CreateFailure {
+    NameTaken(String),
+    Platform(PlatformError),
+}
+
+impl From<PlatformError> for CreateFailure {
+    fn from(error: PlatformError) -> Self {
+        CreateFailure::Platform(error)
+    }
+}
+
+/// Creates a code without ever creating two. The name must be free before the first POST, so
+/// a code holding the name after a POST whose answer was lost is the one we created: it is
+/// adopted. A lost answer is followed by one look-up; if the code is not visible (yet), the
+/// POST is sent again after a growing pause, and a conflict on that retry means the earlier
+/// POST did land, so the code is looked up (waiting out read-after-write lag) and adopted.
+pub(super) async fn create_safely(
+    api: &dyn WrapupCodeApi,
+    input: &WrapupCodeInput,
+) -> Result<WrapupCode, CreateFailure> {
+    if let Some(existing) = find_holder(api, &input.name).await? {
+        return Err(CreateFailure::NameTaken(existing.id));
+    }
+    let mut attempt = 1;
+    loop {
+        match api.create(input).await {
+            Ok(code) => return Ok(code),
+            Err(PlatformError::Ambiguous(detail)) => {
+                tracing::warn!(
+                    attempt,
+                    "wrap-up code create answer lost; looking it up by name"
+                );
+                if let Some(code) = find_holder(api, &input.name).await? {
+                    return Ok(code);
+                }
+                if attempt >= CREATE_ATTEMPTS {
+                    return Err(PlatformError::Ambiguous(detail).into());
+                }
+                tokio::time::sleep(CREATE_RETRY_PAUSE * 2u32.pow(attempt - 1)).await;
+            }
+            Err(PlatformError::Conflict(failure)) if attempt > 1 => {
+                return match find_holder_within(api, &input.name, ADOPT_WAIT).await? {
+                    Some(code) => Ok(code),
+                    None => Err(PlatformError::Conflict(failure).into()),
+                };
+            }
+            Err(PlatformError::Conflict(failure)) => {
+                // Someone took the name between our check and the POST.
+                return match find_holder(api, &input.name).await? {
+                    Some(code) => Err(CreateFailure::NameTaken(code.id)),
+                    None => Err(PlatformError::Conflict(failure).into()),
+                };
+            }
+            Err(other) => return Err(other.into()),
+        }
+        attempt += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+
+    use super::super::fake::{FakePlatform, code, input};
+    use super::*;
+
+    #[tokio::test]
+    async fn a_lost_create_answer_adopts_the_code_instead_of_duplicating_it() {
+        let platform = FakePlatform::default();
+        platform.lose_answers.store(1, Ordering::SeqCst);
+        let created = create_safely(&platform, &input("Sale")).await.ok().unwrap();
+        assert_eq!(created.name, "Sale");
+        assert_eq!(platform.codes.lock().unwrap().len(), 1);
+        assert_eq!(platform.posts.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_create_refused_without_answer_is_sent_again() {
+        let platform = FakePlatform::default();
+        platform.refuse_unanswered.store(2, Ordering::SeqCst);
+        let created = create_safely(&platform, &input("Sale")).await.ok().unwrap();
+        assert_eq!(created.name, "Sale");
+        assert_eq!(platform.codes.lock().unwrap().len(), 1);
+        assert_eq!(platform.posts.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_lost_answer_hidden_by_search_lag_is_adopted_after_the_retry_conflicts() {
+        let platform = FakePlatform::default();
+        platform.lose_answers.store(1, Ordering::SeqCst);
+        // The pre-check sees an empty org, then the look-up after the lost answer lags.
+        platform.hide_new_codes.store(2, Ordering::SeqCst);
+        let created = create_safely(&platform, &input("Sale")).await.ok().unwrap();
+        assert_eq!(created.id, "id-0");
+        assert_eq!(platform.codes.lock().unwrap().len(), 1);
+        assert_eq!(platform.posts.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_name_differing_only_in_case_counts_as_taken() {
+        let platform = FakePlatform::default();
+        platform
+            .codes
+            .lock()
+            .unwrap()
+            .push(code("existing", "SALE", None));
+        assert!(matches!(
+            create_safely(&platform, &input("Sale")).await,
+            Err(CreateFailure::NameTaken(id)) if id == "existing"
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_name_taken_before_create_is_refused_with_its_id() {
+        let platform = FakePlatform::default();
+        platform
+            .codes
+            .lock()
+            .unwrap()
+            .push(code("existing", "Sale", None));
+        match create_safely(&platform, &input("Sale")).await {
+            Err(CreateFailure::NameTaken(id)) => assert_eq!(id, "existing"),
+            _ => panic!("expected the name to be reported as taken"),
+        }
+        assert_eq!(platform.posts.load(Ordering::SeqCst), 0);
+        let detail = &name_taken("Sale", "existing").0[0].detail;
+        assert!(
+            detail.contains("terraform import genesyscloud_routing_wrapupcode.<label> existing")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_similar_name_does_not_block_create() {
+        let platform = FakePlatform::default();
+        platform
+            .codes
+            .lock()
+            .unwrap()
+            .push(code("other", "Sale completed", None));
+        assert!(create_safely(&platform, &input("Sale")).await.is_ok());
+    }
+}

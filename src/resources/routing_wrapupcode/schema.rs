@@ -1,0 +1,263 @@
+//! The wrap-up code schema, identity, validation and state: shared by the resource, the data
+//! source and the list resource.
+
+use crate::cty::{Type, Value};
+use crate::resources::support::{
+    Attr, WrapupCode, attr, attr_str, is_uuid, object, path, string_or_null,
+};
+use crate::tfplugin::{Attribute, Block, Diagnostics, IdentityAttribute, IdentitySchema, Schema};
+
+/// The Terraform type name, shared by the resource, data source and list resource.
+pub const TYPE_NAME: &str = "genesyscloud_routing_wrapupcode";
+
+/// Schema version 1, as the official provider's, so its state loads without an upgrade.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Longest name the platform accepts, in characters (the emulator enforces the same limit).
+pub const NAME_MAX_CHARS: usize = 255;
+
+/// Prefix of the import ID form that looks a code up by its exact name.
+pub const IMPORT_BY_NAME_PREFIX: &str = "name:";
+
+/// The resource schema (also the shape of list results and generated configuration).
+pub fn resource_schema() -> Schema {
+    Schema {
+        version: SCHEMA_VERSION,
+        block: Block {
+            description: "A Genesys Cloud wrap-up code: the outcome an agent records after an \
+                          interaction (e.g. \"Sale completed\"). Names are unique in the org."
+                .into(),
+            attributes: vec![
+                string_attribute(
+                    "id",
+                    "The wrap-up code's ID (a UUID), as in the official provider.",
+                    Flags::COMPUTED,
+                ),
+                string_attribute(
+                    "name",
+                    "Wrap-up code name, unique in the org; 1 to 255 characters, no control \
+                     characters or leading/trailing spaces. Renaming updates the code in place.",
+                    Flags::REQUIRED,
+                ),
+                string_attribute(
+                    "division_id",
+                    "ID of the division the code belongs to. When not set, the platform uses \
+                     the home division and state records it. Changing it moves the code in \
+                     place; removing it from the configuration leaves the code where it is.",
+                    Flags::OPTIONAL_COMPUTED,
+                ),
+                string_attribute(
+                    "description",
+                    "The wrap-up code description. An empty string and an omitted description \
+                     are the same on the platform and never show as a change.",
+                    Flags::OPTIONAL,
+                ),
+            ],
+            ..Block::default()
+        },
+    }
+}
+
+/// The identity schema: `{ id }`, version 0.
+pub fn identity_schema() -> IdentitySchema {
+    IdentitySchema {
+        version: 0,
+        attributes: vec![IdentityAttribute {
+            name: "id".into(),
+            ty: Type::String,
+            description: "The wrap-up code's ID (a UUID).".into(),
+            required_for_import: true,
+            optional_for_import: false,
+        }],
+    }
+}
+
+/// Who sets an attribute.
+pub(crate) struct Flags {
+    required: bool,
+    optional: bool,
+    computed: bool,
+}
+
+impl Flags {
+    pub(crate) const REQUIRED: Flags = Flags {
+        required: true,
+        optional: false,
+        computed: false,
+    };
+    pub(crate) const OPTIONAL: Flags = Flags {
+        required: false,
+        optional: true,
+        computed: false,
+    };
+    pub(crate) const COMPUTED: Flags = Flags {
+        required: false,
+        optional: false,
+        computed: true,
+    };
+    pub(crate) const OPTIONAL_COMPUTED: Flags = Flags {
+        required: false,
+        optional: true,
+        computed: true,
+    };
+}
+
+/// A string attribute with the given description and flags.
+pub(crate) fn string_attribute(name: &str, description: &str, flags: Flags) -> Attribute {
+    Attribute {
+        name: name.into(),
+        ty: Type::String,
+        description: description.into(),
+        required: flags.required,
+        optional: flags.optional,
+        computed: flags.computed,
+        sensitive: false,
+        write_only: false,
+        deprecated: false,
+    }
+}
+
+/// Checks a known wrap-up code name; the problem as a sentence, or `None` when acceptable.
+pub fn name_problem(name: &str) -> Option<String> {
+    let chars = name.chars().count();
+    if name.trim().is_empty() {
+        return Some("The name must not be empty.".into());
+    }
+    if chars > NAME_MAX_CHARS {
+        return Some(format!(
+            "The name is {chars} characters long; Genesys Cloud accepts at most \
+             {NAME_MAX_CHARS}."
+        ));
+    }
+    if let Some(bad) = name.chars().find(|c| c.is_control()) {
+        return Some(format!(
+            "The name contains the control character {bad:?}; wrap-up code names are a \
+             single line of printable text."
+        ));
+    }
+    if name.trim() != name {
+        return Some(
+            "The name starts or ends with whitespace, which Genesys Cloud trims; remove it so \
+             the configuration matches what the platform stores."
+                .into(),
+        );
+    }
+    None
+}
+
+/// Attribute-scoped validation of `name` and `division_id` (skips unknown values).
+pub fn validate_name_and_division(config: &Value, diagnostics: &mut Diagnostics) {
+    if let Some(name) = attr_str(config, "name")
+        && let Some(problem) = name_problem(name)
+    {
+        diagnostics.attribute_error(path("name"), "Invalid wrap-up code name", problem);
+    }
+    validate_division_id(config, diagnostics);
+}
+
+/// A known `division_id` must be a UUID.
+pub fn validate_division_id(config: &Value, diagnostics: &mut Diagnostics) {
+    if let Some(division) = attr_str(config, "division_id")
+        && !is_uuid(division)
+    {
+        diagnostics.attribute_error(
+            path("division_id"),
+            "Invalid division ID",
+            format!(
+                "{division:?} is not a division ID. Division IDs are UUIDs such as \
+                 \"3fa85f64-5717-4562-b3fc-2c963f66afa6\" (see Admin > Divisions, or the \
+                 genesyscloud_auth_division data source)."
+            ),
+        );
+    }
+}
+
+/// Terraform state for a code. The description keeps the form `prior` used (`""` or null)
+/// when the platform holds none, so neither form shows as a change.
+pub fn state_of(code: &WrapupCode, prior: Option<&Value>) -> Value {
+    let description = match (&code.description, prior.map(|p| attr(p, "description"))) {
+        (Some(text), _) => Value::String(text.clone()),
+        (None, Some(Attr::Known(Value::String(empty)))) if empty.is_empty() => {
+            Value::String(String::new())
+        }
+        (None, _) => Value::Null,
+    };
+    object([
+        ("id", Value::String(code.id.clone())),
+        ("name", Value::String(code.name.clone())),
+        ("division_id", string_or_null(code.division_id.as_deref())),
+        ("description", description),
+    ])
+}
+
+/// The identity `{ id }` of a code.
+pub fn identity_of(id: &str) -> Value {
+    object([("id", Value::String(id.to_owned()))])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fake::code;
+    use super::*;
+
+    #[test]
+    fn names_are_checked_for_emptiness_length_and_characters() {
+        assert_eq!(name_problem("Sale completed"), None);
+        assert_eq!(name_problem(&"é".repeat(NAME_MAX_CHARS)), None);
+        assert!(name_problem("").unwrap().contains("empty"));
+        assert!(name_problem("   ").unwrap().contains("empty"));
+        assert!(
+            name_problem(&"a".repeat(NAME_MAX_CHARS + 1))
+                .unwrap()
+                .contains("256 characters")
+        );
+        assert!(name_problem("a\nb").unwrap().contains("control character"));
+        assert!(name_problem(" padded").unwrap().contains("whitespace"));
+    }
+
+    #[test]
+    fn validation_points_at_the_attribute() {
+        let config = object([
+            ("name", Value::String(String::new())),
+            ("division_id", Value::String("home".into())),
+            ("description", Value::Null),
+            ("id", Value::Null),
+        ]);
+        let mut diagnostics = Diagnostics::default();
+        validate_name_and_division(&config, &mut diagnostics);
+        let paths: Vec<_> = diagnostics.0.iter().map(|d| d.attribute.clone()).collect();
+        assert_eq!(paths, vec![Some(path("name")), Some(path("division_id"))]);
+    }
+
+    #[test]
+    fn unknown_values_are_not_validated() {
+        let config = object([
+            ("name", Value::unknown()),
+            ("division_id", Value::unknown()),
+        ]);
+        let mut diagnostics = Diagnostics::default();
+        validate_name_and_division(&config, &mut diagnostics);
+        assert!(diagnostics.0.is_empty());
+    }
+
+    #[test]
+    fn empty_description_keeps_the_form_state_used() {
+        let empty = code("i", "n", None);
+        let with_empty = object([("description", Value::String(String::new()))]);
+        let with_null = object([("description", Value::Null)]);
+        assert_eq!(
+            attr(&state_of(&empty, Some(&with_empty)), "description"),
+            Attr::Known(&Value::String(String::new()))
+        );
+        assert_eq!(
+            attr(&state_of(&empty, Some(&with_null)), "description"),
+            Attr::Null
+        );
+        assert_eq!(attr(&state_of(&empty, None), "description"), Attr::Null);
+        let described = code("i", "n", Some("text"));
+        assert_eq!(
+            attr_str(&state_of(&described, Some(&with_empty)), "description"),
+            Some("text")
+        );
+    }
+}
