@@ -1,5 +1,6 @@
 //! A wrap-up code platform in memory for the unit tests, whose create answers can be lost
-//! after the code was stored, refused unanswered, or hidden from search for a while.
+//! after the code was stored, refused unanswered, or hidden from search for a while; updates
+//! keep names unique and fail with 404 for a code that is gone.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -64,11 +65,7 @@ impl WrapupCodeApi for FakePlatform {
         }
         let mut codes = self.codes.lock().unwrap();
         if codes.iter().any(|c| same_name(&c.name, &input.name)) {
-            return Err(PlatformError::Conflict(ApiFailure {
-                status: Some(409),
-                message: "duplicate".into(),
-                ..ApiFailure::default()
-            }));
+            return Err(duplicate());
         }
         let created = code(&format!("id-{n}"), &input.name, None);
         codes.push(created.clone());
@@ -77,12 +74,24 @@ impl WrapupCodeApi for FakePlatform {
         }
         Ok(created)
     }
-    async fn update(
-        &self,
-        _id: &str,
-        _input: &WrapupCodeInput,
-    ) -> Result<WrapupCode, PlatformError> {
-        unreachable!("not used by these tests")
+    async fn update(&self, id: &str, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError> {
+        let mut codes = self.codes.lock().unwrap();
+        if codes
+            .iter()
+            .any(|c| c.id != id && same_name(&c.name, &input.name))
+        {
+            return Err(duplicate());
+        }
+        let Some(stored) = codes.iter_mut().find(|c| c.id == id) else {
+            return Err(PlatformError::NotFound(ApiFailure {
+                status: Some(404),
+                message: format!("wrap-up code {id} not found"),
+                ..ApiFailure::default()
+            }));
+        };
+        stored.name = input.name.clone();
+        stored.description = input.description.clone();
+        Ok(stored.clone())
     }
     async fn delete(&self, _id: &str) -> Result<bool, PlatformError> {
         unreachable!("not used by these tests")
@@ -107,4 +116,13 @@ pub(super) fn input(name: &str) -> WrapupCodeInput {
         division_id: None,
         description: None,
     }
+}
+
+/// The platform's answer to a name another code holds.
+fn duplicate() -> PlatformError {
+    PlatformError::Conflict(ApiFailure {
+        status: Some(409),
+        message: "duplicate".into(),
+        ..ApiFailure::default()
+    })
 }

@@ -21,8 +21,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::support::{
-    Attr, PlatformError, WrapupCodeInput, attr, attr_str, is_uuid, object, path, set_attr,
-    string_or_null,
+    Attr, PlatformError, WrapupCode, WrapupCodeInput, attr, attr_str, is_uuid, object, path,
+    set_attr, string_or_null,
 };
 use crate::cty::Value;
 use crate::provider::client::ApiHandle;
@@ -188,34 +188,13 @@ impl Resource for RoutingWrapupCode {
     }
 
     async fn create(&self, request: CreateRequest) -> ApplyResult {
-        let mut result = ApplyResult::default();
-        let input = match input_from(&request.planned_state) {
-            Ok(input) => input,
-            Err(diagnostics) => {
-                result.diagnostics = diagnostics;
-                return result;
-            }
-        };
-        let codes = match self.api.wrapup_codes().await {
-            Ok(codes) => codes,
-            Err(error) => {
-                result.diagnostics = error.diagnostics("create the wrap-up code");
-                return result;
-            }
-        };
-        match create_safely(codes.api(), &input).await {
-            Ok(code) => {
-                codes.remember(code.clone()).await;
-                result.new_identity = Some(identity_of(&code.id));
-                result.new_state = Some(state_of(&code, Some(&request.planned_state)));
-            }
-            Err(CreateFailure::NameTaken(id)) => result.diagnostics = name_taken(&input.name, &id),
-            Err(CreateFailure::Platform(error)) => {
-                let action = format!("create wrap-up code {:?}", input.name);
-                result.diagnostics = write_failure(&error, &action, &input);
-            }
+        match self.create_code(&request.planned_state).await {
+            Ok(code) => applied(&code, &request.planned_state),
+            Err(diagnostics) => ApplyResult {
+                diagnostics,
+                ..ApplyResult::default()
+            },
         }
-        result
     }
 
     async fn read(&self, request: ReadRequest) -> ReadResult {
@@ -257,64 +236,19 @@ impl Resource for RoutingWrapupCode {
     }
 
     async fn update(&self, request: UpdateRequest) -> ApplyResult {
-        let mut result = ApplyResult {
-            new_state: Some(request.prior_state.clone()),
-            new_identity: request.planned_identity.clone(),
-            ..ApplyResult::default()
-        };
-        let Some(id) = attr_str(&request.prior_state, "id").map(str::to_owned) else {
-            result.diagnostics.error(
-                "Wrap-up code state has no ID",
-                "Cannot update a code without its ID.",
-            );
-            return result;
-        };
-        let input = match input_from(&request.planned_state) {
-            Ok(input) => input,
-            Err(diagnostics) => {
-                result.diagnostics = diagnostics;
-                return result;
-            }
-        };
-        let codes = match self.api.wrapup_codes().await {
-            Ok(codes) => codes,
-            Err(error) => {
-                result.diagnostics = error.diagnostics("update the wrap-up code");
-                return result;
-            }
-        };
-        match codes.api().update(&id, &input).await {
-            Ok(code) => {
-                codes.remember(code.clone()).await;
-                result.new_identity = Some(identity_of(&code.id));
-                result.new_state = Some(state_of(&code, Some(&request.planned_state)));
-            }
-            Err(PlatformError::NotFound(_)) => {
-                codes.forget(&id).await;
-                result.diagnostics.error(
-                    "Wrap-up code was deleted outside Terraform",
-                    format!(
-                        "Wrap-up code {id} no longer exists, so it cannot be updated. Run \
-                         `terraform apply` again: the refresh will notice and plan to create it."
-                    ),
-                );
-            }
-            Err(PlatformError::Conflict(failure)) => {
-                let holder = find_holder(codes.api(), &input.name).await.ok().flatten();
-                match holder {
-                    Some(code) => result.diagnostics = name_taken(&input.name, &code.id),
-                    None => {
-                        result.diagnostics = PlatformError::Conflict(failure)
-                            .diagnostics(&format!("update wrap-up code {id}"))
-                    }
-                }
-            }
-            Err(error) => {
-                let action = format!("update wrap-up code {id}");
-                result.diagnostics = write_failure(&error, &action, &input);
-            }
+        match self
+            .update_code(&request.prior_state, &request.planned_state)
+            .await
+        {
+            Ok(code) => applied(&code, &request.planned_state),
+            // The code is as it was: state keeps the prior values.
+            Err(diagnostics) => ApplyResult {
+                new_state: Some(request.prior_state.clone()),
+                new_identity: request.planned_identity.clone(),
+                diagnostics,
+                ..ApplyResult::default()
+            },
         }
-        result
     }
 
     async fn delete(&self, request: DeleteRequest) -> Diagnostics {
@@ -395,5 +329,81 @@ impl Resource for RoutingWrapupCode {
             Err(diagnostics) => result.diagnostics = diagnostics,
         }
         result
+    }
+}
+
+/// The result of a create or update that left `code` on the platform.
+fn applied(code: &WrapupCode, planned: &Value) -> ApplyResult {
+    ApplyResult {
+        new_state: Some(state_of(code, Some(planned))),
+        new_identity: Some(identity_of(&code.id)),
+        ..ApplyResult::default()
+    }
+}
+
+impl RoutingWrapupCode {
+    /// Creates the planned code (never twice) and remembers it for later reads.
+    async fn create_code(&self, planned: &Value) -> Result<WrapupCode, Diagnostics> {
+        let input = input_from(planned)?;
+        let codes = self
+            .api
+            .wrapup_codes()
+            .await
+            .map_err(|error| error.diagnostics("create the wrap-up code"))?;
+        match create_safely(codes.api(), &input).await {
+            Ok(code) => {
+                codes.remember(code.clone()).await;
+                Ok(code)
+            }
+            Err(CreateFailure::NameTaken(id)) => Err(name_taken(&input.name, &id)),
+            Err(CreateFailure::Platform(error)) => {
+                let action = format!("create wrap-up code {:?}", input.name);
+                Err(write_failure(&error, &action, &input))
+            }
+        }
+    }
+
+    /// Updates the code in `prior` to the planned values in place.
+    async fn update_code(&self, prior: &Value, planned: &Value) -> Result<WrapupCode, Diagnostics> {
+        let Some(id) = attr_str(prior, "id").map(str::to_owned) else {
+            let mut diagnostics = Diagnostics::default();
+            diagnostics.error(
+                "Wrap-up code state has no ID",
+                "Cannot update a code without its ID.",
+            );
+            return Err(diagnostics);
+        };
+        let input = input_from(planned)?;
+        let codes = self
+            .api
+            .wrapup_codes()
+            .await
+            .map_err(|error| error.diagnostics("update the wrap-up code"))?;
+        let action = format!("update wrap-up code {id}");
+        match codes.api().update(&id, &input).await {
+            Ok(code) => {
+                codes.remember(code.clone()).await;
+                Ok(code)
+            }
+            Err(PlatformError::NotFound(_)) => {
+                codes.forget(&id).await;
+                let mut diagnostics = Diagnostics::default();
+                diagnostics.error(
+                    "Wrap-up code was deleted outside Terraform",
+                    format!(
+                        "Wrap-up code {id} no longer exists, so it cannot be updated. Run \
+                         `terraform apply` again: the refresh will notice and plan to create it."
+                    ),
+                );
+                Err(diagnostics)
+            }
+            Err(PlatformError::Conflict(failure)) => {
+                match find_holder(codes.api(), &input.name).await.ok().flatten() {
+                    Some(code) => Err(name_taken(&input.name, &code.id)),
+                    None => Err(PlatformError::Conflict(failure).diagnostics(&action)),
+                }
+            }
+            Err(error) => Err(write_failure(&error, &action, &input)),
+        }
     }
 }

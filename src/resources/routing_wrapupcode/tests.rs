@@ -1,4 +1,4 @@
-//! The resource's plan and state-upgrade behaviour against an in-memory platform.
+//! The resource's plan, update and state-upgrade behaviour against an in-memory platform.
 
 use std::sync::Arc;
 
@@ -102,4 +102,71 @@ async fn update_plan_keeps_identity_and_allows_renaming_to_another_case() {
     assert!(plan.diagnostics.0.is_empty(), "{:?}", plan.diagnostics);
     assert_eq!(plan.planned_identity, Some(identity_of("mine")));
     assert_eq!(attr_str(&plan.planned_state, "id"), Some("mine"));
+}
+
+/// An update of the code `mine`, from `Sale` to `new_name`.
+fn update_request(new_name: &str) -> UpdateRequest {
+    let prior = state_of(&code("mine", "Sale", None), None);
+    let mut planned = prior.clone();
+    set_attr(&mut planned, "name", Value::String(new_name.into()));
+    UpdateRequest {
+        config: planned.clone(),
+        prior_state: prior,
+        planned_state: planned,
+        planned_private: Vec::new(),
+        planned_identity: Some(identity_of("mine")),
+    }
+}
+
+#[tokio::test]
+async fn update_renames_in_place_and_keeps_prior_state_when_refused() {
+    let platform = Arc::new(FakePlatform::default());
+    platform
+        .codes
+        .lock()
+        .unwrap()
+        .extend([code("mine", "Sale", None), code("other", "Refund", None)]);
+    let resource = RoutingWrapupCode::new(ApiHandle::fixed(platform.clone(), true));
+
+    let renamed = resource.update(update_request("Sale completed")).await;
+    assert!(
+        renamed.diagnostics.0.is_empty(),
+        "{:?}",
+        renamed.diagnostics
+    );
+    let state = renamed.new_state.unwrap();
+    assert_eq!(attr_str(&state, "name"), Some("Sale completed"));
+    assert_eq!(renamed.new_identity, Some(identity_of("mine")));
+
+    // Another code holds the name: the error names it, and state keeps the prior values.
+    let refused = resource.update(update_request("refund")).await;
+    let diagnostic = &refused.diagnostics.0[0];
+    assert_eq!(diagnostic.attribute, Some(path("name")));
+    assert!(
+        diagnostic.detail.contains("(id other)"),
+        "{}",
+        diagnostic.detail
+    );
+    assert_eq!(
+        attr_str(refused.new_state.as_ref().unwrap(), "name"),
+        Some("Sale")
+    );
+    assert_eq!(platform.codes.lock().unwrap()[0].name, "Sale completed");
+}
+
+#[tokio::test]
+async fn updating_a_code_deleted_outside_says_so_and_keeps_prior_state() {
+    let platform = Arc::new(FakePlatform::default());
+    let resource = RoutingWrapupCode::new(ApiHandle::fixed(platform.clone(), true));
+    let result = resource.update(update_request("Sale completed")).await;
+    let diagnostic = &result.diagnostics.0[0];
+    assert_eq!(
+        diagnostic.summary,
+        "Wrap-up code was deleted outside Terraform"
+    );
+    assert!(diagnostic.detail.contains("mine"), "{}", diagnostic.detail);
+    assert_eq!(
+        attr_str(result.new_state.as_ref().unwrap(), "name"),
+        Some("Sale")
+    );
 }
