@@ -34,7 +34,9 @@ trap 'rm -f "$log"' EXIT
 for target in msgpack_decode json_decode; do
     mkdir -p "corpus/$target"
     echo "fuzz: $target for ${seconds}s" >&2
-    if ! "$cargo_fuzz" run --sanitizer "$sanitizer" "$target" "corpus/$target" -- \
+    # New inputs go to the ignored corpus/; seeds/ holds committed inputs replayed on every
+    # run: ones that once failed, and the tricky cases next to them.
+    if ! "$cargo_fuzz" run --sanitizer "$sanitizer" "$target" "corpus/$target" "seeds/$target" -- \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -dict="${target%_decode}.dict" -print_final_stats=1 >"$log" 2>&1; then
         tail -n 80 "$log" >&2
