@@ -6,7 +6,7 @@
 mod conversation_wrapup_common;
 mod support;
 
-use conversation_wrapup_common::{Org, Seeded, wrapup_change, wrapup_state};
+use conversation_wrapup_common::{Org, Seeded, resource_values, wrapup_change, wrapup_state};
 use serde_json::{Value, json};
 
 /// A code created in the config and a wrap-up that uses its ID (`extra`: more lines for the
@@ -62,16 +62,11 @@ fn a_code_created_in_the_same_apply_is_applied_by_its_new_id() {
 
     workdir.apply();
     let state = workdir.show_state_json();
-    let code_id = state["values"]["root_module"]["resources"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|r| r["type"] == "genesyscloud_routing_wrapupcode")
-        .and_then(|r| r["values"]["id"].as_str().map(str::to_owned))
-        .unwrap_or_else(|| panic!("no wrap-up code in state {state:#}"));
-    assert_eq!(wrapup_state(&state)["wrapup_code_id"], json!(code_id));
+    let code_id = resource_values(&state, "genesyscloud_routing_wrapupcode")["id"].clone();
+    assert!(code_id.is_string(), "{state:#}");
+    assert_eq!(wrapup_state(&state)["wrapup_code_id"], code_id);
     let held = org.wrapup(&seeded.conversation_id, &seeded.agent_id);
-    assert_eq!(held["code"], json!(code_id), "{held}");
+    assert_eq!(held["code"], code_id, "{held}");
     workdir.plan_is_empty();
 }
 

@@ -275,11 +275,17 @@ pub fn wrapup_change(plan: &Value) -> Value {
 
 /// The attributes of the one `genesyscloud_conversation_wrapup` in `terraform show -json`.
 pub fn wrapup_state(state: &Value) -> Value {
+    resource_values(state, "genesyscloud_conversation_wrapup")
+}
+
+/// The attribute values of the first resource of type `type_name` in `terraform show -json`
+/// state.
+pub fn resource_values(state: &Value, type_name: &str) -> Value {
     state["values"]["root_module"]["resources"]
         .as_array()
         .into_iter()
         .flatten()
-        .find(|r| r["type"] == "genesyscloud_conversation_wrapup")
+        .find(|r| r["type"] == type_name)
         .map(|r| r["values"].clone())
-        .unwrap_or_else(|| panic!("no conversation wrap-up in state {state:#}"))
+        .unwrap_or_else(|| panic!("no {type_name} in state {state:#}"))
 }
