@@ -1,5 +1,6 @@
 //! Shared end-to-end harness: runs the real Terraform CLI against the freshly built provider.
-//! Every `tests/*.rs` that drives Terraform starts with `mod support;`.
+//! Each test binary that drives Terraform (`tests/e2e/`, `tests/docs/`) includes it with
+//! `#[path = "../support/mod.rs"] mod support;`.
 #![allow(dead_code, unused_imports)]
 
 pub mod diagnostics;

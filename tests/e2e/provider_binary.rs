@@ -1,6 +1,6 @@
 //! The provider binary run by hand (not by Terraform) explains itself and exits non-zero.
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Stdio};
 

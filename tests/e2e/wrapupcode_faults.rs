@@ -2,8 +2,7 @@
 //! Retry-After, 503s, and drops connections after performing the create. The apply must
 //! succeed with exactly 50 codes on the platform, all of them in state, and a clean plan.
 
-mod support;
-mod wrapupcode_common;
+use crate::wrapupcode_common;
 
 use serde_json::json;
 use wrapupcode_common::{Org, state_codes};

@@ -3,8 +3,7 @@
 //! permission. (The Terraform CLI runs of the same behaviours are in the other
 //! `conversation_wrapup_*` tests.)
 
-mod conversation_wrapup_common;
-mod support;
+use crate::conversation_wrapup_common;
 
 use std::time::Duration;
 

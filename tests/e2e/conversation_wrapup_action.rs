@@ -2,8 +2,7 @@
 //! `terraform apply -invoke=…` and from a resource's `action_trigger`, it sets the wrap-up
 //! (checked on the platform), reports progress, and fails loudly when the write is dropped.
 
-mod conversation_wrapup_common;
-mod support;
+use crate::conversation_wrapup_common;
 
 use conversation_wrapup_common::{Org, Seeded, new_queue_id};
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! `terraform providers schema -json` through the real CLI shows the provider block with
 //! descriptions and sensitivity, and every type the provider registers.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 

@@ -1,7 +1,7 @@
 //! The tfplugin6 server, driven in-process through a tonic client generated from the same
 //! proto, with a test-only provider (one type of each kind).
 
-mod protocol_support;
+use crate::protocol_support;
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;

@@ -7,7 +7,7 @@
 //! was issued), nor the secret in any form it travels in; and the log must hold the request lines,
 //! so the absence checks cannot pass on an empty log.
 
-mod support;
+use crate::support;
 
 use base64::Engine;
 use genesys_emulator::EmulatorConfig;

@@ -5,7 +5,7 @@
 //! Terraform prunes a provider that no resource uses (it never validates or configures it), so
 //! the checks of settings add one resource to the config.
 
-mod support;
+use crate::support;
 
 use support::{Emulator, Workdir};
 

@@ -1,8 +1,7 @@
 //! List resource `genesyscloud_routing_wrapupcode`: `terraform query` with filters, and
 //! `-generate-config-out` writing configuration that imports with an empty plan afterwards.
 
-mod support;
-mod wrapupcode_common;
+use crate::wrapupcode_common;
 
 use wrapupcode_common::{Org, apply_imports_only, state_codes};
 

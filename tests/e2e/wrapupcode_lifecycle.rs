@@ -3,8 +3,7 @@
 //! division that does not exist, the description normal form, and destroy leaving nothing
 //! behind.
 
-mod support;
-mod wrapupcode_common;
+use crate::wrapupcode_common;
 
 use wrapupcode_common::{Org, planned_actions, state_codes};
 

@@ -3,8 +3,7 @@
 //! `import` blocks with `plan -generate-config-out`, and the errors for bad IDs and for creating
 //! a name that already exists outside the state.
 
-mod support;
-mod wrapupcode_common;
+use crate::wrapupcode_common;
 
 use wrapupcode_common::{Org, apply_imports_only, state_codes};
 

@@ -2,7 +2,7 @@
 //! CLI then uses that running process (it has no other way to find the provider here) for a
 //! whole apply and destroy against the emulator, and leaves it running. SIGTERM stops it.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;

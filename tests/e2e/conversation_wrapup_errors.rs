@@ -2,8 +2,7 @@
 //! at fault, through the real Terraform CLI; a dropped write fails apply; a purged
 //! conversation leaves state.
 
-mod conversation_wrapup_common;
-mod support;
+use crate::conversation_wrapup_common;
 
 use conversation_wrapup_common::{Org, Seeded, new_queue_id, resource_block};
 use serde_json::json;

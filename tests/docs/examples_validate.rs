@@ -3,7 +3,7 @@
 //! `terraform fmt`-clean, and every example directory passes `terraform validate` (query files
 //! with `-query`) through the real CLI against the freshly built provider.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

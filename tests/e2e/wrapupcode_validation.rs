@@ -1,7 +1,7 @@
 //! Plan-time validation of `genesyscloud_routing_wrapupcode`: each bad value fails
 //! `terraform validate` with a diagnostic on the attribute's own line.
 
-mod support;
+use crate::support;
 
 use support::Workdir;
 

@@ -1,7 +1,7 @@
 //! Checks of the end-to-end harness itself, against Terraform's own diagnostics (no provider
 //! process needed): the attribute check must accept the right line and refuse a wrong one.
 
-mod support;
+use crate::support;
 
 use support::{Workdir, diagnostics};
 

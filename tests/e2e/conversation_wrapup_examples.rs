@@ -1,8 +1,7 @@
 //! The forum scenario example (`examples/forum-scenario`) applied through the real Terraform
 //! CLI against the emulator: the code named by its label ends up on the platform as its ID.
 
-mod conversation_wrapup_common;
-mod support;
+use crate::conversation_wrapup_common;
 
 use std::path::Path;
 

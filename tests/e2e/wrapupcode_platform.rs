@@ -3,8 +3,7 @@
 //! cache's call counts. The Terraform CLI tests cover the same through the protocol; these
 //! pin the platform-facing behaviour down precisely and fast.
 
-mod support;
-mod wrapupcode_common;
+use crate::wrapupcode_common;
 
 use std::sync::Arc;
 

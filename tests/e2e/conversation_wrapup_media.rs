@@ -3,8 +3,7 @@
 //! empty, a wrap-up changed on the platform shows as drift, apply restores it, and destroy
 //! only forgets it.
 
-mod conversation_wrapup_common;
-mod support;
+use crate::conversation_wrapup_common;
 
 use conversation_wrapup_common::{
     MEDIA, Org, new_queue_id, resource_block, wrapup_change, wrapup_state,

@@ -3,8 +3,7 @@
 //! time, yet the plan already resolves and checks the participant and communication; apply
 //! then posts the new code's ID and the platform keeps it.
 
-mod conversation_wrapup_common;
-mod support;
+use crate::conversation_wrapup_common;
 
 use conversation_wrapup_common::{Org, Seeded, resource_values, wrapup_change, wrapup_state};
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! The API client against the in-process emulator: token reuse and renewal, retries with
 //! backoff and Retry-After, retry bounds, and POSTs that are never blindly replayed.
 
-mod client_support;
+use crate::client_support;
 
 use std::time::{Duration, Instant};
 

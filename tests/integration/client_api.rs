@@ -1,7 +1,7 @@
 //! The API client's endpoints against the in-process emulator: wrap-up code CRUD and lookup,
 //! paging with the fewest calls, divisions, queue assignment, conversation wrap-up.
 
-mod client_support;
+use crate::client_support;
 
 use client_support::*;
 use futures_util::StreamExt;

@@ -3,21 +3,19 @@
 //! data source, list resource config, action, identity) is listed under the section its flags
 //! call for (Required / Optional / Read-Only) with its type and its schema description; every
 //! page shows its `examples/` files verbatim; relative links resolve.
-//! That the examples themselves exist and are valid is tests/examples_validate.rs's job.
+//! That the examples themselves exist and are valid is `examples_validate`'s job.
 
-mod docs_schema {
-    pub mod expect;
-    pub mod page;
-}
+mod expect;
+mod page;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use docs_schema::expect::{check_block, check_identity};
-use docs_schema::page::{Page, anchor, normalise};
+use expect::{check_block, check_identity};
 use genesyscloud_provider::genesys::Region;
 use genesyscloud_provider::provider::SETTINGS;
 use genesyscloud_provider::tfplugin::{Block, Provider};
+use page::{Page, anchor, normalise};
 
 const PREFIX: &str = "genesyscloud_";
 
@@ -28,7 +26,7 @@ struct Kind {
     examples_dir: &'static str,
     /// The H1 suffix and page-title word, e.g. `Data Source`.
     label: &'static str,
-    /// Example files the page must show when present (tests/examples_validate.rs requires
+    /// Example files the page must show when present (`examples_validate` requires
     /// them).
     example_files: &'static [&'static str],
 }

@@ -1,8 +1,7 @@
 //! Data source `genesyscloud_routing_wrapupcode`: lookup by exact name, in the same apply that
 //! creates the code even while the platform's search lags, and a clear error on no match.
 
-mod support;
-mod wrapupcode_common;
+use crate::wrapupcode_common;
 
 use serde_json::json;
 use wrapupcode_common::Org;

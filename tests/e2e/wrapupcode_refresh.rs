@@ -1,8 +1,7 @@
 //! Bulk refresh: a plan over many managed codes reads them from one paged listing instead of
 //! one GET each, still notices a code deleted outside, and `read_cache = false` turns it off.
 
-mod support;
-mod wrapupcode_common;
+use crate::wrapupcode_common;
 
 use wrapupcode_common::{GET_ROUTE, LIST_ROUTE, Org, calls_between, state_codes};
 
