@@ -7,6 +7,7 @@ mod convert;
 pub mod data_source;
 pub mod diagnostics;
 pub mod list_resource;
+pub mod model;
 mod plan;
 pub mod proto;
 pub mod provider;
@@ -23,6 +24,7 @@ pub use action::{Action, ActionRequest, ProgressSink};
 pub use data_source::DataSource;
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use list_resource::{ListEvent, ListRequest, ListResource, ListSink};
+pub use model::{Model, ModelError, TfValue};
 pub use provider::{ConfigureRequest, Provider};
 pub use resource::{
     ApplyResult, CreateRequest, DeleteRequest, ImportRequest, ImportResult, ImportedResource,
