@@ -12,10 +12,15 @@ use async_trait::async_trait;
 use crate::cty::Value;
 use crate::provider::client::ApiHandle;
 use crate::resources::routing_wrapupcode::{
-    Flags, TYPE_NAME, name_problem, state_of, string_attribute,
+    Flags, TYPE_NAME, WrapupCodeModel, name_problem, state_of, string_attribute,
 };
-use crate::resources::support::{WrapupCode, attr_str, path, set_attr};
-use crate::tfplugin::{Block, DataSource, Diagnostics, Schema};
+use crate::resources::support::WrapupCode;
+use crate::tfplugin::{Block, DataSource, Diagnostics, Model, Schema, TfValue};
+use crate::{attr_name, attr_path};
+
+/// The data source's configuration and result: the resource's attributes, of which only
+/// `name` is configured.
+pub type WrapupCodeDataModel = WrapupCodeModel;
 
 /// How long a lookup that finds nothing keeps retrying.
 pub const LOOKUP_WAIT: Duration = Duration::from_secs(15);
@@ -53,19 +58,23 @@ impl DataSource for RoutingWrapupCodeData {
                               platform's search catches up."
                     .into(),
                 attributes: vec![
-                    string_attribute("id", "The wrap-up code's ID (a UUID).", Flags::COMPUTED),
                     string_attribute(
-                        "name",
+                        attr_name!(WrapupCodeDataModel.id),
+                        "The wrap-up code's ID (a UUID).",
+                        Flags::COMPUTED,
+                    ),
+                    string_attribute(
+                        attr_name!(WrapupCodeDataModel.name),
                         "Exact wrap-up code name (case sensitive).",
                         Flags::REQUIRED,
                     ),
                     string_attribute(
-                        "division_id",
+                        attr_name!(WrapupCodeDataModel.division_id),
                         "ID of the division the code belongs to.",
                         Flags::COMPUTED,
                     ),
                     string_attribute(
-                        "description",
+                        attr_name!(WrapupCodeDataModel.description),
                         "The wrap-up code description; null when it has none.",
                         Flags::COMPUTED,
                     ),
@@ -77,19 +86,27 @@ impl DataSource for RoutingWrapupCodeData {
 
     async fn validate(&self, config: &Value) -> Diagnostics {
         let mut diagnostics = Diagnostics::default();
-        if let Some(name) = attr_str(config, "name")
+        if let Some(config) = WrapupCodeDataModel::read(config, &mut diagnostics)
+            && let Some(name) = config.name.as_str()
             && let Some(problem) = name_problem(name)
         {
-            diagnostics.attribute_error(path("name"), "Invalid wrap-up code name", problem);
+            diagnostics.attribute_error(
+                attr_path!(WrapupCodeDataModel.name),
+                "Invalid wrap-up code name",
+                problem,
+            );
         }
         diagnostics
     }
 
     async fn read(&self, config: Value) -> (Option<Value>, Diagnostics) {
         let mut diagnostics = Diagnostics::default();
-        let Some(name) = attr_str(&config, "name").map(str::to_owned) else {
+        let Some(config) = WrapupCodeDataModel::read(&config, &mut diagnostics) else {
+            return (None, diagnostics);
+        };
+        let Some(name) = config.name.into_known() else {
             diagnostics.attribute_error(
-                path("name"),
+                attr_path!(WrapupCodeDataModel.name),
                 "Wrap-up code name is required",
                 "Set `name` to the exact name of the wrap-up code to look up.",
             );
@@ -119,13 +136,15 @@ impl DataSource for RoutingWrapupCodeData {
         };
         match matches.as_slice() {
             [code] => {
-                let mut state = state_of(code, None);
-                set_attr(&mut state, "name", Value::String(name));
-                (Some(state), diagnostics)
+                let state = WrapupCodeDataModel {
+                    name: TfValue::Known(name),
+                    ..state_of(code, None)
+                };
+                (Some(state.to_value()), diagnostics)
             }
             [] => {
                 diagnostics.attribute_error(
-                    path("name"),
+                    attr_path!(WrapupCodeDataModel.name),
                     "Wrap-up code not found",
                     format!(
                         "No wrap-up code is named exactly {name:?} (searched for {} s). Names \
@@ -139,7 +158,7 @@ impl DataSource for RoutingWrapupCodeData {
             many => {
                 let ids: Vec<&str> = many.iter().map(|code| code.id.as_str()).collect();
                 diagnostics.attribute_error(
-                    path("name"),
+                    attr_path!(WrapupCodeDataModel.name),
                     "Several wrap-up codes have this name",
                     format!(
                         "Wrap-up codes {} are all named {name:?}; refer to the one you mean by \
@@ -150,5 +169,46 @@ impl DataSource for RoutingWrapupCodeData {
                 (None, diagnostics)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tfplugin::model::{assert_model_matches, assert_round_trips};
+
+    fn data_source() -> Arc<RoutingWrapupCodeData> {
+        RoutingWrapupCodeData::new(ApiHandle::lazy(|| {
+            Err(crate::resources::support::PlatformError::NotConfigured(
+                "unused".into(),
+            ))
+        }))
+    }
+
+    #[test]
+    fn the_model_matches_the_schema() {
+        assert_model_matches::<WrapupCodeDataModel>(&data_source().schema().value_type());
+    }
+
+    #[test]
+    fn the_model_round_trips_with_null_and_unknown_in_computed_fields() {
+        assert_round_trips(&[
+            WrapupCodeDataModel {
+                name: "Sale".into(),
+                ..WrapupCodeDataModel::default()
+            },
+            WrapupCodeDataModel {
+                id: TfValue::unknown(),
+                name: TfValue::unknown(),
+                division_id: TfValue::unknown(),
+                description: TfValue::unknown(),
+            },
+            WrapupCodeDataModel {
+                id: "i".into(),
+                name: "Sale".into(),
+                division_id: "d".into(),
+                description: TfValue::Null,
+            },
+        ]);
     }
 }

@@ -12,8 +12,21 @@ use crate::provider::client::ApiHandle;
 use crate::resources::routing_wrapupcode::{
     Flags, TYPE_NAME, identity_of, state_of, string_attribute, validate_division_id,
 };
-use crate::resources::support::{WrapupCode, attr_str};
-use crate::tfplugin::{Block, Diagnostics, ListEvent, ListRequest, ListResource, ListSink, Schema};
+use crate::resources::support::WrapupCode;
+use crate::tfplugin::{
+    Block, Diagnostics, ListEvent, ListRequest, ListResource, ListSink, Model, Schema, TfValue,
+};
+use crate::{attr_name, attr_path, tf_model};
+
+tf_model! {
+    /// The list resource's `config` block.
+    pub struct WrapupCodeListConfig {
+        /// Only codes whose name starts with this text.
+        pub name_prefix: TfValue<String>,
+        /// Only codes in this division.
+        pub division_id: TfValue<String>,
+    }
+}
 
 /// The list resource.
 pub struct RoutingWrapupCodeList {
@@ -58,12 +71,12 @@ impl ListResource for RoutingWrapupCodeList {
                 description: "Finds wrap-up codes to import, sorted by name.".into(),
                 attributes: vec![
                     string_attribute(
-                        "name_prefix",
+                        attr_name!(WrapupCodeListConfig.name_prefix),
                         "Only codes whose name starts with this text (case sensitive).",
                         Flags::OPTIONAL,
                     ),
                     string_attribute(
-                        "division_id",
+                        attr_name!(WrapupCodeListConfig.division_id),
                         "Only codes in this division (a division UUID).",
                         Flags::OPTIONAL,
                     ),
@@ -75,7 +88,13 @@ impl ListResource for RoutingWrapupCodeList {
 
     async fn validate(&self, config: &Value) -> Diagnostics {
         let mut diagnostics = Diagnostics::default();
-        validate_division_id(config, &mut diagnostics);
+        if let Some(config) = WrapupCodeListConfig::read(config, &mut diagnostics) {
+            validate_division_id(
+                &config.division_id,
+                attr_path!(WrapupCodeListConfig.division_id),
+                &mut diagnostics,
+            );
+        }
         diagnostics
     }
 
@@ -84,8 +103,11 @@ impl ListResource for RoutingWrapupCodeList {
         if diagnostics.has_errors() {
             return diagnostics;
         }
-        let prefix = attr_str(&request.config, "name_prefix").filter(|p| !p.is_empty());
-        let division_id = attr_str(&request.config, "division_id");
+        let Some(config) = WrapupCodeListConfig::read(&request.config, &mut diagnostics) else {
+            return diagnostics;
+        };
+        let prefix = config.name_prefix.as_str().filter(|p| !p.is_empty());
+        let division_id = config.division_id.as_str();
         let codes = match self.api.wrapup_codes().await {
             Ok(codes) => codes,
             Err(error) => return error.diagnostics("list wrap-up codes"),
@@ -102,7 +124,9 @@ impl ListResource for RoutingWrapupCodeList {
             let event = ListEvent {
                 identity: identity_of(&code.id),
                 display_name: code.name.clone(),
-                resource_object: request.include_resource.then(|| state_of(&code, None)),
+                resource_object: request
+                    .include_resource
+                    .then(|| state_of(&code, None).to_value()),
                 diagnostics: Diagnostics::default(),
             };
             if !sink.send(event).await {
@@ -116,6 +140,32 @@ impl ListResource for RoutingWrapupCodeList {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tfplugin::model::{assert_model_matches, assert_round_trips};
+
+    #[test]
+    fn the_config_model_matches_the_config_schema() {
+        let list = RoutingWrapupCodeList::new(ApiHandle::lazy(|| {
+            Err(crate::resources::support::PlatformError::NotConfigured(
+                "unused".into(),
+            ))
+        }));
+        assert_model_matches::<WrapupCodeListConfig>(&list.config_schema().value_type());
+    }
+
+    #[test]
+    fn the_config_model_round_trips_with_null_and_unknown_in_optional_fields() {
+        assert_round_trips(&[
+            WrapupCodeListConfig::default(),
+            WrapupCodeListConfig {
+                name_prefix: TfValue::unknown(),
+                division_id: TfValue::unknown(),
+            },
+            WrapupCodeListConfig {
+                name_prefix: "Sale".into(),
+                division_id: "d".into(),
+            },
+        ]);
+    }
 
     fn code(id: &str, name: &str, division: &str) -> WrapupCode {
         WrapupCode {

@@ -37,18 +37,13 @@ use crate::cty::{AttributePath, Number, PathStep, Refinements, Type, Value};
 use crate::tfplugin::Diagnostics;
 
 /// An attribute's value: null, unknown (until apply) or known.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum TfValue<T> {
+    #[default]
     Null,
     /// Not known until apply, with what Terraform knows about it anyway.
     Unknown(Refinements),
     Known(T),
-}
-
-impl<T> Default for TfValue<T> {
-    fn default() -> Self {
-        TfValue::Null
-    }
 }
 
 impl<T> TfValue<T> {
@@ -735,10 +730,7 @@ mod tests {
         assert!(thing.tags.is_null(), "a missing attribute reads as null");
         let items = thing.items.known().unwrap();
         assert_eq!(items[0].key.as_str(), Some("k"));
-        assert_eq!(
-            thing.to_value().get_attr("id"),
-            Some(&Value::string("t-1"))
-        );
+        assert_eq!(thing.to_value().get_attr("id"), Some(&Value::string("t-1")));
     }
 
     #[test]
@@ -767,13 +759,25 @@ mod tests {
 
     #[test]
     fn paths_come_from_fields() {
-        assert_eq!(attr_path!(Thing.member_ids), AttributePath::root("member_ids"));
+        assert_eq!(
+            attr_path!(Thing.member_ids),
+            AttributePath::root("member_ids")
+        );
         assert_eq!(crate::attr_name!(Item.weight), "weight");
         let nested = attr_path_join(attr_path!(Thing.items).key_int(2), attr_path!(Item.key));
         assert_eq!(nested.to_string(), "items[2].key");
         assert_eq!(
             Thing::ATTRIBUTES,
-            ["id", "enabled", "count", "tags", "member_ids", "labels", "item", "items"]
+            [
+                "id",
+                "enabled",
+                "count",
+                "tags",
+                "member_ids",
+                "labels",
+                "item",
+                "items"
+            ]
         );
     }
 
@@ -792,7 +796,10 @@ mod tests {
         let result = std::panic::catch_unwind(|| {
             assert_model_matches::<ThingWithoutCount>(&thing_schema().value_type())
         });
-        assert!(result.is_err(), "the schema test fails on the missing field");
+        assert!(
+            result.is_err(),
+            "the schema test fails on the missing field"
+        );
     }
 
     #[test]

@@ -20,19 +20,18 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::support::{
-    Attr, PlatformError, WrapupCode, WrapupCodeInput, attr, attr_str, is_uuid, object, path,
-    set_attr, string_or_null,
-};
+use super::support::{PlatformError, WrapupCode, WrapupCodeInput, is_uuid};
+use crate::attr_path;
 use crate::cty::Value;
 use crate::provider::client::ApiHandle;
 use crate::tfplugin::{
     ApplyResult, CreateRequest, DeleteRequest, Diagnostics, IdentitySchema, ImportRequest,
-    ImportResult, ImportedResource, PlanRequest, PlanResponse, ReadRequest, ReadResult, Resource,
-    Schema, UpdateRequest,
+    ImportResult, ImportedResource, Model, PlanRequest, PlanResponse, ReadRequest, ReadResult,
+    Resource, Schema, TfValue, UpdateRequest,
 };
 
 mod import;
+mod model;
 mod safe_create;
 mod schema;
 
@@ -42,6 +41,7 @@ mod fake;
 mod tests;
 
 use import::import_error;
+pub use model::{WrapupCodeIdentity, WrapupCodeModel};
 use safe_create::{CreateFailure, create_safely, find_holder, name_taken, same_name};
 pub(crate) use schema::{Flags, string_attribute};
 pub use schema::{
@@ -62,11 +62,11 @@ impl RoutingWrapupCode {
 }
 
 /// What create and update send, read from the planned state.
-fn input_from(planned: &Value) -> Result<WrapupCodeInput, Diagnostics> {
-    let Some(name) = attr_str(planned, "name") else {
+fn input_from(planned: &WrapupCodeModel) -> Result<WrapupCodeInput, Diagnostics> {
+    let Some(name) = planned.name.as_str() else {
         let mut diagnostics = Diagnostics::default();
         diagnostics.attribute_error(
-            path("name"),
+            attr_path!(WrapupCodeModel.name),
             "Wrap-up code name is not known",
             "The planned name is null or unknown at apply time; this is a bug in the provider.",
         );
@@ -74,8 +74,10 @@ fn input_from(planned: &Value) -> Result<WrapupCodeInput, Diagnostics> {
     };
     Ok(WrapupCodeInput {
         name: name.to_owned(),
-        division_id: attr_str(planned, "division_id").map(str::to_owned),
-        description: attr_str(planned, "description")
+        division_id: planned.division_id.as_str().map(str::to_owned),
+        description: planned
+            .description
+            .as_str()
             .filter(|text| !text.is_empty())
             .map(str::to_owned),
     })
@@ -97,7 +99,7 @@ fn write_failure(error: &PlatformError, action: &str, input: &WrapupCodeInput) -
         for diagnostic in &mut diagnostics.0 {
             diagnostic
                 .attribute
-                .get_or_insert_with(|| path("division_id"));
+                .get_or_insert_with(|| attr_path!(WrapupCodeModel.division_id));
             diagnostic.detail.push_str(
                 "\nCheck the division ID, and that the OAuth client's role grants access to \
                  that division.",
@@ -123,35 +125,49 @@ impl Resource for RoutingWrapupCode {
 
     async fn validate(&self, config: &Value) -> Diagnostics {
         let mut diagnostics = Diagnostics::default();
-        validate_name_and_division(config, &mut diagnostics);
+        if let Some(config) = WrapupCodeModel::read(config, &mut diagnostics) {
+            validate_name_and_division(&config, &mut diagnostics);
+        }
         diagnostics
     }
 
     async fn modify_plan(&self, request: &PlanRequest, plan: &mut PlanResponse) {
-        let planned_name = attr_str(&plan.planned_state, "name").map(str::to_owned);
-        let prior_name = request
-            .prior_state
-            .as_ref()
-            .and_then(|prior| attr_str(prior, "name"))
-            .map(str::to_owned);
+        let diagnostics = &mut plan.diagnostics;
+        let Some(mut planned) = WrapupCodeModel::read(&plan.planned_state, diagnostics) else {
+            return;
+        };
+        let Some(config) = WrapupCodeModel::read(&request.config, diagnostics) else {
+            return;
+        };
+        let prior = match &request.prior_state {
+            Some(prior) => match WrapupCodeModel::read(prior, diagnostics) {
+                Some(prior) => Some(prior),
+                None => return,
+            },
+            None => None,
+        };
         // Creating, the identity is not known yet and is left null: Terraform 1.15 cannot render
         // a plan whose identity holds unknowns (`terraform show -json` fails on it).
-        let own_id = match &request.prior_state {
+        let own_id = match &prior {
             None => {
                 plan.planned_identity = None;
                 None
             }
             Some(prior) => {
-                let id = attr_str(prior, "id").map(str::to_owned);
+                let id = prior.id.clone().into_known();
                 if let Some(id) = &id {
                     plan.planned_identity = Some(identity_of(id));
                 }
                 id
             }
         };
-        let creating_in_home =
-            request.prior_state.is_none() && attr(&request.config, "division_id") == Attr::Null;
-        let renaming = planned_name.filter(|name| Some(name) != prior_name.as_ref());
+        let creating_in_home = prior.is_none() && config.division_id.is_null();
+        let prior_name = prior.and_then(|prior| prior.name.into_known());
+        let renaming = planned
+            .name
+            .clone()
+            .into_known()
+            .filter(|name| Some(name) != prior_name.as_ref());
         if !creating_in_home && renaming.is_none() {
             return;
         }
@@ -165,7 +181,8 @@ impl Resource for RoutingWrapupCode {
         };
         // Unset, the division is the home division: say which instead of "known after apply".
         if creating_in_home && let Some(home) = codes.home_division_id().await {
-            set_attr(&mut plan.planned_state, "division_id", Value::String(home));
+            planned.division_id = TfValue::Known(home);
+            plan.planned_state = planned.to_value();
         }
         // The name must be free when creating or renaming: fail at plan time, not half-way
         // through an apply.
@@ -188,8 +205,15 @@ impl Resource for RoutingWrapupCode {
     }
 
     async fn create(&self, request: CreateRequest) -> ApplyResult {
-        match self.create_code(&request.planned_state).await {
-            Ok(code) => applied(&code, &request.planned_state),
+        let mut diagnostics = Diagnostics::default();
+        let Some(planned) = WrapupCodeModel::read(&request.planned_state, &mut diagnostics) else {
+            return ApplyResult {
+                diagnostics,
+                ..ApplyResult::default()
+            };
+        };
+        match self.create_code(&planned).await {
+            Ok(code) => applied(&code, &planned),
             Err(diagnostics) => ApplyResult {
                 diagnostics,
                 ..ApplyResult::default()
@@ -203,7 +227,11 @@ impl Resource for RoutingWrapupCode {
             new_identity: request.current_identity.clone(),
             ..ReadResult::default()
         };
-        let Some(id) = attr_str(&request.current_state, "id").map(str::to_owned) else {
+        let Some(current) = WrapupCodeModel::read(&request.current_state, &mut result.diagnostics)
+        else {
+            return result;
+        };
+        let Some(id) = current.id.clone().into_known() else {
             result.diagnostics.error(
                 "Wrap-up code state has no ID",
                 "The state of this genesyscloud_routing_wrapupcode has no `id`; remove it with \
@@ -220,7 +248,7 @@ impl Resource for RoutingWrapupCode {
         };
         match codes.read(&id).await {
             Ok(Some(code)) => {
-                result.new_state = Some(state_of(&code, Some(&request.current_state)));
+                result.new_state = Some(state_of(&code, Some(&current)).to_value());
                 result.new_identity = Some(identity_of(&code.id));
             }
             Ok(None) => {
@@ -236,11 +264,20 @@ impl Resource for RoutingWrapupCode {
     }
 
     async fn update(&self, request: UpdateRequest) -> ApplyResult {
-        match self
-            .update_code(&request.prior_state, &request.planned_state)
-            .await
-        {
-            Ok(code) => applied(&code, &request.planned_state),
+        let mut diagnostics = Diagnostics::default();
+        let (Some(prior), Some(planned)) = (
+            WrapupCodeModel::read(&request.prior_state, &mut diagnostics),
+            WrapupCodeModel::read(&request.planned_state, &mut diagnostics),
+        ) else {
+            return ApplyResult {
+                new_state: Some(request.prior_state.clone()),
+                new_identity: request.planned_identity.clone(),
+                diagnostics,
+                ..ApplyResult::default()
+            };
+        };
+        match self.update_code(&prior, &planned).await {
+            Ok(code) => applied(&code, &planned),
             // The code is as it was: state keeps the prior values.
             Err(diagnostics) => ApplyResult {
                 new_state: Some(request.prior_state.clone()),
@@ -252,8 +289,12 @@ impl Resource for RoutingWrapupCode {
     }
 
     async fn delete(&self, request: DeleteRequest) -> Diagnostics {
-        let Some(id) = attr_str(&request.prior_state, "id").map(str::to_owned) else {
-            return Diagnostics::default();
+        let mut diagnostics = Diagnostics::default();
+        let Some(prior) = WrapupCodeModel::read(&request.prior_state, &mut diagnostics) else {
+            return diagnostics;
+        };
+        let Some(id) = prior.id.into_known() else {
+            return diagnostics;
         };
         let codes = match self.api.wrapup_codes().await {
             Ok(codes) => codes,
@@ -292,20 +333,24 @@ impl Resource for RoutingWrapupCode {
                 return Err(diagnostics);
             }
         };
-        let text = |name: &str| string_or_null(raw.get(name).and_then(|value| value.as_str()));
-        Ok(object([
-            ("id", text("id")),
-            ("name", text("name")),
-            ("division_id", text("division_id")),
-            ("description", text("description")),
-        ]))
+        // Version 0 holds the same string attributes: keep the strings, null anything else,
+        // and drop what the schema no longer has.
+        let strings = raw.into_iter().map(|(name, value)| match value {
+            serde_json::Value::String(text) => (name, Value::String(text)),
+            _ => (name, Value::Null),
+        });
+        WrapupCodeModel::from_value(&Value::object(strings)).map(|model| model.to_value())
     }
 
     async fn import(&self, request: ImportRequest) -> ImportResult {
         let mut result = ImportResult::default();
         let id = match (&request.id, &request.identity) {
             (Some(id), _) if !id.is_empty() => self.resolve_import_id(id).await,
-            (_, Some(identity)) => match attr_str(identity, "id") {
+            (_, Some(identity)) => match WrapupCodeIdentity::from_value(identity)
+                .ok()
+                .and_then(|identity| identity.id.into_known())
+                .as_deref()
+            {
                 Some(id) if is_uuid(id) => Ok(id.to_owned()),
                 other => Err(import_error(format!(
                     "The identity's `id` must be a wrap-up code UUID, got {other:?}."
@@ -317,12 +362,11 @@ impl Resource for RoutingWrapupCode {
         };
         match id {
             Ok(id) => result.imported.push(ImportedResource {
-                state: object([
-                    ("id", Value::String(id.clone())),
-                    ("name", Value::Null),
-                    ("division_id", Value::Null),
-                    ("description", Value::Null),
-                ]),
+                state: WrapupCodeModel {
+                    id: TfValue::Known(id.clone()),
+                    ..WrapupCodeModel::default()
+                }
+                .to_value(),
                 private: Vec::new(),
                 identity: Some(identity_of(&id)),
             }),
@@ -333,9 +377,9 @@ impl Resource for RoutingWrapupCode {
 }
 
 /// The result of a create or update that left `code` on the platform.
-fn applied(code: &WrapupCode, planned: &Value) -> ApplyResult {
+fn applied(code: &WrapupCode, planned: &WrapupCodeModel) -> ApplyResult {
     ApplyResult {
-        new_state: Some(state_of(code, Some(planned))),
+        new_state: Some(state_of(code, Some(planned)).to_value()),
         new_identity: Some(identity_of(&code.id)),
         ..ApplyResult::default()
     }
@@ -343,7 +387,7 @@ fn applied(code: &WrapupCode, planned: &Value) -> ApplyResult {
 
 impl RoutingWrapupCode {
     /// Creates the planned code (never twice) and remembers it for later reads.
-    async fn create_code(&self, planned: &Value) -> Result<WrapupCode, Diagnostics> {
+    async fn create_code(&self, planned: &WrapupCodeModel) -> Result<WrapupCode, Diagnostics> {
         let input = input_from(planned)?;
         let codes = self
             .api
@@ -364,8 +408,12 @@ impl RoutingWrapupCode {
     }
 
     /// Updates the code in `prior` to the planned values in place.
-    async fn update_code(&self, prior: &Value, planned: &Value) -> Result<WrapupCode, Diagnostics> {
-        let Some(id) = attr_str(prior, "id").map(str::to_owned) else {
+    async fn update_code(
+        &self,
+        prior: &WrapupCodeModel,
+        planned: &WrapupCodeModel,
+    ) -> Result<WrapupCode, Diagnostics> {
+        let Some(id) = prior.id.clone().into_known() else {
             let mut diagnostics = Diagnostics::default();
             diagnostics.error(
                 "Wrap-up code state has no ID",

@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-use super::TYPE_NAME;
-use crate::resources::support::{PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput, path};
+use super::{TYPE_NAME, WrapupCodeModel};
+use crate::attr_path;
+use crate::resources::support::{PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput};
 use crate::tfplugin::Diagnostics;
 
 /// How many times create sends the POST when its answers keep getting lost.
@@ -57,7 +58,7 @@ async fn find_holder_within(
 pub(super) fn name_taken(name: &str, existing_id: &str) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
     diagnostics.attribute_error(
-        path("name"),
+        attr_path!(WrapupCodeModel.name),
         "Wrap-up code name already in use",
         format!(
             "A wrap-up code named {name:?} already exists in Genesys Cloud (id {existing_id}) \

@@ -1,11 +1,13 @@
 //! The wrap-up code schema, identity, validation and state: shared by the resource, the data
 //! source and the list resource.
 
-use crate::cty::{Type, Value};
-use crate::resources::support::{
-    Attr, WrapupCode, attr, attr_str, is_uuid, object, path, string_or_null,
+use super::model::{WrapupCodeIdentity, WrapupCodeModel};
+use crate::cty::{AttributePath, Type, Value};
+use crate::resources::support::{WrapupCode, is_uuid};
+use crate::tfplugin::{
+    Attribute, Block, Diagnostics, IdentityAttribute, IdentitySchema, Model, Schema, TfValue,
 };
-use crate::tfplugin::{Attribute, Block, Diagnostics, IdentityAttribute, IdentitySchema, Schema};
+use crate::{attr_name, attr_path};
 
 /// The Terraform type name, shared by the resource, data source and list resource.
 pub const TYPE_NAME: &str = "genesyscloud_routing_wrapupcode";
@@ -29,25 +31,25 @@ pub fn resource_schema() -> Schema {
                 .into(),
             attributes: vec![
                 string_attribute(
-                    "id",
+                    attr_name!(WrapupCodeModel.id),
                     "The wrap-up code's ID (a UUID), as in the official provider.",
                     Flags::COMPUTED,
                 ),
                 string_attribute(
-                    "name",
+                    attr_name!(WrapupCodeModel.name),
                     "Wrap-up code name, unique in the org; 1 to 255 characters, no control \
                      characters or leading/trailing spaces. Renaming updates the code in place.",
                     Flags::REQUIRED,
                 ),
                 string_attribute(
-                    "division_id",
+                    attr_name!(WrapupCodeModel.division_id),
                     "ID of the division the code belongs to. When not set, the platform uses \
                      the home division and state records it. Changing it moves the code in \
                      place; removing it from the configuration leaves the code where it is.",
                     Flags::OPTIONAL_COMPUTED,
                 ),
                 string_attribute(
-                    "description",
+                    attr_name!(WrapupCodeModel.description),
                     "The wrap-up code description. An empty string and an omitted description \
                      are the same on the platform and never show as a change.",
                     Flags::OPTIONAL,
@@ -63,7 +65,7 @@ pub fn identity_schema() -> IdentitySchema {
     IdentitySchema {
         version: 0,
         attributes: vec![IdentityAttribute {
-            name: "id".into(),
+            name: attr_name!(WrapupCodeIdentity.id).into(),
             ty: Type::String,
             description: "The wrap-up code's ID (a UUID).".into(),
             required_for_import: true,
@@ -146,22 +148,34 @@ pub fn name_problem(name: &str) -> Option<String> {
 }
 
 /// Attribute-scoped validation of `name` and `division_id` (skips unknown values).
-pub fn validate_name_and_division(config: &Value, diagnostics: &mut Diagnostics) {
-    if let Some(name) = attr_str(config, "name")
+pub fn validate_name_and_division(config: &WrapupCodeModel, diagnostics: &mut Diagnostics) {
+    if let Some(name) = config.name.as_str()
         && let Some(problem) = name_problem(name)
     {
-        diagnostics.attribute_error(path("name"), "Invalid wrap-up code name", problem);
+        diagnostics.attribute_error(
+            attr_path!(WrapupCodeModel.name),
+            "Invalid wrap-up code name",
+            problem,
+        );
     }
-    validate_division_id(config, diagnostics);
+    validate_division_id(
+        &config.division_id,
+        attr_path!(WrapupCodeModel.division_id),
+        diagnostics,
+    );
 }
 
-/// A known `division_id` must be a UUID.
-pub fn validate_division_id(config: &Value, diagnostics: &mut Diagnostics) {
-    if let Some(division) = attr_str(config, "division_id")
+/// A known division ID must be a UUID; the error points at `path`.
+pub fn validate_division_id(
+    division_id: &TfValue<String>,
+    path: AttributePath,
+    diagnostics: &mut Diagnostics,
+) {
+    if let Some(division) = division_id.as_str()
         && !is_uuid(division)
     {
         diagnostics.attribute_error(
-            path("division_id"),
+            path,
             "Invalid division ID",
             format!(
                 "{division:?} is not a division ID. Division IDs are UUIDs such as \
@@ -174,25 +188,24 @@ pub fn validate_division_id(config: &Value, diagnostics: &mut Diagnostics) {
 
 /// Terraform state for a code. The description keeps the form `prior` used (`""` or null)
 /// when the platform holds none, so neither form shows as a change.
-pub fn state_of(code: &WrapupCode, prior: Option<&Value>) -> Value {
-    let description = match (&code.description, prior.map(|p| attr(p, "description"))) {
-        (Some(text), _) => Value::String(text.clone()),
-        (None, Some(Attr::Known(Value::String(empty)))) if empty.is_empty() => {
-            Value::String(String::new())
-        }
-        (None, _) => Value::Null,
+pub fn state_of(code: &WrapupCode, prior: Option<&WrapupCodeModel>) -> WrapupCodeModel {
+    let prior_empty = prior.and_then(|prior| prior.description.as_str()) == Some("");
+    let description = match &code.description {
+        Some(text) => TfValue::Known(text.clone()),
+        None if prior_empty => TfValue::Known(String::new()),
+        None => TfValue::Null,
     };
-    object([
-        ("id", Value::String(code.id.clone())),
-        ("name", Value::String(code.name.clone())),
-        ("division_id", string_or_null(code.division_id.as_deref())),
-        ("description", description),
-    ])
+    WrapupCodeModel {
+        id: TfValue::Known(code.id.clone()),
+        name: TfValue::Known(code.name.clone()),
+        division_id: code.division_id.clone().into(),
+        description,
+    }
 }
 
 /// The identity `{ id }` of a code.
 pub fn identity_of(id: &str) -> Value {
-    object([("id", Value::String(id.to_owned()))])
+    WrapupCodeIdentity { id: id.into() }.to_value()
 }
 
 #[cfg(test)]
@@ -217,24 +230,30 @@ mod tests {
 
     #[test]
     fn validation_points_at_the_attribute() {
-        let config = object([
-            ("name", Value::String(String::new())),
-            ("division_id", Value::String("home".into())),
-            ("description", Value::Null),
-            ("id", Value::Null),
-        ]);
+        let config = WrapupCodeModel {
+            name: "".into(),
+            division_id: "home".into(),
+            ..WrapupCodeModel::default()
+        };
         let mut diagnostics = Diagnostics::default();
         validate_name_and_division(&config, &mut diagnostics);
         let paths: Vec<_> = diagnostics.0.iter().map(|d| d.attribute.clone()).collect();
-        assert_eq!(paths, vec![Some(path("name")), Some(path("division_id"))]);
+        assert_eq!(
+            paths,
+            vec![
+                Some(attr_path!(WrapupCodeModel.name)),
+                Some(attr_path!(WrapupCodeModel.division_id))
+            ]
+        );
     }
 
     #[test]
     fn unknown_values_are_not_validated() {
-        let config = object([
-            ("name", Value::unknown()),
-            ("division_id", Value::unknown()),
-        ]);
+        let config = WrapupCodeModel {
+            name: TfValue::unknown(),
+            division_id: TfValue::unknown(),
+            ..WrapupCodeModel::default()
+        };
         let mut diagnostics = Diagnostics::default();
         validate_name_and_division(&config, &mut diagnostics);
         assert!(diagnostics.0.is_empty());
@@ -243,20 +262,23 @@ mod tests {
     #[test]
     fn empty_description_keeps_the_form_state_used() {
         let empty = code("i", "n", None);
-        let with_empty = object([("description", Value::String(String::new()))]);
-        let with_null = object([("description", Value::Null)]);
+        let with_empty = WrapupCodeModel {
+            description: "".into(),
+            ..WrapupCodeModel::default()
+        };
+        let with_null = WrapupCodeModel::default();
         assert_eq!(
-            attr(&state_of(&empty, Some(&with_empty)), "description"),
-            Attr::Known(&Value::String(String::new()))
+            state_of(&empty, Some(&with_empty)).description,
+            TfValue::Known(String::new())
         );
         assert_eq!(
-            attr(&state_of(&empty, Some(&with_null)), "description"),
-            Attr::Null
+            state_of(&empty, Some(&with_null)).description,
+            TfValue::Null
         );
-        assert_eq!(attr(&state_of(&empty, None), "description"), Attr::Null);
+        assert_eq!(state_of(&empty, None).description, TfValue::Null);
         let described = code("i", "n", Some("text"));
         assert_eq!(
-            attr_str(&state_of(&described, Some(&with_empty)), "description"),
+            state_of(&described, Some(&with_empty)).description.as_str(),
             Some("text")
         );
     }

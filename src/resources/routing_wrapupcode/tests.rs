@@ -5,6 +5,11 @@ use std::sync::Arc;
 use super::fake::{FakePlatform, code};
 use super::*;
 
+/// The model of a value the resource returned.
+fn model(value: &Value) -> WrapupCodeModel {
+    WrapupCodeModel::from_value(value).expect("a wrap-up code value")
+}
+
 #[tokio::test]
 async fn version_zero_state_upgrades_to_the_same_attributes() {
     let resource = RoutingWrapupCode::new(ApiHandle::lazy(|| {
@@ -17,25 +22,29 @@ async fn version_zero_state_upgrades_to_the_same_attributes() {
         )
         .await
         .unwrap();
-    assert_eq!(attr_str(&upgraded, "id"), Some("i"));
-    assert_eq!(attr_str(&upgraded, "division_id"), Some("d"));
-    assert_eq!(attr(&upgraded, "description"), Attr::Null);
+    assert_eq!(model(&upgraded).id.as_str(), Some("i"));
+    assert_eq!(model(&upgraded).division_id.as_str(), Some("d"));
+    assert_eq!(model(&upgraded).description, TfValue::Null);
     assert!(resource.upgrade_state(0, b"[]").await.is_err());
     assert!(resource.upgrade_state(7, b"{}").await.is_err());
 }
 
-fn plan_request(prior: Option<Value>, config: Value) -> (PlanRequest, PlanResponse) {
+fn plan_request(
+    prior: Option<WrapupCodeModel>,
+    config: WrapupCodeModel,
+) -> (PlanRequest, PlanResponse) {
     let mut planned = config.clone();
     if prior.is_none() {
-        set_attr(&mut planned, "id", Value::unknown());
-        if attr(&config, "division_id") == Attr::Null {
-            set_attr(&mut planned, "division_id", Value::unknown());
+        planned.id = TfValue::unknown();
+        if config.division_id.is_null() {
+            planned.division_id = TfValue::unknown();
         }
     }
+    let planned = planned.to_value();
     let request = PlanRequest {
-        prior_state: prior,
+        prior_state: prior.map(|prior| prior.to_value()),
         proposed_new_state: planned.clone(),
-        config,
+        config: config.to_value(),
         prior_private: Vec::new(),
         prior_identity: None,
     };
@@ -46,13 +55,11 @@ fn plan_request(prior: Option<Value>, config: Value) -> (PlanRequest, PlanRespon
     (request, response)
 }
 
-fn config(name: &str) -> Value {
-    object([
-        ("id", Value::Null),
-        ("name", Value::String(name.into())),
-        ("division_id", Value::Null),
-        ("description", Value::Null),
-    ])
+fn config(name: &str) -> WrapupCodeModel {
+    WrapupCodeModel {
+        name: name.into(),
+        ..WrapupCodeModel::default()
+    }
 }
 
 #[tokio::test]
@@ -69,15 +76,15 @@ async fn create_plan_knows_the_home_division_and_refuses_a_taken_name() {
     resource.modify_plan(&request, &mut plan).await;
     assert!(plan.diagnostics.0.is_empty(), "{:?}", plan.diagnostics);
     assert_eq!(
-        attr_str(&plan.planned_state, "division_id"),
+        model(&plan.planned_state).division_id.as_str(),
         Some("d0000000-0000-0000-0000-000000000000")
     );
-    assert_eq!(attr(&plan.planned_state, "id"), Attr::Unknown);
+    assert_eq!(model(&plan.planned_state).id, TfValue::unknown());
 
     let (request, mut plan) = plan_request(None, config("taken"));
     resource.modify_plan(&request, &mut plan).await;
     let diagnostic = &plan.diagnostics.0[0];
-    assert_eq!(diagnostic.attribute, Some(path("name")));
+    assert_eq!(diagnostic.attribute, Some(attr_path!(WrapupCodeModel.name)));
     assert!(
         diagnostic.detail.contains("(id existing)"),
         "{}",
@@ -95,23 +102,28 @@ async fn update_plan_keeps_identity_and_allows_renaming_to_another_case() {
         .push(code("mine", "Sale", None));
     let resource = RoutingWrapupCode::new(ApiHandle::fixed(platform.clone(), true));
     let prior = state_of(&code("mine", "Sale", None), None);
-    let mut renamed = prior.clone();
-    set_attr(&mut renamed, "name", Value::String("SALE".into()));
+    let renamed = WrapupCodeModel {
+        name: "SALE".into(),
+        ..prior.clone()
+    };
     let (request, mut plan) = plan_request(Some(prior), renamed);
     resource.modify_plan(&request, &mut plan).await;
     assert!(plan.diagnostics.0.is_empty(), "{:?}", plan.diagnostics);
     assert_eq!(plan.planned_identity, Some(identity_of("mine")));
-    assert_eq!(attr_str(&plan.planned_state, "id"), Some("mine"));
+    assert_eq!(model(&plan.planned_state).id.as_str(), Some("mine"));
 }
 
 /// An update of the code `mine`, from `Sale` to `new_name`.
 fn update_request(new_name: &str) -> UpdateRequest {
     let prior = state_of(&code("mine", "Sale", None), None);
-    let mut planned = prior.clone();
-    set_attr(&mut planned, "name", Value::String(new_name.into()));
+    let planned = WrapupCodeModel {
+        name: new_name.into(),
+        ..prior.clone()
+    }
+    .to_value();
     UpdateRequest {
         config: planned.clone(),
-        prior_state: prior,
+        prior_state: prior.to_value(),
         planned_state: planned,
         planned_private: Vec::new(),
         planned_identity: Some(identity_of("mine")),
@@ -135,20 +147,20 @@ async fn update_renames_in_place_and_keeps_prior_state_when_refused() {
         renamed.diagnostics
     );
     let state = renamed.new_state.unwrap();
-    assert_eq!(attr_str(&state, "name"), Some("Sale completed"));
+    assert_eq!(model(&state).name.as_str(), Some("Sale completed"));
     assert_eq!(renamed.new_identity, Some(identity_of("mine")));
 
     // Another code holds the name: the error names it, and state keeps the prior values.
     let refused = resource.update(update_request("refund")).await;
     let diagnostic = &refused.diagnostics.0[0];
-    assert_eq!(diagnostic.attribute, Some(path("name")));
+    assert_eq!(diagnostic.attribute, Some(attr_path!(WrapupCodeModel.name)));
     assert!(
         diagnostic.detail.contains("(id other)"),
         "{}",
         diagnostic.detail
     );
     assert_eq!(
-        attr_str(refused.new_state.as_ref().unwrap(), "name"),
+        model(refused.new_state.as_ref().unwrap()).name.as_str(),
         Some("Sale")
     );
     assert_eq!(platform.codes.lock().unwrap()[0].name, "Sale completed");
@@ -166,7 +178,7 @@ async fn updating_a_code_deleted_outside_says_so_and_keeps_prior_state() {
     );
     assert!(diagnostic.detail.contains("mine"), "{}", diagnostic.detail);
     assert_eq!(
-        attr_str(result.new_state.as_ref().unwrap(), "name"),
+        model(result.new_state.as_ref().unwrap()).name.as_str(),
         Some("Sale")
     );
 }
