@@ -16,6 +16,11 @@ use crate::state::AppState;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientId(pub String);
 
+/// The access token a request was authenticated with, put into request extensions: the
+/// platform meters requests per token, not per OAuth client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenKey(pub String);
+
 /// Issued tokens and when each expires.
 #[derive(Default)]
 pub struct Tokens {
@@ -83,7 +88,9 @@ pub async fn require_bearer(
         return Err(ApiError::authentication_required());
     }
     let client = state.world().tokens.check(token)?;
+    let key = TokenKey(token.to_owned());
     request.extensions_mut().insert(client);
+    request.extensions_mut().insert(key);
     Ok(next.run(request).await)
 }
 

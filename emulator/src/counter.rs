@@ -17,6 +17,9 @@ pub struct Counter {
     pub total: u64,
     /// Matched requests keyed by `"METHOD /route/{template}"`.
     pub routes: BTreeMap<String, u64>,
+    /// Every non-admin answer keyed by its status code (`"200"`, `"429"`, …); a connection
+    /// closed unanswered counts under the status the handler produced.
+    pub statuses: BTreeMap<String, u64>,
 }
 
 /// The route key for a method and template: `"GET /api/v2/routing/wrapupcodes/{codeId}"`.
@@ -24,9 +27,12 @@ pub fn route_key(method: &axum::http::Method, template: &str) -> String {
     format!("{method} {template}")
 }
 
-/// Middleware: counts the request before anything else can answer it.
+/// Middleware: counts the request before anything else can answer it, and its answer's status.
 pub async fn count(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if !request.uri().path().starts_with(crate::app::ADMIN_PREFIX) {
+    if request.uri().path().starts_with(crate::app::ADMIN_PREFIX) {
+        return next.run(request).await;
+    }
+    {
         let key = request
             .extensions()
             .get::<MatchedPath>()
@@ -37,5 +43,8 @@ pub async fn count(State(state): State<AppState>, request: Request, next: Next) 
             *world.counter.routes.entry(key).or_default() += 1;
         }
     }
-    next.run(request).await
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    *state.world().counter.statuses.entry(status).or_default() += 1;
+    response
 }

@@ -35,6 +35,10 @@ pub struct Faults {
     /// Wrap-up writes answer success but store nothing.
     #[serde(default)]
     pub accept_but_ignore_wrapup_writes: bool,
+    /// The next `login_rate_limited` token requests answer the login host's own throttle:
+    /// `400 invalid_request` "rate limit exceeded" (not 429), whatever the credentials.
+    #[serde(default)]
+    pub login_rate_limited: u32,
 }
 
 /// Fails matching requests with `status`.
@@ -112,6 +116,15 @@ impl Faults {
         })?;
         rule.count -= 1;
         Some(rule.clone())
+    }
+
+    /// Consumes one use of the login throttle, if any is left.
+    pub fn take_login_throttle(&mut self) -> bool {
+        if self.login_rate_limited == 0 {
+            return false;
+        }
+        self.login_rate_limited -= 1;
+        true
     }
 
     /// Consumes one use of the first live drop rule matching the request.

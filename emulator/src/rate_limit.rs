@@ -1,21 +1,23 @@
-//! Per-OAuth-client request limit per minute (fixed one-minute windows), answering the real
-//! 429 ErrorBody with `Retry-After` and the `inin-ratelimit-*` headers.
+//! Per-access-token request limit per minute (fixed one-minute windows), answering the real
+//! 429 ErrorBody with `Retry-After`. The platform meters each client-credentials token
+//! (`client.credentials.token.rate.per.minute`), so two tokens of one OAuth client each get
+//! the full budget. No `inin-ratelimit-*` headers: the platform removed them in June 2021.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::auth::ClientId;
+use crate::auth::TokenKey;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 const WINDOW: Duration = Duration::from_secs(60);
 
-/// Open windows, one per client.
+/// Open windows, one per access token.
 #[derive(Default)]
 pub struct RateWindows {
     windows: HashMap<String, Window>,
@@ -37,9 +39,9 @@ pub struct Verdict {
 }
 
 impl RateWindows {
-    /// Counts a request of `client` against `limit` per minute.
-    pub fn count(&mut self, client: &str, limit: u32, now: Instant) -> Verdict {
-        let window = self.windows.entry(client.to_owned()).or_insert(Window {
+    /// Counts a request made with `token` against `limit` per minute.
+    pub fn count(&mut self, token: &str, limit: u32, now: Instant) -> Verdict {
+        let window = self.windows.entry(token.to_owned()).or_insert(Window {
             started: now,
             count: 0,
         });
@@ -65,18 +67,18 @@ impl RateWindows {
     }
 }
 
-/// Middleware (after the bearer check): enforces `--rate-limit` for the request's client.
+/// Middleware (after the bearer check): enforces `--rate-limit` for the request's token.
 pub async fn enforce(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let Some(limit) = state.config().rate_limit_per_minute else {
         return next.run(request).await;
     };
-    let client = request
+    let token = request
         .extensions()
-        .get::<ClientId>()
-        .map(|c| c.0.clone())
+        .get::<TokenKey>()
+        .map(|t| t.0.clone())
         .unwrap_or_default();
-    let verdict = state.world().rate.count(&client, limit, Instant::now());
-    let mut response = if verdict.allowed {
+    let verdict = state.world().rate.count(&token, limit, Instant::now());
+    if verdict.allowed {
         next.run(request).await
     } else {
         use axum::response::IntoResponse;
@@ -92,18 +94,7 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
         .with_param("retryAfter", secs.clone())
         .with_header(axum::http::header::RETRY_AFTER, &secs)
         .into_response()
-    };
-    let headers = response.headers_mut();
-    for (name, value) in [
-        ("inin-ratelimit-count", verdict.count.to_string()),
-        ("inin-ratelimit-allowed", verdict.limit.to_string()),
-        ("inin-ratelimit-reset", verdict.reset_secs.to_string()),
-    ] {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            headers.insert(HeaderName::from_static(name), value);
-        }
     }
-    response
 }
 
 #[cfg(test)]
@@ -119,7 +110,7 @@ mod tests {
         let third = rate.count("a", 2, t0 + Duration::from_secs(10));
         assert!(!third.allowed);
         assert_eq!(third.reset_secs, 50);
-        assert!(rate.count("b", 2, t0).allowed, "limits are per client");
+        assert!(rate.count("b", 2, t0).allowed, "limits are per token");
         assert!(
             rate.count("a", 2, t0 + WINDOW).allowed,
             "a new window opens"

@@ -346,7 +346,10 @@ async fn counter_counts_by_route_template_and_reset_clears_everything() {
         .await
         .unwrap();
     assert_eq!(reset.status(), StatusCode::NO_CONTENT);
-    assert_eq!(emu.requests().await, json!({"total": 0, "routes": {}}));
+    assert_eq!(
+        emu.requests().await,
+        json!({"total": 0, "routes": {}, "statuses": {}})
+    );
     let faults: Value = emu
         .admin(Method::GET, "/__emulator/faults")
         .send()
@@ -364,20 +367,21 @@ async fn counter_counts_by_route_template_and_reset_clears_everything() {
 }
 
 #[tokio::test]
-async fn rate_limit_answers_429_with_retry_after_and_inin_headers() {
+async fn rate_limit_is_per_token_answers_429_with_retry_after_and_no_inin_headers() {
     let config = EmulatorConfig {
         rate_limit_per_minute: Some(3),
         ..EmulatorConfig::default()
     };
     let emu = Emu::start_with(config).await;
-    for n in 1..=3 {
+    for _ in 1..=3 {
         let response = emu.api(Method::GET, CODES).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(
-            response.headers()["inin-ratelimit-count"],
-            n.to_string().as_str()
-        );
-        assert_eq!(response.headers()["inin-ratelimit-allowed"], "3");
+        let inin: Vec<_> = response
+            .headers()
+            .keys()
+            .filter(|name| name.as_str().starts_with("inin-ratelimit"))
+            .collect();
+        assert!(inin.is_empty(), "removed by the platform in 2021: {inin:?}");
     }
     let limited = emu.api(Method::GET, CODES).send().await.unwrap();
     let retry_after: u64 = limited.headers()["retry-after"]
@@ -386,22 +390,63 @@ async fn rate_limit_answers_429_with_retry_after_and_inin_headers() {
         .parse()
         .unwrap();
     assert!((1..=60).contains(&retry_after));
-    assert!(limited.headers().contains_key("inin-ratelimit-reset"));
+    assert!(!limited.headers().contains_key("inin-ratelimit-reset"));
     expect_error(limited, 429, "too.many.requests.retry.after").await;
-    let token = emu
+
+    // The limit is the token's: a second token of the same OAuth client has its own budget.
+    let second = fetch_token(&emu.http, &emu.url, "emulator-client", "emulator-secret").await;
+    for _ in 1..=3 {
+        let response = emu
+            .http
+            .get(format!("{}{CODES}", emu.url))
+            .bearer_auth(&second)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "a fresh token's budget");
+    }
+    let limited = emu
         .http
-        .post(format!("{}/oauth/token", emu.url))
-        .basic_auth("emulator-client", Some("emulator-secret"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("grant_type=client_credentials")
+        .get(format!("{}{CODES}", emu.url))
+        .bearer_auth(&second)
         .send()
         .await
         .unwrap();
+    expect_error(limited, 429, "too.many.requests.retry.after").await;
+    let counts = emu.requests().await;
+    assert_eq!(counts["statuses"]["429"], 2, "{counts}");
     assert_eq!(
-        token.status(),
-        StatusCode::OK,
-        "the login host is not rate limited"
+        counts["statuses"]["200"], 8,
+        "two logins and six reads: {counts}"
     );
+}
+
+#[tokio::test]
+async fn login_throttle_answers_400_invalid_request_then_logins_succeed() {
+    let emu = Emu::start().await;
+    emu.set_faults(json!({"login_rate_limited": 2})).await;
+    let login = || {
+        emu.http
+            .post(format!("{}/oauth/token", emu.url))
+            .basic_auth("emulator-client", Some("emulator-secret"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("grant_type=client_credentials")
+            .send()
+    };
+    for _ in 0..2 {
+        let refused = login().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["error"], "invalid_request");
+        assert!(
+            body["description"]
+                .as_str()
+                .unwrap()
+                .contains("rate limit exceeded"),
+            "{body}"
+        );
+    }
+    assert_eq!(login().await.unwrap().status(), StatusCode::OK, "spent");
 }
 
 #[tokio::test]

@@ -15,7 +15,7 @@ import warnings
 import PureCloudPlatformClientV2 as gc
 from PureCloudPlatformClientV2.rest import ApiException
 
-from emulator import NO_RETRIES, Emulator
+from emulator import CLIENT_ID, CLIENT_SECRET, NO_RETRIES, Emulator
 
 HOME_DIVISION_ID = "00000000-0000-4000-8000-000000000001"
 SALES_DIVISION_ID = "00000000-0000-4000-8000-000000000002"
@@ -349,9 +349,35 @@ class RetryAndRateLimitTest(FidelityTest):
             self.assertEqual(caught.exception.status, 429)
             self.assertEqual(error_body(caught.exception)["code"], "too.many.requests.retry.after")
             self.assertGreaterEqual(int(caught.exception.headers["Retry-After"]), 1)
-            self.assertEqual(caught.exception.headers["inin-ratelimit-allowed"], "3")
+            removed = [h for h in caught.exception.headers if h.lower().startswith("inin-ratelimit")]
+            self.assertEqual(removed, [], "the platform stopped sending these in 2021")
         finally:
             limited.stop()
+
+    def test_rate_limit_is_per_token_not_per_client(self):
+        limited = Emulator("--rate-limit", "2")
+        try:
+            first = gc.RoutingApi(limited.client(retries=NO_RETRIES))
+            second = gc.RoutingApi(limited.client(retries=NO_RETRIES))
+            for _ in range(2):
+                first.get_routing_wrapupcodes()
+            with self.assertRaises(ApiException) as caught:
+                first.get_routing_wrapupcodes()
+            self.assertEqual(caught.exception.status, 429)
+            for _ in range(2):
+                second.get_routing_wrapupcodes()
+            self.assertEqual(limited.requests()["statuses"]["429"], 1)
+        finally:
+            limited.stop()
+
+    def test_login_throttle_is_a_400_invalid_request(self):
+        EMU.admin("PUT", "/__emulator/faults", {"login_rate_limited": 1})
+        client = gc.ApiClient(host=EMU.url)
+        with self.assertRaises(Exception) as caught:
+            client.get_client_credentials_token(CLIENT_ID, CLIENT_SECRET)
+        self.assertIn("400", str(caught.exception))
+        self.assertIn("rate limit exceeded", str(caught.exception))
+        client.get_client_credentials_token(CLIENT_ID, CLIENT_SECRET)
 
 
 if __name__ == "__main__":

@@ -62,6 +62,13 @@ async fn token(
     headers: HeaderMap,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Json<TokenResponse>, ApiError> {
+    if state.world().faults.take_login_throttle() {
+        return Err(ApiError::oauth(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "rate limit exceeded; try again later",
+        ));
+    }
     let Form(form) = form.map_err(|_| {
         ApiError::oauth(
             StatusCode::BAD_REQUEST,
