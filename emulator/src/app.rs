@@ -23,6 +23,8 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::divisions::routes())
         .merge(routes::queues::routes())
         .merge(routes::conversations::routes())
+        .merge(routes::analytics::routes())
+        .merge(routes::routing_queues::routes())
         .route_layer(from_fn_with_state(state.clone(), rate_limit::enforce))
         .route_layer(from_fn_with_state(state.clone(), auth::require_bearer));
     let public = Router::new()

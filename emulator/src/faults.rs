@@ -39,6 +39,10 @@ pub struct Faults {
     /// `400 invalid_request` "rate limit exceeded" (not 429), whatever the credentials.
     #[serde(default)]
     pub login_rate_limited: u32,
+    /// How long the analytics views (details query, multi-get) keep showing a participant's
+    /// wrap-up as it was before a write; the conversation API stays exact.
+    #[serde(default)]
+    pub analytics_lag_ms: u64,
 }
 
 /// Fails matching requests with `status`.

@@ -5,6 +5,7 @@
 //! Start it in-process with [`spawn`] or as the `genesys-emulator` binary; talk to it over HTTP
 //! only (tests use the admin API, never in-process state).
 
+mod analytics;
 mod app;
 mod auth;
 mod clock;
@@ -28,7 +29,9 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use analytics::query::{MAX_INTERVAL_DAYS, MAX_QUERY_PAGE_SIZE, MAX_QUERY_RESULTS};
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub use routes::analytics::MAX_MULTI_GET_IDS;
 pub use routes::wrapup_codes::MAX_NAME_CHARS;
 pub use store::{HOME_DIVISION_ID, SALES_DIVISION_ID};
 

@@ -42,6 +42,9 @@ pub struct World {
 pub struct Shadows {
     pub codes: HashMap<Uuid, Shadow<WrapupCode>>,
     pub wrapups: HashMap<(Uuid, Uuid), Shadow<Wrapup>>,
+    /// Per (conversation, participant): the wrap-up analytics still shows under
+    /// `analytics_lag_ms`.
+    pub analytics: HashMap<(Uuid, Uuid), Shadow<Wrapup>>,
 }
 
 /// The pre-write value of one entity and when it stops being shown.

@@ -55,7 +55,14 @@ pub struct WrapupCode {
 pub struct Queue {
     pub id: Uuid,
     pub name: String,
+    /// The queue's division; state files written before queues had one load as home.
+    #[serde(default = "home_division_id")]
+    pub division_id: Uuid,
     pub wrapup_codes: Vec<Uuid>,
+}
+
+fn home_division_id() -> Uuid {
+    HOME_DIVISION_ID
 }
 
 /// A seeded conversation.

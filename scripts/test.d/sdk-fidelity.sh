@@ -18,4 +18,4 @@ target_dir=$(cargo metadata --format-version 1 --no-deps \
 export GENESYS_EMULATOR_BIN="$target_dir/debug/genesys-emulator"
 
 cd "$root/tests/sdk"
-exec "$python" -m unittest -v test_fidelity
+exec "$python" -m unittest -v test_fidelity test_backfill

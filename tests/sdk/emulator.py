@@ -75,3 +75,19 @@ class Emulator:
 
 
 NO_RETRIES = urllib3.util.Retry(total=0, respect_retry_after_header=False, raise_on_status=False)
+
+
+def raw_api(emu, client, method, path, body=None):
+    """Calls the API without the SDK's deserialiser; returns (status, parsed JSON or None), so a
+    test can check the exact wire shape."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(emu.url + path, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    request.add_header("Authorization", f"Bearer {client.access_token}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        return error.code, json.loads(raw) if raw else None

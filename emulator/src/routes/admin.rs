@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::clock::now_iso;
+use crate::clock::{iso, now_iso};
 use crate::conn::ConnInfo;
 use crate::counter::Counter;
 use crate::error::ApiError;
@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
             "/__emulator/conversations/{conversationId}/participants/{participantId}",
             patch(set_participant_state),
         )
+        .route("/__emulator/queues", post(create_queue))
         .route(
             "/__emulator/queues/{queueId}/wrapupcodes",
             put(assign_codes),
@@ -94,6 +95,48 @@ fn checked_state(raw: &str, field: &str) -> Result<String, ApiError> {
 struct SeedConversation {
     media_type: String,
     participants: Vec<SeedParticipant>,
+    /// When the conversation started (default: now); analytics intervals select on it.
+    #[serde(default)]
+    start_time: Option<String>,
+    /// When its ended communications disconnected (default: the start time).
+    #[serde(default)]
+    end_time: Option<String>,
+}
+
+/// The times a seed gives its conversation, as the platform formats them.
+struct SeedTimes {
+    start: String,
+    end: String,
+}
+
+fn seed_time(raw: &str, field: &str) -> Result<time::OffsetDateTime, ApiError> {
+    time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339).map_err(|_| {
+        ApiError::invalid_value(
+            field,
+            format!("'{raw}' is not an ISO-8601 date-time such as 2026-11-30T09:00:00.000Z"),
+        )
+    })
+}
+
+fn seed_times(seed: &SeedConversation) -> Result<SeedTimes, ApiError> {
+    let start = match &seed.start_time {
+        Some(raw) => seed_time(raw, "startTime")?,
+        None => time::OffsetDateTime::now_utc(),
+    };
+    let end = match &seed.end_time {
+        Some(raw) => seed_time(raw, "endTime")?,
+        None => start,
+    };
+    if end < start {
+        return Err(ApiError::invalid_value(
+            "endTime",
+            "endTime must not be before startTime.",
+        ));
+    }
+    Ok(SeedTimes {
+        start: iso(start.to_offset(time::UtcOffset::UTC)),
+        end: iso(end.to_offset(time::UtcOffset::UTC)),
+    })
 }
 
 #[derive(Deserialize)]
@@ -141,9 +184,11 @@ struct SeedWrapup {
 }
 
 fn ensure_queue(store: &mut Store, id: Uuid, name: Option<String>) {
+    let home = store.home_division().id;
     let queue = store.queues.entry(id).or_insert_with(|| Queue {
         id,
         name: format!("Queue {}", &id.simple().to_string()[..8]),
+        division_id: home,
         wrapup_codes: Vec::new(),
     });
     if let Some(name) = name {
@@ -155,8 +200,9 @@ fn build_participant(
     store: &mut Store,
     index: usize,
     seed: SeedParticipant,
-    now: &str,
+    times: &SeedTimes,
 ) -> Result<Participant, ApiError> {
+    let now = times.start.as_str();
     let field = |f: &str| format!("participants[{index}].{f}");
     let communications = match seed.communications {
         Some(list) if list.is_empty() => {
@@ -204,7 +250,7 @@ fn build_participant(
         notes: w.notes,
         tags: w.tags,
         duration_seconds: w.duration_seconds,
-        end_time: w.end_time.unwrap_or_else(|| now.to_owned()),
+        end_time: w.end_time.unwrap_or_else(|| times.end.clone()),
         provisional: w.provisional,
     });
     let wrapup_required = seed
@@ -225,7 +271,7 @@ fn build_participant(
                 Communication {
                     id: Uuid::new_v4(),
                     connected_time: Some(now.to_owned()),
-                    disconnected_time: ended.then(|| now.to_owned()),
+                    disconnected_time: ended.then(|| times.end.clone()),
                     wrapup: wrapup.clone(),
                     state,
                 }
@@ -251,18 +297,18 @@ async fn seed_conversation(
             "A conversation needs at least one participant.",
         ));
     }
+    let times = seed_times(&seed)?;
     state.mutate(|world| {
-        let now = now_iso();
         let participants = seed
             .participants
             .into_iter()
             .enumerate()
-            .map(|(i, p)| build_participant(&mut world.store, i, p, &now))
+            .map(|(i, p)| build_participant(&mut world.store, i, p, &times))
             .collect::<Result<Vec<_>, _>>()?;
         let conversation = Conversation {
             id: Uuid::new_v4(),
             media,
-            start_time: now,
+            start_time: times.start.clone(),
             participants,
         };
         let out = json!({
@@ -345,21 +391,7 @@ async fn assign_codes(
         Assignment::Named { name, code_ids } => (name, code_ids),
     };
     state.mutate(|world| {
-        let mut codes = Vec::new();
-        for (i, raw) in raw_ids.iter().enumerate() {
-            let code = Uuid::parse_str(raw)
-                .ok()
-                .filter(|c| world.store.wrapup_codes.contains_key(c))
-                .ok_or_else(|| {
-                    ApiError::invalid_value(
-                        &format!("codeIds[{i}]"),
-                        format!("'{raw}' is not the ID of an existing wrap-up code"),
-                    )
-                })?;
-            if !codes.contains(&code) {
-                codes.push(code);
-            }
-        }
+        let codes = checked_codes(&world.store, &raw_ids)?;
         ensure_queue(&mut world.store, id, name);
         let queue = world
             .store
@@ -373,6 +405,75 @@ async fn assign_codes(
             "codeIds": queue.wrapup_codes,
         })))
     })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct NewQueue {
+    name: String,
+    #[serde(default)]
+    division_id: Option<String>,
+    #[serde(default)]
+    code_ids: Vec<String>,
+}
+
+/// Creates a queue (names need not be unique, as on the platform) with optional codes.
+async fn create_queue(
+    State(state): State<AppState>,
+    JsonBody(new): JsonBody<NewQueue>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    if new.name.trim().is_empty() {
+        return Err(ApiError::invalid_value("name", "A queue needs a name."));
+    }
+    state.mutate(|world| {
+        let division_id = match &new.division_id {
+            Some(raw) => Uuid::parse_str(raw)
+                .ok()
+                .filter(|d| world.store.division(*d).is_some())
+                .ok_or_else(|| {
+                    ApiError::invalid_value(
+                        "divisionId",
+                        format!("'{raw}' is not the ID of a division"),
+                    )
+                })?,
+            None => world.store.home_division().id,
+        };
+        let codes = checked_codes(&world.store, &new.code_ids)?;
+        let id = Uuid::new_v4();
+        world.store.queues.insert(
+            id,
+            Queue {
+                id,
+                name: new.name.clone(),
+                division_id,
+                wrapup_codes: codes.clone(),
+            },
+        );
+        Ok((
+            StatusCode::CREATED,
+            Json(json!({ "queueId": id, "name": new.name, "divisionId": division_id, "codeIds": codes })),
+        ))
+    })
+}
+
+/// Existing code ids from a seed list, in order and without duplicates.
+fn checked_codes(store: &Store, raw_ids: &[String]) -> Result<Vec<Uuid>, ApiError> {
+    let mut codes = Vec::new();
+    for (i, raw) in raw_ids.iter().enumerate() {
+        let code = Uuid::parse_str(raw)
+            .ok()
+            .filter(|c| store.wrapup_codes.contains_key(c))
+            .ok_or_else(|| {
+                ApiError::invalid_value(
+                    &format!("codeIds[{i}]"),
+                    format!("'{raw}' is not the ID of an existing wrap-up code"),
+                )
+            })?;
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    Ok(codes)
 }
 
 async fn set_faults(

@@ -510,12 +510,19 @@ fn write_wrapup(
         provisional: input.provisional.unwrap_or(false),
     };
     let lag = world.faults.read_after_write_lag_ms;
+    let analytics_lag = world.faults.analytics_lag_ms;
     let before = p.wrapup.clone();
     remember(
         &mut world.shadows.wrapups,
         (conv, pid),
         before.as_ref(),
         lag,
+    );
+    remember(
+        &mut world.shadows.analytics,
+        (conv, pid),
+        before.as_ref(),
+        analytics_lag,
     );
     let p = world
         .store

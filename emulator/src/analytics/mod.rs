@@ -1,0 +1,4 @@
+//! Analytics conversation details: the query language and the conversation views.
+
+pub mod query;
+pub mod view;

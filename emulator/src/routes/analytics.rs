@@ -1,0 +1,161 @@
+//! `/api/v2/analytics/conversations/...`: the details query (paged, with interval and
+//! filters), the multi-get by id and the single-conversation details read.
+
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use uuid::Uuid;
+
+use crate::analytics::query::{
+    ConversationQuery, Interval, Level, QueryPage, check_filters, matches,
+};
+use crate::analytics::view;
+use crate::error::ApiError;
+use crate::extract::{JsonBody, QueryPairs, parse_id};
+use crate::state::AppState;
+
+/// Most conversation ids one multi-get accepts.
+pub const MAX_MULTI_GET_IDS: usize = 100;
+
+/// Routes for analytics conversation details.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v2/analytics/conversations/details/query",
+            post(details_query),
+        )
+        .route("/api/v2/analytics/conversations/details", get(multi_get))
+        .route(
+            "/api/v2/analytics/conversations/{conversationId}/details",
+            get(single),
+        )
+}
+
+fn started(raw: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(raw, &Rfc3339).ok()
+}
+
+async fn details_query(
+    State(state): State<AppState>,
+    JsonBody(query): JsonBody<ConversationQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let raw = query
+        .interval
+        .as_deref()
+        .ok_or_else(|| ApiError::invalid_value("interval", "An interval is required."))?;
+    let interval = Interval::parse(raw)?;
+    check_filters(&query.conversation_filters, Level::Conversation)?;
+    check_filters(&query.segment_filters, Level::Segment)?;
+    let page = QueryPage::from_spec(query.paging)?;
+    let descending = match query.order.as_deref() {
+        None | Some("asc") | Some("unordered") => false,
+        Some("desc") => true,
+        Some(other) => {
+            return Err(ApiError::invalid_value(
+                "order",
+                format!("Order '{other}' is not valid: use asc, desc or unordered."),
+            ));
+        }
+    };
+    let by_end = match query.order_by.as_deref() {
+        None | Some("conversationStart") | Some("segmentStart") => false,
+        Some("conversationEnd") | Some("segmentEnd") => true,
+        Some(other) => {
+            return Err(ApiError::invalid_value(
+                "orderBy",
+                format!("orderBy '{other}' is not valid."),
+            ));
+        }
+    };
+    let world = state.world();
+    let mut hits: Vec<(String, Uuid, Value)> = world
+        .store
+        .conversations
+        .values()
+        .filter(|c| started(&c.start_time).is_some_and(|s| interval.selects_start(s)))
+        .map(|c| {
+            let key = if by_end {
+                view::conversation_end(c).unwrap_or("~").to_owned()
+            } else {
+                c.start_time.clone()
+            };
+            (key, c.id, view::conversation(&world, c))
+        })
+        .filter(|(_, _, v)| matches(v, &query.conversation_filters, &query.segment_filters))
+        .collect();
+    hits.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    if descending {
+        hits.reverse();
+    }
+    let total = hits.len();
+    let skip = usize::try_from((page.number - 1) * page.size).unwrap_or(usize::MAX);
+    let conversations: Vec<Value> = hits
+        .into_iter()
+        .skip(skip)
+        .take(page.size as usize)
+        .map(|(_, _, v)| v)
+        .collect();
+    // The platform leaves `conversations` out of an answer without any.
+    let mut out = json!({ "totalHits": total });
+    if !conversations.is_empty() {
+        out["conversations"] = Value::Array(conversations);
+    }
+    Ok(Json(out))
+}
+
+async fn multi_get(
+    State(state): State<AppState>,
+    query: QueryPairs,
+) -> Result<Json<Value>, ApiError> {
+    let raw_ids = query.all("id");
+    if raw_ids.is_empty() {
+        return Err(ApiError::invalid_value(
+            "id",
+            "At least one conversation id is required in 'id'.",
+        ));
+    }
+    if raw_ids.len() > MAX_MULTI_GET_IDS {
+        return Err(ApiError::invalid_value(
+            "id",
+            format!(
+                "{} conversation ids were requested; at most {MAX_MULTI_GET_IDS} are allowed.",
+                raw_ids.len()
+            ),
+        )
+        .with_param("limit", MAX_MULTI_GET_IDS.to_string()));
+    }
+    let mut ids = Vec::with_capacity(raw_ids.len());
+    for raw in &raw_ids {
+        let id = Uuid::parse_str(raw).map_err(|_| {
+            ApiError::invalid_value("id", format!("'{raw}' is not a conversation id."))
+        })?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let world = state.world();
+    // Ids analytics does not know are left out of the answer.
+    let conversations: Vec<Value> = ids
+        .iter()
+        .filter_map(|id| world.store.conversations.get(id))
+        .map(|c| view::conversation(&world, c))
+        .collect();
+    Ok(Json(json!({ "conversations": conversations })))
+}
+
+async fn single(
+    State(state): State<AppState>,
+    Path(conversation_id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = parse_id(&conversation_id, "conversation")?;
+    let world = state.world();
+    let c = world
+        .store
+        .conversations
+        .get(&id)
+        .ok_or_else(|| ApiError::not_found("conversation", &conversation_id))?;
+    Ok(Json(view::conversation(&world, c)))
+}
