@@ -13,10 +13,16 @@ use async_trait::async_trait;
 
 use crate::cty::Value;
 use crate::resources::wrapup_apply::{
-    ConversationAccess, SchemaKind, VERIFY_DELAYS, WrapupError, WrapupSpec, apply_wrapup,
-    check_awaiting_wrapup, input_attributes, resolve_code, resolve_target, validate_inputs,
+    ConversationAccess, SchemaKind, VERIFY_DELAYS, WrapupError, WrapupInputs, WrapupSpec,
+    apply_wrapup, check_awaiting_wrapup, input_attributes, resolve_code, resolve_target,
+    validate_inputs,
 };
-use crate::tfplugin::{Action, ActionRequest, Block, Diagnostics, ProgressSink, Schema, Severity};
+use crate::tfplugin::{
+    Action, ActionRequest, Block, Diagnostics, Model, ProgressSink, Schema, Severity,
+};
+
+/// The action's configuration: the wrap-up inputs, nothing else.
+pub type ConversationWrapupActionModel = WrapupInputs;
 
 /// The Terraform type name (the same as the resource's).
 pub const TYPE_NAME: &str = "genesyscloud_conversation_wrapup";
@@ -62,17 +68,23 @@ impl Action for ConversationWrapupAction {
 
     async fn validate(&self, config: &Value) -> Diagnostics {
         let mut diagnostics = Diagnostics::default();
-        validate_inputs(config, &mut diagnostics);
+        if let Some(config) = ConversationWrapupActionModel::read(config, &mut diagnostics) {
+            validate_inputs(&config, &mut diagnostics);
+        }
         diagnostics
     }
 
     async fn plan(&self, request: ActionRequest) -> Diagnostics {
         let mut diagnostics = Diagnostics::default();
-        validate_inputs(&request.config, &mut diagnostics);
+        let Some(config) = ConversationWrapupActionModel::read(&request.config, &mut diagnostics)
+        else {
+            return diagnostics;
+        };
+        validate_inputs(&config, &mut diagnostics);
         if diagnostics.has_errors() {
             return diagnostics;
         }
-        let Some(spec) = WrapupSpec::from_value(&request.config, &request.config) else {
+        let Some(spec) = WrapupSpec::from_inputs(&config, &config) else {
             return diagnostics;
         };
         let api = match self.access.api().await {
@@ -107,11 +119,15 @@ impl Action for ConversationWrapupAction {
 
     async fn invoke(&self, request: ActionRequest, progress: ProgressSink) -> Diagnostics {
         let mut diagnostics = Diagnostics::default();
-        validate_inputs(&request.config, &mut diagnostics);
+        let Some(config) = ConversationWrapupActionModel::read(&request.config, &mut diagnostics)
+        else {
+            return diagnostics;
+        };
+        validate_inputs(&config, &mut diagnostics);
         if diagnostics.has_errors() {
             return diagnostics;
         }
-        let Some(spec) = WrapupSpec::from_value(&request.config, &request.config) else {
+        let Some(spec) = WrapupSpec::from_inputs(&config, &config) else {
             diagnostics.error(
                 "Wrap-up inputs are not known",
                 "Terraform invoked the action with unknown inputs; this is a bug in the \

@@ -201,6 +201,7 @@ mod tests {
     use super::*;
     use crate::cty::AttributePath;
     use crate::genesys::MediaType;
+    use crate::resources::wrapup_apply::WrapupInputs;
     use crate::resources::wrapup_apply::error::CodeChoiceAttr;
     use crate::resources::wrapup_apply::fake::*;
     use crate::resources::wrapup_apply::inputs::{CodeChoice, TargetSpec};
@@ -272,7 +273,10 @@ mod tests {
             "{detail}"
         );
         assert!(detail.contains("holds no wrap-up"), "{detail}");
-        assert_eq!(attribute, Some(AttributePath::root("wrapup_code_name")));
+        assert_eq!(
+            attribute,
+            Some(crate::attr_path!(WrapupInputs.wrapup_code_name))
+        );
     }
 
     #[tokio::test]
@@ -284,7 +288,10 @@ mod tests {
         let (_, detail, attribute) = only_diagnostic(&error);
         assert!(detail.contains("\"Sale completed\""), "{detail}");
         assert!(detail.contains("\"No sale\""), "{detail}");
-        assert_eq!(attribute, Some(AttributePath::root("wrapup_code_name")));
+        assert_eq!(
+            attribute,
+            Some(crate::attr_path!(WrapupInputs.wrapup_code_name))
+        );
         assert!(platform.posts.lock().expect("not poisoned").is_empty());
     }
 
@@ -297,7 +304,10 @@ mod tests {
         let (summary, detail, attribute) = only_diagnostic(&error);
         assert_eq!(summary, "Participant is not awaiting wrap-up");
         assert!(detail.contains("still connected"), "{detail}");
-        assert_eq!(attribute, Some(AttributePath::root("participant_id")));
+        assert_eq!(
+            attribute,
+            Some(crate::attr_path!(WrapupInputs.participant_id))
+        );
         assert!(platform.posts.lock().expect("not poisoned").is_empty());
     }
 
@@ -310,7 +320,10 @@ mod tests {
             .expect_err("no conversation");
         let (summary, _, attribute) = only_diagnostic(&error);
         assert_eq!(summary, "Conversation not found");
-        assert_eq!(attribute, Some(AttributePath::root("conversation_id")));
+        assert_eq!(
+            attribute,
+            Some(crate::attr_path!(WrapupInputs.conversation_id))
+        );
     }
 
     #[tokio::test]
@@ -329,6 +342,9 @@ mod tests {
             .expect_err("customers take no wrap-up");
         let (summary, _, attribute) = only_diagnostic(&error);
         assert_eq!(summary, "Participant does not take a wrap-up");
-        assert_eq!(attribute, Some(AttributePath::root("participant_id")));
+        assert_eq!(
+            attribute,
+            Some(crate::attr_path!(WrapupInputs.participant_id))
+        );
     }
 }

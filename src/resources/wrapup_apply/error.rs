@@ -1,7 +1,10 @@
 //! Why a wrap-up could not be applied, and the attribute-scoped diagnostic each case becomes.
 
+use super::model::WrapupInputs;
+use crate::attr_path;
+use crate::cty::AttributePath;
 use crate::genesys::MediaType;
-use crate::resources::support::{PlatformError, path};
+use crate::resources::support::PlatformError;
 use crate::tfplugin::Diagnostics;
 
 /// Which code attribute the user set; errors about the code point at it.
@@ -12,11 +15,11 @@ pub enum CodeChoiceAttr {
 }
 
 impl CodeChoiceAttr {
-    /// The attribute's name.
-    pub fn attribute(self) -> &'static str {
+    /// The attribute's path.
+    pub fn attribute(self) -> AttributePath {
         match self {
-            CodeChoiceAttr::Id => "wrapup_code_id",
-            CodeChoiceAttr::Name => "wrapup_code_name",
+            CodeChoiceAttr::Id => attr_path!(WrapupInputs.wrapup_code_id),
+            CodeChoiceAttr::Name => attr_path!(WrapupInputs.wrapup_code_name),
         }
     }
 }
@@ -97,7 +100,7 @@ pub enum WrapupError {
     Denied {
         action: String,
         failure: String,
-        attribute: &'static str,
+        attribute: AttributePath,
     },
     #[error("The platform refused the wrap-up")]
     Rejected {
@@ -149,7 +152,7 @@ impl WrapupError {
             PlatformError::Denied(failure) if !error.refused_credentials() => WrapupError::Denied {
                 action,
                 failure: failure.to_string(),
-                attribute: "conversation_id",
+                attribute: attr_path!(WrapupInputs.conversation_id),
             },
             error => WrapupError::Platform { action, error },
         }
@@ -158,12 +161,12 @@ impl WrapupError {
     /// Appends this error as a diagnostic on the attribute at fault.
     pub fn to_diagnostics(&self, diagnostics: &mut Diagnostics) {
         let summary = self.to_string();
-        let (attribute, detail): (Option<&str>, String) = match self {
+        let (attribute, detail): (Option<AttributePath>, String) = match self {
             WrapupError::ConversationNotFound {
                 conversation_id,
                 failure,
             } => (
-                Some("conversation_id"),
+                Some(attr_path!(WrapupInputs.conversation_id)),
                 format!(
                     "Genesys Cloud has no conversation {conversation_id} visible to these \
                      credentials ({failure}). Check the ID; conversations are also purged after \
@@ -175,7 +178,7 @@ impl WrapupError {
                 conversation_id,
                 candidates,
             } => (
-                Some("participant_id"),
+                Some(attr_path!(WrapupInputs.participant_id)),
                 format!(
                     "Conversation {conversation_id} has no participant {participant_id}. Its \
                      participants are:\n{}",
@@ -187,7 +190,7 @@ impl WrapupError {
                 reason,
                 candidates,
             } => (
-                Some("participant_id"),
+                Some(attr_path!(WrapupInputs.participant_id)),
                 format!(
                     "{reason} Set participant_id to one of the participants of conversation \
                      {conversation_id}:\n{}",
@@ -199,7 +202,7 @@ impl WrapupError {
                 participant_id,
                 candidates,
             } => (
-                Some("communication_id"),
+                Some(attr_path!(WrapupInputs.communication_id)),
                 format!(
                     "Participant {participant_id} has no communication {communication_id}. Its \
                      communications are:\n{}",
@@ -210,7 +213,7 @@ impl WrapupError {
                 participant_id,
                 candidates,
             } => (
-                Some("communication_id"),
+                Some(attr_path!(WrapupInputs.communication_id)),
                 format!(
                     "Participant {participant_id} has several communications that could take \
                      the wrap-up. Set communication_id to one of:\n{}",
@@ -221,7 +224,7 @@ impl WrapupError {
                 participant_id,
                 purpose,
             } => (
-                Some("participant_id"),
+                Some(attr_path!(WrapupInputs.participant_id)),
                 format!(
                     "Participant {participant_id} (purpose {purpose}) does not require a \
                      wrap-up, so the platform refuses one. Wrap-ups belong to the agent \
@@ -234,7 +237,7 @@ impl WrapupError {
                 media,
                 state,
             } => (
-                Some("participant_id"),
+                Some(attr_path!(WrapupInputs.participant_id)),
                 format!(
                     "Participant {participant_id} is still {state} on its {media} \
                      communication {communication_id}. The platform only takes a wrap-up once \
@@ -277,7 +280,7 @@ impl WrapupError {
                 failure,
                 attribute,
             } => (
-                Some(attribute),
+                Some(attribute.clone()),
                 format!(
                     "Could not {action}: {failure}\nThe OAuth client's role lacks a permission: \
                      it needs to view conversations and edit their wrap-up (conversation \
@@ -329,7 +332,7 @@ impl WrapupError {
                     ""
                 };
                 (
-                    Some("communication_id"),
+                    Some(attr_path!(WrapupInputs.communication_id)),
                     format!(
                         "Sent {}; the platform answered {failure}, although it had just \
                          returned the conversation with {media} communication \
@@ -344,7 +347,7 @@ impl WrapupError {
             }
         };
         match attribute {
-            Some(name) => diagnostics.attribute_error(path(name), summary, detail),
+            Some(path) => diagnostics.attribute_error(path, summary, detail),
             None => diagnostics.error(summary, detail),
         }
     }

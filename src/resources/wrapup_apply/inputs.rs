@@ -2,9 +2,11 @@
 //! `terraform validate` time, and reading them out of a configuration or plan.
 
 use super::error::CodeChoiceAttr;
-use crate::cty::{Type, Value};
-use crate::resources::support::{Attr, attr, is_uuid, path};
-use crate::tfplugin::{Attribute, Diagnostics};
+use super::model::WrapupInputs;
+use crate::cty::{AttributePath, Type};
+use crate::resources::support::is_uuid;
+use crate::tfplugin::{Attribute, Diagnostics, TfValue};
+use crate::{attr_name, attr_path};
 
 /// Which code the user asked for. At least one of `id` and `name` is set; `configured` says
 /// which attribute the user wrote (errors point there).
@@ -37,11 +39,11 @@ pub struct TargetSpec {
 impl TargetSpec {
     /// Reads the target out of `value` (a configuration or plan); `None` while any part of it
     /// is unknown. The code and the other inputs may still be unknown.
-    pub fn from_value(value: &Value, configured: &Value) -> Option<TargetSpec> {
+    pub fn from_inputs(value: &WrapupInputs, configured: &WrapupInputs) -> Option<TargetSpec> {
         Some(TargetSpec {
-            conversation_id: known_string(value, "conversation_id")??,
-            participant_id: resolvable(value, configured, "participant_id")?,
-            communication_id: resolvable(value, configured, "communication_id")?,
+            conversation_id: known_string(&value.conversation_id)??,
+            participant_id: resolvable(&value.participant_id, &configured.participant_id)?,
+            communication_id: resolvable(&value.communication_id, &configured.communication_id)?,
         })
     }
 }
@@ -50,18 +52,15 @@ impl WrapupSpec {
     /// Reads the inputs of `value` (a configuration or planned state). `None` while something
     /// it needs is unknown, or when the inputs are invalid (validation reports those).
     /// `configured` is the configuration, which tells which code attribute the user set.
-    pub fn from_value(value: &Value, configured: &Value) -> Option<WrapupSpec> {
-        let target = TargetSpec::from_value(value, configured)?;
-        let configured_attr = match (
-            attr(configured, "wrapup_code_name"),
-            attr(configured, "wrapup_code_id"),
-        ) {
-            (Attr::Null, Attr::Null) => return None,
-            (Attr::Null, _) => CodeChoiceAttr::Id,
+    pub fn from_inputs(value: &WrapupInputs, configured: &WrapupInputs) -> Option<WrapupSpec> {
+        let target = TargetSpec::from_inputs(value, configured)?;
+        let configured_attr = match (&configured.wrapup_code_name, &configured.wrapup_code_id) {
+            (TfValue::Null, TfValue::Null) => return None,
+            (TfValue::Null, _) => CodeChoiceAttr::Id,
             _ => CodeChoiceAttr::Name,
         };
-        let id = known_string(value, "wrapup_code_id");
-        let name = known_string(value, "wrapup_code_name")?;
+        let id = known_string(&value.wrapup_code_id);
+        let name = known_string(&value.wrapup_code_name)?;
         // A code ID the plan could not resolve yet stays unknown; the name still resolves it.
         let id = match (id, &name) {
             (Some(id), _) => id,
@@ -71,20 +70,19 @@ impl WrapupSpec {
         if id.is_none() && name.is_none() {
             return None;
         }
-        let tags = match attr(value, "tags") {
-            Attr::Null => None,
-            Attr::Unknown => return None,
-            Attr::Known(list) => Some(
-                list.as_elements()?
-                    .iter()
+        let tags = match &value.tags {
+            TfValue::Null => None,
+            TfValue::Unknown(_) => return None,
+            TfValue::Known(tags) => Some(
+                tags.iter()
                     .map(|tag| tag.as_str().map(str::to_owned))
                     .collect::<Option<Vec<_>>>()?,
             ),
         };
-        let duration_seconds = match attr(value, "duration_seconds") {
-            Attr::Null => None,
-            Attr::Unknown => return None,
-            Attr::Known(number) => Some(number.as_i64()?),
+        let duration_seconds = match &value.duration_seconds {
+            TfValue::Null => None,
+            TfValue::Unknown(_) => return None,
+            TfValue::Known(number) => Some(number.as_i64()?),
         };
         Some(WrapupSpec {
             target,
@@ -93,7 +91,7 @@ impl WrapupSpec {
                 name,
                 configured: configured_attr,
             },
-            notes: known_string(value, "notes")?,
+            notes: known_string(&value.notes)?,
             tags,
             duration_seconds,
         })
@@ -102,20 +100,19 @@ impl WrapupSpec {
 
 /// Like [`known_string`], but a value left unknown because the configuration leaves it to the
 /// provider (a computed attribute at apply time) reads as null: "resolve it".
-fn resolvable(value: &Value, configured: &Value, name: &str) -> Option<Option<String>> {
-    match (attr(value, name), attr(configured, name)) {
-        (Attr::Unknown, Attr::Null) => Some(None),
-        _ => known_string(value, name),
+fn resolvable(value: &TfValue<String>, configured: &TfValue<String>) -> Option<Option<String>> {
+    match (value, configured) {
+        (TfValue::Unknown(_), TfValue::Null) => Some(None),
+        _ => known_string(value),
     }
 }
 
 /// `Some(None)` for null, `Some(Some(text))` for a known string, `None` when unknown.
-fn known_string(value: &Value, name: &str) -> Option<Option<String>> {
-    match attr(value, name) {
-        Attr::Null => Some(None),
-        Attr::Unknown => None,
-        Attr::Known(Value::String(text)) => Some(Some(text.clone())),
-        Attr::Known(_) => None,
+fn known_string(value: &TfValue<String>) -> Option<Option<String>> {
+    match value {
+        TfValue::Null => Some(None),
+        TfValue::Unknown(_) => None,
+        TfValue::Known(text) => Some(Some(text.clone())),
     }
 }
 
@@ -151,7 +148,7 @@ pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
     };
     vec![
         attribute(
-            "conversation_id",
+            attr_name!(WrapupInputs.conversation_id),
             Type::String,
             &format!(
                 "ID of the conversation to wrap up (a UUID). The conversation must exist and \
@@ -166,7 +163,7 @@ pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
             false,
         ),
         attribute(
-            "participant_id",
+            attr_name!(WrapupInputs.participant_id),
             Type::String,
             &format!(
                 "ID of the participant to wrap up. Optional when the conversation has exactly \
@@ -177,7 +174,7 @@ pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
             resource,
         ),
         attribute(
-            "communication_id",
+            attr_name!(WrapupInputs.communication_id),
             Type::String,
             &format!(
                 "ID of the participant's communication the wrap-up is posted for. Optional when \
@@ -188,7 +185,7 @@ pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
             resource,
         ),
         attribute(
-            "wrapup_code_id",
+            attr_name!(WrapupInputs.wrapup_code_id),
             Type::String,
             &format!(
                 "ID of the wrap-up code to apply (a UUID). Set exactly one of `wrapup_code_id` \
@@ -205,7 +202,7 @@ pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
             resource,
         ),
         attribute(
-            "wrapup_code_name",
+            attr_name!(WrapupInputs.wrapup_code_name),
             Type::String,
             "Name (label) of the wrap-up code to apply, e.g. `\"Sale completed\"`. The \
              provider resolves it to the code's ID among the codes assigned to the \
@@ -213,16 +210,22 @@ pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
             false,
             false,
         ),
-        attribute("notes", Type::String, "Wrap-up notes.", false, false),
         attribute(
-            "tags",
+            attr_name!(WrapupInputs.notes),
+            Type::String,
+            "Wrap-up notes.",
+            false,
+            false,
+        ),
+        attribute(
+            attr_name!(WrapupInputs.tags),
             Type::list(Type::String),
             "Wrap-up tags.",
             false,
             false,
         ),
         attribute(
-            "duration_seconds",
+            attr_name!(WrapupInputs.duration_seconds),
             Type::Number,
             "Time spent in wrap-up (after-call work), in whole seconds, 0 or more.",
             false,
@@ -232,39 +235,53 @@ pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
 }
 
 /// Attribute-scoped checks that need no platform call. Unknown values are skipped.
-pub fn validate_inputs(config: &Value, diagnostics: &mut Diagnostics) {
-    for name in ["conversation_id", "participant_id", "communication_id"] {
-        if let Attr::Known(Value::String(text)) = attr(config, name)
+pub fn validate_inputs(config: &WrapupInputs, diagnostics: &mut Diagnostics) {
+    let ids: [(AttributePath, &TfValue<String>); 3] = [
+        (
+            attr_path!(WrapupInputs.conversation_id),
+            &config.conversation_id,
+        ),
+        (
+            attr_path!(WrapupInputs.participant_id),
+            &config.participant_id,
+        ),
+        (
+            attr_path!(WrapupInputs.communication_id),
+            &config.communication_id,
+        ),
+    ];
+    for (path, value) in ids {
+        if let Some(text) = value.as_str()
             && !is_uuid(text)
         {
             diagnostics.attribute_error(
-                path(name),
-                format!("Invalid {name}"),
-                format!("{name} must be an ID (a UUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6); got {text:?}."),
+                path.clone(),
+                format!("Invalid {path}"),
+                format!("{path} must be an ID (a UUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6); got {text:?}."),
             );
         }
     }
-    let id = attr(config, "wrapup_code_id");
-    let name = attr(config, "wrapup_code_name");
+    let id = &config.wrapup_code_id;
+    let name = &config.wrapup_code_name;
     match (id, name) {
-        (Attr::Known(_), Attr::Known(_)) => diagnostics.attribute_error(
-            path("wrapup_code_name"),
+        (TfValue::Known(_), TfValue::Known(_)) => diagnostics.attribute_error(
+            attr_path!(WrapupInputs.wrapup_code_name),
             "Conflicting wrap-up code attributes",
             "Set exactly one of wrapup_code_id and wrapup_code_name, not both: the name is \
              resolved to the ID, so setting both leaves two sources for the same thing.",
         ),
-        (Attr::Null, Attr::Null) => diagnostics.error(
+        (TfValue::Null, TfValue::Null) => diagnostics.error(
             "Missing wrap-up code",
             "Set exactly one of wrapup_code_id (the code's ID) and wrapup_code_name (its name, \
              which the provider resolves to the ID).",
         ),
         _ => {}
     }
-    if let Attr::Known(Value::String(text)) = id
+    if let Some(text) = id.as_str()
         && !is_uuid(text)
     {
         diagnostics.attribute_error(
-            path("wrapup_code_id"),
+            attr_path!(WrapupInputs.wrapup_code_id),
             "wrapup_code_id is not a wrap-up code ID",
             format!(
                 "{text:?} is not an ID (a UUID). If it is the code's name, set \
@@ -273,11 +290,11 @@ pub fn validate_inputs(config: &Value, diagnostics: &mut Diagnostics) {
             ),
         );
     }
-    if let Attr::Known(Value::String(text)) = name
+    if let Some(text) = name.as_str()
         && (text.trim().is_empty() || text.trim() != text)
     {
         diagnostics.attribute_error(
-            path("wrapup_code_name"),
+            attr_path!(WrapupInputs.wrapup_code_name),
             "Invalid wrapup_code_name",
             format!(
                 "{text:?} cannot be a wrap-up code name: names are not empty and have no leading \
@@ -285,22 +302,20 @@ pub fn validate_inputs(config: &Value, diagnostics: &mut Diagnostics) {
             ),
         );
     }
-    if let Attr::Known(value) = attr(config, "duration_seconds")
-        && value.as_i64().is_none_or(|seconds| seconds < 0)
+    if let TfValue::Known(seconds) = &config.duration_seconds
+        && seconds.as_i64().is_none_or(|seconds| seconds < 0)
     {
         diagnostics.attribute_error(
-            path("duration_seconds"),
+            attr_path!(WrapupInputs.duration_seconds),
             "Invalid duration_seconds",
             "duration_seconds must be a whole number of seconds, 0 or more.",
         );
     }
-    if let Attr::Known(list) = attr(config, "tags")
-        && let Some(tags) = list.as_elements()
-    {
+    if let TfValue::Known(tags) = &config.tags {
         for (index, tag) in tags.iter().enumerate() {
             if tag.is_null() || tag.as_str().is_some_and(|t| t.trim().is_empty()) {
                 diagnostics.attribute_error(
-                    path("tags").key_int(index as i64),
+                    attr_path!(WrapupInputs.tags).key_int(index as i64),
                     "Invalid wrap-up tag",
                     "Tags must be non-empty strings.",
                 );
@@ -312,25 +327,21 @@ pub fn validate_inputs(config: &Value, diagnostics: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resources::support::object;
 
     const CONV: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
     const CODE: &str = "0d4b2b6e-5c8f-4d36-9a1e-7b2f0c3e9a10";
 
-    fn config(code_id: Value, code_name: Value) -> Value {
-        object([
-            ("conversation_id", CONV.into()),
-            ("participant_id", Value::Null),
-            ("communication_id", Value::Null),
-            ("wrapup_code_id", code_id),
-            ("wrapup_code_name", code_name),
-            ("notes", "n".into()),
-            ("tags", Value::Null),
-            ("duration_seconds", Value::Null),
-        ])
+    fn config(code_id: TfValue<String>, code_name: TfValue<String>) -> WrapupInputs {
+        WrapupInputs {
+            conversation_id: CONV.into(),
+            wrapup_code_id: code_id,
+            wrapup_code_name: code_name,
+            notes: "n".into(),
+            ..WrapupInputs::default()
+        }
     }
 
-    fn errors(config: &Value) -> Vec<(String, Option<String>)> {
+    fn errors(config: &WrapupInputs) -> Vec<(String, Option<String>)> {
         let mut diagnostics = Diagnostics::default();
         validate_inputs(config, &mut diagnostics);
         diagnostics
@@ -346,7 +357,7 @@ mod tests {
             errors(&config(CODE.into(), "Sale".into())),
             vec![(
                 "Conflicting wrap-up code attributes".to_owned(),
-                Some("wrapup_code_name".to_owned())
+                Some(attr_path!(WrapupInputs.wrapup_code_name).to_string())
             )]
         );
     }
@@ -354,7 +365,7 @@ mod tests {
     #[test]
     fn neither_code_attribute_is_refused() {
         assert_eq!(
-            errors(&config(Value::Null, Value::Null)),
+            errors(&config(TfValue::Null, TfValue::Null)),
             vec![("Missing wrap-up code".to_owned(), None)]
         );
     }
@@ -363,11 +374,14 @@ mod tests {
     fn a_label_in_the_id_attribute_is_refused_with_the_fix() {
         let mut diagnostics = Diagnostics::default();
         validate_inputs(
-            &config("Sale completed".into(), Value::Null),
+            &config("Sale completed".into(), TfValue::Null),
             &mut diagnostics,
         );
         let diagnostic = &diagnostics.0[0];
-        assert_eq!(diagnostic.attribute, Some(path("wrapup_code_id")));
+        assert_eq!(
+            diagnostic.attribute,
+            Some(attr_path!(WrapupInputs.wrapup_code_id))
+        );
         assert!(
             diagnostic
                 .detail
@@ -379,53 +393,53 @@ mod tests {
 
     #[test]
     fn unknown_values_are_not_judged() {
-        assert!(errors(&config(Value::unknown(), Value::Null)).is_empty());
-        assert!(errors(&config(Value::Null, Value::unknown())).is_empty());
+        assert!(errors(&config(TfValue::unknown(), TfValue::Null)).is_empty());
+        assert!(errors(&config(TfValue::Null, TfValue::unknown())).is_empty());
     }
 
     #[test]
     fn spec_keeps_which_code_attribute_the_user_set() {
-        let cfg = config(Value::Null, "Sale".into());
-        let spec = WrapupSpec::from_value(&cfg, &cfg).expect("known inputs");
+        let cfg = config(TfValue::Null, "Sale".into());
+        let spec = WrapupSpec::from_inputs(&cfg, &cfg).expect("known inputs");
         assert_eq!(spec.code.configured, CodeChoiceAttr::Name);
         assert_eq!(spec.code.name.as_deref(), Some("Sale"));
         assert_eq!(spec.code.id, None);
 
         let mut planned = cfg.clone();
-        crate::resources::support::set_attr(&mut planned, "wrapup_code_id", CODE.into());
-        let spec = WrapupSpec::from_value(&planned, &cfg).expect("known inputs");
+        planned.wrapup_code_id = CODE.into();
+        let spec = WrapupSpec::from_inputs(&planned, &cfg).expect("known inputs");
         assert_eq!(spec.code.id.as_deref(), Some(CODE));
         assert_eq!(spec.code.configured, CodeChoiceAttr::Name);
     }
 
     #[test]
     fn computed_ids_left_unknown_by_the_plan_are_resolved_at_apply() {
-        let cfg = config(Value::Null, "Sale".into());
-        let mut planned = cfg.clone();
-        for name in ["participant_id", "communication_id", "wrapup_code_id"] {
-            crate::resources::support::set_attr(&mut planned, name, Value::unknown());
-        }
-        let spec = WrapupSpec::from_value(&planned, &cfg).expect("resolvable");
+        let cfg = config(TfValue::Null, "Sale".into());
+        let planned = WrapupInputs {
+            participant_id: TfValue::unknown(),
+            communication_id: TfValue::unknown(),
+            wrapup_code_id: TfValue::unknown(),
+            ..cfg.clone()
+        };
+        let spec = WrapupSpec::from_inputs(&planned, &cfg).expect("resolvable");
         assert_eq!(spec.target.participant_id, None);
         assert_eq!(spec.target.communication_id, None);
         assert_eq!(spec.code.id, None);
 
-        let mut unknown_in_config = cfg.clone();
-        crate::resources::support::set_attr(
-            &mut unknown_in_config,
-            "participant_id",
-            Value::unknown(),
-        );
+        let unknown_in_config = WrapupInputs {
+            participant_id: TfValue::unknown(),
+            ..cfg.clone()
+        };
         assert_eq!(
-            WrapupSpec::from_value(&unknown_in_config, &unknown_in_config),
+            WrapupSpec::from_inputs(&unknown_in_config, &unknown_in_config),
             None
         );
     }
 
     #[test]
     fn spec_waits_for_unknown_inputs() {
-        let mut cfg = config(CODE.into(), Value::Null);
-        crate::resources::support::set_attr(&mut cfg, "conversation_id", Value::unknown());
-        assert_eq!(WrapupSpec::from_value(&cfg, &cfg), None);
+        let mut cfg = config(CODE.into(), TfValue::Null);
+        cfg.conversation_id = TfValue::unknown();
+        assert_eq!(WrapupSpec::from_inputs(&cfg, &cfg), None);
     }
 }

@@ -9,6 +9,7 @@ mod error;
 #[cfg(test)]
 pub(crate) mod fake;
 mod inputs;
+mod model;
 mod resolve;
 
 pub use access::{ConversationAccess, ConversationApi, GenesysConversations};
@@ -17,6 +18,7 @@ pub use error::{CodeChoiceAttr, SentWrapup, WrapupError};
 pub use inputs::{
     CodeChoice, SchemaKind, TargetSpec, WrapupSpec, input_attributes, validate_inputs,
 };
+pub use model::WrapupInputs;
 pub use resolve::{
     ResolvedCode, Target, check_awaiting_wrapup, code_name_for, read_conversation, resolve_code,
     resolve_target,

@@ -347,8 +347,8 @@ pub async fn code_name_for(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resources::wrapup_apply::WrapupSpec;
     use crate::resources::wrapup_apply::fake::*;
+    use crate::resources::wrapup_apply::{WrapupInputs, WrapupSpec};
 
     fn two_agents(first: &str, second: &str) -> Conversation {
         serde_json::from_value(serde_json::json!({
@@ -435,7 +435,7 @@ mod tests {
         let diagnostic = &error.diagnostics().0[0];
         assert_eq!(
             diagnostic.attribute,
-            Some(crate::cty::AttributePath::root("wrapup_code_id"))
+            Some(crate::attr_path!(WrapupInputs.wrapup_code_id))
         );
         assert!(
             diagnostic.detail.contains("\"No sale\""),

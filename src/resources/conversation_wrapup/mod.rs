@@ -1,0 +1,490 @@
+//! `genesyscloud_conversation_wrapup`: applies a wrap-up code to a finished conversation's
+//! participant and proves the platform kept it.
+//!
+//! An action-style resource: creating it performs the wrap-up, state records what the platform
+//! holds, and destroying it only forgets it (the platform cannot remove a wrap-up). Choices
+//! worth knowing:
+//! - `wrapup_code_name` is resolved at plan time, among the codes valid for the participant's
+//!   queue, to the ID the platform needs; `wrapup_code_id` (optional and computed) records it,
+//!   so a configuration that only names the code plans no change once applied.
+//! - Every write is read back; a platform that answers success but keeps nothing fails the
+//!   apply, saying what was sent.
+//! - Refresh reconciles with the platform: a wrap-up changed there shows as a change of
+//!   `wrapup_code_id` (and of `wrapup_code_name` when the name is used), notes, tags or
+//!   duration, and apply restores the configured one; a purged conversation, or a participant
+//!   without a wrap-up, leaves state.
+//! - Changing the code, notes, tags or duration re-applies the wrap-up in place (the platform
+//!   takes a new wrap-up for the same communication); a different conversation, participant or
+//!   communication is a different wrap-up, so changing those replaces the resource.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::wrapup_apply::{
+    Applied, ConversationAccess, ConversationApi, SchemaKind, TargetSpec, VERIFY_DELAYS,
+    WrapupError, WrapupSpec, apply_wrapup, check_awaiting_wrapup, code_name_for, input_attributes,
+    read_conversation, resolve_code, resolve_target, validate_inputs,
+};
+use crate::cty::{AttributePath, Number, Type, Value};
+use crate::genesys::models::AssignedWrapupCode;
+use crate::tfplugin::{
+    ApplyResult, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, Model, PlanRequest,
+    PlanResponse, ReadRequest, ReadResult, Resource, Schema, TfValue, UpdateRequest,
+};
+use crate::{attr_name, attr_path};
+
+mod model;
+#[cfg(test)]
+mod tests;
+
+pub use model::ConversationWrapupModel;
+
+/// The Terraform type name, shared by the resource and the action.
+pub const TYPE_NAME: &str = "genesyscloud_conversation_wrapup";
+
+/// An input of the model.
+type Input = fn(&ConversationWrapupModel) -> &TfValue<String>;
+
+/// Inputs whose change means another wrap-up (replace), not a new one for the same target.
+fn replacing() -> [(AttributePath, Input); 3] {
+    [
+        (
+            attr_path!(ConversationWrapupModel.conversation_id),
+            |model| &model.conversation_id,
+        ),
+        (
+            attr_path!(ConversationWrapupModel.participant_id),
+            |model| &model.participant_id,
+        ),
+        (
+            attr_path!(ConversationWrapupModel.communication_id),
+            |model| &model.communication_id,
+        ),
+    ]
+}
+
+/// The managed resource.
+pub struct ConversationWrapup {
+    access: ConversationAccess,
+    verify_delays: Vec<std::time::Duration>,
+}
+
+impl ConversationWrapup {
+    /// The resource, reaching the platform through `access`.
+    pub fn new(access: ConversationAccess) -> Arc<Self> {
+        Arc::new(ConversationWrapup {
+            access,
+            verify_delays: VERIFY_DELAYS.to_vec(),
+        })
+    }
+
+    async fn api(&self, diagnostics: &mut Diagnostics) -> Option<Arc<dyn ConversationApi>> {
+        match self.access.api().await {
+            Ok(api) => Some(api),
+            Err(error) => {
+                error.to_diagnostics("reach Genesys Cloud", diagnostics);
+                None
+            }
+        }
+    }
+}
+
+fn computed(name: &str, description: &str) -> Attribute {
+    Attribute {
+        name: name.into(),
+        ty: Type::String,
+        description: description.into(),
+        required: false,
+        optional: false,
+        computed: true,
+        sensitive: false,
+        write_only: false,
+        deprecated: false,
+    }
+}
+
+/// The resource schema.
+pub fn resource_schema() -> Schema {
+    let mut attributes = vec![computed(
+        attr_name!(ConversationWrapupModel.id),
+        "`<conversation_id>/<participant_id>` of the wrapped-up participant.",
+    )];
+    attributes.extend(input_attributes(SchemaKind::Resource));
+    attributes.push(computed(
+        attr_name!(ConversationWrapupModel.media_type),
+        "Media type of the communication, as in the wrap-up endpoint's path: `calls`, \
+         `callbacks`, `chats`, `emails`, `messages`, ….",
+    ));
+    attributes.push(computed(
+        attr_name!(ConversationWrapupModel.applied_at),
+        "When the provider last applied the wrap-up and read it back from the platform \
+         (RFC 3339, UTC).",
+    ));
+    Schema {
+        version: 0,
+        block: Block {
+            description: "Applies a wrap-up code to a participant of a finished conversation and \
+                          proves the platform kept it: the code name is resolved to its ID, the \
+                          wrap-up is posted to the conversation's media endpoint and read back. \
+                          Refresh shows a wrap-up changed on the platform as drift. Destroying \
+                          only removes it from state: Genesys Cloud cannot remove a wrap-up."
+                .into(),
+            attributes,
+            ..Block::default()
+        },
+    }
+}
+
+fn state_id(conversation_id: &str, participant_id: &str) -> String {
+    format!("{conversation_id}/{participant_id}")
+}
+
+/// `planned` with what the apply resolved and verified.
+fn applied_state(planned: &ConversationWrapupModel, applied: &Applied) -> Value {
+    let target = &applied.target;
+    let code_id = match planned.wrapup_code_id.as_str() {
+        Some(planned_id) => planned_id.to_owned(),
+        None => applied.code.id.clone(),
+    };
+    ConversationWrapupModel {
+        id: state_id(&target.conversation_id, &target.participant_id).into(),
+        participant_id: target.participant_id.clone().into(),
+        communication_id: target.communication_id.clone().into(),
+        media_type: target.media.to_string().into(),
+        wrapup_code_id: code_id.into(),
+        applied_at: applied.applied_at.clone().into(),
+        ..planned.clone()
+    }
+    .to_value()
+}
+
+/// `model` without `applied_at`, to tell whether a plan changes anything the user controls.
+fn without_applied_at(model: &ConversationWrapupModel) -> ConversationWrapupModel {
+    ConversationWrapupModel {
+        applied_at: TfValue::Null,
+        ..model.clone()
+    }
+}
+
+#[async_trait]
+impl Resource for ConversationWrapup {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        resource_schema()
+    }
+
+    async fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diagnostics = Diagnostics::default();
+        if let Some(config) = ConversationWrapupModel::read(config, &mut diagnostics) {
+            validate_inputs(&config.inputs(), &mut diagnostics);
+        }
+        diagnostics
+    }
+
+    async fn modify_plan(&self, request: &PlanRequest, plan: &mut PlanResponse) {
+        let diagnostics = &mut plan.diagnostics;
+        let (Some(config), Some(mut planned)) = (
+            ConversationWrapupModel::read(&request.config, diagnostics),
+            ConversationWrapupModel::read(&plan.planned_state, diagnostics),
+        ) else {
+            return;
+        };
+        let changed = match &request.prior_state {
+            None => self.plan_create(&config, &mut planned, plan).await,
+            Some(prior) => {
+                let Some(prior) = ConversationWrapupModel::read(prior, &mut plan.diagnostics)
+                else {
+                    return;
+                };
+                self.plan_update(&prior, &config, &mut planned, plan).await
+            }
+        };
+        if changed {
+            plan.planned_state = planned.to_value();
+        }
+    }
+
+    async fn create(&self, request: CreateRequest) -> ApplyResult {
+        let mut result = ApplyResult::default();
+        let (Some(config), Some(planned)) = (
+            ConversationWrapupModel::read(&request.config, &mut result.diagnostics),
+            ConversationWrapupModel::read(&request.planned_state, &mut result.diagnostics),
+        ) else {
+            return result;
+        };
+        if let Some(applied) = self.apply(&planned, &config, &mut result.diagnostics).await {
+            result.new_state = Some(applied_state(&planned, &applied));
+        }
+        result
+    }
+
+    async fn read(&self, request: ReadRequest) -> ReadResult {
+        let mut result = ReadResult {
+            private: request.private.clone(),
+            ..ReadResult::default()
+        };
+        let Some(current) =
+            ConversationWrapupModel::read(&request.current_state, &mut result.diagnostics)
+        else {
+            result.new_state = Some(request.current_state);
+            return result;
+        };
+        let Some(api) = self.api(&mut result.diagnostics).await else {
+            result.new_state = Some(request.current_state);
+            return result;
+        };
+        match reconcile(&*api, &current).await {
+            Ok(state) => result.new_state = state.map(|state| state.to_value()),
+            Err(error) => {
+                error.to_diagnostics(&mut result.diagnostics);
+                result.new_state = Some(request.current_state);
+            }
+        }
+        result
+    }
+
+    async fn update(&self, request: UpdateRequest) -> ApplyResult {
+        let mut result = ApplyResult::default();
+        let (Some(config), Some(planned)) = (
+            ConversationWrapupModel::read(&request.config, &mut result.diagnostics),
+            ConversationWrapupModel::read(&request.planned_state, &mut result.diagnostics),
+        ) else {
+            result.new_state = Some(request.prior_state);
+            return result;
+        };
+        result.new_state = Some(
+            match self.apply(&planned, &config, &mut result.diagnostics).await {
+                Some(applied) => applied_state(&planned, &applied),
+                None => request.prior_state,
+            },
+        );
+        result
+    }
+
+    async fn delete(&self, request: DeleteRequest) -> Diagnostics {
+        let mut diagnostics = Diagnostics::default();
+        let state = ConversationWrapupModel::from_value(&request.prior_state).unwrap_or_default();
+        diagnostics.warning(
+            "The wrap-up stays on the conversation",
+            format!(
+                "Genesys Cloud cannot remove a wrap-up, so destroying this resource only removes \
+                 it from Terraform state. Participant {} of conversation {} keeps wrap-up code \
+                 {}.",
+                state.participant_id.as_str().unwrap_or("(unknown)"),
+                state.conversation_id.as_str().unwrap_or("(unknown)"),
+                state.wrapup_code_id.as_str().unwrap_or("(unknown)"),
+            ),
+        );
+        diagnostics
+    }
+}
+
+impl ConversationWrapup {
+    /// A create plan: when the inputs are known, resolves the participant, communication and
+    /// code now, so the plan shows them and an impossible wrap-up fails before apply. True
+    /// when `planned` changed.
+    async fn plan_create(
+        &self,
+        config: &ConversationWrapupModel,
+        planned: &mut ConversationWrapupModel,
+        plan: &mut PlanResponse,
+    ) -> bool {
+        let inputs = config.inputs();
+        let spec = WrapupSpec::from_inputs(&inputs, &inputs);
+        // The target is resolved and checked even while the code (or notes, tags...) is not
+        // known yet, e.g. the ID of a code created in the same apply.
+        let Some(target_spec) = TargetSpec::from_inputs(&inputs, &inputs) else {
+            return false;
+        };
+        let Some(api) = self.api(&mut plan.diagnostics).await else {
+            return false;
+        };
+        let resolved = async {
+            let (target, _) = resolve_target(&*api, &target_spec).await?;
+            check_awaiting_wrapup(&target)?;
+            let code = match &spec {
+                Some(spec) => Some(resolve_code(&*api, &target, &spec.code).await?),
+                None => None,
+            };
+            Ok::<_, WrapupError>((target, code))
+        }
+        .await;
+        match resolved {
+            Ok((target, code)) => {
+                planned.id = state_id(&target.conversation_id, &target.participant_id).into();
+                planned.participant_id = target.participant_id.into();
+                planned.communication_id = target.communication_id.into();
+                planned.media_type = target.media.to_string().into();
+                if let Some(code) = code
+                    && config.wrapup_code_id.is_null()
+                {
+                    planned.wrapup_code_id = code.id.into();
+                }
+                true
+            }
+            Err(error) => {
+                error.to_diagnostics(&mut plan.diagnostics);
+                false
+            }
+        }
+    }
+
+    /// An update plan: replaces for a different target; otherwise resolves a changed code
+    /// name to its ID and marks `applied_at` as changing whenever the wrap-up is re-applied.
+    /// True when `planned` changed.
+    async fn plan_update(
+        &self,
+        prior: &ConversationWrapupModel,
+        config: &ConversationWrapupModel,
+        planned: &mut ConversationWrapupModel,
+        plan: &mut PlanResponse,
+    ) -> bool {
+        for (path, input) in replacing() {
+            if !input(config).is_null() && input(planned) != input(prior) {
+                plan.requires_replace.push(path);
+            }
+        }
+        if !plan.requires_replace.is_empty() {
+            return false;
+        }
+        let before = planned.clone();
+        match &config.wrapup_code_name {
+            TfValue::Unknown(_) => planned.wrapup_code_id = TfValue::unknown(),
+            TfValue::Known(name)
+                if prior.wrapup_code_name.as_str() != Some(name.as_str())
+                    || prior.wrapup_code_id.as_str().is_none() =>
+            {
+                self.plan_code_for_name(config, planned, plan).await;
+            }
+            _ => {}
+        }
+        if without_applied_at(planned) != without_applied_at(prior) {
+            planned.applied_at = TfValue::unknown();
+        }
+        *planned != before
+    }
+
+    /// Resolves the configured code name for the participant in state.
+    async fn plan_code_for_name(
+        &self,
+        config: &ConversationWrapupModel,
+        planned: &mut ConversationWrapupModel,
+        plan: &mut PlanResponse,
+    ) {
+        let lookup = ConversationWrapupModel {
+            wrapup_code_id: TfValue::Null,
+            ..planned.clone()
+        };
+        let Some(spec) = WrapupSpec::from_inputs(&lookup.inputs(), &config.inputs()) else {
+            planned.wrapup_code_id = TfValue::unknown();
+            return;
+        };
+        let Some(api) = self.api(&mut plan.diagnostics).await else {
+            return;
+        };
+        let resolved = async {
+            let (target, _) = resolve_target(&*api, &spec.target).await?;
+            resolve_code(&*api, &target, &spec.code).await
+        }
+        .await;
+        match resolved {
+            Ok(code) => planned.wrapup_code_id = code.id.into(),
+            Err(WrapupError::ConversationNotFound { .. }) => {
+                // Purged since the last refresh; apply will say so if it still is.
+                planned.wrapup_code_id = TfValue::unknown();
+            }
+            Err(error) => error.to_diagnostics(&mut plan.diagnostics),
+        }
+    }
+
+    /// Applies the planned wrap-up; `None` (with diagnostics) when it did not persist.
+    async fn apply(
+        &self,
+        planned: &ConversationWrapupModel,
+        config: &ConversationWrapupModel,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Applied> {
+        let Some(spec) = WrapupSpec::from_inputs(&planned.inputs(), &config.inputs()) else {
+            diagnostics.error(
+                "Wrap-up inputs are not known",
+                "Terraform sent unknown or invalid inputs at apply time; this is a bug in the \
+                 provider.",
+            );
+            return None;
+        };
+        let api = self.api(diagnostics).await?;
+        match apply_wrapup(&*api, &spec, &self.verify_delays, None).await {
+            Ok(applied) => Some(applied),
+            Err(error) => {
+                error.to_diagnostics(diagnostics);
+                None
+            }
+        }
+    }
+}
+
+/// The state as the platform now has it; `None` when the conversation, the participant or
+/// its wrap-up is gone.
+async fn reconcile(
+    api: &dyn ConversationApi,
+    state: &ConversationWrapupModel,
+) -> Result<Option<ConversationWrapupModel>, WrapupError> {
+    let (Some(conversation_id), Some(participant_id)) = (
+        state.conversation_id.as_str(),
+        state.participant_id.as_str(),
+    ) else {
+        return Ok(Some(state.clone()));
+    };
+    let conversation = match read_conversation(api, conversation_id).await {
+        Ok(conversation) => conversation,
+        Err(WrapupError::ConversationNotFound { .. }) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    if conversation.participant(participant_id).is_none() {
+        return Ok(None);
+    }
+    let wrapup = api
+        .participant_wrapup(conversation_id, participant_id)
+        .await
+        .map_err(|error| {
+            WrapupError::platform(
+                format!("read the wrap-up of participant {participant_id}"),
+                error,
+            )
+        })?;
+    let Some(AssignedWrapupCode {
+        code: Some(code),
+        notes,
+        tags,
+        duration_seconds,
+        ..
+    }) = wrapup
+    else {
+        return Ok(None);
+    };
+    let mut next = state.clone();
+    if state.wrapup_code_id.as_str() != Some(code.as_str()) {
+        if state.wrapup_code_name.as_str().is_some() {
+            let name = code_name_for(api, &conversation, participant_id, &code)
+                .await
+                .map_err(|error| WrapupError::platform(format!("read wrap-up code {code}"), error))?
+                .unwrap_or_else(|| code.clone());
+            next.wrapup_code_name = name.into();
+        }
+        next.wrapup_code_id = code.into();
+    }
+    let notes = notes.filter(|text| !text.is_empty());
+    if notes.is_some() || state.notes.as_str().is_some_and(|text| !text.is_empty()) {
+        next.notes = notes.into();
+    }
+    let tags = tags.unwrap_or_default();
+    if !tags.is_empty() || !state.tags.is_null() {
+        next.tags = TfValue::Known(tags.into_iter().map(TfValue::Known).collect());
+    }
+    next.duration_seconds = duration_seconds.map(Number::from).into();
+    Ok(Some(next))
+}

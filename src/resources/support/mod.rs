@@ -1,0 +1,12 @@
+//! What resource, data source, list and action types share, one module each: the wrap-up
+//! code view of the platform and its seam, platform errors, their mapping to diagnostics, and
+//! identifier rules. Attribute access lives in the typed models (`tfplugin::model`).
+
+mod diagnostics;
+mod ids;
+mod platform_error;
+mod wrapup_code_api;
+
+pub use ids::is_uuid;
+pub use platform_error::{ApiFailure, PlatformError};
+pub use wrapup_code_api::{WrapupCode, WrapupCodeApi, WrapupCodeInput};
