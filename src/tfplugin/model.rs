@@ -13,12 +13,13 @@
 //!   time on our 2-core builder), and a value's null/unknown never has to pass through serde's
 //!   data model, which has no unknown.
 //! - **[`attr_path!`](crate::attr_path)`(Model.field)`** is the attribute path of a field for
-//!   diagnostics and `requires_replace`; it does not compile when the model has no such field.
+//!   diagnostics and `requires_replace`, and [`attr_name!`](crate::attr_name) the name schemas
+//!   declare their attributes with; neither compiles when the model has no such field.
 //! - **The schema is checked against the model**, not derived from it: schemas carry
 //!   descriptions and flags that read better where they are written. [`schema_mismatches`]
 //!   compares a model with a schema's value type both ways (attribute without field, field
 //!   without attribute, different types); each type's unit test calls
-//!   [`assert_model_matches`].
+//!   `assert_model_matches` (test builds).
 //! - Decoding is tolerant where Terraform is: an attribute missing from the object reads as
 //!   null (values built by hand in tests, older states) and attributes the model does not know
 //!   are ignored. A value of the wrong type is a [`ModelError`] with the path of the offending
