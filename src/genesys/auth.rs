@@ -11,7 +11,8 @@ use url::Url;
 
 use super::config::{Credentials, Secret};
 use super::error::{LoginError, error_chain};
-use super::retry::{RetryPolicy, is_transient_status, parse_retry_after};
+use super::numbers::{parse_retry_after, token_lifetime};
+use super::retry::{RetryPolicy, is_transient_status};
 
 /// Renew at most this long before the token expires.
 const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(60);
@@ -49,8 +50,9 @@ pub(crate) struct Authenticator {
 #[derive(Deserialize)]
 struct TokenResponse {
     access_token: String,
+    /// Any JSON value: read by [`token_lifetime`], which clamps it.
     #[serde(default)]
-    expires_in: Option<u64>,
+    expires_in: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -110,7 +112,7 @@ impl Authenticator {
         };
         state.cached = Some(CachedToken {
             token: token.clone(),
-            refresh_at: Instant::now() + lifetime.saturating_sub(refresh_margin(lifetime)),
+            refresh_at: refresh_at(Instant::now(), lifetime),
         });
         Ok(token)
     }
@@ -168,8 +170,7 @@ impl Authenticator {
             let retry_after = response
                 .headers()
                 .get(reqwest::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| parse_retry_after(v, SystemTime::now()));
+                .and_then(|v| parse_retry_after(v.as_bytes(), SystemTime::now()));
             let body = response.bytes().await;
             debug!(
                 method = "POST",
@@ -229,12 +230,17 @@ impl Authenticator {
         started: Instant,
         retry_after: Option<Duration>,
     ) -> Option<Duration> {
-        if attempt >= self.retry.max_attempts {
-            return None;
-        }
-        let wait = self.retry.wait_before_retry(attempt, retry_after);
-        (started.elapsed() + wait <= self.retry.max_elapsed).then_some(wait)
+        self.retry
+            .next_wait(attempt.saturating_sub(1), started.elapsed(), retry_after)
     }
+}
+
+/// When a token of `lifetime` fetched at `now` is renewed; a lifetime past what `Instant` can
+/// hold renews it at the far end of [`MAX_TOKEN_LIFETIME`](super::numbers::MAX_TOKEN_LIFETIME).
+fn refresh_at(now: Instant, lifetime: Duration) -> Instant {
+    let lifetime = lifetime.min(super::numbers::MAX_TOKEN_LIFETIME);
+    let ahead = lifetime.saturating_sub(refresh_margin(lifetime));
+    now.checked_add(ahead).unwrap_or(now)
 }
 
 /// How long before expiry a token is renewed: a tenth of its lifetime, at most a minute.
@@ -258,8 +264,7 @@ fn decode_token(body: &[u8]) -> Result<(Secret, Duration), LoginError> {
             detail: "empty access_token".into(),
         });
     }
-    // Without expires_in, assume a short life so the token is renewed early rather than late.
-    let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(300));
+    let lifetime = token_lifetime(parsed.expires_in.as_ref());
     Ok((Secret::new(parsed.access_token), lifetime))
 }
 
@@ -290,8 +295,8 @@ mod tests {
 
     #[test]
     fn token_decode_errors_never_quote_the_body() {
-        let body = br#"{"access_token": "tok-SECRET", "expires_in": "tok-SECRET-2"}"#;
-        let err = decode_token(body).expect_err("expires_in must be a number");
+        let body = br#"{"access_token": "tok-SECRET", "token_type": "tok-SECRET-2""#;
+        let err = decode_token(body).expect_err("truncated JSON");
         let text = format!("{err} {err:?}");
         assert!(!text.contains("SECRET"), "{text}");
     }
@@ -303,6 +308,30 @@ mod tests {
                 .expect("valid token response");
         assert_eq!(token.expose(), "t");
         assert_eq!(lifetime, Duration::from_secs(86_399));
+    }
+
+    #[test]
+    fn huge_and_negative_token_lifetimes_are_clamped() {
+        for (expires_in, lifetime) in [
+            (
+                "18446744073709551615",
+                super::super::numbers::MAX_TOKEN_LIFETIME,
+            ),
+            ("1e300", super::super::numbers::MAX_TOKEN_LIFETIME),
+            ("-60", Duration::ZERO),
+            ("\"soon\"", super::super::numbers::DEFAULT_TOKEN_LIFETIME),
+        ] {
+            let body = format!(r#"{{"access_token":"t","expires_in":{expires_in}}}"#);
+            let (_, got) = decode_token(body.as_bytes()).expect("a token response");
+            assert_eq!(got, lifetime, "{expires_in}");
+            let now = Instant::now();
+            assert!(refresh_at(now, got) <= now + super::super::numbers::MAX_TOKEN_LIFETIME);
+        }
+        let now = Instant::now();
+        assert_eq!(
+            refresh_at(now, Duration::MAX),
+            refresh_at(now, Duration::from_secs(172_800))
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! One place that builds URLs and sends requests: bearer auth with one renewal on 401, retries
 //! per [`retry`](super::retry), error mapping and per-request logging.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use reqwest::Method;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER};
@@ -14,7 +14,8 @@ use super::auth::correlation_id;
 use super::client::GenesysClient;
 use super::error::{AmbiguousCause, ApiFailure, ClientError, error_chain};
 use super::models::ErrorBody;
-use super::retry::{is_idempotent, is_transient_status, parse_retry_after};
+use super::numbers::parse_retry_after;
+use super::retry::{is_idempotent, is_transient_status};
 
 /// A request before it is sent: method, route template with its path values, query, body.
 pub(crate) struct ApiRequest<'a> {
@@ -182,8 +183,7 @@ impl GenesysClient {
                     let retry_after = response
                         .headers()
                         .get(RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| parse_retry_after(v, SystemTime::now()));
+                        .and_then(|v| parse_retry_after(v.as_bytes(), SystemTime::now()));
                     match response.bytes().await {
                         Ok(body) => Ok((status, correlation, retry_after, body.to_vec())),
                         Err(err) => Err((err, Some(status), correlation)),
@@ -216,7 +216,7 @@ impl GenesysClient {
                             correlation_id: correlation,
                         });
                     }
-                    if let Some(wait) = next_wait(policy, retries, started, None) {
+                    if let Some(wait) = policy.next_wait(retries, started.elapsed(), None) {
                         retries += 1;
                         tokio::time::sleep(wait).await;
                         continue;
@@ -253,7 +253,7 @@ impl GenesysClient {
                 continue;
             }
             if status == 429
-                && let Some(wait) = rate_limit_wait(policy, retries, started, retry_after)
+                && let Some(wait) = policy.rate_limit_wait(retries, started.elapsed(), retry_after)
             {
                 retries += 1;
                 // The limit is the OAuth client's: hold every request of this client back.
@@ -276,7 +276,7 @@ impl GenesysClient {
                 });
             }
             if is_transient_status(status)
-                && let Some(wait) = next_wait(policy, retries, started, None)
+                && let Some(wait) = policy.next_wait(retries, started.elapsed(), None)
             {
                 retries += 1;
                 tokio::time::sleep(wait).await;
@@ -300,31 +300,6 @@ impl GenesysClient {
             return Err(ClientError::from_status(failure, retry_after));
         }
     }
-}
-
-/// The wait before the next transient retry, or `None` when attempts or time are used up.
-fn next_wait(
-    policy: &super::retry::RetryPolicy,
-    retries_so_far: u32,
-    started: Instant,
-    retry_after: Option<Duration>,
-) -> Option<Duration> {
-    if retries_so_far + 1 >= policy.max_attempts {
-        return None;
-    }
-    let wait = policy.wait_before_retry(retries_so_far + 1, retry_after);
-    (started.elapsed() + wait <= policy.max_elapsed).then_some(wait)
-}
-
-/// The wait before retrying a 429, or `None` once it would cross the rate-limit budget.
-fn rate_limit_wait(
-    policy: &super::retry::RetryPolicy,
-    retries_so_far: u32,
-    started: Instant,
-    retry_after: Option<Duration>,
-) -> Option<Duration> {
-    let wait = policy.wait_before_retry(retries_so_far + 1, retry_after);
-    (started.elapsed() + wait <= policy.rate_limit_budget).then_some(wait)
 }
 
 fn decode<T: DeserializeOwned>(
@@ -393,34 +368,5 @@ mod tests {
         let b = base("https://api.mypurecloud.com");
         assert!(build_url(&b, "/api/v2/routing/wrapupcodes/{codeId}", &[]).is_err());
         assert!(build_url(&b, "/api/v2/routing/wrapupcodes", &["x"]).is_err());
-    }
-
-    #[test]
-    fn retries_stop_at_max_attempts() {
-        let policy = super::super::retry::RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(1),
-            max_elapsed: Duration::from_secs(60),
-            rate_limit_budget: Duration::from_secs(60),
-        };
-        let now = Instant::now();
-        assert!(next_wait(&policy, 0, now, None).is_some());
-        assert!(next_wait(&policy, 1, now, None).is_some());
-        assert!(next_wait(&policy, 2, now, None).is_none());
-    }
-
-    #[test]
-    fn a_wait_beyond_the_time_budget_is_not_started() {
-        let policy = super::super::retry::RetryPolicy {
-            max_attempts: 10,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(1),
-            max_elapsed: Duration::from_secs(5),
-            rate_limit_budget: Duration::from_secs(5),
-        };
-        let now = Instant::now();
-        assert!(next_wait(&policy, 0, now, Some(Duration::from_secs(6))).is_none());
-        assert!(next_wait(&policy, 0, now, Some(Duration::from_secs(1))).is_some());
     }
 }

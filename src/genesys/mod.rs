@@ -11,9 +11,12 @@ pub mod config;
 mod conversations;
 mod divisions;
 pub mod error;
+#[cfg(test)]
+mod hostile_answers;
 mod http;
 mod media_type;
 pub mod models;
+pub mod numbers;
 pub mod paging;
 mod queues;
 mod rate_gate;

@@ -23,7 +23,7 @@ pub fn next_page_number<T>(page: &EntityListing<T>, requested: u32) -> Option<u3
         return None;
     }
     if let Some(count) = page.page_count {
-        return (current < count).then_some(current + 1);
+        return (current < count).then(|| current.checked_add(1)).flatten();
     }
     let next = page.next_uri.as_deref().filter(|u| !u.is_empty())?;
     let from_uri = next
@@ -37,7 +37,7 @@ pub fn next_page_number<T>(page: &EntityListing<T>, requested: u32) -> Option<u3
     match from_uri {
         Some(n) if n > current => Some(n),
         Some(_) => None,
-        None => Some(current + 1),
+        None => current.checked_add(1),
     }
 }
 
@@ -107,6 +107,18 @@ mod tests {
         assert_eq!(next_page_number(&page(3, None, None, 5), 3), None);
         assert_eq!(
             next_page_number(&page(3, None, Some("/x?pageNumber=3"), 5), 3),
+            None
+        );
+    }
+
+    #[test]
+    fn the_last_representable_page_number_ends_the_walk() {
+        assert_eq!(
+            next_page_number(&page(u32::MAX, None, Some("/x?a=b"), 5), 1),
+            None
+        );
+        assert_eq!(
+            next_page_number(&page(u32::MAX, Some(u32::MAX), None, 5), 1),
             None
         );
     }

@@ -12,6 +12,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::numbers::MAX_RETRY_AFTER;
+
 /// The shared pause; cheap to check when no pause is in effect.
 #[derive(Debug, Default)]
 pub(crate) struct RateGate {
@@ -19,9 +21,11 @@ pub(crate) struct RateGate {
 }
 
 impl RateGate {
-    /// Extends the pause so that nothing is sent for `wait` from now.
+    /// Extends the pause so that nothing is sent for `wait` from now (at most
+    /// [`MAX_RETRY_AFTER`], whatever was asked).
     pub(crate) fn pause_for(&self, wait: Duration) {
-        let until = Instant::now() + wait;
+        let now = Instant::now();
+        let until = now.checked_add(wait.min(MAX_RETRY_AFTER)).unwrap_or(now);
         let mut paused = self.lock();
         if paused.is_none_or(|current| current < until) {
             *paused = Some(until);
@@ -79,6 +83,18 @@ mod tests {
         gate.wait().await;
         assert!(before.elapsed() >= 300 * MS, "{:?}", before.elapsed());
         assert_eq!(gate.remaining(), Duration::ZERO);
+    }
+
+    #[tokio::test]
+    async fn a_pause_of_any_length_is_clamped_not_overflowed() {
+        let gate = RateGate::default();
+        gate.pause_for(Duration::MAX);
+        let remaining = gate.remaining();
+        assert!(remaining <= MAX_RETRY_AFTER, "{remaining:?}");
+        assert!(
+            remaining > MAX_RETRY_AFTER - Duration::from_secs(60),
+            "{remaining:?}"
+        );
     }
 
     #[tokio::test]

@@ -14,10 +14,14 @@
 //! - A failure to *connect* is retried for every method: nothing reached the server.
 //! - Attempts are bounded by [`RetryPolicy::max_attempts`] and the whole call, waits included,
 //!   by [`RetryPolicy::max_elapsed`]; a wait that would cross the budget is not started.
+//! - Every number here saturates: a `Retry-After` of any size (read by
+//!   [`parse_retry_after`](super::numbers::parse_retry_after), clamped to a day) ends the
+//!   retries when it crosses the budget, it never overflows.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use reqwest::Method;
+// `http::Method` is what reqwest re-exports; naming it so keeps this file free of reqwest.
+use http::Method;
 
 /// Retry limits and backoff shape.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,13 +82,44 @@ impl RetryPolicy {
 
     /// The wait before the next attempt: the `Retry-After` value (plus up to 10 % jitter, at
     /// most 1 s) when the server gave one, else the jittered backoff. `Retry-After: 0` counts
-    /// as none, so that it cannot turn retries into a busy loop.
+    /// as none, so that it cannot turn retries into a busy loop. Saturates instead of
+    /// overflowing, whatever the server asked for.
     pub fn wait_before_retry(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
         let unit = fastrand::f64();
         match retry_after.filter(|after| !after.is_zero()) {
-            Some(after) => after + (after / 10).min(Duration::from_secs(1)).mul_f64(unit),
+            Some(after) => {
+                after.saturating_add((after / 10).min(Duration::from_secs(1)).mul_f64(unit))
+            }
             None => self.backoff(retry, unit),
         }
+    }
+
+    /// The wait before the next retry of a failing call, or `None` once attempts or the time
+    /// budget ([`max_elapsed`](Self::max_elapsed)) are used up. `elapsed` is the call's time
+    /// so far.
+    pub fn next_wait(
+        &self,
+        retries_so_far: u32,
+        elapsed: Duration,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        if retries_so_far.saturating_add(1) >= self.max_attempts {
+            return None;
+        }
+        let wait = self.wait_before_retry(retries_so_far.saturating_add(1), retry_after);
+        (elapsed.saturating_add(wait) <= self.max_elapsed).then_some(wait)
+    }
+
+    /// The wait before retrying a 429, or `None` once it would cross
+    /// [`rate_limit_budget`](Self::rate_limit_budget).
+    pub fn rate_limit_wait(
+        &self,
+        retries_so_far: u32,
+        elapsed: Duration,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        let wait = self.wait_before_retry(retries_so_far.saturating_add(1), retry_after);
+        (elapsed.saturating_add(wait) <= self.rate_limit_budget).then_some(wait)
     }
 }
 
@@ -99,25 +134,6 @@ pub fn is_idempotent(method: &Method) -> bool {
 /// Statuses that signal a transient server-side condition.
 pub fn is_transient_status(status: u16) -> bool {
     matches!(status, 502..=504)
-}
-
-/// Parses a `Retry-After` header: delay-seconds (integer or decimal) or an HTTP-date.
-/// Returns `None` for anything unparsable or negative.
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if value.is_empty() {
-        return None;
-    }
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
-    }
-    let date =
-        time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
-    let at = SystemTime::from(date);
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]
@@ -181,37 +197,54 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_parses_seconds() {
-        let now = SystemTime::now();
-        assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
-        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
-        assert_eq!(
-            parse_retry_after("1.5", now),
-            Some(Duration::from_millis(1500))
+    fn retries_stop_at_max_attempts() {
+        let p = RetryPolicy {
+            max_attempts: 3,
+            ..policy()
+        };
+        assert!(p.next_wait(0, Duration::ZERO, None).is_some());
+        assert!(p.next_wait(1, Duration::ZERO, None).is_some());
+        assert!(p.next_wait(2, Duration::ZERO, None).is_none());
+        assert!(p.next_wait(u32::MAX, Duration::ZERO, None).is_none());
+    }
+
+    #[test]
+    fn a_wait_beyond_the_time_budget_is_not_started() {
+        let p = policy();
+        assert!(
+            p.next_wait(0, Duration::ZERO, Some(Duration::from_secs(11)))
+                .is_none()
+        );
+        assert!(
+            p.next_wait(0, Duration::ZERO, Some(Duration::from_secs(1)))
+                .is_some()
+        );
+        assert!(
+            p.next_wait(0, Duration::from_secs(9), Some(Duration::from_secs(2)))
+                .is_none()
+        );
+        assert!(
+            p.rate_limit_wait(0, Duration::ZERO, Some(Duration::from_secs(11)))
+                .is_none()
+        );
+        assert!(
+            p.rate_limit_wait(0, Duration::ZERO, Some(Duration::from_secs(2)))
+                .is_some()
         );
     }
 
     #[test]
-    fn retry_after_rejects_garbage_and_negatives() {
-        let now = SystemTime::now();
-        assert_eq!(parse_retry_after("", now), None);
-        assert_eq!(parse_retry_after("soon", now), None);
-        assert_eq!(parse_retry_after("-4", now), None);
-        assert_eq!(parse_retry_after("NaN", now), None);
-    }
-
-    #[test]
-    fn retry_after_parses_http_dates() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_767);
-        // Sun, 06 Nov 1994 08:49:37 GMT is 784111777 seconds after the epoch.
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now),
-            Some(Duration::from_secs(10))
+    fn the_largest_waits_saturate_instead_of_overflowing() {
+        let p = policy();
+        assert_eq!(p.wait_before_retry(1, Some(Duration::MAX)), Duration::MAX);
+        assert!(p.next_wait(0, Duration::MAX, None).is_none());
+        assert!(
+            p.next_wait(0, Duration::ZERO, Some(Duration::MAX))
+                .is_none()
         );
-        let later = now + Duration::from_secs(60);
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", later),
-            Some(Duration::ZERO)
+        assert!(
+            p.rate_limit_wait(u32::MAX, Duration::MAX, Some(Duration::MAX))
+                .is_none()
         );
     }
 

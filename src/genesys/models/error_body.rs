@@ -11,7 +11,12 @@ pub struct ErrorBody {
     /// Machine-readable error code, e.g. `not.found`, `bad.request`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Informational (the HTTP status is authoritative); an odd number reads as absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::genesys::numbers::lenient::u16_opt"
+    )]
     pub status: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
@@ -55,7 +60,11 @@ pub struct ErrorLimit {
     pub key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::genesys::numbers::lenient::i64_opt"
+    )]
     pub value: Option<i64>,
 }
 
@@ -97,5 +106,18 @@ mod tests {
         assert_eq!(body.errors[0].message.as_deref(), Some("inner"));
         assert_eq!(body.limit.as_ref().and_then(|l| l.value), Some(300));
         assert_eq!(body.summary(), Some("Wrap-up code not found"));
+    }
+
+    #[test]
+    fn an_odd_number_never_hides_the_error() {
+        for status in ["404.5", "1e20", "-1", "70000", "\"404\""] {
+            let json = format!(
+                r#"{{"message": "gone", "code": "not.found", "status": {status},
+                    "limit": {{"value": {status}}}}}"#
+            );
+            let body: ErrorBody = serde_json::from_str(&json).expect("still an ErrorBody");
+            assert_eq!(body.code.as_deref(), Some("not.found"), "{status}");
+            assert_eq!(body.status, None, "{status}");
+        }
     }
 }

@@ -6,13 +6,29 @@ use serde::{Deserialize, Serialize};
 pub struct EntityListing<T> {
     #[serde(default = "Vec::new")]
     pub entities: Vec<T>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::genesys::numbers::lenient::u32_opt"
+    )]
     pub page_size: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::genesys::numbers::lenient::u32_opt"
+    )]
     pub page_number: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::genesys::numbers::lenient::u64_opt"
+    )]
     pub total: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::genesys::numbers::lenient::u32_opt"
+    )]
     pub page_count: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_uri: Option<String>,
@@ -37,5 +53,22 @@ mod tests {
                 .expect("valid listing");
         assert!(page.entities.is_empty());
         assert_eq!(page.page_count, None);
+    }
+
+    #[test]
+    fn odd_paging_numbers_read_as_absent_and_keep_the_entities() {
+        let json = r#"{"entities": [1, 2], "pageSize": -1, "pageNumber": 1e20,
+                       "total": 18446744073709551616, "pageCount": 2.5}"#;
+        let page: EntityListing<u8> = serde_json::from_str(json).expect("still a listing");
+        assert_eq!(page.entities, vec![1, 2]);
+        assert_eq!(
+            (
+                page.page_size,
+                page.page_number,
+                page.total,
+                page.page_count
+            ),
+            (None, None, None, None)
+        );
     }
 }
