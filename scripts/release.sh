@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Builds the release artifacts the Terraform Registry expects, reproducibly, into dist/:
 #   terraform-provider-genesyscloud_<version>_<os>_<arch>.zip   (binary terraform-provider-genesyscloud_v<version>)
+#   genesys-emulator_<version>_<os>_<arch>.zip                  (binary genesys-emulator, for users' CI)
 #   terraform-provider-genesyscloud_<version>_manifest.json     (protocol versions)
-#   terraform-provider-genesyscloud_<version>_SHA256SUMS        (of the two above)
+#   terraform-provider-genesyscloud_<version>_SHA256SUMS        (of the three above)
+#
+# On Linux both binaries are fully static (crt-static: no dynamic loader, no shared libraries;
+# names resolve in Rust through /etc/hosts and resolv.conf, not glibc's NSS), so they start on any
+# Linux of the same architecture: old glibc (Amazon Linux 2, RHEL 8), musl (Alpine), distroless.
 #
 # Usage: scripts/release.sh [VERSION]
 #   VERSION defaults to the tag on HEAD (v1.2.3 -> 1.2.3), else the version in Cargo.toml; it
@@ -65,21 +70,49 @@ for map in "${maps[@]}"; do
     cflags+=" -ffile-prefix-map=$map"
 done
 
-echo "release: building $name $version for ${os}_$arch (SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH)" >&2
+emulator=genesys-emulator
+# Static on Linux: crt-static with an explicit --target, so the flag reaches the two binaries and
+# their dependencies but not build scripts and proc macros (which run on the host).
+target_args=()
+out_dir="$target_dir/release"
+if [ "$os" = linux ]; then
+    triple=$(rustc -vV | sed -n 's/^host: //p')
+    rustflags+=" -C target-feature=+crt-static"
+    target_args=(--target "$triple")
+    out_dir="$target_dir/$triple/release"
+fi
+
+echo "release: building $name and $emulator $version for ${os}_$arch (SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH)" >&2
 RUSTFLAGS="$rustflags" CFLAGS="$cflags" CARGO_TARGET_DIR="$target_dir" \
-    cargo build --release --locked --quiet --package "$name" --bin "$name"
-binary="$target_dir/release/$name"
-[ -x "$binary" ] || die "cargo did not produce $binary"
+    cargo build --release --locked --quiet "${target_args[@]}" \
+    --package "$name" --bin "$name" --package "$emulator" --bin "$emulator"
+binary="$out_dir/$name"
+emulator_binary="$out_dir/$emulator"
+for built in "$binary" "$emulator_binary"; do
+    [ -x "$built" ] || die "cargo did not produce $built"
+done
+if [ "$os" = linux ]; then
+    for built in "$binary" "$emulator_binary"; do
+        # A static executable has no program interpreter and no NEEDED entries.
+        if readelf --program-headers "$built" | grep -q INTERP ||
+            readelf --dynamic "$built" | grep -q NEEDED; then
+            die "$built is not static"
+        fi
+    done
+fi
 
 dist="$root/dist"
 mkdir -p "$dist"
 prefix="${name}_${version}"
 zip="${prefix}_${os}_${arch}.zip"
+emulator_zip="${emulator}_${version}_${os}_${arch}.zip"
 manifest="${prefix}_manifest.json"
 sums="${prefix}_SHA256SUMS"
-rm -f "$dist/$zip" "$dist/$manifest" "$dist/$sums"
+rm -f "$dist/$zip" "$dist/$emulator_zip" "$dist/$manifest" "$dist/$sums"
 
-python3 - "$binary" "$dist/$zip" "${name}_v${version}" "$SOURCE_DATE_EPOCH" <<'PY'
+# Usage: zip_one BINARY ZIP MEMBER
+zip_one() {
+    python3 - "$1" "$2" "$3" "$SOURCE_DATE_EPOCH" <<'PY'
 import sys, time, zipfile
 
 binary, out, member, epoch = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
@@ -94,10 +127,13 @@ with open(binary, "rb") as f:
 with zipfile.ZipFile(out, "w") as z:
     z.writestr(info, data, compresslevel=9)
 PY
+}
+zip_one "$binary" "$dist/$zip" "${name}_v${version}"
+zip_one "$emulator_binary" "$dist/$emulator_zip" "$emulator"
 
 printf '{"version":1,"metadata":{"protocol_versions":["6.0"]}}\n' >"$dist/$manifest"
 
-python3 - "$dist" "$sums" "$zip" "$manifest" <<'PY'
+python3 - "$dist" "$sums" "$zip" "$emulator_zip" "$manifest" <<'PY'
 import hashlib, os, sys
 
 dist, sums, files = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -108,4 +144,4 @@ with open(os.path.join(dist, sums), "w") as out:
 PY
 
 echo "release: wrote dist/" >&2
-(cd "$dist" && ls -l "$zip" "$manifest" "$sums" && cat "$sums")
+(cd "$dist" && ls -l "$zip" "$emulator_zip" "$manifest" "$sums" && cat "$sums")
