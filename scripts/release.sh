@@ -78,6 +78,10 @@ out_dir="$target_dir/release"
 if [ "$os" = linux ]; then
     triple=$(rustc -vV | sed -n 's/^host: //p')
     rustflags+=" -C target-feature=+crt-static"
+    # getrandom 0.3+ finds glibc's getrandom() with dlsym, which a static binary cannot do, and
+    # would fall back to /dev/urandom (absent in minimal roots: the empty-root test found
+    # this). Call the getrandom(2) system call directly (Linux 3.17+).
+    rustflags+=' --cfg getrandom_backend="linux_getrandom"'
     target_args=(--target "$triple")
     out_dir="$target_dir/$triple/release"
 fi
