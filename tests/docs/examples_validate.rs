@@ -164,6 +164,16 @@ fn validate(dir: &Path) -> Result<(), String> {
         // The example brings its own `required_providers`; the harness's would clash.
         std::fs::remove_file(workdir.path().join("versions.tf")).map_err(|e| e.to_string())?;
     }
+    if files
+        .iter()
+        .any(|(_, text)| text.contains("mypurecloud/genesyscloud"))
+    {
+        // Side by side with the official provider, which cannot be installed here.
+        workdir.file(
+            ".terraformrc",
+            &support::terraform::cli_config_with_official_stand_in(),
+        );
+    }
     for (name, text) in &files {
         workdir.file(name, text);
     }

@@ -9,6 +9,7 @@ mod support;
 mod conversation_wrapup_common;
 mod wrapupcode_common;
 
+mod alongside_official;
 mod conversation_wrapup_action;
 mod conversation_wrapup_errors;
 mod conversation_wrapup_examples;

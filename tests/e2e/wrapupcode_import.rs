@@ -5,7 +5,7 @@
 
 use crate::wrapupcode_common;
 
-use wrapupcode_common::{Org, apply_imports_only, state_codes};
+use wrapupcode_common::{Org, apply_imports_only, official_provider_state, state_codes};
 
 #[test]
 fn codes_import_by_id_by_name_and_by_identity_and_then_plan_clean() {
@@ -171,38 +171,18 @@ fn state_written_by_the_official_provider_moves_over_and_plans_clean() {
     let home = org.home_division_id();
     let sale = org.create_code("Sale completed", Some("Customer bought something"));
     let plain = org.create_code("No description", None);
-    let instance = |id: &str, name: &str, description: serde_json::Value| {
-        serde_json::json!({
-            "schema_version": 1,
-            "attributes": {
-                "id": id, "name": name, "division_id": home,
-                "description": description, "timeouts": null
-            },
-            "sensitive_attributes": [],
-            "private": "eyJzY2hlbWFfdmVyc2lvbiI6IjEifQ=="
-        })
-    };
-    let resource = |name: &str, instance: serde_json::Value| {
-        serde_json::json!({
-            "mode": "managed",
-            "type": "genesyscloud_routing_wrapupcode",
-            "name": name,
-            "provider": "provider[\"registry.terraform.io/mypurecloud/genesyscloud\"]",
-            "instances": [instance]
-        })
-    };
-    let state = serde_json::json!({
-        "version": 4,
-        "terraform_version": "1.9.8",
-        "serial": 7,
-        "lineage": "5f0a7c8e-2d1b-4c3a-9e8f-0a1b2c3d4e5f",
-        "outputs": {},
-        "resources": [
-            resource("sale", instance(&sale, "Sale completed", "Customer bought something".into())),
-            resource("plain", instance(&plain, "No description", serde_json::Value::Null)),
+    let state = official_provider_state(
+        &home,
+        &[
+            (
+                "sale",
+                &sale,
+                "Sale completed",
+                "Customer bought something".into(),
+            ),
+            ("plain", &plain, "No description", serde_json::Value::Null),
         ],
-        "check_results": null
-    });
+    );
     let workdir = org.workdir();
     workdir.file("terraform.tfstate", &state.to_string());
     workdir.config(

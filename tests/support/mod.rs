@@ -10,5 +10,5 @@ pub mod workdir;
 
 pub use diagnostics::Diagnostic;
 pub use emulator::Emulator;
-pub use terraform::{PROVIDER_SOURCE, provider_binary, terraform_path};
+pub use terraform::{OFFICIAL_SOURCE, PROVIDER_SOURCE, provider_binary, terraform_path};
 pub use workdir::{Output, Workdir};

@@ -37,16 +37,34 @@ pub fn provider_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-genesyscloud"))
 }
 
+/// The official provider's source address. It cannot be installed here; configurations that
+/// name it next to ours get [`cli_config_with_official_stand_in`].
+pub const OFFICIAL_SOURCE: &str = "registry.terraform.io/mypurecloud/genesyscloud";
+
 /// A CLI config whose dev_overrides point our provider's source at the directory of
 /// [`provider_binary`], so Terraform runs the freshly built binary without `init`.
 pub fn cli_config() -> String {
+    cli_config_overriding(&[PROVIDER_SOURCE])
+}
+
+/// [`cli_config`] that also runs the test build for [`OFFICIAL_SOURCE`]. It shares the
+/// `genesyscloud_routing_wrapupcode` type, schema and state format with the official provider,
+/// so configurations using both providers side by side validate and plan, and state the
+/// official provider wrote for wrap-up codes decodes as it would there.
+pub fn cli_config_with_official_stand_in() -> String {
+    cli_config_overriding(&[PROVIDER_SOURCE, OFFICIAL_SOURCE])
+}
+
+fn cli_config_overriding(sources: &[&str]) -> String {
     let binary = provider_binary();
     let dir = binary
         .parent()
         .expect("a binary path always has a parent directory");
-    format!(
-        "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_SOURCE}\" = {dir:?}\n  }}\n  direct {{}}\n}}\n"
-    )
+    let overrides: String = sources
+        .iter()
+        .map(|source| format!("    \"{source}\" = {dir:?}\n"))
+        .collect();
+    format!("provider_installation {{\n  dev_overrides {{\n{overrides}  }}\n  direct {{}}\n}}\n")
 }
 
 /// A `terraform` command with a hermetic environment: our CLI config, automation mode, no

@@ -218,3 +218,38 @@ pub fn planned_actions(plan: &Value, address: &str) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// A state file as the official provider (`mypurecloud/genesyscloud`, SDKv2) writes it for
+/// wrap-up codes: schema version 1, a `timeouts` attribute and its private schema marker. One
+/// resource per `(label, id, name, description)`, all in the `home` division.
+pub fn official_provider_state(home: &str, codes: &[(&str, &str, &str, Value)]) -> Value {
+    let resources: Vec<Value> = codes
+        .iter()
+        .map(|(label, id, name, description)| {
+            json!({
+                "mode": "managed",
+                "type": "genesyscloud_routing_wrapupcode",
+                "name": label,
+                "provider": "provider[\"registry.terraform.io/mypurecloud/genesyscloud\"]",
+                "instances": [{
+                    "schema_version": 1,
+                    "attributes": {
+                        "id": id, "name": name, "division_id": home,
+                        "description": description, "timeouts": null
+                    },
+                    "sensitive_attributes": [],
+                    "private": "eyJzY2hlbWFfdmVyc2lvbiI6IjEifQ=="
+                }]
+            })
+        })
+        .collect();
+    json!({
+        "version": 4,
+        "terraform_version": "1.9.8",
+        "serial": 7,
+        "lineage": "5f0a7c8e-2d1b-4c3a-9e8f-0a1b2c3d4e5f",
+        "outputs": {},
+        "resources": resources,
+        "check_results": null
+    })
+}
