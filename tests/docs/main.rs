@@ -7,3 +7,4 @@ mod support;
 
 mod docs_schema;
 mod examples_validate;
+mod guides;

@@ -37,19 +37,6 @@ fn side_by_side(org: &Org) -> Workdir {
 }
 
 #[test]
-fn the_guide_shows_the_example_files_verbatim() {
-    let guide = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("docs/guides/alongside-the-official-provider.md");
-    let guide = std::fs::read_to_string(&guide).expect("the guide exists");
-    for file in ["main.tf", "move.tf"] {
-        assert!(
-            guide.contains(&example(file)),
-            "the guide does not show examples/alongside-the-official-provider/{file} as it is"
-        );
-    }
-}
-
-#[test]
 fn codes_move_from_the_official_providers_state_without_being_recreated() {
     let org = Org::start();
     let home = org.home_division_id();
