@@ -25,6 +25,7 @@ mod provider_harness;
 mod provider_schema;
 mod terraform_versions;
 mod wrapupcode_data_source;
+mod wrapupcode_equivalent_forms;
 mod wrapupcode_faults;
 mod wrapupcode_import;
 mod wrapupcode_lifecycle;

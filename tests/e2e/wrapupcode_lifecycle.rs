@@ -74,7 +74,10 @@ fn outside_edits_and_deletes_show_as_drift_and_apply_restores_them() {
         assert_eq!(values["division_id"], home.as_str(), "{address}");
     }
     let by = |address: &str| codes.iter().find(|(a, _)| a == address).unwrap().1.clone();
-    assert!(by("genesyscloud_routing_wrapupcode.plain")["description"].is_null());
+    assert_eq!(
+        by("genesyscloud_routing_wrapupcode.plain")["description"],
+        ""
+    );
     assert_eq!(
         by("genesyscloud_routing_wrapupcode.blank")["description"],
         ""

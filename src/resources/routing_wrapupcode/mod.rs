@@ -2,9 +2,14 @@
 //!
 //! Same attribute names, ID (the code's UUID) and schema version as the official provider, so
 //! existing state moves over. Choices worth knowing:
-//! - `description`: the platform does not tell an empty description from none. State keeps
-//!   whichever form the configuration uses (`""` or omitted), so neither plans a change; import
-//!   and `terraform query` produce the omitted form.
+//! - `description`: the platform does not tell an empty description from none, so neither
+//!   does the resource: `description` is optional and computed, and plan and state hold `""`
+//!   for "no description" whether the configuration omits it, sets it to `null` or to `""`.
+//!   Switching between those forms plans no change (Terraform only lets a provider keep the
+//!   prior value for a configured attribute when that value is not null, hence `""`). The
+//!   text is kept as given, surrounding spaces included: neither the platform nor the
+//!   official provider trims it. `terraform query` generates the omitted form; an `import`
+//!   block's generated configuration says `description = ""`.
 //! - `division_id`: optional and computed. Unset, the platform puts the code in the home
 //!   division and state records it; later plans keep it. Changing it moves the code in place
 //!   (PUT), as the platform allows; removing it from the configuration leaves the code where it
@@ -161,6 +166,23 @@ impl Resource for RoutingWrapupCode {
                 id
             }
         };
+        // "No description" has one form, `""`, so omitted, `null` and `""` never differ. A
+        // prior null (state from before that rule, not yet refreshed) stays null while the
+        // configuration omits it.
+        if config.description.is_null() {
+            let prior_null = prior
+                .as_ref()
+                .is_some_and(|prior| prior.description.is_null());
+            let form = if prior_null {
+                TfValue::Null
+            } else {
+                TfValue::Known(String::new())
+            };
+            if planned.description != form {
+                planned.description = form;
+                plan.planned_state = planned.to_value();
+            }
+        }
         let creating_in_home = prior.is_none() && config.division_id.is_null();
         let prior_name = prior.and_then(|prior| prior.name.into_known());
         let renaming = planned
@@ -248,7 +270,7 @@ impl Resource for RoutingWrapupCode {
         };
         match codes.read(&id).await {
             Ok(Some(code)) => {
-                result.new_state = Some(state_of(&code, Some(&current)).to_value());
+                result.new_state = Some(resource_state(&code).to_value());
                 result.new_identity = Some(identity_of(&code.id));
             }
             Ok(None) => {
@@ -376,10 +398,25 @@ impl Resource for RoutingWrapupCode {
     }
 }
 
-/// The result of a create or update that left `code` on the platform.
+/// The resource's state for a code: as the data source's, but "no description" is always
+/// `""` (see the module doc).
+fn resource_state(code: &WrapupCode) -> WrapupCodeModel {
+    let mut state = state_of(code, None);
+    if state.description.is_null() {
+        state.description = TfValue::Known(String::new());
+    }
+    state
+}
+
+/// The result of a create or update that left `code` on the platform. A planned null
+/// description (see `modify_plan`) stays null when the platform holds none.
 fn applied(code: &WrapupCode, planned: &WrapupCodeModel) -> ApplyResult {
+    let mut state = resource_state(code);
+    if planned.description.is_null() && code.description.is_none() {
+        state.description = TfValue::Null;
+    }
     ApplyResult {
-        new_state: Some(state_of(code, Some(planned)).to_value()),
+        new_state: Some(state.to_value()),
         new_identity: Some(identity_of(&code.id)),
         ..ApplyResult::default()
     }

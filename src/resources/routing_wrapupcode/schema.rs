@@ -50,9 +50,10 @@ pub fn resource_schema() -> Schema {
                 ),
                 string_attribute(
                     attr_name!(WrapupCodeModel.description),
-                    "The wrap-up code description. An empty string and an omitted description \
-                     are the same on the platform and never show as a change.",
-                    Flags::OPTIONAL,
+                    "The wrap-up code description. Omitted, `null` and `\"\"` all mean no \
+                     description, are the same on the platform and never show as a change; \
+                     state records `\"\"` for them.",
+                    Flags::OPTIONAL_COMPUTED,
                 ),
             ],
             ..Block::default()
