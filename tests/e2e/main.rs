@@ -11,6 +11,7 @@ mod wrapupcode_common;
 
 mod alongside_official;
 mod conversation_wrapup_action;
+mod conversation_wrapup_equivalent_forms;
 mod conversation_wrapup_errors;
 mod conversation_wrapup_examples;
 mod conversation_wrapup_media;

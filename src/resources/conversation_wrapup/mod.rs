@@ -159,6 +159,31 @@ fn applied_state(planned: &ConversationWrapupModel, applied: &Applied) -> Value 
     .to_value()
 }
 
+/// "No notes" and "no tags" have one form each, `""` and `[]`, so omitted, `null` and empty
+/// never differ (Terraform lets a provider keep the prior value of a configured attribute
+/// only when that value is not null). A prior null (state from before that rule, not yet
+/// refreshed) stays null while the configuration omits it. True when `planned` changed.
+fn plan_no_notes_or_tags(
+    config: &ConversationWrapupModel,
+    prior: Option<&ConversationWrapupModel>,
+    planned: &mut ConversationWrapupModel,
+) -> bool {
+    let before = (planned.notes.clone(), planned.tags.clone());
+    if config.notes.is_null() {
+        planned.notes = match prior {
+            Some(prior) if prior.notes.is_null() => TfValue::Null,
+            _ => TfValue::Known(String::new()),
+        };
+    }
+    if config.tags.is_null() {
+        planned.tags = match prior {
+            Some(prior) if prior.tags.is_null() => TfValue::Null,
+            _ => TfValue::Known(Vec::new()),
+        };
+    }
+    (planned.notes.clone(), planned.tags.clone()) != before
+}
+
 /// `model` without `applied_at`, to tell whether a plan changes anything the user controls.
 fn without_applied_at(model: &ConversationWrapupModel) -> ConversationWrapupModel {
     ConversationWrapupModel {
@@ -193,17 +218,19 @@ impl Resource for ConversationWrapup {
         ) else {
             return;
         };
-        let changed = match &request.prior_state {
-            None => self.plan_create(&config, &mut planned, plan).await,
-            Some(prior) => {
-                let Some(prior) = ConversationWrapupModel::read(prior, &mut plan.diagnostics)
-                else {
-                    return;
-                };
-                self.plan_update(&prior, &config, &mut planned, plan).await
-            }
+        let prior = match &request.prior_state {
+            Some(prior) => match ConversationWrapupModel::read(prior, diagnostics) {
+                Some(prior) => Some(prior),
+                None => return,
+            },
+            None => None,
         };
-        if changed {
+        let normalised = plan_no_notes_or_tags(&config, prior.as_ref(), &mut planned);
+        let changed = match &prior {
+            None => self.plan_create(&config, &mut planned, plan).await,
+            Some(prior) => self.plan_update(prior, &config, &mut planned, plan).await,
+        };
+        if changed || normalised {
             plan.planned_state = planned.to_value();
         }
     }
@@ -477,14 +504,14 @@ async fn reconcile(
         }
         next.wrapup_code_id = code.into();
     }
-    let notes = notes.filter(|text| !text.is_empty());
-    if notes.is_some() || state.notes.as_str().is_some_and(|text| !text.is_empty()) {
-        next.notes = notes.into();
-    }
-    let tags = tags.unwrap_or_default();
-    if !tags.is_empty() || !state.tags.is_null() {
-        next.tags = TfValue::Known(tags.into_iter().map(TfValue::Known).collect());
-    }
+    // No notes and no tags are `""` and `[]` in state (see `plan_no_notes_or_tags`).
+    next.notes = TfValue::Known(notes.unwrap_or_default());
+    next.tags = TfValue::Known(
+        tags.unwrap_or_default()
+            .into_iter()
+            .map(TfValue::Known)
+            .collect(),
+    );
     next.duration_seconds = duration_seconds.map(Number::from).into();
     Ok(Some(next))
 }

@@ -213,16 +213,26 @@ pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
         attribute(
             attr_name!(WrapupInputs.notes),
             Type::String,
-            "Wrap-up notes.",
+            if resource {
+                "Wrap-up notes. Omitted, `null` and `\"\"` all mean no notes and never show as \
+                 a change; state records `\"\"` for them."
+            } else {
+                "Wrap-up notes."
+            },
             false,
-            false,
+            resource,
         ),
         attribute(
             attr_name!(WrapupInputs.tags),
             Type::list(Type::String),
-            "Wrap-up tags.",
+            if resource {
+                "Wrap-up tags. Omitted, `null` and `[]` all mean no tags and never show as a \
+                 change; state records `[]` for them."
+            } else {
+                "Wrap-up tags."
+            },
             false,
-            false,
+            resource,
         ),
         attribute(
             attr_name!(WrapupInputs.duration_seconds),
