@@ -5,6 +5,7 @@
 //! (`client.wrapup_codes().find_by_name("Sale")`). Failures are [`ClientError`]s; see
 //! [`retry`] for which requests are retried and why a POST never is after it may have landed.
 
+mod analytics;
 mod auth;
 mod client;
 pub mod config;
@@ -25,6 +26,10 @@ pub mod region;
 pub mod retry;
 mod wrapup_codes;
 
+pub use analytics::{
+    AnalyticsApi, DETAILS_QUERY_MAX_PAGE_SIZE, DETAILS_QUERY_MAX_RESULTS, DetailsQueryResult,
+    Interval, IntervalError, MAX_INTERVAL_DAYS, MULTI_GET_MAX_IDS,
+};
 pub use client::GenesysClient;
 pub use config::{ClientConfig, ConfigError, Credentials, Secret};
 pub use conversations::ConversationsApi;

@@ -1,13 +1,16 @@
-//! Queue wrap-up code assignment: `/api/v2/routing/queues/{queueId}/wrapupcodes`.
+//! Queues: lookup by name or id (`/api/v2/routing/queues`) and wrap-up code assignment
+//! (`/api/v2/routing/queues/{queueId}/wrapupcodes`).
 
 use reqwest::Method;
 
 use super::client::GenesysClient;
 use super::error::ClientError;
 use super::http::ApiRequest;
-use super::models::{EntityListing, WrapupCode, WrapupCodeReference};
+use super::models::{EntityListing, Queue, WrapupCode, WrapupCodeReference};
 use super::paging::{DEFAULT_PAGE_SIZE, collect_all};
 
+const QUEUES: &str = "/api/v2/routing/queues";
+const QUEUE: &str = "/api/v2/routing/queues/{queueId}";
 const CODES: &str = "/api/v2/routing/queues/{queueId}/wrapupcodes";
 const ONE_CODE: &str = "/api/v2/routing/queues/{queueId}/wrapupcodes/{codeId}";
 
@@ -25,6 +28,43 @@ impl GenesysClient {
 }
 
 impl QueuesApi<'_> {
+    /// Every queue whose name equals `name` exactly (ignoring case). The platform's `name`
+    /// filter treats `*` as a wildcard, so the answer is filtered again here.
+    pub async fn find_by_name(&self, name: &str) -> Result<Vec<Queue>, ClientError> {
+        let all = collect_all(|page| {
+            let request = ApiRequest::new(Method::GET, QUEUES, &[])
+                .query("name", name)
+                .query("pageSize", DEFAULT_PAGE_SIZE)
+                .query("pageNumber", page);
+            async move {
+                let listing: EntityListing<Queue> = self.client.call_json(request).await?;
+                Ok(listing)
+            }
+        })
+        .await?;
+        Ok(all
+            .into_iter()
+            .filter(|q| {
+                q.name
+                    .as_deref()
+                    .is_some_and(|n| n.trim().eq_ignore_ascii_case(name.trim()))
+            })
+            .collect())
+    }
+
+    /// One queue by id; `None` when the platform says it does not exist.
+    pub async fn get(&self, queue_id: &str) -> Result<Option<Queue>, ClientError> {
+        match self
+            .client
+            .call_json(ApiRequest::new(Method::GET, QUEUE, &[queue_id]))
+            .await
+        {
+            Ok(queue) => Ok(Some(queue)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// One page of the codes assigned to a queue.
     pub async fn list_wrapup_codes(
         &self,
