@@ -9,10 +9,14 @@ use super::settings::{SharedSettings, process_env, resolve};
 use super::validate::validate_config;
 use crate::actions::conversation_wrapup::ConversationWrapupAction;
 use crate::cty::Value;
+use crate::data_sources::conversations::ConversationsData;
+use crate::data_sources::routing_queue::RoutingQueueData;
 use crate::data_sources::routing_wrapupcode::RoutingWrapupCodeData;
 use crate::list::routing_wrapupcode::RoutingWrapupCodeList;
 use crate::resources::conversation_wrapup::ConversationWrapup;
+use crate::resources::routing_queue_wrapupcodes::RoutingQueueWrapupCodes;
 use crate::resources::routing_wrapupcode::RoutingWrapupCode;
+use crate::resources::support::ClientHandle;
 use crate::resources::wrapup_apply::ConversationAccess;
 use crate::tfplugin::{
     Action, ConfigureRequest, DataSource, Diagnostics, ListResource, Provider, Resource, Schema,
@@ -24,6 +28,8 @@ use crate::tfplugin::{
 pub struct GenesysProvider {
     settings: SharedSettings,
     api: ApiHandle,
+    /// The client the queue and conversation-search types share.
+    client: ClientHandle,
 }
 
 impl Default for GenesysProvider {
@@ -31,6 +37,7 @@ impl Default for GenesysProvider {
         let settings = SharedSettings::default();
         GenesysProvider {
             api: ApiHandle::from_settings(settings.clone()),
+            client: ClientHandle::from_settings(settings.clone()),
             settings,
         }
     }
@@ -84,12 +91,17 @@ impl Provider for GenesysProvider {
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![
             RoutingWrapupCode::new(self.api.clone()),
+            RoutingQueueWrapupCodes::new(self.client.clone()),
             ConversationWrapup::new(ConversationAccess::from_settings(self.settings.clone())),
         ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![RoutingWrapupCodeData::new(self.api.clone())]
+        vec![
+            RoutingWrapupCodeData::new(self.api.clone()),
+            RoutingQueueData::new(self.client.clone()),
+            ConversationsData::new(self.client.clone()),
+        ]
     }
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {

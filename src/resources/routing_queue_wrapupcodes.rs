@@ -1,0 +1,535 @@
+//! Resource `genesyscloud_routing_queue_wrapupcodes`: the set of wrap-up codes assigned to one
+//! queue, authoritative for that queue.
+//!
+//! - Plan: `queue_id` replaces; the queue and every code are checked to exist, with the error
+//!   on the attribute at fault.
+//! - Create/update: one bulk POST of the missing codes, one DELETE per extra code, then a
+//!   paged read of what the queue holds.
+//! - Read: the queue's codes, paged; codes added or removed outside show as drift.
+//! - Delete: removes the codes this resource holds. Import by queue ID; identity `{ queue_id }`.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::cty::{Type, Value};
+use crate::genesys::{ClientError, GenesysClient, WrapupCodeQuery};
+use crate::resources::support::{ClientHandle, PlatformError, is_uuid};
+use crate::tf_model;
+use crate::tfplugin::{
+    ApplyResult, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, IdentityAttribute,
+    IdentitySchema, ImportRequest, ImportResult, ImportedResource, Model, PlanRequest,
+    PlanResponse, ReadRequest, ReadResult, Resource, Schema, TfValue, UpdateRequest,
+};
+use crate::{attr_name, attr_path};
+
+/// The Terraform type name.
+pub const TYPE_NAME: &str = "genesyscloud_routing_queue_wrapupcodes";
+
+tf_model! {
+    /// Configuration, plan and state.
+    pub struct QueueWrapupCodesModel {
+        /// The queue's ID (computed, equals `queue_id`).
+        pub id: TfValue<String>,
+        /// The queue (required; replaces on change).
+        pub queue_id: TfValue<String>,
+        /// The codes the queue holds (required).
+        pub wrapup_code_ids: TfValue<BTreeSet<String>>,
+    }
+}
+
+tf_model! {
+    /// The identity `{ queue_id }`.
+    pub struct QueueWrapupCodesIdentity {
+        pub queue_id: TfValue<String>,
+    }
+}
+
+fn attribute(name: &str, ty: Type, description: &str, required: bool) -> Attribute {
+    Attribute {
+        name: name.into(),
+        ty,
+        description: description.into(),
+        required,
+        optional: false,
+        computed: !required,
+        sensitive: false,
+        write_only: false,
+        deprecated: false,
+    }
+}
+
+/// The resource schema.
+pub fn resource_schema() -> Schema {
+    Schema {
+        version: 0,
+        block: Block {
+            description: "The wrap-up codes assigned to one Genesys Cloud queue. Authoritative \
+                          for that queue: codes added or removed outside Terraform show as \
+                          drift, and apply restores the set. A queue managed by the official \
+                          provider's `genesyscloud_routing_queue` must leave its `wrapup_codes` \
+                          unset."
+                .into(),
+            attributes: vec![
+                attribute(
+                    attr_name!(QueueWrapupCodesModel.id),
+                    Type::String,
+                    "The queue's ID, as `queue_id`.",
+                    false,
+                ),
+                attribute(
+                    attr_name!(QueueWrapupCodesModel.queue_id),
+                    Type::String,
+                    "ID of the queue (a UUID). Changing it replaces the resource.",
+                    true,
+                ),
+                attribute(
+                    attr_name!(QueueWrapupCodesModel.wrapup_code_ids),
+                    Type::set(Type::String),
+                    "IDs of the wrap-up codes the queue holds; any other code is removed from \
+                     the queue.",
+                    true,
+                ),
+            ],
+            ..Block::default()
+        },
+    }
+}
+
+/// The identity schema: `{ queue_id }`, version 0.
+pub fn identity_schema() -> IdentitySchema {
+    IdentitySchema {
+        version: 0,
+        attributes: vec![IdentityAttribute {
+            name: attr_name!(QueueWrapupCodesIdentity.queue_id).into(),
+            ty: Type::String,
+            description: "The queue's ID (a UUID).".into(),
+            required_for_import: true,
+            optional_for_import: false,
+        }],
+    }
+}
+
+fn identity_of(queue_id: &str) -> Value {
+    QueueWrapupCodesIdentity {
+        queue_id: queue_id.into(),
+    }
+    .to_value()
+}
+
+fn state_of(queue_id: &str, codes: BTreeSet<String>) -> QueueWrapupCodesModel {
+    QueueWrapupCodesModel {
+        id: queue_id.into(),
+        queue_id: queue_id.into(),
+        wrapup_code_ids: TfValue::Known(codes),
+    }
+}
+
+/// The resource.
+pub struct RoutingQueueWrapupCodes {
+    client: ClientHandle,
+}
+
+impl RoutingQueueWrapupCodes {
+    /// The resource over the provider's shared client.
+    pub fn new(client: ClientHandle) -> Arc<Self> {
+        Arc::new(RoutingQueueWrapupCodes { client })
+    }
+
+    async fn client(&self, diagnostics: &mut Diagnostics) -> Option<GenesysClient> {
+        match self.client.client().await {
+            Ok(client) => Some(client),
+            Err(error) => {
+                error.to_diagnostics("reach Genesys Cloud", diagnostics);
+                None
+            }
+        }
+    }
+}
+
+/// What the queue holds now; `None` when the queue does not exist.
+async fn assigned(
+    client: &GenesysClient,
+    queue_id: &str,
+) -> Result<Option<BTreeSet<String>>, ClientError> {
+    match client.queues().list_all_wrapup_codes(queue_id).await {
+        Ok(codes) => Ok(Some(codes.into_iter().map(|c| c.id).collect())),
+        Err(error) if error.is_not_found() => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+fn unknown_queue(queue_id: &str, diagnostics: &mut Diagnostics) {
+    diagnostics.attribute_error(
+        attr_path!(QueueWrapupCodesModel.queue_id),
+        "Queue not found",
+        format!(
+            "No queue has ID {queue_id:?}, or these credentials cannot see it. Look queues up \
+             by name with the genesyscloud_routing_queue data source."
+        ),
+    );
+}
+
+/// Makes the queue hold exactly `wanted`: one POST of the missing codes, a DELETE per extra.
+async fn reconcile(
+    client: &GenesysClient,
+    queue_id: &str,
+    wanted: &BTreeSet<String>,
+    diagnostics: &mut Diagnostics,
+) -> Option<BTreeSet<String>> {
+    let current = match assigned(client, queue_id).await {
+        Ok(Some(current)) => current,
+        Ok(None) => {
+            unknown_queue(queue_id, diagnostics);
+            return None;
+        }
+        Err(error) => {
+            PlatformError::from(error)
+                .to_diagnostics("read the queue's wrap-up codes", diagnostics);
+            return None;
+        }
+    };
+    let missing: Vec<&str> = wanted.difference(&current).map(String::as_str).collect();
+    if !missing.is_empty()
+        && let Err(error) = client.queues().add_wrapup_codes(queue_id, &missing).await
+    {
+        let failure = PlatformError::from(error);
+        match failure {
+            PlatformError::Invalid(detail) | PlatformError::NotFound(detail)
+                if detail.status != Some(404) || detail.message.contains("code") =>
+            {
+                diagnostics.attribute_error(
+                    attr_path!(QueueWrapupCodesModel.wrapup_code_ids),
+                    "The platform refused a wrap-up code for this queue",
+                    format!(
+                        "Adding {} to queue {queue_id} failed: {detail}",
+                        missing.join(", ")
+                    ),
+                );
+            }
+            PlatformError::NotFound(_) => unknown_queue(queue_id, diagnostics),
+            other => other.to_diagnostics("assign wrap-up codes to the queue", diagnostics),
+        }
+        return None;
+    }
+    for extra in current.difference(wanted) {
+        match client.queues().remove_wrapup_code(queue_id, extra).await {
+            Ok(()) => {}
+            Err(error) if error.is_not_found() => {}
+            Err(error) => {
+                PlatformError::from(error).to_diagnostics(
+                    &format!("remove wrap-up code {extra} from the queue"),
+                    diagnostics,
+                );
+                return None;
+            }
+        }
+    }
+    match assigned(client, queue_id).await {
+        Ok(Some(now)) => Some(now),
+        Ok(None) => {
+            unknown_queue(queue_id, diagnostics);
+            None
+        }
+        Err(error) => {
+            PlatformError::from(error)
+                .to_diagnostics("read the queue's wrap-up codes", diagnostics);
+            None
+        }
+    }
+}
+
+fn check_ids(model: &QueueWrapupCodesModel, diagnostics: &mut Diagnostics) {
+    if let Some(queue_id) = model.queue_id.as_str()
+        && !is_uuid(queue_id)
+    {
+        diagnostics.attribute_error(
+            attr_path!(QueueWrapupCodesModel.queue_id),
+            "Invalid queue ID",
+            format!("{queue_id:?} is not a queue ID (a UUID)."),
+        );
+    }
+    if let Some(codes) = model.wrapup_code_ids.known()
+        && let Some(bad) = codes.iter().find(|c| !is_uuid(c))
+    {
+        diagnostics.attribute_error(
+            attr_path!(QueueWrapupCodesModel.wrapup_code_ids),
+            "Invalid wrap-up code ID",
+            format!(
+                "{bad:?} is not a wrap-up code ID (a UUID); use the code's `id`, e.g. \
+                 genesyscloud_routing_wrapupcode.<name>.id."
+            ),
+        );
+    }
+}
+
+#[async_trait]
+impl Resource for RoutingQueueWrapupCodes {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        resource_schema()
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(identity_schema())
+    }
+
+    async fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diagnostics = Diagnostics::default();
+        if let Some(config) = QueueWrapupCodesModel::read(config, &mut diagnostics) {
+            check_ids(&config, &mut diagnostics);
+        }
+        diagnostics
+    }
+
+    async fn modify_plan(&self, request: &PlanRequest, plan: &mut PlanResponse) {
+        let Some(mut planned) =
+            QueueWrapupCodesModel::read(&request.proposed_new_state, &mut plan.diagnostics)
+        else {
+            return;
+        };
+        if planned.queue_id.is_null() {
+            return;
+        }
+        let prior = request
+            .prior_state
+            .as_ref()
+            .and_then(|s| QueueWrapupCodesModel::from_value(s).ok());
+        planned.id = planned.queue_id.clone();
+        if let Some(prior) = &prior
+            && prior.queue_id != planned.queue_id
+        {
+            plan.requires_replace
+                .push(attr_path!(QueueWrapupCodesModel.queue_id));
+        }
+        plan.planned_identity = planned.queue_id.as_str().map(identity_of);
+        plan.planned_state = planned.to_value();
+        // Check against the platform only what is known and changes.
+        let Some(queue_id) = planned.queue_id.as_str() else {
+            return;
+        };
+        if !is_uuid(queue_id) {
+            return;
+        }
+        let Some(client) = self.client(&mut plan.diagnostics).await else {
+            return;
+        };
+        if prior.as_ref().and_then(|p| p.queue_id.as_str()) != Some(queue_id) {
+            match client.queues().get(queue_id).await {
+                Ok(Some(_)) => {}
+                Ok(None) => return unknown_queue(queue_id, &mut plan.diagnostics),
+                Err(error) => {
+                    return PlatformError::from(error)
+                        .to_diagnostics("look up the queue", &mut plan.diagnostics);
+                }
+            }
+        }
+        let prior_codes = prior
+            .as_ref()
+            .and_then(|p| p.wrapup_code_ids.known().cloned())
+            .unwrap_or_default();
+        let Some(wanted) = planned.wrapup_code_ids.known() else {
+            return;
+        };
+        let new: Vec<&String> = wanted
+            .difference(&prior_codes)
+            .filter(|c| is_uuid(c))
+            .collect();
+        if new.is_empty() {
+            return;
+        }
+        let query = WrapupCodeQuery {
+            ids: new.iter().map(|c| (*c).clone()).collect(),
+            ..WrapupCodeQuery::default()
+        };
+        match client.wrapup_codes().list_all(&query).await {
+            Ok(found) => {
+                let found: BTreeSet<String> = found.into_iter().map(|c| c.id).collect();
+                let unknown: Vec<&str> = new
+                    .iter()
+                    .filter(|c| !found.contains(**c))
+                    .map(|c| c.as_str())
+                    .collect();
+                if !unknown.is_empty() {
+                    plan.diagnostics.attribute_error(
+                        attr_path!(QueueWrapupCodesModel.wrapup_code_ids),
+                        "Unknown wrap-up code",
+                        format!(
+                            "No wrap-up code has ID {}; check the IDs, or create the codes with \
+                             genesyscloud_routing_wrapupcode.",
+                            unknown.join(", ")
+                        ),
+                    );
+                }
+            }
+            Err(error) => PlatformError::from(error)
+                .to_diagnostics("look up the wrap-up codes", &mut plan.diagnostics),
+        }
+    }
+
+    async fn create(&self, request: CreateRequest) -> ApplyResult {
+        let mut result = ApplyResult::default();
+        let Some(planned) =
+            QueueWrapupCodesModel::read(&request.planned_state, &mut result.diagnostics)
+        else {
+            return result;
+        };
+        let (Some(queue_id), Some(wanted)) =
+            (planned.queue_id.as_str(), planned.wrapup_code_ids.known())
+        else {
+            result.diagnostics.error(
+                "Queue and codes must be known",
+                "queue_id and wrapup_code_ids must be known when the resource is created.",
+            );
+            return result;
+        };
+        let Some(client) = self.client(&mut result.diagnostics).await else {
+            return result;
+        };
+        if let Some(now) = reconcile(&client, queue_id, wanted, &mut result.diagnostics).await {
+            result.new_state = Some(state_of(queue_id, now).to_value());
+            result.new_identity = Some(identity_of(queue_id));
+        }
+        result
+    }
+
+    async fn read(&self, request: ReadRequest) -> ReadResult {
+        let mut result = ReadResult {
+            private: request.private.clone(),
+            new_identity: request.current_identity.clone(),
+            ..ReadResult::default()
+        };
+        let Some(current) =
+            QueueWrapupCodesModel::read(&request.current_state, &mut result.diagnostics)
+        else {
+            result.new_state = Some(request.current_state);
+            return result;
+        };
+        let Some(queue_id) = current.queue_id.as_str() else {
+            result.new_state = Some(request.current_state);
+            return result;
+        };
+        let Some(client) = self.client(&mut result.diagnostics).await else {
+            result.new_state = Some(request.current_state);
+            return result;
+        };
+        match assigned(&client, queue_id).await {
+            Ok(Some(codes)) => {
+                result.new_state = Some(state_of(queue_id, codes).to_value());
+                result.new_identity = Some(identity_of(queue_id));
+            }
+            Ok(None) => result.new_state = None,
+            Err(error) => {
+                PlatformError::from(error)
+                    .to_diagnostics("read the queue's wrap-up codes", &mut result.diagnostics);
+                result.new_state = Some(request.current_state);
+            }
+        }
+        result
+    }
+
+    async fn update(&self, request: UpdateRequest) -> ApplyResult {
+        let create = CreateRequest {
+            config: request.config,
+            planned_state: request.planned_state,
+            planned_private: request.planned_private,
+            planned_identity: request.planned_identity,
+        };
+        let mut result = self.create(create).await;
+        if result.new_state.is_none() {
+            result.new_state = Some(request.prior_state);
+        }
+        result
+    }
+
+    async fn delete(&self, request: DeleteRequest) -> Diagnostics {
+        let mut diagnostics = Diagnostics::default();
+        let Some(prior) = QueueWrapupCodesModel::read(&request.prior_state, &mut diagnostics)
+        else {
+            return diagnostics;
+        };
+        let Some(queue_id) = prior.queue_id.as_str() else {
+            return diagnostics;
+        };
+        let Some(client) = self.client(&mut diagnostics).await else {
+            return diagnostics;
+        };
+        for code in prior.wrapup_code_ids.known().into_iter().flatten() {
+            match client.queues().remove_wrapup_code(queue_id, code).await {
+                Ok(()) => {}
+                Err(error) if error.is_not_found() => {}
+                Err(error) => PlatformError::from(error).to_diagnostics(
+                    &format!("remove wrap-up code {code} from queue {queue_id}"),
+                    &mut diagnostics,
+                ),
+            }
+        }
+        diagnostics
+    }
+
+    async fn import(&self, request: ImportRequest) -> ImportResult {
+        let mut result = ImportResult::default();
+        let queue_id = match (&request.id, &request.identity) {
+            (Some(id), _) => Some(id.trim().to_owned()),
+            (None, Some(identity)) => QueueWrapupCodesIdentity::from_value(identity)
+                .ok()
+                .and_then(|i| i.queue_id.into_known()),
+            (None, None) => None,
+        };
+        match queue_id.filter(|id| is_uuid(id)) {
+            Some(queue_id) => result.imported.push(ImportedResource {
+                state: QueueWrapupCodesModel {
+                    id: queue_id.clone().into(),
+                    queue_id: queue_id.clone().into(),
+                    wrapup_code_ids: TfValue::Null,
+                }
+                .to_value(),
+                private: Vec::new(),
+                identity: Some(identity_of(&queue_id)),
+            }),
+            None => result.diagnostics.error(
+                "Invalid import ID",
+                "Import by the queue's ID (a UUID), or by identity `{ queue_id = \"...\" }`.",
+            ),
+        }
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tfplugin::model::{assert_model_matches, assert_round_trips};
+
+    #[test]
+    fn the_models_match_the_schemas_and_round_trip() {
+        assert_model_matches::<QueueWrapupCodesModel>(&resource_schema().value_type());
+        assert_model_matches::<QueueWrapupCodesIdentity>(&identity_schema().value_type());
+        assert_round_trips(&[
+            QueueWrapupCodesModel::default(),
+            QueueWrapupCodesModel {
+                id: TfValue::unknown(),
+                queue_id: "q".into(),
+                wrapup_code_ids: TfValue::Known(BTreeSet::from(["a".to_owned()])),
+            },
+        ]);
+    }
+
+    #[test]
+    fn ids_that_are_not_uuids_are_errors_on_their_attribute() {
+        let mut diagnostics = Diagnostics::default();
+        check_ids(
+            &QueueWrapupCodesModel {
+                id: TfValue::Null,
+                queue_id: "Support".into(),
+                wrapup_code_ids: TfValue::Known(BTreeSet::from(["Sale".to_owned()])),
+            },
+            &mut diagnostics,
+        );
+        assert_eq!(diagnostics.0.len(), 2);
+    }
+}
