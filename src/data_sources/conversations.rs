@@ -8,7 +8,6 @@
 //! filters are sent to the platform (fewer pages) and checked again per participant; `wrapup`
 //! is applied here, to the wrap-up analytics holds.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -16,7 +15,7 @@ use async_trait::async_trait;
 use crate::cty::{Type, Value};
 use crate::genesys::models::{AnalyticsConversation, DetailQueryFilter};
 use crate::genesys::{Interval, MAX_INTERVAL_DAYS};
-use crate::resources::support::{ClientHandle, PlatformError, is_uuid};
+use crate::resources::support::{ClientHandle, PlatformError, StringSet, is_uuid};
 use crate::tf_model;
 use crate::tfplugin::model::CtyConvert;
 use crate::tfplugin::{Attribute, Block, DataSource, Diagnostics, Model, Schema, TfValue};
@@ -62,8 +61,8 @@ tf_model! {
     /// Configuration and result of the data source.
     pub struct ConversationsDataModel {
         pub interval: TfValue<String>,
-        pub queue_ids: TfValue<BTreeSet<String>>,
-        pub media_types: TfValue<BTreeSet<String>>,
+        pub queue_ids: TfValue<StringSet>,
+        pub media_types: TfValue<StringSet>,
         pub wrapup: TfValue<String>,
         pub conversations: TfValue<Vec<ConversationEntryModel>>,
     }
@@ -215,7 +214,7 @@ fn check(config: &ConversationsDataModel, diagnostics: &mut Diagnostics) -> Opti
         None => None,
     };
     if let Some(ids) = config.queue_ids.known()
-        && let Some(bad) = ids.iter().find(|id| !is_uuid(id))
+        && let Some(bad) = ids.known_elements().find(|id| !is_uuid(id))
     {
         diagnostics.attribute_error(
             attr_path!(ConversationsDataModel.queue_ids),
@@ -224,7 +223,7 @@ fn check(config: &ConversationsDataModel, diagnostics: &mut Diagnostics) -> Opti
         );
     }
     if let Some(types) = config.media_types.known()
-        && let Some(bad) = types.iter().find(|t| !MEDIA_TYPES.contains(&t.as_str()))
+        && let Some(bad) = types.known_elements().find(|t| !MEDIA_TYPES.contains(t))
     {
         diagnostics.attribute_error(
             attr_path!(ConversationsDataModel.media_types),
@@ -248,6 +247,15 @@ fn check(config: &ConversationsDataModel, diagnostics: &mut Diagnostics) -> Opti
         );
     }
     interval
+}
+
+/// A set filter's values when all are known; an absent filter is empty.
+fn known_set(set: &TfValue<StringSet>) -> Option<Vec<String>> {
+    match set {
+        TfValue::Null => Some(Vec::new()),
+        TfValue::Unknown(_) => None,
+        TfValue::Known(set) => set.known().map(|s| s.into_iter().collect()),
+    }
 }
 
 /// The agent participants of one conversation, as entries, when it ended in the interval.
@@ -334,20 +342,15 @@ impl DataSource for ConversationsData {
             return (None, diagnostics);
         };
         let filter = WrapupFilter::parse(config.wrapup.as_str()).unwrap_or(WrapupFilter::Any);
-        let queues: Vec<String> = config
-            .queue_ids
-            .known()
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect();
-        let media: Vec<String> = config
-            .media_types
-            .known()
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect();
+        let (Some(queues), Some(media)) =
+            (known_set(&config.queue_ids), known_set(&config.media_types))
+        else {
+            diagnostics.error(
+                "Filters must be known",
+                "queue_ids and media_types must be known when the data source is read.",
+            );
+            return (None, diagnostics);
+        };
         let mut segment_filters = Vec::new();
         if !queues.is_empty() {
             segment_filters.push(DetailQueryFilter::any_of("queueId", &queues));
@@ -427,7 +430,7 @@ mod tests {
             },
             ConversationsDataModel {
                 interval: "a/b".into(),
-                queue_ids: TfValue::Known(BTreeSet::from(["q".to_owned()])),
+                queue_ids: TfValue::Known(StringSet::of(["q".to_owned()])),
                 media_types: TfValue::unknown(),
                 wrapup: "missing".into(),
                 conversations: TfValue::Known(vec![ConversationEntryModel {
@@ -488,8 +491,8 @@ mod tests {
     fn bad_filters_are_errors_on_their_attribute() {
         let config = ConversationsDataModel {
             interval: "2026-10-01T00:00:00Z/2026-11-30T00:00:00Z".into(),
-            queue_ids: TfValue::Known(BTreeSet::from(["Support".to_owned()])),
-            media_types: TfValue::Known(BTreeSet::from(["fax".to_owned()])),
+            queue_ids: TfValue::Known(StringSet::of(["Support".to_owned()])),
+            media_types: TfValue::Known(StringSet::of(["fax".to_owned()])),
             wrapup: "none".into(),
             conversations: TfValue::unknown(),
         };

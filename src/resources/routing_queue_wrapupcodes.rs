@@ -15,7 +15,7 @@ use async_trait::async_trait;
 
 use crate::cty::{Type, Value};
 use crate::genesys::{ClientError, GenesysClient, WrapupCodeQuery};
-use crate::resources::support::{ClientHandle, PlatformError, is_uuid};
+use crate::resources::support::{ClientHandle, PlatformError, StringSet, is_uuid};
 use crate::tf_model;
 use crate::tfplugin::{
     ApplyResult, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, IdentityAttribute,
@@ -35,7 +35,7 @@ tf_model! {
         /// The queue (required; replaces on change).
         pub queue_id: TfValue<String>,
         /// The codes the queue holds (required).
-        pub wrapup_code_ids: TfValue<BTreeSet<String>>,
+        pub wrapup_code_ids: TfValue<StringSet>,
     }
 }
 
@@ -122,7 +122,7 @@ fn state_of(queue_id: &str, codes: BTreeSet<String>) -> QueueWrapupCodesModel {
     QueueWrapupCodesModel {
         id: queue_id.into(),
         queue_id: queue_id.into(),
-        wrapup_code_ids: TfValue::Known(codes),
+        wrapup_code_ids: TfValue::Known(StringSet::of(codes)),
     }
 }
 
@@ -251,7 +251,7 @@ fn check_ids(model: &QueueWrapupCodesModel, diagnostics: &mut Diagnostics) {
         );
     }
     if let Some(codes) = model.wrapup_code_ids.known()
-        && let Some(bad) = codes.iter().find(|c| !is_uuid(c))
+        && let Some(bad) = codes.known_elements().find(|c| !is_uuid(c))
     {
         diagnostics.attribute_error(
             attr_path!(QueueWrapupCodesModel.wrapup_code_ids),
@@ -328,22 +328,24 @@ impl Resource for RoutingQueueWrapupCodes {
                 }
             }
         }
-        let prior_codes = prior
+        let prior_codes: BTreeSet<String> = prior
             .as_ref()
-            .and_then(|p| p.wrapup_code_ids.known().cloned())
+            .and_then(|p| p.wrapup_code_ids.known())
+            .map(|s| s.known_elements().map(str::to_owned).collect())
             .unwrap_or_default();
         let Some(wanted) = planned.wrapup_code_ids.known() else {
             return;
         };
-        let new: Vec<&String> = wanted
-            .difference(&prior_codes)
-            .filter(|c| is_uuid(c))
+        let new: Vec<String> = wanted
+            .known_elements()
+            .filter(|c| is_uuid(c) && !prior_codes.contains(*c))
+            .map(str::to_owned)
             .collect();
         if new.is_empty() {
             return;
         }
         let query = WrapupCodeQuery {
-            ids: new.iter().map(|c| (*c).clone()).collect(),
+            ids: new.clone(),
             ..WrapupCodeQuery::default()
         };
         match client.wrapup_codes().list_all(&query).await {
@@ -351,8 +353,8 @@ impl Resource for RoutingQueueWrapupCodes {
                 let found: BTreeSet<String> = found.into_iter().map(|c| c.id).collect();
                 let unknown: Vec<&str> = new
                     .iter()
-                    .filter(|c| !found.contains(**c))
-                    .map(|c| c.as_str())
+                    .filter(|c| !found.contains(*c))
+                    .map(String::as_str)
                     .collect();
                 if !unknown.is_empty() {
                     plan.diagnostics.attribute_error(
@@ -378,9 +380,8 @@ impl Resource for RoutingQueueWrapupCodes {
         else {
             return result;
         };
-        let (Some(queue_id), Some(wanted)) =
-            (planned.queue_id.as_str(), planned.wrapup_code_ids.known())
-        else {
+        let wanted = planned.wrapup_code_ids.known().and_then(StringSet::known);
+        let (Some(queue_id), Some(wanted)) = (planned.queue_id.as_str(), wanted.as_ref()) else {
             result.diagnostics.error(
                 "Queue and codes must be known",
                 "queue_id and wrapup_code_ids must be known when the resource is created.",
@@ -458,7 +459,12 @@ impl Resource for RoutingQueueWrapupCodes {
         let Some(client) = self.client(&mut diagnostics).await else {
             return diagnostics;
         };
-        for code in prior.wrapup_code_ids.known().into_iter().flatten() {
+        let codes: Vec<String> = prior
+            .wrapup_code_ids
+            .known()
+            .map(|s| s.known_elements().map(str::to_owned).collect())
+            .unwrap_or_default();
+        for code in &codes {
             match client.queues().remove_wrapup_code(queue_id, code).await {
                 Ok(()) => {}
                 Err(error) if error.is_not_found() => {}
@@ -514,7 +520,7 @@ mod tests {
             QueueWrapupCodesModel {
                 id: TfValue::unknown(),
                 queue_id: "q".into(),
-                wrapup_code_ids: TfValue::Known(BTreeSet::from(["a".to_owned()])),
+                wrapup_code_ids: TfValue::Known(StringSet::of(["a".to_owned()])),
             },
         ]);
     }
@@ -526,7 +532,7 @@ mod tests {
             &QueueWrapupCodesModel {
                 id: TfValue::Null,
                 queue_id: "Support".into(),
-                wrapup_code_ids: TfValue::Known(BTreeSet::from(["Sale".to_owned()])),
+                wrapup_code_ids: TfValue::Known(StringSet::of(["Sale".to_owned()])),
             },
             &mut diagnostics,
         );
