@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Bounded fuzzing of the cty decoders (msgpack and JSON) with cargo-fuzz; fails on any crash,
+# Bounded fuzzing of the cty decoders (msgpack and JSON) and of the API client's reading of
+# HTTP answers (http_response) with cargo-fuzz; fails on any crash,
 # panic, hang or failed round-trip assertion. Run from anywhere; CI runs it via scripts/test.sh.
 #   FUZZ_SECONDS    time per target (default 40)
 #   FUZZ_SANITIZER  cargo-fuzz sanitizer (default none: the decoders are safe Rust, and
@@ -31,7 +32,7 @@ cd "$root/fuzz"
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-for target in msgpack_decode json_decode; do
+for target in msgpack_decode json_decode http_response; do
     mkdir -p "corpus/$target"
     echo "fuzz: $target for ${seconds}s" >&2
     # New inputs go to the ignored corpus/; seeds/ holds committed inputs replayed on every
