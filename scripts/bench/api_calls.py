@@ -271,7 +271,93 @@ def jobs(args):
 
         out.append((f"refresh {r} codes, cache off, --rate-limit {rate}",
                     f"1 login + {r} reads, zero 429s", 1 + r, paced))
+
+    if args.backfill:
+        out.extend(backfill_jobs(args, cache))
     return out
+
+
+BACKFILL_HCL = """
+variable "interval" {
+  type = string
+}
+
+data "genesyscloud_routing_wrapupcode" "backfill" {
+  name = "Back-filled after outage"
+}
+
+data "genesyscloud_conversations" "day" {
+  interval = var.interval
+  wrapup   = "any"
+}
+
+locals {
+  backfill = {
+    for c in data.genesyscloud_conversations.day.conversations :
+    c.participant_id => c
+    if c.wrapup_required && (c.wrapup_code_id == null || c.wrapup_code_id == data.genesyscloud_routing_wrapupcode.backfill.id)
+  }
+}
+
+resource "genesyscloud_conversation_wrapup" "backfill" {
+  for_each         = local.backfill
+  conversation_id  = each.value.conversation_id
+  participant_id   = each.value.participant_id
+  communication_id = each.value.communication_id
+  wrapup_code_name = data.genesyscloud_routing_wrapupcode.backfill.name
+  notes            = "Back-filled by Terraform"
+}
+"""
+
+
+def backfill_jobs(args, cache):
+    """The back-fill of N conversations over Q queues found by genesyscloud_conversations, and
+    the nightly plan over them, under the emulator's --rate-limit."""
+    n, q, rate = args.backfill, args.backfill_queues, args.rate
+    pages = math.ceil(n / 100)
+
+    def run_all(provider, emu_bin, tmp):
+        emu = Emulator(emu_bin, "--rate-limit", str(rate))
+        try:
+            code = emu.api("POST", "/api/v2/routing/wrapupcodes", {"name": "Back-filled after outage"})
+            queues = [emu.request("POST", "/__emulator/queues",
+                                  {"name": f"Queue {i}", "codeIds": [code["id"]]})["queueId"]
+                      for i in range(q)]
+            for i in range(n):
+                minute = i % 1440
+                emu.request("POST", "/__emulator/conversations", {
+                    "mediaType": "call",
+                    "startTime": f"2026-11-30T{minute // 60:02}:{minute % 60:02}:00.000Z",
+                    "endTime": f"2026-11-30T{minute // 60:02}:{minute % 60:02}:30.000Z",
+                    "participants": [
+                        {"purpose": "customer", "state": "disconnected"},
+                        {"purpose": "agent", "state": "disconnected", "queueId": queues[i % q]}]})
+            tf = Terraform(args.terraform, provider, emu, os.path.join(tmp, "backfill"),
+                           extra_env={"GENESYSCLOUD_MAX_REQUESTS_PER_MINUTE": str(rate),
+                                      "TF_VAR_interval": "2026-11-30T00:00:00Z/2026-12-01T00:00:00Z"})
+            tf.config(BACKFILL_HCL)
+            applied = measured(emu, lambda: tf.run("apply", "-auto-approve", "-parallelism=10"))
+            planned = measured(emu, lambda: tf.run("plan", "-detailed-exitcode"))
+            return applied, planned
+        finally:
+            emu.stop()
+
+    def job(index):
+        def run(provider, emu_bin, tmp):
+            key = (provider, "backfill")
+            if key not in cache:
+                cache[key] = run_all(provider, emu_bin, tmp)
+            return cache[key][index]
+        return run
+
+    return [
+        (f"back-fill {n} conversations over {q} queues, --rate-limit {rate}",
+         f"2 logins + 1 code lookup + {pages} query page(s) + {n} writes + {n} read-backs",
+         2 + 1 + pages + 2 * n, job(0)),
+        (f"nightly plan over {n} back-filled wrap-ups",
+         f"1 login + 1 code lookup + {pages} query page(s) + {math.ceil(n / 100)} multi-gets",
+         1 + 1 + pages + math.ceil(n / 100), job(1)),
+    ]
 
 
 def main():
@@ -284,6 +370,9 @@ def main():
     parser.add_argument("--queues", type=int, default=1)
     parser.add_argument("--refresh", type=int, default=1000)
     parser.add_argument("--rate", type=int, default=300)
+    parser.add_argument("--backfill", type=int, default=0,
+                        help="conversations for the back-fill jobs (0 skips them)")
+    parser.add_argument("--backfill-queues", type=int, default=2)
     args = parser.parse_args()
     builds = [b.split("=", 1) for b in args.build]
     tmp = tempfile.mkdtemp(prefix="api-calls-")
