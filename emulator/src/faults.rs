@@ -1,5 +1,6 @@
 //! Fault injection set through `PUT /__emulator/faults`: fail the next N matching requests,
-//! fixed latency, read-after-write lag, dropped connections and ignored wrap-up writes.
+//! fixed latency, a slow link (act at once, answer late), read-after-write lag, dropped
+//! connections and ignored wrap-up writes.
 //! The JSON schema is documented in emulator/README.md.
 
 use axum::extract::connect_info::ConnectInfo;
@@ -23,6 +24,15 @@ pub struct Faults {
     /// Delay before every non-admin request is handled.
     #[serde(default)]
     pub latency_ms: u64,
+    /// A slow link: every non-admin request is performed at once, then its answer is held back
+    /// this long (plus up to `answer_latency_jitter_ms`), so a client that gives up early
+    /// leaves a change it never heard of.
+    #[serde(default)]
+    pub answer_latency_ms: u64,
+    /// Random extra delay, uniform in `0..=answer_latency_jitter_ms`, added to each held-back
+    /// answer.
+    #[serde(default)]
+    pub answer_latency_jitter_ms: u64,
     /// How long list reads (and with `lag_get_by_id` every read) keep showing pre-write data.
     #[serde(default)]
     pub read_after_write_lag_ms: u64,
@@ -104,6 +114,15 @@ impl Faults {
             )?;
         }
         Ok(())
+    }
+
+    /// How long the next answer is held back on the slow link.
+    fn answer_delay(&self) -> std::time::Duration {
+        let jitter = match self.answer_latency_jitter_ms {
+            0 => 0,
+            spread => (uuid::Uuid::new_v4().as_u128() % (u128::from(spread) + 1)) as u64,
+        };
+        std::time::Duration::from_millis(self.answer_latency_ms.saturating_add(jitter))
     }
 
     /// Consumes the first live fail rule matching the request.
@@ -255,13 +274,14 @@ pub async fn apply(State(state): State<AppState>, request: Request, next: Next) 
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned());
-    let (latency, failure, drop) = {
+    let (latency, failure, drop, answer_delay) = {
         let mut world = state.world();
         let path = request.uri().path();
         let method = request.method();
         let failure = world.faults.take_failure(method, path, template.as_deref());
         let drop = failure.is_none() && world.faults.take_drop(method, path, template.as_deref());
-        (world.faults.latency_ms, failure, drop)
+        let answer_delay = world.faults.answer_delay();
+        (world.faults.latency_ms, failure, drop, answer_delay)
     };
     if latency > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
@@ -290,7 +310,11 @@ pub async fn apply(State(state): State<AppState>, request: Request, next: Next) 
         }
         return response;
     }
-    next.run(request).await
+    let response = next.run(request).await;
+    if !answer_delay.is_zero() {
+        tokio::time::sleep(answer_delay).await;
+    }
+    response
 }
 
 #[cfg(test)]

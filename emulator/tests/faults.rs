@@ -116,6 +116,32 @@ async fn latency_delays_every_api_request() {
 }
 
 #[tokio::test]
+async fn a_slow_link_performs_the_request_at_once_and_answers_late() {
+    let emu = Emu::start().await;
+    emu.set_faults(json!({"answer_latency_ms": 5000, "answer_latency_jitter_ms": 100}))
+        .await;
+    // The client gives up long before the answer comes: the create still happened.
+    let gave_up = emu
+        .api(Method::POST, CODES)
+        .json(&json!({"name": "Sent on a slow link"}))
+        .timeout(Duration::from_millis(300))
+        .send()
+        .await;
+    assert!(gave_up.is_err(), "the answer is held back: {gave_up:?}");
+    emu.set_faults(json!({})).await;
+    let listed: Value = emu
+        .api(Method::GET, CODES)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["total"], 1, "{listed}");
+    assert_eq!(listed["entities"][0]["name"], "Sent on a slow link");
+}
+
+#[tokio::test]
 async fn read_after_write_lag_hides_writes_from_lists_but_not_gets() {
     let emu = Emu::start().await;
     let old = emu.create_code("Old").await;
