@@ -19,6 +19,7 @@ mod conversation_wrapup_media;
 mod conversation_wrapup_planning;
 mod conversation_wrapup_platform;
 mod empty_root;
+mod interrupts;
 mod logging_secrets;
 mod provider_binary;
 mod provider_config;

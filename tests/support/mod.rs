@@ -5,10 +5,12 @@
 
 pub mod diagnostics;
 pub mod emulator;
+pub mod process;
 pub mod terraform;
 pub mod workdir;
 
 pub use diagnostics::Diagnostic;
 pub use emulator::Emulator;
+pub use process::{Running, Signal};
 pub use terraform::{OFFICIAL_SOURCE, PROVIDER_SOURCE, provider_binary, terraform_path};
 pub use workdir::{Output, Workdir};

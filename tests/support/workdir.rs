@@ -113,6 +113,10 @@ impl Workdir {
 
     /// Runs `terraform ARGS` and returns what it printed, whatever the exit code.
     pub fn run(&self, args: &[&str]) -> Output {
+        run_with_timeout(self.command(args), args)
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
         let mut command = terraform::command(&self.cli_config, self.path());
         command.args(args);
         for (name, value) in &self.env {
@@ -121,7 +125,13 @@ impl Workdir {
         if let Some(level) = &self.tf_log {
             command.env("TF_LOG", level);
         }
-        run_with_timeout(command, args)
+        command
+    }
+
+    /// Starts `terraform ARGS` in its own process group and returns at once, so the test can
+    /// signal it while it runs.
+    pub fn spawn(&self, args: &[&str]) -> super::process::Running {
+        super::process::Running::spawn(self.command(args), args)
     }
 
     /// `terraform apply -auto-approve`; panics if it fails.
