@@ -113,6 +113,16 @@ pub struct ClientConfig {
     pub request_timeout: Duration,
     /// Limit for establishing a TCP/TLS connection.
     pub connect_timeout: Duration,
+    /// Asked before a write (any method but GET/HEAD) is sent, and during the waits before
+    /// one: `true` means the caller wants to stop, so the write is not sent and the call ends
+    /// with [`ClientError::Interrupted`](super::ClientError::Interrupted). Requests already
+    /// sent are always seen through. Never stops by default.
+    pub stop_requested: fn() -> bool,
+}
+
+/// The default [`ClientConfig::stop_requested`]: never stop.
+fn never() -> bool {
+    false
 }
 
 /// Default per-attempt timeout: generous for slow list pages, short enough for a Terraform run.
@@ -133,7 +143,14 @@ impl ClientConfig {
             user_agent: default_user_agent(env!("CARGO_PKG_VERSION")),
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            stop_requested: never,
         }
+    }
+
+    /// Sets the check asked before each write is sent (see [`ClientConfig::stop_requested`]).
+    pub fn with_stop_check(mut self, stop_requested: fn() -> bool) -> Self {
+        self.stop_requested = stop_requested;
+        self
     }
 
     /// Like [`ClientConfig::new`] with the region given by its `aws_region` name.

@@ -151,6 +151,10 @@ pub enum ClientError {
         cause: AmbiguousCause,
         correlation_id: Option<String>,
     },
+    /// A write was not sent because the caller asked to stop before it went out (see
+    /// [`ClientConfig::stop_requested`](super::ClientConfig::stop_requested)). Nothing changed.
+    #[error("{method} {route} was not sent: the caller asked to stop before it went out")]
+    Interrupted { method: Method, route: &'static str },
     /// Getting an OAuth token failed.
     #[error("login failed: {0}")]
     Login(#[from] LoginError),

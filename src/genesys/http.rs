@@ -1,7 +1,7 @@
 //! One place that builds URLs and sends requests: bearer auth with one renewal on 401, retries
 //! per [`retry`](super::retry), error mapping and per-request logging.
 
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::Method;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER};
@@ -158,8 +158,19 @@ impl GenesysClient {
         let mut attempts = 0u32;
         let mut retries = 0u32;
         let mut renewed = false;
+        let stop = inner.config.stop_requested;
+        let writes = !matches!(method, Method::GET | Method::HEAD);
+        let stopped = || writes && stop();
         loop {
-            inner.rate_gate.wait().await;
+            if writes {
+                until_stopped(inner.rate_gate.wait(), stop).await;
+            } else {
+                inner.rate_gate.wait().await;
+            }
+            if stopped() {
+                debug!(method = %method, route, attempt = attempts + 1, "write not sent: stop requested");
+                return Err(ClientError::Interrupted { method, route });
+            }
             attempts += 1;
             let token = inner.auth.token(&inner.http).await?;
             let mut builder = inner
@@ -218,7 +229,7 @@ impl GenesysClient {
                     }
                     if let Some(wait) = policy.next_wait(retries, started.elapsed(), None) {
                         retries += 1;
-                        tokio::time::sleep(wait).await;
+                        pause(wait, writes.then_some(stop)).await;
                         continue;
                     }
                     return Err(ClientError::Transport {
@@ -279,7 +290,7 @@ impl GenesysClient {
                 && let Some(wait) = policy.next_wait(retries, started.elapsed(), None)
             {
                 retries += 1;
-                tokio::time::sleep(wait).await;
+                pause(wait, writes.then_some(stop)).await;
                 continue;
             }
             let failure = ApiFailure {
@@ -299,6 +310,30 @@ impl GenesysClient {
             }
             return Err(ClientError::from_status(failure, retry_after));
         }
+    }
+}
+
+/// How often a write's wait checks whether the caller asked to stop.
+const STOP_POLL: Duration = Duration::from_millis(50);
+
+/// Resolves when `work` does or, earlier, when `stop` says the caller wants to stop.
+async fn until_stopped(work: impl std::future::Future<Output = ()>, stop: fn() -> bool) {
+    tokio::pin!(work);
+    loop {
+        if stop() {
+            return;
+        }
+        if tokio::time::timeout(STOP_POLL, &mut work).await.is_ok() {
+            return;
+        }
+    }
+}
+
+/// Sleeps for `wait`; a write's wait (`stop` given) ends early when the caller asks to stop.
+async fn pause(wait: Duration, stop: Option<fn() -> bool>) {
+    match stop {
+        Some(stop) => until_stopped(tokio::time::sleep(wait), stop).await,
+        None => tokio::time::sleep(wait).await,
     }
 }
 

@@ -24,8 +24,10 @@ use super::shutdown::Shutdown;
 use super::side_services::{Broker, Controller, Stdio};
 use crate::tfplugin::{GrpcProvider, Provider};
 
-/// How long in-flight calls may take to finish once shutdown starts.
-const GRACE: Duration = Duration::from_secs(1);
+/// How long in-flight calls, and writes whose caller went away, may take to finish once
+/// shutdown starts. Terraform (go-plugin's `Client.Kill`) waits 2 s after
+/// GRPCController.Shutdown before it kills the process, so this stays below that.
+const GRACE: Duration = Duration::from_millis(1800);
 /// How long a client may take to complete the TLS handshake.
 const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -101,20 +103,31 @@ pub async fn serve(
         }))
         .add_service(health_service);
     let served = router.serve_with_incoming_shutdown(incoming, shutdown.wait());
+    let started = Arc::new(std::sync::OnceLock::new());
     let deadline = {
         let stop = shutdown.wait();
+        let started = Arc::clone(&started);
         async move {
             stop.await;
-            tokio::time::sleep(GRACE).await;
+            let deadline = *started.get_or_init(tokio::time::Instant::now) + GRACE;
+            tokio::time::sleep_until(deadline).await;
         }
     };
-    tokio::select! {
+    let result = tokio::select! {
         result = served => result,
         () = deadline => {
             tracing::debug!("in-flight calls did not finish in time; exiting anyway");
             Ok(())
         }
+    };
+    // A write whose call Terraform cancelled runs on in its own task: let it finish too.
+    let deadline = *started.get_or_init(tokio::time::Instant::now) + GRACE;
+    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+    let running = crate::tfplugin::writes_finished(left).await;
+    if running > 0 {
+        tracing::warn!(running, "exiting with writes still running");
     }
+    result
 }
 
 /// Accepts connections, completing TLS handshakes off the accept path; refused clients are

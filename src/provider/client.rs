@@ -178,7 +178,8 @@ pub fn build_client(settings: &ProviderSettings) -> Result<GenesysClient, Platfo
         .with_api_base_url(&settings.api_base)
         .and_then(|config| config.with_login_base_url(&settings.login_base))
         .map_err(|error| PlatformError::NotConfigured(format!("Invalid API settings: {error}.")))?
-        .with_user_agent_version(env!("CARGO_PKG_VERSION"));
+        .with_user_agent_version(env!("CARGO_PKG_VERSION"))
+        .with_stop_check(crate::tfplugin::stop_requested);
     GenesysClient::new(config).map_err(PlatformError::from)
 }
 
@@ -219,6 +220,7 @@ impl From<ClientError> for PlatformError {
             | ClientError::Forbidden(_)
             | ClientError::Login(LoginError::Rejected { .. }) => PlatformError::Denied(failure),
             ClientError::Ambiguous { .. } => PlatformError::Ambiguous(error.to_string()),
+            ClientError::Interrupted { .. } => PlatformError::Stopped(error.to_string()),
             _ => PlatformError::Failed(failure),
         }
     }

@@ -34,3 +34,4 @@ pub use schema::{
     Attribute, Block, IdentityAttribute, IdentitySchema, NestedBlock, Nesting, Schema,
 };
 pub use server::GrpcProvider;
+pub use stop::{StopSignal, StopToken, stop_requested, writes_finished};

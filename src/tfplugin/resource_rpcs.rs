@@ -243,11 +243,13 @@ impl GrpcProvider {
         Ok(response)
     }
 
+    /// ApplyResourceChange, with what it did for the log (it may outlive the call: see
+    /// `guarded_write`).
     pub(super) async fn apply_resource_change(
-        &self,
+        registry: std::sync::Arc<super::registry::Registry>,
         request: apply_resource_change::Request,
-    ) -> RpcResult<apply_resource_change::Response> {
-        let entry = self.registry.resource(&request.type_name)?;
+    ) -> RpcResult<(apply_resource_change::Response, String)> {
+        let entry = registry.resource(&request.type_name)?;
         let prior = decode("prior state", request.prior_state.as_ref(), &entry.ty)?;
         let planned = decode("planned state", request.planned_state.as_ref(), &entry.ty)?;
         let config = decode("configuration", request.config.as_ref(), &entry.ty)?;
@@ -262,6 +264,12 @@ impl GrpcProvider {
                     private: planned_private.clone(),
                 })
                 .await;
+            let outcome = format!(
+                "delete of {} {}: {}",
+                request.type_name,
+                id_of(&prior),
+                super::server::summarize(&diagnostics)
+            );
             // A failed delete keeps the object in state, as it may still exist.
             let (state, identity, private) = if diagnostics.has_errors() {
                 (prior, planned_identity, planned_private)
@@ -270,16 +278,18 @@ impl GrpcProvider {
             };
             let (new_state, new_identity) =
                 encode_pair(entry, &state, identity.as_ref(), "new state")?;
-            return Ok(apply_resource_change::Response {
+            let response = apply_resource_change::Response {
                 new_state: Some(new_state),
                 private,
                 diagnostics: diagnostics_to_proto(&diagnostics),
                 legacy_type_system: false,
                 new_identity,
-            });
+            };
+            return Ok((response, outcome));
         }
 
-        let result = if prior.is_null() {
+        let created = prior.is_null();
+        let result = if created {
             entry
                 .resource
                 .create(CreateRequest {
@@ -328,8 +338,15 @@ impl GrpcProvider {
             }
             Err(errors) => diagnostics.extend(errors),
         }
+        let outcome = format!(
+            "{} of {} {}: {}",
+            if created { "create" } else { "update" },
+            request.type_name,
+            id_of(&new_state),
+            super::server::summarize(&diagnostics)
+        );
         response.diagnostics = diagnostics_to_proto(&diagnostics);
-        Ok(response)
+        Ok((response, outcome))
     }
 
     pub(super) async fn import_resource_state(
@@ -415,6 +432,15 @@ impl GrpcProvider {
             config: Some(encode("generated configuration", &config, &entry.ty)?),
             diagnostics: Vec::new(),
         })
+    }
+}
+
+/// `id "…"` of a state, for log lines (`no object` when there is none).
+fn id_of(state: &Value) -> String {
+    match state.attr_str("id") {
+        Some(id) => format!("id {id:?}"),
+        None if state.is_null() => "(no object)".to_owned(),
+        None => "(no id)".to_owned(),
     }
 }
 

@@ -18,7 +18,7 @@ use super::convert::{
 use super::proto;
 use super::proto::provider_server::{Provider as ProviderRpc, ProviderServer};
 use super::registry::Registry;
-use super::stop::{Cancelled, StopSignal, cancelled};
+use super::stop::{Cancelled, StopSignal, WriteRunning, cancelled};
 use super::{ConfigureRequest, Diagnostics, Provider};
 
 /// Largest message accepted or sent; Terraform's own limit for schemas is 64 MiB.
@@ -75,6 +75,60 @@ impl GrpcProvider {
         Ok(Response::new(response))
     }
 
+    /// Runs a write RPC's work to completion in its own task, whatever happens to the call:
+    /// StopProvider does not abandon it (the work sees the stop through
+    /// [`stop_requested`](super::stop_requested) and sends nothing new), and when Terraform
+    /// cancels the call or goes away (tonic then drops this future) the task still finishes
+    /// and logs what it did, so a change that reached the platform is never left half done.
+    async fn guarded_write<R>(
+        &self,
+        rpc: &'static str,
+        work: impl Future<Output = Result<(R, String), Diagnostics>> + Send + 'static,
+    ) -> Result<Response<R>, Status>
+    where
+        R: WithDiagnostics + Send + 'static,
+    {
+        tracing::debug!(rpc, "handling RPC");
+        let token = self.stop.token();
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        tokio::spawn(async move {
+            let _running = WriteRunning::start();
+            let (response, outcome) = match token.scope(work).await {
+                Ok(done) => done,
+                Err(diagnostics) => {
+                    let outcome = format!("failed: {}", summarize(&diagnostics));
+                    (
+                        R::from_diagnostics(diagnostics_to_proto(&diagnostics)),
+                        outcome,
+                    )
+                }
+            };
+            if answer.send(response).is_err() {
+                tracing::warn!(
+                    rpc,
+                    %outcome,
+                    "Terraform stopped waiting for this call; it finished anyway"
+                );
+            }
+        });
+        match answered.await {
+            Ok(response) => Ok(Response::new(response)),
+            Err(_) => {
+                let mut diagnostics = Diagnostics::default();
+                diagnostics.error(
+                    "Provider error",
+                    format!(
+                        "{rpc} ended without an answer (the provider's task failed). This is a \
+                         bug in the provider; run `terraform plan` to see the platform's state."
+                    ),
+                );
+                Ok(Response::new(R::from_diagnostics(diagnostics_to_proto(
+                    &diagnostics,
+                ))))
+            }
+        }
+    }
+
     fn server_capabilities() -> proto::ServerCapabilities {
         proto::ServerCapabilities {
             plan_destroy: true,
@@ -82,6 +136,21 @@ impl GrpcProvider {
             move_resource_state: false,
             generate_resource_config: true,
         }
+    }
+}
+
+/// The error summaries of `diagnostics`, for a log line.
+pub(super) fn summarize(diagnostics: &Diagnostics) -> String {
+    let errors: Vec<&str> = diagnostics
+        .0
+        .iter()
+        .filter(|d| d.severity == super::Severity::Error)
+        .map(|d| d.summary.as_str())
+        .collect();
+    if errors.is_empty() {
+        "no errors".to_owned()
+    } else {
+        errors.join("; ")
     }
 }
 
@@ -409,8 +478,12 @@ impl ProviderRpc for GrpcProvider {
         request: Request<proto::apply_resource_change::Request>,
     ) -> Result<Response<proto::apply_resource_change::Response>, Status> {
         let request = request.into_inner();
-        self.guarded("ApplyResourceChange", self.apply_resource_change(request))
-            .await
+        let registry = Arc::clone(&self.registry);
+        self.guarded_write(
+            "ApplyResourceChange",
+            Self::apply_resource_change(registry, request),
+        )
+        .await
     }
 
     async fn import_resource_state(

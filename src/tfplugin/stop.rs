@@ -1,10 +1,18 @@
-//! StopProvider: Terraform asks the provider to abandon in-flight work (user interrupt).
-//! Every RPC races its work against this signal; the provider keeps serving afterwards.
+//! StopProvider: Terraform asks the provider to stop in-flight work (user interrupt).
+//!
+//! Reads and plans race their work against this signal and are abandoned: dropping them loses
+//! nothing. Writes (ApplyResourceChange, InvokeAction) are never abandoned, because a write
+//! that reached the platform must be answered for Terraform to record it. They run to
+//! completion in their own task, under a [`StopToken`] that the code below (the platform
+//! client) consults through [`stop_requested`] so that a request not yet sent is not sent.
+//! The provider keeps serving afterwards.
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 
 use super::Diagnostics;
 
@@ -38,6 +46,13 @@ impl StopSignal {
         StopListener(self.generation.subscribe())
     }
 
+    /// A token for an operation starting now: it reports the first stop after this moment.
+    pub fn token(&self) -> StopToken {
+        let receiver = self.generation.subscribe();
+        let started = *receiver.borrow();
+        StopToken { receiver, started }
+    }
+
     /// Runs `work` unless a stop arrives first, in which case `work` is dropped.
     pub async fn run<T>(&self, work: impl Future<Output = T>) -> Result<T, Cancelled> {
         let mut listener = self.listener();
@@ -45,6 +60,73 @@ impl StopSignal {
             biased;
             () = listener.stopped() => Err(Cancelled),
             output = work => Ok(output),
+        }
+    }
+}
+
+/// Whether StopProvider was called since one operation started.
+#[derive(Clone)]
+pub struct StopToken {
+    receiver: watch::Receiver<u64>,
+    started: u64,
+}
+
+impl StopToken {
+    /// True once StopProvider was called after this operation started.
+    pub fn is_stopped(&self) -> bool {
+        *self.receiver.borrow() != self.started
+    }
+
+    /// Runs `work` with this token as the current task's, so [`stop_requested`] sees it.
+    pub async fn scope<F: Future>(self, work: F) -> F::Output {
+        CURRENT.scope(self, work).await
+    }
+}
+
+tokio::task_local! {
+    static CURRENT: StopToken;
+}
+
+/// Whether Terraform asked the provider to stop since the operation running in this task
+/// started. Code that is about to send a write checks it and does not send; outside a write
+/// operation's task it is always false.
+pub fn stop_requested() -> bool {
+    CURRENT.try_with(StopToken::is_stopped).unwrap_or(false)
+}
+
+/// Writes running in this process (their tasks outlive the RPC that started them).
+static WRITES_RUNNING: AtomicUsize = AtomicUsize::new(0);
+static WRITE_FINISHED: Notify = Notify::const_new();
+
+/// Counts one running write until dropped.
+pub(super) struct WriteRunning(());
+
+impl WriteRunning {
+    pub(super) fn start() -> Self {
+        WRITES_RUNNING.fetch_add(1, Ordering::SeqCst);
+        WriteRunning(())
+    }
+}
+
+impl Drop for WriteRunning {
+    fn drop(&mut self) {
+        WRITES_RUNNING.fetch_sub(1, Ordering::SeqCst);
+        WRITE_FINISHED.notify_waiters();
+    }
+}
+
+/// Waits until no write is running, for at most `limit`; returns how many still run. The
+/// plugin calls it on shutdown so that a write Terraform stopped waiting for still finishes.
+pub async fn writes_finished(limit: Duration) -> usize {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let finished = WRITE_FINISHED.notified();
+        let running = WRITES_RUNNING.load(Ordering::SeqCst);
+        if running == 0 {
+            return 0;
+        }
+        if tokio::time::timeout_at(deadline, finished).await.is_err() {
+            return WRITES_RUNNING.load(Ordering::SeqCst);
         }
     }
 }
@@ -77,8 +159,6 @@ pub fn cancelled(rpc: &str) -> Diagnostics {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     #[tokio::test]
@@ -98,5 +178,24 @@ mod tests {
             .run(tokio::time::sleep(Duration::from_millis(1)))
             .await;
         assert_eq!(later, Ok(()));
+    }
+
+    #[tokio::test]
+    async fn a_token_sees_only_stops_after_its_operation_started() {
+        let signal = StopSignal::default();
+        signal.stop();
+        let token = signal.token();
+        assert!(!token.is_stopped(), "an earlier stop does not count");
+        let seen = token
+            .clone()
+            .scope(async {
+                let before = stop_requested();
+                signal.stop();
+                (before, stop_requested())
+            })
+            .await;
+        assert_eq!(seen, (false, true));
+        assert!(token.is_stopped());
+        assert!(!stop_requested(), "outside the scope nothing is stopped");
     }
 }

@@ -10,7 +10,7 @@ use super::convert::diagnostics_to_proto;
 use super::proto::{self, invoke_action, list_resource};
 use super::registry::{Registry, ResourceEntry};
 use super::server::{EventStream, GrpcProvider, decode, encode};
-use super::stop::cancelled;
+use super::stop::{WriteRunning, cancelled};
 use super::{ActionRequest, Diagnostics, ListEvent, ListRequest, ListSink, ProgressSink};
 
 /// How many events may wait between the producer and Terraform.
@@ -42,13 +42,20 @@ impl GrpcProvider {
     ) -> EventStream<invoke_action::Event> {
         let (events, receiver) = mpsc::channel(BUFFER);
         let registry = Arc::clone(&self.registry);
-        let mut stop = self.stop.listener();
+        // An action writes to the platform: it is never abandoned on StopProvider (it sees the
+        // stop through the token and sends nothing new), and it finishes even when Terraform
+        // stops reading the stream.
+        let token = self.stop.token();
         tokio::spawn(async move {
-            let diagnostics = tokio::select! {
-                biased;
-                () = stop.stopped() => cancelled("InvokeAction"),
-                diagnostics = run_action(&registry, request, &events) => diagnostics,
-            };
+            let _running = WriteRunning::start();
+            let diagnostics = token.scope(run_action(&registry, request, &events)).await;
+            if events.is_closed() {
+                tracing::warn!(
+                    rpc = "InvokeAction",
+                    outcome = %super::server::summarize(&diagnostics),
+                    "Terraform stopped waiting for this call; it finished anyway"
+                );
+            }
             let completed = invoke_action::event::Completed {
                 diagnostics: diagnostics_to_proto(&diagnostics),
             };

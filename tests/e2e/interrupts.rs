@@ -29,9 +29,7 @@ fn many_codes() -> String {
 }
 
 fn creates_sent(org: &Org) -> u64 {
-    org.requests()["routes"][CREATE_ROUTE]
-        .as_u64()
-        .unwrap_or(0)
+    org.requests()["routes"][CREATE_ROUTE].as_u64().unwrap_or(0)
 }
 
 /// Polls until `done` holds, failing the test after a minute.

@@ -7,6 +7,7 @@ mod protocol_support;
 
 mod client_api;
 mod client_resilience;
+mod client_stop;
 mod cty_props;
 mod protocol_handshake;
 mod protocol_server;

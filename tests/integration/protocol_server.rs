@@ -697,23 +697,20 @@ async fn unsupported_features_answer_with_diagnostics_not_transport_errors() {
 }
 
 #[tokio::test]
-async fn stop_provider_cancels_a_slow_operation_and_the_server_keeps_serving() {
+async fn stop_provider_abandons_a_slow_read_and_the_server_keeps_serving() {
     let mut harness = start().await;
     let ty = thing_type();
-    let planned = thing(None, "slow", None);
     let mut client = harness.client.clone();
     let slow = tokio::spawn(async move {
         client
-            .apply_resource_change(proto::apply_resource_change::Request {
+            .read_resource(proto::read_resource::Request {
                 type_name: "test_thing".to_string(),
-                prior_state: dv(&Value::Null, &thing_type()),
-                planned_state: dv(&planned, &thing_type()),
-                config: dv(&planned, &thing_type()),
+                current_state: dv(&thing(Some("s"), "slow", None), &thing_type()),
                 ..Default::default()
             })
             .await
     });
-    while harness.calls.creates.load(Ordering::SeqCst) == 0 {
+    while harness.calls.reads.load(Ordering::SeqCst) == 0 {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let stopped = harness
@@ -725,7 +722,7 @@ async fn stop_provider_cancels_a_slow_operation_and_the_server_keeps_serving() {
     assert_eq!(stopped.error, "");
     let cancelled = tokio::time::timeout(Duration::from_secs(5), slow)
         .await
-        .expect("the slow create returns promptly")
+        .expect("the slow read returns promptly")
         .expect("task")
         .expect("answered in-band")
         .into_inner();
@@ -749,6 +746,65 @@ async fn stop_provider_cancels_a_slow_operation_and_the_server_keeps_serving() {
         .expect("new operations run normally")
         .into_inner();
     assert_no_errors(&read.diagnostics);
+}
+
+fn create_request(name: &str) -> proto::apply_resource_change::Request {
+    let planned = thing(None, name, None);
+    proto::apply_resource_change::Request {
+        type_name: "test_thing".to_string(),
+        prior_state: dv(&Value::Null, &thing_type()),
+        planned_state: dv(&planned, &thing_type()),
+        config: dv(&planned, &thing_type()),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn stop_provider_lets_a_write_in_flight_finish_and_answers_its_new_state() {
+    let harness = start().await;
+    let mut client = harness.client.clone();
+    let slow =
+        tokio::spawn(async move { client.apply_resource_change(create_request("slow")).await });
+    while harness.calls.creates.load(Ordering::SeqCst) == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    harness
+        .client
+        .clone()
+        .stop_provider(proto::stop_provider::Request {})
+        .await
+        .expect("StopProvider");
+    // The create only finishes once it saw the stop: abandoning it would answer an error.
+    let created = slow
+        .await
+        .expect("task")
+        .expect("answered in-band")
+        .into_inner();
+    assert_no_errors(&created.diagnostics);
+    let state = value_of(created.new_state.as_ref(), &thing_type());
+    assert_eq!(state.attr_str("id"), Some("thing-slow"), "{state:?}");
+}
+
+#[tokio::test]
+async fn a_write_whose_call_is_cancelled_still_runs_to_its_end() {
+    let harness = start().await;
+    let mut client = harness.client.clone();
+    let call =
+        tokio::spawn(async move { client.apply_resource_change(create_request("held")).await });
+    while harness.calls.creates.load(Ordering::SeqCst) == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // Dropping the call resets its HTTP/2 stream, and tonic drops the handler's future.
+    call.abort();
+    let _ = call.await;
+    harness.calls.release_held.store(true, Ordering::SeqCst);
+    for _ in 0..1000 {
+        if harness.calls.creates_finished.load(Ordering::SeqCst) == 1 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!("the create was dropped with its call instead of running to its end");
 }
 
 fn raw(json: &str) -> Option<RawState> {

@@ -129,8 +129,16 @@ impl Running {
             status: status
                 .code()
                 .unwrap_or_else(|| -status.signal().unwrap_or(0)),
-            stdout: self.stdout.take().and_then(|h| h.join().ok()).unwrap_or_default(),
-            stderr: self.stderr.take().and_then(|h| h.join().ok()).unwrap_or_default(),
+            stdout: self
+                .stdout
+                .take()
+                .and_then(|h| h.join().ok())
+                .unwrap_or_default(),
+            stderr: self
+                .stderr
+                .take()
+                .and_then(|h| h.join().ok())
+                .unwrap_or_default(),
         }
     }
 }

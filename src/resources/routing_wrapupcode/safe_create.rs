@@ -5,7 +5,7 @@ use std::time::Duration;
 use super::{TYPE_NAME, WrapupCodeModel};
 use crate::attr_path;
 use crate::resources::support::{PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput};
-use crate::tfplugin::Diagnostics;
+use crate::tfplugin::{Diagnostics, stop_requested};
 
 /// How many times create sends the POST when its answers keep getting lost.
 const CREATE_ATTEMPTS: u32 = 5;
@@ -54,6 +54,18 @@ async fn find_holder_within(
     }
 }
 
+/// The code holding `name` once search lag is waited out, else `error`.
+async fn adopt_or(
+    api: &dyn WrapupCodeApi,
+    name: &str,
+    error: PlatformError,
+) -> Result<WrapupCode, CreateFailure> {
+    match find_holder_within(api, name, ADOPT_WAIT).await? {
+        Some(code) => Ok(code),
+        None => Err(error.into()),
+    }
+}
+
 /// The error for a name that already belongs to a code outside this state.
 pub(super) fn name_taken(name: &str, existing_id: &str) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
@@ -88,6 +100,8 @@ impl From<PlatformError> for CreateFailure {
 /// adopted. A lost answer is followed by one look-up; if the code is not visible (yet), the
 /// POST is sent again after a growing pause, and a conflict on that retry means the earlier
 /// POST did land, so the code is looked up (waiting out read-after-write lag) and adopted.
+/// Once Terraform asked the provider to stop, no POST is sent again: a lost answer is then
+/// settled by looking the code up (waiting out the lag), never by a second POST.
 pub(super) async fn create_safely(
     api: &dyn WrapupCodeApi,
     input: &WrapupCodeInput,
@@ -107,10 +121,20 @@ pub(super) async fn create_safely(
                 if let Some(code) = find_holder(api, &input.name).await? {
                     return Ok(code);
                 }
+                if stop_requested() {
+                    // Terraform is stopping: no second POST, but the first may have landed and
+                    // only be hidden by search lag, so look a little longer before giving up.
+                    return adopt_or(api, &input.name, PlatformError::Ambiguous(detail)).await;
+                }
                 if attempt >= CREATE_ATTEMPTS {
                     return Err(PlatformError::Ambiguous(detail).into());
                 }
                 tokio::time::sleep(CREATE_RETRY_PAUSE * 2u32.pow(attempt - 1)).await;
+            }
+            Err(PlatformError::Stopped(detail)) if attempt > 1 => {
+                // The stop came during the pause before a re-send: the earlier POST's fate is
+                // still open.
+                return adopt_or(api, &input.name, PlatformError::Ambiguous(detail)).await;
             }
             Err(PlatformError::Conflict(failure)) if attempt > 1 => {
                 return match find_holder_within(api, &input.name, ADOPT_WAIT).await? {
@@ -168,6 +192,27 @@ mod tests {
         assert_eq!(created.id, "id-0");
         assert_eq!(platform.codes.lock().unwrap().len(), 1);
         assert_eq!(platform.posts.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn after_a_stop_a_lost_answer_is_settled_by_looking_not_by_a_second_post() {
+        let platform = FakePlatform::default();
+        platform.lose_answers.store(1, Ordering::SeqCst);
+        // The pre-check sees an empty org, then the look-up after the lost answer lags.
+        platform.hide_new_codes.store(2, Ordering::SeqCst);
+        let signal = crate::tfplugin::StopSignal::default();
+        let token = signal.token();
+        // The fake sends every POST, so stopping first stands for a stop that came while the
+        // first POST was on its way (the real client would not have sent it at all).
+        signal.stop();
+        let created = token
+            .scope(create_safely(&platform, &input("Sale")))
+            .await
+            .ok()
+            .unwrap();
+        assert_eq!(created.id, "id-0");
+        assert_eq!(platform.posts.load(Ordering::SeqCst), 1, "no second POST");
+        assert_eq!(platform.codes.lock().unwrap().len(), 1);
     }
 
     #[tokio::test]

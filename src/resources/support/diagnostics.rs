@@ -29,6 +29,13 @@ impl PlatformError {
                      not have been applied. Run `terraform plan` to see the platform's state."
                 ),
             ),
+            PlatformError::Stopped(detail) => (
+                format!("Could not {action}: Terraform was interrupted"),
+                format!(
+                    "{detail}\nTerraform asked the provider to stop before this change was sent, \
+                     so the platform is unchanged. Run `terraform apply` again to finish."
+                ),
+            ),
             PlatformError::Invalid(failure) => (
                 format!("Could not {action}: the platform refused the values"),
                 failure.to_string(),

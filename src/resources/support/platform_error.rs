@@ -16,6 +16,8 @@ pub enum PlatformError {
     /// The request may or may not have been applied (connection dropped or timed out after
     /// it was sent). Only matters for requests that are not idempotent.
     Ambiguous(String),
+    /// Terraform asked the provider to stop before the write was sent: nothing changed.
+    Stopped(String),
     /// 400: the platform refused the values sent.
     Invalid(ApiFailure),
     /// 401/403: the credentials are wrong or lack a permission.

@@ -67,15 +67,33 @@ impl Emu {
 
     /// A client with the given credentials.
     pub fn client_with(&self, credentials: Credentials, retry: RetryPolicy) -> GenesysClient {
-        let config = ClientConfig::new(
+        GenesysClient::new(self.config(credentials, retry)).expect("client builds")
+    }
+
+    /// A client that asks `stop_requested` before each write.
+    pub fn stoppable_client(
+        &self,
+        retry: RetryPolicy,
+        stop_requested: fn() -> bool,
+    ) -> GenesysClient {
+        let config = self
+            .config(
+                Credentials::client_credentials(CLIENT_ID, CLIENT_SECRET),
+                retry,
+            )
+            .with_stop_check(stop_requested);
+        GenesysClient::new(config).expect("client builds")
+    }
+
+    fn config(&self, credentials: Credentials, retry: RetryPolicy) -> ClientConfig {
+        ClientConfig::new(
             credentials,
             Region::by_name("us-east-1").expect("us-east-1 is in the region table"),
         )
         .with_base_url(&self.url)
         .expect("the emulator URL is a loopback http URL")
         .with_retry(retry)
-        .with_request_timeout(Duration::from_secs(10));
-        GenesysClient::new(config).expect("client builds")
+        .with_request_timeout(Duration::from_secs(10))
     }
 
     /// Replaces the emulator's fault configuration.

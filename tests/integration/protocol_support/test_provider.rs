@@ -22,6 +22,10 @@ pub const LISTED: usize = 10;
 #[derive(Default)]
 pub struct Calls {
     pub creates: AtomicUsize,
+    /// Creates that ran to their end.
+    pub creates_finished: AtomicUsize,
+    /// Lets a create of name "held" finish.
+    pub release_held: std::sync::atomic::AtomicBool,
     pub updates: AtomicUsize,
     pub deletes: AtomicUsize,
     pub reads: AtomicUsize,
@@ -170,8 +174,20 @@ impl Resource for Thing {
 
     async fn create(&self, request: CreateRequest) -> ApplyResult {
         self.calls.creates.fetch_add(1, Ordering::SeqCst);
-        if request.planned_state.attr_str("name") == Some("slow") {
-            std::future::pending::<()>().await;
+        match request.planned_state.attr_str("name") {
+            // A write already sent: its answer comes only after Terraform asked to stop.
+            Some("slow") => {
+                while !genesyscloud_provider::tfplugin::stop_requested() {
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                }
+            }
+            // A write that finishes when the test says so.
+            Some("held") => {
+                while !self.calls.release_held.load(Ordering::SeqCst) {
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                }
+            }
+            _ => {}
         }
         let id = format!(
             "thing-{}",
@@ -179,6 +195,7 @@ impl Resource for Thing {
         );
         let mut state = request.planned_state;
         set(&mut state, "id", Value::string(&id));
+        self.calls.creates_finished.fetch_add(1, Ordering::SeqCst);
         ApplyResult {
             new_state: Some(state),
             private: b"{\"created\":true}".to_vec(),
@@ -189,6 +206,9 @@ impl Resource for Thing {
 
     async fn read(&self, request: ReadRequest) -> ReadResult {
         self.calls.reads.fetch_add(1, Ordering::SeqCst);
+        if request.current_state.attr_str("name") == Some("slow") {
+            std::future::pending::<()>().await;
+        }
         let gone = request.current_state.attr_str("name") == Some("gone");
         ReadResult {
             new_state: (!gone).then_some(request.current_state),
