@@ -193,7 +193,9 @@ impl ClientError {
         match failure.status {
             404 => ClientError::NotFound(failure),
             409 => ClientError::Conflict(failure),
-            400 if mentions_duplicate(failure.body.as_ref()) => ClientError::Conflict(failure),
+            400 if ErrorClass::of(400, failure.body.as_ref()) == ErrorClass::Conflict => {
+                ClientError::Conflict(failure)
+            }
             400 => ClientError::BadRequest(failure),
             401 => ClientError::Unauthorized {
                 failure,
@@ -206,6 +208,12 @@ impl ClientError {
             },
             _ => ClientError::Api(failure),
         }
+    }
+
+    /// The class of an API error status, keyed on `ErrorBody.code` (see [`ErrorClass::of`]).
+    pub fn class(&self) -> Option<ErrorClass> {
+        self.api_failure()
+            .map(|f| ErrorClass::of(f.status, f.body.as_ref()))
     }
 
     /// 404 from the API.
@@ -292,17 +300,62 @@ impl ClientError {
     }
 }
 
-fn mentions_duplicate(body: Option<&ErrorBody>) -> bool {
-    let Some(body) = body else { return false };
-    let texts = [
-        body.code.as_deref(),
-        body.message.as_deref(),
-        body.message_with_params.as_deref(),
-    ];
-    texts.into_iter().flatten().any(|t| {
-        let t = t.to_ascii_lowercase();
-        t.contains("duplicate") || t.contains("conflict") || t.contains("already exist")
-    })
+/// What a platform error means, decided once: from `ErrorBody.code` when the platform sent
+/// one, from the message text only when it did not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// The entity does not exist (404).
+    NotFound,
+    /// A duplicate or conflicting state, e.g. a taken name (409, or a 400 whose code says so).
+    Conflict,
+    /// The request was refused as invalid (other 400).
+    BadRequest,
+    /// The token was refused (401).
+    Unauthorized,
+    /// A permission or division access is missing (403).
+    Forbidden,
+    /// The rate limit was hit (429).
+    RateLimited,
+    /// Anything else.
+    Other,
+}
+
+/// `ErrorBody.code` segments that name a conflict (`general.conflict`, `duplicate.name`, …).
+const CONFLICT_CODE_SEGMENTS: &[&str] = &["conflict", "duplicate", "duplicated", "exists"];
+
+impl ErrorClass {
+    /// Classifies an error status and its body. A 400 is a conflict when its code names one;
+    /// the message text (`duplicate`, `conflict`, `already exist`) decides only when the body
+    /// has no code, so a message that merely mentions a conflict cannot turn a plain
+    /// `bad.request` into one.
+    pub fn of(status: u16, body: Option<&ErrorBody>) -> Self {
+        match status {
+            404 => ErrorClass::NotFound,
+            409 => ErrorClass::Conflict,
+            400 if body.is_some_and(names_conflict) => ErrorClass::Conflict,
+            400 => ErrorClass::BadRequest,
+            401 => ErrorClass::Unauthorized,
+            403 => ErrorClass::Forbidden,
+            429 => ErrorClass::RateLimited,
+            _ => ErrorClass::Other,
+        }
+    }
+}
+
+fn names_conflict(body: &ErrorBody) -> bool {
+    if let Some(code) = body.code.as_deref().filter(|c| !c.trim().is_empty()) {
+        return code
+            .to_ascii_lowercase()
+            .split(['.', '_', '-'])
+            .any(|segment| CONFLICT_CODE_SEGMENTS.contains(&segment));
+    }
+    [body.message.as_deref(), body.message_with_params.as_deref()]
+        .into_iter()
+        .flatten()
+        .any(|t| {
+            let t = t.to_ascii_lowercase();
+            t.contains("duplicate") || t.contains("conflict") || t.contains("already exist")
+        })
 }
 
 /// The error and its sources joined with `: ` (reqwest puts the useful part in sources).
@@ -360,6 +413,76 @@ mod tests {
             ..ErrorBody::default()
         };
         assert!(ClientError::from_status(failure(400, Some(body)), None).is_conflict());
+    }
+
+    fn body(code: Option<&str>, message: &str) -> Option<ErrorBody> {
+        Some(ErrorBody {
+            code: code.map(str::to_owned),
+            message: Some(message.to_owned()),
+            ..ErrorBody::default()
+        })
+    }
+
+    #[test]
+    fn the_code_decides_and_the_message_cannot_override_it() {
+        // A plain bad request whose text mentions a conflict stays a bad request.
+        let err = ClientError::from_status(
+            failure(
+                400,
+                body(Some("bad.request"), "name conflicts with a reserved word"),
+            ),
+            None,
+        );
+        assert!(matches!(err, ClientError::BadRequest(_)), "{err}");
+        assert_eq!(err.class(), Some(ErrorClass::BadRequest));
+        let err = ClientError::from_status(
+            failure(400, body(Some("bad.request"), "duplicate field in request")),
+            None,
+        );
+        assert!(!err.is_conflict(), "{err}");
+        // A conflict code is a conflict whatever the message says.
+        for code in [
+            "general.conflict",
+            "duplicate.name",
+            "resource.already_exists.conflict",
+        ] {
+            let err = ClientError::from_status(failure(400, body(Some(code), "refused")), None);
+            assert!(err.is_conflict(), "{code}");
+        }
+        assert!(
+            !ClientError::from_status(failure(400, body(Some("invalid.value"), "x")), None)
+                .is_conflict()
+        );
+    }
+
+    #[test]
+    fn the_message_decides_only_without_a_code() {
+        for code in [None, Some(""), Some("  ")] {
+            let err = ClientError::from_status(
+                failure(
+                    400,
+                    body(code, "A wrap-up code with that name already exists"),
+                ),
+                None,
+            );
+            assert!(err.is_conflict(), "{code:?}");
+        }
+        let plain = ClientError::from_status(failure(400, body(None, "name too long")), None);
+        assert_eq!(plain.class(), Some(ErrorClass::BadRequest));
+    }
+
+    #[test]
+    fn statuses_give_their_class() {
+        for (status, class) in [
+            (404, ErrorClass::NotFound),
+            (409, ErrorClass::Conflict),
+            (401, ErrorClass::Unauthorized),
+            (403, ErrorClass::Forbidden),
+            (429, ErrorClass::RateLimited),
+            (500, ErrorClass::Other),
+        ] {
+            assert_eq!(ErrorClass::of(status, None), class, "{status}");
+        }
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub use client::GenesysClient;
 pub use config::{ClientConfig, ConfigError, Credentials, Secret};
 pub use conversations::ConversationsApi;
 pub use divisions::DivisionsApi;
-pub use error::{AmbiguousCause, ApiFailure, ClientError, LoginError};
+pub use error::{AmbiguousCause, ApiFailure, ClientError, ErrorClass, LoginError};
 pub use media_type::{MediaType, UnknownMediaType};
 pub use paging::WRAPUP_CODES_MAX_PAGE_SIZE;
 pub use queues::QueuesApi;
