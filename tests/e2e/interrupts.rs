@@ -76,11 +76,16 @@ fn start_slow_apply(org: &Org, workdir: &Workdir) -> Running {
 fn interrupted_apply_loses_nothing(target: Target) {
     let org = Org::start();
     let workdir = org.workdir();
-    let running = start_slow_apply(&org, &workdir);
+    let mut running = start_slow_apply(&org, &workdir);
     // Interrupt once a third of the creates were sent: about ten are then landed but unanswered.
     wait_for("a third of the creates", || {
-        creates_sent(&org) >= CODES as u64 / 3
+        creates_sent(&org) >= CODES as u64 / 3 || !running.is_running()
     });
+    assert!(
+        running.is_running(),
+        "apply ended early: {}",
+        running.wait()
+    );
     match target {
         Target::TerraformPid => running.signal(Signal::Interrupt),
         Target::ProcessGroup => running.signal_group(Signal::Interrupt),
