@@ -148,7 +148,7 @@ fn a_participant_that_takes_no_wrap_up_points_at_participant_id() {
 }
 
 #[test]
-fn an_unknown_code_name_lists_the_allowed_names() {
+fn a_code_name_unknown_in_the_org_is_not_found_and_lists_the_valid_names() {
     let f = fixture("disconnected");
     let workdir = f.org.workdir();
     workdir.config(&resource_block(
@@ -160,11 +160,109 @@ fn an_unknown_code_name_lists_the_allowed_names() {
     ));
     let diagnostic = workdir.expect_error(
         &["plan"],
-        "No wrap-up code named \"Refund\"",
+        "no wrap-up code named \"Refund\" in this org",
         Some("wrapup_code_name"),
+    );
+    assert_eq!(
+        diagnostic.summary, "Wrap-up code not found",
+        "{diagnostic:?}"
     );
     assert!(diagnostic.mentions("\"Sale completed\""));
     assert!(diagnostic.mentions("\"No sale\""));
+    // Not the advice for a code that exists elsewhere.
+    assert!(!diagnostic.mentions("must be assigned"), "{diagnostic:?}");
+    assert_eq!(
+        f.org
+            .wrapup_code(&f.seeded.conversation_id, &f.seeded.agent_id),
+        None
+    );
+}
+
+#[test]
+fn a_code_name_of_the_org_not_on_the_queue_names_the_queue_and_lists_its_codes() {
+    let f = fixture("disconnected");
+    let workdir = f.org.workdir();
+    workdir.config(&resource_block(
+        "elsewhere",
+        &body(
+            &f.seeded.conversation_id,
+            "  wrapup_code_name = \"Elsewhere\"\n",
+        ),
+    ));
+    let diagnostic = workdir.expect_error(
+        &["plan"],
+        "\"Elsewhere\" exists in the org but is not valid for participant",
+        Some("wrapup_code_name"),
+    );
+    assert_eq!(
+        diagnostic.summary, "Wrap-up code not valid for this participant",
+        "{diagnostic:?}"
+    );
+    assert!(diagnostic.mentions("(queue "), "{diagnostic:?}");
+    assert!(diagnostic.mentions("\"Sale completed\""));
+    assert!(diagnostic.mentions("\"No sale\""));
+    assert!(
+        !diagnostic.mentions(&f.other),
+        "the listed codes are the queue's"
+    );
+    assert!(diagnostic.mentions("must be assigned to the participant's queue"));
+    assert_eq!(
+        f.org
+            .wrapup_code(&f.seeded.conversation_id, &f.seeded.agent_id),
+        None
+    );
+}
+
+#[test]
+fn a_code_id_unknown_in_the_org_is_not_found() {
+    let f = fixture("disconnected");
+    let workdir = f.org.workdir();
+    let missing = new_queue_id();
+    workdir.config(&resource_block(
+        "missing",
+        &body(
+            &f.seeded.conversation_id,
+            &format!("  wrapup_code_id = \"{missing}\"\n"),
+        ),
+    ));
+    let diagnostic = workdir.expect_error(
+        &["plan"],
+        &format!("no wrap-up code with ID {missing} in this org"),
+        Some("wrapup_code_id"),
+    );
+    assert_eq!(
+        diagnostic.summary, "Wrap-up code not found",
+        "{diagnostic:?}"
+    );
+    assert_eq!(
+        f.org
+            .wrapup_code(&f.seeded.conversation_id, &f.seeded.agent_id),
+        None
+    );
+}
+
+#[test]
+fn a_connected_participant_resolved_from_the_conversation_points_at_conversation_id() {
+    let f = fixture("connected");
+    let workdir = f.org.workdir();
+    workdir.config(&resource_block(
+        "early",
+        &body(
+            &f.seeded.conversation_id,
+            "  wrapup_code_name = \"Sale completed\"\n",
+        ),
+    ));
+    let diagnostic = workdir.expect_error(
+        &["plan"],
+        "Participant is not awaiting wrap-up",
+        Some("conversation_id"),
+    );
+    assert!(diagnostic.mentions("still connected"), "{diagnostic:?}");
+    assert_eq!(
+        f.org
+            .wrapup_code(&f.seeded.conversation_id, &f.seeded.agent_id),
+        None
+    );
 }
 
 #[test]
@@ -180,7 +278,7 @@ fn a_code_id_not_assigned_to_the_queue_lists_the_allowed_names() {
     ));
     let diagnostic = workdir.expect_error(
         &["plan"],
-        "is not among the codes valid for participant",
+        "exists in the org but is not among the codes valid for participant",
         Some("wrapup_code_id"),
     );
     assert!(diagnostic.mentions("\"Sale completed\""));

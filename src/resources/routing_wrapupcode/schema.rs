@@ -180,8 +180,9 @@ pub fn validate_division_id(
             "Invalid division ID",
             format!(
                 "{division:?} is not a division ID. Division IDs are UUIDs such as \
-                 \"3fa85f64-5717-4562-b3fc-2c963f66afa6\" (see Admin > Divisions, or the \
-                 genesyscloud_auth_division data source)."
+                 \"3fa85f64-5717-4562-b3fc-2c963f66afa6\": find them in Genesys Cloud under \
+                 Admin > Divisions, or with GET /api/v2/authorization/divisions. Leave \
+                 division_id out to use the home division."
             ),
         );
     }

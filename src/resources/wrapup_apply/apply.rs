@@ -304,9 +304,10 @@ mod tests {
         let (summary, detail, attribute) = only_diagnostic(&error);
         assert_eq!(summary, "Participant is not awaiting wrap-up");
         assert!(detail.contains("still connected"), "{detail}");
+        // The participant was resolved from the conversation: the error is on what selected it.
         assert_eq!(
             attribute,
-            Some(crate::attr_path!(WrapupInputs.participant_id))
+            Some(crate::attr_path!(WrapupInputs.conversation_id))
         );
         assert!(platform.posts.lock().expect("not poisoned").is_empty());
     }

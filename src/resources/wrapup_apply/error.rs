@@ -77,11 +77,15 @@ pub enum WrapupError {
     },
     #[error("Participant does not take a wrap-up")]
     WrapupNotRequired {
+        /// `participant_id`, or `conversation_id` when the participant was resolved from it.
+        attribute: AttributePath,
         participant_id: String,
         purpose: String,
     },
     #[error("Participant is not awaiting wrap-up")]
     NotAwaitingWrapup {
+        /// The configured attribute that selected the communication.
+        attribute: AttributePath,
         participant_id: String,
         communication_id: String,
         media: String,
@@ -95,6 +99,21 @@ pub enum WrapupError {
         queue: Option<String>,
         /// `"Name" (id)` of every code the participant may be given.
         allowed: Vec<String>,
+    },
+    #[error("Wrap-up code not found")]
+    CodeUnknown {
+        choice: CodeChoiceAttr,
+        given: String,
+        participant_id: String,
+        queue: Option<String>,
+        /// `"Name" (id)` of every code the participant may be given.
+        allowed: Vec<String>,
+    },
+    #[error("Wrap-up code name is ambiguous")]
+    CodeAmbiguous {
+        given: String,
+        /// `"Name" (id)` of every code the name matches ignoring case.
+        matches: Vec<String>,
     },
     #[error("Access denied")]
     Denied {
@@ -221,10 +240,11 @@ impl WrapupError {
                 ),
             ),
             WrapupError::WrapupNotRequired {
+                attribute,
                 participant_id,
                 purpose,
             } => (
-                Some(attr_path!(WrapupInputs.participant_id)),
+                Some(attribute.clone()),
                 format!(
                     "Participant {participant_id} (purpose {purpose}) does not require a \
                      wrap-up, so the platform refuses one. Wrap-ups belong to the agent \
@@ -232,12 +252,13 @@ impl WrapupError {
                 ),
             ),
             WrapupError::NotAwaitingWrapup {
+                attribute,
                 participant_id,
                 communication_id,
                 media,
                 state,
             } => (
-                Some(attr_path!(WrapupInputs.participant_id)),
+                Some(attribute.clone()),
                 format!(
                     "Participant {participant_id} is still {state} on its {media} \
                      communication {communication_id}. The platform only takes a wrap-up once \
@@ -258,23 +279,60 @@ impl WrapupError {
                     .unwrap_or_default();
                 let what = match choice {
                     CodeChoiceAttr::Id => format!(
-                        "Wrap-up code ID {given} is not among the codes valid for participant \
-                         {participant_id}{queue}."
+                        "Wrap-up code ID {given} exists in the org but is not among the codes \
+                         valid for participant {participant_id}{queue}."
                     ),
                     CodeChoiceAttr::Name => format!(
-                        "No wrap-up code named {given:?} is valid for participant \
-                         {participant_id}{queue}."
+                        "The wrap-up code {given:?} exists in the org but is not valid for \
+                         participant {participant_id}{queue}."
                     ),
                 };
                 (
                     Some(choice.attribute()),
                     format!(
-                        "{what} The allowed names are:\n{}\nA code must be assigned to the \
-                         participant's queue before it can be applied.",
+                        "{what} The codes assigned to the queue are:\n{}\nA code must be \
+                         assigned to the participant's queue before it can be applied.",
                         bullet_list(allowed)
                     ),
                 )
             }
+            WrapupError::CodeUnknown {
+                choice,
+                given,
+                participant_id,
+                queue,
+                allowed,
+            } => {
+                let queue = queue
+                    .as_deref()
+                    .map(|q| format!(" (queue {q})"))
+                    .unwrap_or_default();
+                let what = match choice {
+                    CodeChoiceAttr::Id => {
+                        format!("Genesys Cloud has no wrap-up code with ID {given} in this org.")
+                    }
+                    CodeChoiceAttr::Name => {
+                        format!("Genesys Cloud has no wrap-up code named {given:?} in this org.")
+                    }
+                };
+                (
+                    Some(choice.attribute()),
+                    format!(
+                        "{what} Check the spelling. The codes valid for participant \
+                         {participant_id}{queue} are:\n{}",
+                        bullet_list(allowed)
+                    ),
+                )
+            }
+            WrapupError::CodeAmbiguous { given, matches } => (
+                Some(CodeChoiceAttr::Name.attribute()),
+                format!(
+                    "The name {given:?} matches several wrap-up codes that differ only in case, \
+                     and none exactly:\n{}\nWrite the name exactly as one of them, or set \
+                     wrapup_code_id instead.",
+                    bullet_list(matches)
+                ),
+            ),
             WrapupError::Denied {
                 action,
                 failure,

@@ -4,6 +4,9 @@
 use super::access::ConversationApi;
 use super::error::{CodeChoiceAttr, WrapupError};
 use super::inputs::{CodeChoice, TargetSpec};
+use super::model::WrapupInputs;
+use crate::attr_path;
+use crate::cty::AttributePath;
 use crate::genesys::MediaType;
 use crate::genesys::models::{Communication, Conversation, Participant, WrapupCode};
 use crate::resources::support::PlatformError;
@@ -18,6 +21,9 @@ pub struct Target {
     pub communication_state: String,
     pub queue_id: Option<String>,
     pub queue_name: Option<String>,
+    /// The configured attribute that selected the communication: `communication_id` or
+    /// `participant_id` when set, else `conversation_id` (both were resolved from it).
+    pub selected_by: AttributePath,
 }
 
 /// A wrap-up code the participant may be given.
@@ -114,6 +120,16 @@ fn choose_target(conversation: &Conversation, spec: &TargetSpec) -> Result<Targe
             .map(describe_participant)
             .collect()
     };
+    let participant_attr = if spec.participant_id.is_some() {
+        attr_path!(WrapupInputs.participant_id)
+    } else {
+        attr_path!(WrapupInputs.conversation_id)
+    };
+    let communication_attr = if spec.communication_id.is_some() {
+        attr_path!(WrapupInputs.communication_id)
+    } else {
+        participant_attr.clone()
+    };
     let participant = match spec.participant_id.as_deref() {
         Some(id) => {
             conversation
@@ -161,6 +177,7 @@ fn choose_target(conversation: &Conversation, spec: &TargetSpec) -> Result<Targe
     };
     if participant.wrapup_required == Some(false) {
         return Err(WrapupError::WrapupNotRequired {
+            attribute: participant_attr,
             participant_id: participant.id.clone(),
             purpose: participant
                 .purpose
@@ -213,6 +230,7 @@ fn choose_target(conversation: &Conversation, spec: &TargetSpec) -> Result<Targe
             .unwrap_or_else(|| "in an unknown state".into()),
         queue_id: participant.queue_id.clone(),
         queue_name: participant.queue_name.clone(),
+        selected_by: communication_attr,
     })
 }
 
@@ -225,6 +243,7 @@ pub fn check_awaiting_wrapup(target: &Target) -> Result<(), WrapupError> {
         Ok(())
     } else {
         Err(WrapupError::NotAwaitingWrapup {
+            attribute: target.selected_by.clone(),
             participant_id: target.participant_id.clone(),
             communication_id: target.communication_id.clone(),
             media: target.media.to_string(),
@@ -272,6 +291,13 @@ pub async fn resolve_code(
         queue: queue.clone(),
         allowed: listed_codes(allowed),
     };
+    let unknown = |given: &str, allowed: &[WrapupCode]| WrapupError::CodeUnknown {
+        choice: choice.configured,
+        given: given.to_owned(),
+        participant_id: target.participant_id.clone(),
+        queue: queue.clone(),
+        allowed: listed_codes(allowed),
+    };
     let queueless = target.queue_id.is_none() && allowed.is_empty();
     if let Some(id) = choice.id.as_deref() {
         if let Some(code) = allowed.iter().find(|code| code.id.eq_ignore_ascii_case(id)) {
@@ -295,7 +321,18 @@ pub async fn resolve_code(
             (CodeChoiceAttr::Name, Some(name)) => name,
             _ => id,
         };
-        return Err(not_allowed(given, &allowed));
+        // Unknown in the org and known but not on the queue are different mistakes.
+        let known = queueless
+            || api
+                .code(id)
+                .await
+                .map_err(|error| WrapupError::platform(format!("read wrap-up code {id}"), error))?
+                .is_some();
+        return Err(if known && !queueless {
+            not_allowed(given, &allowed)
+        } else {
+            unknown(given, &allowed)
+        });
     }
     let Some(name) = choice.name.as_deref() else {
         return Err(not_allowed("", &allowed));
@@ -317,7 +354,34 @@ pub async fn resolve_code(
             id: code.id.clone(),
             name: Some(code.name.clone()),
         }),
-        _ => Err(not_allowed(name, &allowed)),
+        (None, []) => {
+            // Not among the candidates: is it a code of the org at all?
+            let in_org = if queueless {
+                false
+            } else {
+                api.codes_named(name)
+                    .await
+                    .map_err(|error| {
+                        WrapupError::platform(format!("look up wrap-up code {name:?}"), error)
+                    })?
+                    .iter()
+                    .any(|code| code.name.to_lowercase() == name.to_lowercase())
+            };
+            Err(if in_org {
+                not_allowed(name, &allowed)
+            } else {
+                unknown(name, &allowed)
+            })
+        }
+        (None, several) => Err(WrapupError::CodeAmbiguous {
+            given: name.to_owned(),
+            matches: listed_codes(
+                &several
+                    .iter()
+                    .map(|code| (*code).clone())
+                    .collect::<Vec<_>>(),
+            ),
+        }),
     }
 }
 
@@ -471,5 +535,42 @@ mod tests {
         let (target, code) = code_named(&FakePlatform::ended_without_queue(), "no SALE").await;
         assert_eq!(target.queue_id, None);
         assert_eq!(code.id, NO_SALE);
+    }
+
+    #[tokio::test]
+    async fn a_name_matching_several_codes_only_ignoring_case_is_ambiguous() {
+        let mut platform = FakePlatform::ended();
+        platform.codes.push(WrapupCode {
+            id: "99999999-9999-4999-8999-999999999999".into(),
+            name: "SALE COMPLETED".into(),
+            ..WrapupCode::default()
+        });
+        let (target, _) = resolve_target(&platform, &spec().target)
+            .await
+            .expect("target");
+        let choice = CodeChoice {
+            id: None,
+            name: Some("sale completed".into()),
+            configured: CodeChoiceAttr::Name,
+        };
+        let error = resolve_code(&platform, &target, &choice)
+            .await
+            .expect_err("ambiguous");
+        let WrapupError::CodeAmbiguous { matches, .. } = &error else {
+            panic!("expected CodeAmbiguous, got {error:?}");
+        };
+        assert_eq!(matches.len(), 2, "{matches:?}");
+        let diagnostics = error.diagnostics();
+        assert_eq!(diagnostics.0[0].summary, "Wrap-up code name is ambiguous");
+        assert_eq!(
+            diagnostics.0[0].attribute,
+            Some(crate::attr_path!(WrapupInputs.wrapup_code_name))
+        );
+        // The exact name still resolves.
+        let exact = CodeChoice {
+            name: Some("SALE COMPLETED".into()),
+            ..choice
+        };
+        assert!(resolve_code(&platform, &target, &exact).await.is_ok());
     }
 }
