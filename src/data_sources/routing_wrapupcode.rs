@@ -10,7 +10,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::cty::Value;
-use crate::provider::client::ApiHandle;
+use crate::platform::ApiHandle;
 use crate::resources::routing_wrapupcode::{
     Flags, TYPE_NAME, WrapupCodeModel, name_problem, state_of, string_attribute,
 };

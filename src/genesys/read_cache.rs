@@ -4,9 +4,15 @@
 //!
 //! The cache is only ever trusted for what it *has*: an ID missing from the listing is looked
 //! up with a GET (the platform's listings can lag behind writes, and objects created after the
-//! listing are not in it), so a cache can make a refresh cheaper but never change its result.
-//! Writes made through the provider patch the cache so it never serves a value older than
-//! one the provider itself wrote.
+//! listing are not in it). An entry that came from the listing (not from a GET or a write of
+//! this process) may be stale, so [`ReadCache::get_checked`] confirms it with a GET whenever the
+//! caller's check says it differs from what the caller holds: a lagging listing cannot report
+//! drift that is not there. Writes patch the cache (the platform view sends them through it),
+//! so it never serves a value older than one the provider itself wrote.
+//!
+//! What no listing can prove: an edit made outside within the listing's lag, whose listing
+//! entry still shows the value the caller holds. Only a GET per entity sees that; a run that
+//! must see it turns the cache off (`read_cache = false`).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -30,11 +36,18 @@ pub trait CacheSource<T: Cacheable>: Send + Sync {
     async fn get_by_id(&self, id: &str) -> Result<Option<T>, Self::Error>;
 }
 
+/// One cached entity and whether this process confirmed it (a GET or its own write) or only
+/// saw it in the listing.
+struct Entry<T> {
+    entity: T,
+    confirmed: bool,
+}
+
 enum Fill<T> {
     /// Nothing listed yet; the next read lists.
     Empty,
     /// The listing, patched by the provider's own writes and GETs since.
-    Loaded(HashMap<String, T>),
+    Loaded(HashMap<String, Entry<T>>),
     /// Listing failed once: stop trying in this process and read by ID.
     Failed,
 }
@@ -73,6 +86,21 @@ impl<T: Cacheable> ReadCache<T> {
     where
         S: CacheSource<T> + ?Sized,
     {
+        self.get_checked(source, id, |_| true).await
+    }
+
+    /// Like [`get`](Self::get), but an entry known only from the listing for which `unchanged`
+    /// is false (it differs from what the caller holds) is confirmed with a GET first: the
+    /// listing may lag, and a cache must not report drift the platform does not have.
+    pub async fn get_checked<S>(
+        &self,
+        source: &S,
+        id: &str,
+        unchanged: impl Fn(&T) -> bool + Send,
+    ) -> Result<Option<T>, S::Error>
+    where
+        S: CacheSource<T> + ?Sized,
+    {
         if !self.enabled {
             return source.get_by_id(id).await;
         }
@@ -80,9 +108,10 @@ impl<T: Cacheable> ReadCache<T> {
             let mut fill = self.fill.lock().await;
             Self::ensure_loaded(&mut fill, source).await;
             if let Fill::Loaded(entities) = &*fill
-                && let Some(entity) = entities.get(id)
+                && let Some(entry) = entities.get(id)
+                && (entry.confirmed || unchanged(&entry.entity))
             {
-                return Ok(Some(entity.clone()));
+                return Ok(Some(entry.entity.clone()));
             }
         }
         self.fetch_one(source, id).await
@@ -100,7 +129,7 @@ impl<T: Cacheable> ReadCache<T> {
         let mut fill = self.fill.lock().await;
         Self::ensure_loaded(&mut fill, source).await;
         match &*fill {
-            Fill::Loaded(entities) => Some(entities.values().cloned().collect()),
+            Fill::Loaded(entities) => Some(entities.values().map(|e| e.entity.clone()).collect()),
             Fill::Empty | Fill::Failed => None,
         }
     }
@@ -108,7 +137,13 @@ impl<T: Cacheable> ReadCache<T> {
     /// Records an entity the provider just created, updated or read.
     pub async fn put(&self, entity: T) {
         if let Fill::Loaded(entities) = &mut *self.fill.lock().await {
-            entities.insert(entity.cache_id().to_owned(), entity);
+            entities.insert(
+                entity.cache_id().to_owned(),
+                Entry {
+                    entity,
+                    confirmed: true,
+                },
+            );
         }
     }
 
@@ -129,7 +164,16 @@ impl<T: Cacheable> ReadCache<T> {
         *fill = match source.list_all().await {
             Ok(all) => Fill::Loaded(
                 all.into_iter()
-                    .map(|entity| (entity.cache_id().to_owned(), entity))
+                    .map(|entity| {
+                        let id = entity.cache_id().to_owned();
+                        (
+                            id,
+                            Entry {
+                                entity,
+                                confirmed: false,
+                            },
+                        )
+                    })
                     .collect(),
             ),
             Err(_) => {
@@ -287,6 +331,35 @@ mod tests {
         platform.set(vec![code("id-0", "n-0"), code("id-1", "renamed")]);
         assert_eq!(cache.get(&platform, "id-2").await.unwrap(), None);
         assert_eq!(platform.gets.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_listed_entry_that_differs_is_confirmed_with_a_get_once() {
+        let platform = FakePlatform::with(vec![code("a", "old"), code("b", "same")]);
+        let cache = ReadCache::new(true);
+        cache.get(&platform, "b").await.unwrap();
+        // The listing lags: the platform already holds the name the caller has in state.
+        platform.set(vec![code("a", "new"), code("b", "same")]);
+        let holds = |name: &'static str| move |c: &Code| c.name == name;
+        let read = cache
+            .get_checked(&platform, "a", holds("new"))
+            .await
+            .unwrap();
+        assert_eq!(
+            read,
+            Some(code("a", "new")),
+            "no false drift from the listing"
+        );
+        assert_eq!(platform.gets.load(Ordering::SeqCst), 1);
+        // Confirmed now: served without another GET, even if it differs from what is held.
+        cache.get_checked(&platform, "a", holds("x")).await.unwrap();
+        // An entry that matches is served from the listing.
+        cache
+            .get_checked(&platform, "b", holds("same"))
+            .await
+            .unwrap();
+        assert_eq!(platform.gets.load(Ordering::SeqCst), 1);
+        assert_eq!(platform.lists.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::cty::Value;
-use crate::provider::client::ApiHandle;
+use crate::platform::ApiHandle;
 use crate::resources::routing_wrapupcode::{
     Flags, TYPE_NAME, identity_of, state_of, string_attribute, validate_division_id,
 };

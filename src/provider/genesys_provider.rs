@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::client::ApiHandle;
+use super::client::build_platform;
 use super::config::ProviderConfig;
 use super::schema::provider_schema;
 use super::settings::{SharedSettings, process_env, resolve};
@@ -13,34 +13,21 @@ use crate::data_sources::conversations::ConversationsData;
 use crate::data_sources::routing_queue::RoutingQueueData;
 use crate::data_sources::routing_wrapupcode::RoutingWrapupCodeData;
 use crate::list::routing_wrapupcode::RoutingWrapupCodeList;
+use crate::platform::ClientHandle;
+use crate::platform::{ApiHandle, ConversationAccess, PlatformSlot};
 use crate::resources::conversation_wrapup::ConversationWrapup;
 use crate::resources::routing_queue_wrapupcodes::RoutingQueueWrapupCodes;
 use crate::resources::routing_wrapupcode::RoutingWrapupCode;
-use crate::resources::support::ClientHandle;
-use crate::resources::wrapup_apply::ConversationAccess;
 use crate::tfplugin::{
     Action, ConfigureRequest, DataSource, Diagnostics, ListResource, Provider, Resource, Schema,
 };
 
-/// The Genesys Cloud provider. Types are constructed with a clone of [`SharedSettings`], which
-/// `configure` fills in, or of the [`ApiHandle`] built from it.
-#[derive(Debug)]
+/// The Genesys Cloud provider. `configure` resolves the [`SharedSettings`] and builds the
+/// process's one [`Platform`](crate::platform::Platform) into the slot every type's view reads.
+#[derive(Debug, Default)]
 pub struct GenesysProvider {
     settings: SharedSettings,
-    api: ApiHandle,
-    /// The client the queue and conversation-search types share.
-    client: ClientHandle,
-}
-
-impl Default for GenesysProvider {
-    fn default() -> Self {
-        let settings = SharedSettings::default();
-        GenesysProvider {
-            api: ApiHandle::from_settings(settings.clone()),
-            client: ClientHandle::from_settings(settings.clone()),
-            settings,
-        }
-    }
+    platform: PlatformSlot,
 }
 
 impl GenesysProvider {
@@ -51,6 +38,18 @@ impl GenesysProvider {
     /// The handle resources read their settings from once the provider is configured.
     pub fn settings(&self) -> SharedSettings {
         self.settings.clone()
+    }
+
+    fn codes(&self) -> ApiHandle {
+        ApiHandle::from_slot(self.platform.clone())
+    }
+
+    fn conversations(&self) -> ConversationAccess {
+        ConversationAccess::from_slot(self.platform.clone())
+    }
+
+    fn client(&self) -> ClientHandle {
+        ClientHandle::from_slot(self.platform.clone())
     }
 }
 
@@ -81,6 +80,9 @@ impl Provider for GenesysProvider {
                     read_cache = settings.read_cache,
                     "provider configured"
                 );
+                // Built afresh on every configure: one `--debug` process serves many runs, and
+                // each must use its own settings (and start with its own token and cache).
+                self.platform.set(build_platform(&settings));
                 self.settings.set(settings);
                 warnings
             }
@@ -90,28 +92,26 @@ impl Provider for GenesysProvider {
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![
-            RoutingWrapupCode::new(self.api.clone()),
-            RoutingQueueWrapupCodes::new(self.client.clone()),
-            ConversationWrapup::new(ConversationAccess::from_settings(self.settings.clone())),
+            RoutingWrapupCode::new(self.codes()),
+            RoutingQueueWrapupCodes::new(self.client()),
+            ConversationWrapup::new(self.conversations()),
         ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![
-            RoutingWrapupCodeData::new(self.api.clone()),
-            RoutingQueueData::new(self.client.clone()),
-            ConversationsData::new(self.client.clone()),
+            RoutingWrapupCodeData::new(self.codes()),
+            RoutingQueueData::new(self.client()),
+            ConversationsData::new(self.client()),
         ]
     }
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
-        vec![RoutingWrapupCodeList::new(self.api.clone())]
+        vec![RoutingWrapupCodeList::new(self.codes())]
     }
 
     fn actions(&self) -> Vec<Arc<dyn Action>> {
-        vec![ConversationWrapupAction::new(
-            ConversationAccess::from_settings(self.settings.clone()),
-        )]
+        vec![ConversationWrapupAction::new(self.conversations())]
     }
 }
 

@@ -28,7 +28,7 @@ use async_trait::async_trait;
 use super::support::{PlatformError, WrapupCode, WrapupCodeInput, is_uuid};
 use crate::attr_path;
 use crate::cty::Value;
-use crate::provider::client::ApiHandle;
+use crate::platform::ApiHandle;
 use crate::tfplugin::{
     ApplyResult, CreateRequest, DeleteRequest, Diagnostics, IdentitySchema, ImportRequest,
     ImportResult, ImportedResource, Model, PlanRequest, PlanResponse, ReadRequest, ReadResult,
@@ -47,7 +47,7 @@ mod tests;
 
 use import::import_error;
 pub use model::{WrapupCodeIdentity, WrapupCodeModel};
-use safe_create::{CreateFailure, create_safely, find_holder, name_taken, same_name};
+use safe_create::{CreateFailure, create_safely, find_holder, name_taken};
 pub(crate) use schema::{Flags, string_attribute};
 pub use schema::{
     IMPORT_BY_NAME_PREFIX, NAME_MAX_CHARS, SCHEMA_VERSION, TYPE_NAME, identity_of, identity_schema,
@@ -211,10 +211,8 @@ impl Resource for RoutingWrapupCode {
         let Some(name) = renaming else {
             return;
         };
-        let holder = match codes.snapshot().await {
-            Some(all) => Ok(all.into_iter().find(|code| same_name(&code.name, &name))),
-            None => find_holder(codes.api(), &name).await,
-        };
+        // One listing per process serves every name check; a holder is confirmed by ID.
+        let holder = codes.api().name_holder(&name).await;
         match holder {
             Ok(Some(code)) if Some(&code.id) != own_id.as_ref() => {
                 plan.diagnostics.extend(name_taken(&name, &code.id));
@@ -268,7 +266,9 @@ impl Resource for RoutingWrapupCode {
                 return result;
             }
         };
-        match codes.read(&id).await {
+        // A listed entry that differs from state is confirmed with a GET: no false drift.
+        let in_state = |code: &WrapupCode| state_of(code, Some(&current)) == current;
+        match codes.read_checked(&id, in_state).await {
             Ok(Some(code)) => {
                 result.new_state = Some(resource_state(&code).to_value());
                 result.new_identity = Some(identity_of(&code.id));

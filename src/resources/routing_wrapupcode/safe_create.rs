@@ -17,11 +17,7 @@ const CREATE_RETRY_PAUSE: Duration = Duration::from_millis(250);
 /// platform's read-after-write lag).
 const ADOPT_WAIT: Duration = Duration::from_secs(8);
 
-/// Whether two names are the same to the platform, which keeps names unique ignoring case
-/// and surrounding whitespace.
-pub fn same_name(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
-}
+pub(super) use crate::platform::same_name;
 
 /// The code holding this name as the platform sees it (ignoring case), if any.
 pub async fn find_holder(
@@ -106,7 +102,9 @@ pub(super) async fn create_safely(
     api: &dyn WrapupCodeApi,
     input: &WrapupCodeInput,
 ) -> Result<WrapupCode, CreateFailure> {
-    if let Some(existing) = find_holder(api, &input.name).await? {
+    // Served from the process's listing when the read cache is on: one listing for all the
+    // creates of an apply, not a search per code.
+    if let Some(existing) = api.name_holder(&input.name).await? {
         return Err(CreateFailure::NameTaken(existing.id));
     }
     let mut attempt = 1;

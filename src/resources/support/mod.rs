@@ -1,16 +1,13 @@
-//! What resource, data source, list and action types share, one module each: the wrap-up
-//! code view of the platform and its seam, platform errors, their mapping to diagnostics, and
-//! identifier rules. Attribute access lives in the typed models (`tfplugin::model`).
+//! What resource, data source, list and action types share: identifier rules and string sets,
+//! and (from the platform layer, [`crate::platform`]) the wrap-up code view and seam, the
+//! shared client handle and the platform error with its diagnostics. Attribute access lives in
+//! the typed models (`tfplugin::model`).
 
-mod client_handle;
-mod diagnostics;
 mod ids;
-mod platform_error;
 mod string_set;
-mod wrapup_code_api;
 
-pub use client_handle::ClientHandle;
+pub use crate::platform::{
+    ApiFailure, ClientHandle, PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput,
+};
 pub use ids::is_uuid;
-pub use platform_error::{ApiFailure, PlatformError};
 pub use string_set::StringSet;
-pub use wrapup_code_api::{WrapupCode, WrapupCodeApi, WrapupCodeInput};

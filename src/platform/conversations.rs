@@ -1,0 +1,183 @@
+//! The conversation view of the platform: the calls a wrap-up makes, over the process's one
+//! API client. A conversation is read once per process (until this process writes to it) and a
+//! queue's codes once per queue, however many wrap-ups and plan steps need them.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use tokio::sync::OnceCell;
+
+use super::PlatformError;
+use crate::genesys::models::{AssignedWrapupCode, Conversation, WrapupCode, WrapupInput};
+use crate::genesys::{GenesysClient, MediaType, WrapupCodeQuery};
+
+/// The platform operations a wrap-up needs.
+#[async_trait]
+pub trait ConversationApi: Send + Sync {
+    /// The conversation with its participants and their communications.
+    async fn conversation(&self, conversation_id: &str) -> Result<Conversation, PlatformError>;
+    /// The codes the participant may be given (those assigned to its queue).
+    async fn allowed_codes(
+        &self,
+        conversation_id: &str,
+        participant_id: &str,
+    ) -> Result<Vec<WrapupCode>, PlatformError>;
+    /// Org-wide codes the platform's name search returns for `name` (for participants that
+    /// have no queue); it ignores case, and the caller picks the exact or unique match.
+    async fn codes_named(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError>;
+    /// One code by ID; `None` when it does not exist.
+    async fn code(&self, code_id: &str) -> Result<Option<WrapupCode>, PlatformError>;
+    /// POSTs the wrap-up of one communication to the media type's endpoint. Never replayed:
+    /// a lost answer is [`PlatformError::Ambiguous`].
+    async fn post_wrapup(
+        &self,
+        media: MediaType,
+        conversation_id: &str,
+        participant_id: &str,
+        communication_id: &str,
+        wrapup: &WrapupInput,
+    ) -> Result<(), PlatformError>;
+    /// The participant's assigned wrap-up; `None` when the platform holds none.
+    async fn participant_wrapup(
+        &self,
+        conversation_id: &str,
+        participant_id: &str,
+    ) -> Result<Option<AssignedWrapupCode>, PlatformError>;
+}
+
+type Shared<T> = Arc<OnceCell<T>>;
+
+/// [`ConversationApi`] over the real API client, with per-process memos.
+pub struct GenesysConversations {
+    client: GenesysClient,
+    conversations: Mutex<HashMap<String, Shared<Conversation>>>,
+    queue_codes: Mutex<HashMap<String, Shared<Vec<WrapupCode>>>>,
+}
+
+impl GenesysConversations {
+    /// The conversation calls over `client`.
+    pub fn new(client: GenesysClient) -> Self {
+        GenesysConversations {
+            client,
+            conversations: Mutex::default(),
+            queue_codes: Mutex::default(),
+        }
+    }
+
+    fn slot<T>(map: &Mutex<HashMap<String, Shared<T>>>, key: &str) -> Shared<T> {
+        // The map holds only cells: a panic elsewhere cannot leave it inconsistent.
+        let mut map = map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.entry(key.to_owned()).or_default().clone()
+    }
+
+    fn forget_conversation(&self, conversation_id: &str) {
+        self.conversations
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(conversation_id);
+    }
+}
+
+#[async_trait]
+impl ConversationApi for GenesysConversations {
+    async fn conversation(&self, conversation_id: &str) -> Result<Conversation, PlatformError> {
+        let slot = Self::slot(&self.conversations, conversation_id);
+        let read = slot
+            .get_or_try_init(|| async {
+                self.client
+                    .conversations()
+                    .get(conversation_id)
+                    .await
+                    .map_err(PlatformError::from)
+            })
+            .await;
+        read.cloned()
+    }
+
+    async fn allowed_codes(
+        &self,
+        conversation_id: &str,
+        participant_id: &str,
+    ) -> Result<Vec<WrapupCode>, PlatformError> {
+        // A queued participant may be given its queue's codes: read them once per queue.
+        let conversation = self.conversation(conversation_id).await?;
+        let queue_id = conversation
+            .participants
+            .iter()
+            .find(|participant| participant.id == participant_id)
+            .and_then(|participant| participant.queue_id.clone())
+            .filter(|queue_id| !queue_id.is_empty());
+        if let Some(queue_id) = queue_id {
+            let slot = Self::slot(&self.queue_codes, &queue_id);
+            let codes = slot
+                .get_or_try_init(|| async {
+                    self.client
+                        .queues()
+                        .list_all_wrapup_codes(&queue_id)
+                        .await
+                        .map_err(PlatformError::from)
+                })
+                .await?;
+            return Ok(codes.clone());
+        }
+        Ok(self
+            .client
+            .conversations()
+            .participant_wrapup_codes(conversation_id, participant_id)
+            .await?)
+    }
+
+    async fn codes_named(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError> {
+        let query = WrapupCodeQuery::by_name(name);
+        Ok(self.client.wrapup_codes().list_all(&query).await?)
+    }
+
+    async fn code(&self, code_id: &str) -> Result<Option<WrapupCode>, PlatformError> {
+        Ok(self.client.wrapup_codes().get_optional(code_id).await?)
+    }
+
+    async fn post_wrapup(
+        &self,
+        media: MediaType,
+        conversation_id: &str,
+        participant_id: &str,
+        communication_id: &str,
+        wrapup: &WrapupInput,
+    ) -> Result<(), PlatformError> {
+        // Whatever the answer, the conversation may have changed: read it afresh next time.
+        self.forget_conversation(conversation_id);
+        Ok(self
+            .client
+            .conversations()
+            .set_wrapup(
+                media,
+                conversation_id,
+                participant_id,
+                communication_id,
+                wrapup,
+            )
+            .await?)
+    }
+
+    async fn participant_wrapup(
+        &self,
+        conversation_id: &str,
+        participant_id: &str,
+    ) -> Result<Option<AssignedWrapupCode>, PlatformError> {
+        // The platform answers 404 when no wrap-up is assigned; callers tell that apart from a
+        // missing conversation by reading the conversation first.
+        match self
+            .client
+            .conversations()
+            .participant_wrapup(conversation_id, participant_id, None)
+            .await
+        {
+            Ok(wrapup) => Ok(wrapup.filter(|w| w.code.as_deref().is_some_and(|c| !c.is_empty()))),
+            Err(error) if error.is_not_found() => Ok(None),
+            Err(error) => Err(error.into()),
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! The wrap-up code view of the platform: the code as the Terraform types see it, the
+//! operations they need, and [`WrapupCodes`], those operations with the process's read cache
+//! in front (one listing serves every refresh and every name check; writes patch it).
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use tokio::sync::OnceCell;
+
+use super::PlatformError;
+use crate::genesys::read_cache::{CacheSource, Cacheable, ReadCache};
+use crate::genesys::{GenesysClient, WrapupCodeQuery, models};
+
+/// A wrap-up code as the Terraform types see it. `description` is `None` when the platform
+/// holds none or an empty one: the two are the same thing to users.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrapupCode {
+    pub id: String,
+    pub name: String,
+    pub division_id: Option<String>,
+    pub description: Option<String>,
+}
+
+impl Cacheable for WrapupCode {
+    fn cache_id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// What create and update send: `division_id: None` lets the platform pick the home division.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrapupCodeInput {
+    pub name: String,
+    pub division_id: Option<String>,
+    pub description: Option<String>,
+}
+
+/// The wrap-up code operations the Terraform types need, implemented over the API client
+/// ([`GenesysWrapupCodes`]) and, with the read cache in front, by [`WrapupCodes`]. A seam so
+/// the types' decisions can be tested without a network.
+#[async_trait]
+pub trait WrapupCodeApi: Send + Sync {
+    /// Every code, all pages at the largest page size.
+    async fn list_all(&self) -> Result<Vec<WrapupCode>, PlatformError>;
+    /// Codes the platform's name search returns for `name` (may be partial or case
+    /// insensitive: callers filter for the exact match they need).
+    async fn search_by_name(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError>;
+    /// Codes in one division, optionally narrowed by the platform's name search.
+    async fn list_filtered(
+        &self,
+        name: Option<&str>,
+        division_id: Option<&str>,
+    ) -> Result<Vec<WrapupCode>, PlatformError>;
+    async fn get(&self, id: &str) -> Result<Option<WrapupCode>, PlatformError>;
+    /// POST: never replayed by the client; a dropped answer is [`PlatformError::Ambiguous`].
+    async fn create(&self, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError>;
+    async fn update(&self, id: &str, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError>;
+    /// Ok(false) when the code was already gone.
+    async fn delete(&self, id: &str) -> Result<bool, PlatformError>;
+    /// The org's home division, where codes created without a division land.
+    async fn home_division_id(&self) -> Result<String, PlatformError>;
+
+    /// The code holding `name` (ignoring case, as the platform does) for an "is this name
+    /// free" check. A listing may lag a delete, so a holder it shows is confirmed by ID: a
+    /// code that is gone, or renamed since, does not hold the name.
+    async fn name_holder(&self, name: &str) -> Result<Option<WrapupCode>, PlatformError> {
+        let listed = pick_holder(self.search_by_name(name).await?, name);
+        match listed {
+            Some(code) => confirm_holder(self, code, name).await,
+            None => Ok(None),
+        }
+    }
+}
+
+/// Whether two names are the same to the platform, which keeps names unique ignoring case
+/// and surrounding whitespace.
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// The exact match for `name` among `found`, else one equal ignoring case.
+fn pick_holder(found: Vec<WrapupCode>, name: &str) -> Option<WrapupCode> {
+    let exact = found.iter().position(|code| code.name == name);
+    let similar = found.iter().position(|code| same_name(&code.name, name));
+    let index = exact.or(similar)?;
+    found.into_iter().nth(index)
+}
+
+/// The listed holder of `name` as the platform holds it now (a GET by ID), if it still does.
+async fn confirm_holder<A: WrapupCodeApi + ?Sized>(
+    api: &A,
+    listed: WrapupCode,
+    name: &str,
+) -> Result<Option<WrapupCode>, PlatformError> {
+    Ok(api
+        .get(&listed.id)
+        .await?
+        .filter(|code| same_name(&code.name, name)))
+}
+
+/// Wrap-up code access for one provider process: the API and its read cache.
+#[derive(Clone)]
+pub struct WrapupCodes {
+    api: Arc<dyn WrapupCodeApi>,
+    cache: Arc<ReadCache<WrapupCode>>,
+    home_division: Arc<OnceCell<String>>,
+}
+
+impl WrapupCodes {
+    /// Access over `api`, serving reads from a bulk listing when `read_cache` is on.
+    pub fn new(api: Arc<dyn WrapupCodeApi>, read_cache: bool) -> Self {
+        WrapupCodes {
+            api,
+            cache: ReadCache::new(read_cache),
+            home_division: Arc::new(OnceCell::new()),
+        }
+    }
+
+    /// The home division's ID, asked once per process; `None` if the platform would not say
+    /// (e.g. the OAuth client may not view divisions).
+    pub async fn home_division_id(&self) -> Option<String> {
+        match self
+            .home_division
+            .get_or_try_init(|| self.api.home_division_id())
+            .await
+        {
+            Ok(id) => Some(id.clone()),
+            Err(error) => {
+                tracing::warn!(
+                    ?error,
+                    "cannot look up the home division; planning it as unknown"
+                );
+                None
+            }
+        }
+    }
+
+    /// The operations, with the cache in front: writes (and GETs) made through it patch the
+    /// cache, so no call site can forget to.
+    pub fn api(&self) -> &dyn WrapupCodeApi {
+        self
+    }
+
+    /// One code by ID, through the read cache.
+    pub async fn read(&self, id: &str) -> Result<Option<WrapupCode>, PlatformError> {
+        self.cache.get(&ApiSource(&*self.api), id).await
+    }
+
+    /// One code by ID for a refresh: served from the listing when it matches what the caller
+    /// holds (`unchanged`), else confirmed with a GET, so a lagging listing reports no drift
+    /// the platform does not have.
+    pub async fn read_checked(
+        &self,
+        id: &str,
+        unchanged: impl Fn(&WrapupCode) -> bool + Send,
+    ) -> Result<Option<WrapupCode>, PlatformError> {
+        self.cache
+            .get_checked(&ApiSource(&*self.api), id, unchanged)
+            .await
+    }
+
+    /// Every code from the cache's listing; `None` when the cache is off or unavailable.
+    pub async fn snapshot(&self) -> Option<Vec<WrapupCode>> {
+        self.cache.snapshot(&ApiSource(&*self.api)).await
+    }
+
+    /// Records a code (writes through [`api`](Self::api) already do).
+    pub async fn remember(&self, code: WrapupCode) {
+        self.cache.put(code).await;
+    }
+
+    /// Forgets a code (deletes through [`api`](Self::api) already do).
+    pub async fn forget(&self, id: &str) {
+        self.cache.remove(id).await;
+    }
+}
+
+/// The operations through the cache: reads the cache cannot answer and every write go to the
+/// platform, and what they learn patches the cache.
+#[async_trait]
+impl WrapupCodeApi for WrapupCodes {
+    async fn list_all(&self) -> Result<Vec<WrapupCode>, PlatformError> {
+        self.api.list_all().await
+    }
+
+    async fn search_by_name(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError> {
+        self.api.search_by_name(name).await
+    }
+
+    async fn list_filtered(
+        &self,
+        name: Option<&str>,
+        division_id: Option<&str>,
+    ) -> Result<Vec<WrapupCode>, PlatformError> {
+        self.api.list_filtered(name, division_id).await
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<WrapupCode>, PlatformError> {
+        let found = self.api.get(id).await?;
+        match &found {
+            Some(code) => self.cache.put(code.clone()).await,
+            None => self.cache.remove(id).await,
+        }
+        Ok(found)
+    }
+
+    async fn create(&self, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError> {
+        let code = self.api.create(input).await?;
+        self.cache.put(code.clone()).await;
+        Ok(code)
+    }
+
+    async fn update(&self, id: &str, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError> {
+        match self.api.update(id, input).await {
+            Ok(code) => {
+                self.cache.put(code.clone()).await;
+                Ok(code)
+            }
+            Err(error) => {
+                if matches!(error, PlatformError::NotFound(_)) {
+                    self.cache.remove(id).await;
+                }
+                Err(error)
+            }
+        }
+    }
+
+    async fn delete(&self, id: &str) -> Result<bool, PlatformError> {
+        let deleted = self.api.delete(id).await?;
+        self.cache.remove(id).await;
+        Ok(deleted)
+    }
+
+    async fn home_division_id(&self) -> Result<String, PlatformError> {
+        self.home_division
+            .get_or_try_init(|| self.api.home_division_id())
+            .await
+            .cloned()
+    }
+
+    /// From the cache's listing when there is one (one listing per process serves every
+    /// name check), else the platform's name search; a holder is confirmed by ID either way.
+    async fn name_holder(&self, name: &str) -> Result<Option<WrapupCode>, PlatformError> {
+        let listed = match self.snapshot().await {
+            Some(all) => pick_holder(all, name),
+            None => pick_holder(self.api.search_by_name(name).await?, name),
+        };
+        match listed {
+            Some(code) => confirm_holder(self, code, name).await,
+            None => Ok(None),
+        }
+    }
+}
+
+struct ApiSource<'a>(&'a dyn WrapupCodeApi);
+
+#[async_trait]
+impl CacheSource<WrapupCode> for ApiSource<'_> {
+    type Error = PlatformError;
+    async fn list_all(&self) -> Result<Vec<WrapupCode>, PlatformError> {
+        self.0.list_all().await
+    }
+    async fn get_by_id(&self, id: &str) -> Result<Option<WrapupCode>, PlatformError> {
+        self.0.get(id).await
+    }
+}
+
+/// The wrap-up code operations over the real API client.
+pub struct GenesysWrapupCodes(pub GenesysClient);
+
+fn view(code: models::WrapupCode) -> WrapupCode {
+    WrapupCode {
+        division_id: code.division_id().map(str::to_owned),
+        description: code.description.filter(|text| !text.is_empty()),
+        id: code.id,
+        name: code.name,
+    }
+}
+
+fn request(input: &WrapupCodeInput) -> models::WrapupCodeRequest {
+    models::WrapupCodeRequest::new(
+        input.name.clone(),
+        input.division_id.clone(),
+        input.description.clone(),
+    )
+}
+
+#[async_trait]
+impl WrapupCodeApi for GenesysWrapupCodes {
+    async fn list_all(&self) -> Result<Vec<WrapupCode>, PlatformError> {
+        let all = self
+            .0
+            .wrapup_codes()
+            .list_all(&WrapupCodeQuery::default())
+            .await?;
+        Ok(all.into_iter().map(view).collect())
+    }
+
+    async fn search_by_name(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError> {
+        let found = self
+            .0
+            .wrapup_codes()
+            .list_all(&WrapupCodeQuery::by_name(name))
+            .await?;
+        Ok(found.into_iter().map(view).collect())
+    }
+
+    async fn list_filtered(
+        &self,
+        name_prefix: Option<&str>,
+        division_id: Option<&str>,
+    ) -> Result<Vec<WrapupCode>, PlatformError> {
+        let query = WrapupCodeQuery {
+            // The platform's name filter takes a trailing `*` as "starts with".
+            name: name_prefix.map(|prefix| format!("{prefix}*")),
+            division_ids: division_id.into_iter().map(str::to_owned).collect(),
+            ..WrapupCodeQuery::default()
+        };
+        let found = self.0.wrapup_codes().list_all(&query).await?;
+        Ok(found.into_iter().map(view).collect())
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<WrapupCode>, PlatformError> {
+        Ok(self.0.wrapup_codes().get_optional(id).await?.map(view))
+    }
+
+    async fn create(&self, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError> {
+        Ok(view(self.0.wrapup_codes().create(&request(input)).await?))
+    }
+
+    async fn update(&self, id: &str, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError> {
+        Ok(view(
+            self.0.wrapup_codes().update(id, &request(input)).await?,
+        ))
+    }
+
+    async fn home_division_id(&self) -> Result<String, PlatformError> {
+        Ok(self.0.divisions().home().await?.id)
+    }
+
+    async fn delete(&self, id: &str) -> Result<bool, PlatformError> {
+        match self.0.wrapup_codes().delete(id).await {
+            Ok(()) => Ok(true),
+            Err(error) if error.is_not_found() => Ok(false),
+            Err(error) => Err(error.into()),
+        }
+    }
+}
