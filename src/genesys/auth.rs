@@ -35,6 +35,10 @@ struct CachedToken {
 struct TokenState {
     cached: Option<CachedToken>,
     generation: u64,
+    /// The status of a login the host refused: remembered for the process, never retried.
+    refused: Option<u16>,
+    /// Logins that returned a token, for the debug log.
+    logins: u64,
 }
 
 /// Hands out bearer tokens. The mutex is held across the token request, so concurrent callers
@@ -79,11 +83,6 @@ impl Authenticator {
         }
     }
 
-    /// Whether a 401 can be cured by fetching a new token.
-    pub(crate) fn can_renew(&self) -> bool {
-        matches!(self.credentials, Credentials::ClientCredentials { .. })
-    }
-
     /// A valid token: the cached one, or a freshly fetched one.
     pub(crate) async fn token(&self, http: &reqwest::Client) -> Result<BearerToken, LoginError> {
         let (client_id, client_secret) = match &self.credentials {
@@ -99,12 +98,25 @@ impl Authenticator {
             } => (client_id, client_secret),
         };
         let mut state = self.state.lock().await;
+        if let Some(status) = state.refused {
+            return Err(LoginError::RefusedEarlier { status });
+        }
         if let Some(cached) = &state.cached
             && Instant::now() < cached.refresh_at
         {
             return Ok(cached.token.clone());
         }
-        let (value, lifetime) = self.fetch(http, client_id, client_secret).await?;
+        let (value, lifetime) = match self.fetch(http, client_id, client_secret).await {
+            Ok(fetched) => fetched,
+            Err(error) => {
+                if let LoginError::Rejected { status, .. } = &error {
+                    state.refused = Some(*status);
+                }
+                return Err(error);
+            }
+        };
+        state.logins += 1;
+        debug!(logins = state.logins, "genesys login: new access token");
         state.generation += 1;
         let token = BearerToken {
             value,
@@ -205,6 +217,19 @@ impl Authenticator {
                 }
             }
             let oauth: OAuthErrorBody = serde_json::from_slice(&body).unwrap_or_default();
+            // The login host throttles token creation with 400 invalid_request "rate limit
+            // exceeded", not 429: wait and retry, it says nothing about the credentials.
+            if is_login_throttle(status, &oauth)
+                && let Some(wait) = self.next_wait(attempt, started, retry_after)
+            {
+                debug!(
+                    attempt,
+                    wait_ms = wait.as_millis() as u64,
+                    "genesys login throttled"
+                );
+                tokio::time::sleep(wait).await;
+                continue;
+            }
             return Err(if matches!(status, 400 | 401 | 403) {
                 LoginError::Rejected {
                     status,
@@ -241,6 +266,17 @@ fn refresh_at(now: Instant, lifetime: Duration) -> Instant {
     let lifetime = lifetime.min(super::numbers::MAX_TOKEN_LIFETIME);
     let ahead = lifetime.saturating_sub(refresh_margin(lifetime));
     now.checked_add(ahead).unwrap_or(now)
+}
+
+/// The login host's own throttle: `400 invalid_request` whose description says the rate
+/// limit was exceeded.
+fn is_login_throttle(status: u16, body: &OAuthErrorBody) -> bool {
+    status == 400
+        && body.error.as_deref() == Some("invalid_request")
+        && body
+            .description
+            .as_deref()
+            .is_some_and(|text| text.to_ascii_lowercase().contains("rate limit"))
 }
 
 /// How long before expiry a token is renewed: a tenth of its lifetime, at most a minute.
@@ -332,6 +368,27 @@ mod tests {
             refresh_at(now, Duration::MAX),
             refresh_at(now, Duration::from_secs(172_800))
         );
+    }
+
+    #[test]
+    fn only_the_rate_limit_400_is_a_throttle() {
+        let body = |error: &str, description: &str| OAuthErrorBody {
+            error: Some(error.into()),
+            description: Some(description.into()),
+        };
+        assert!(is_login_throttle(
+            400,
+            &body("invalid_request", "Rate limit exceeded; try later")
+        ));
+        assert!(!is_login_throttle(
+            400,
+            &body("invalid_request", "grant_type is required")
+        ));
+        assert!(!is_login_throttle(
+            401,
+            &body("invalid_client", "rate limit exceeded")
+        ));
+        assert!(!is_login_throttle(400, &OAuthErrorBody::default()));
     }
 
     #[test]

@@ -3,12 +3,13 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::auth::Authenticator;
 use super::config::ClientConfig;
 use super::error::{ClientError, error_chain};
 use super::rate_gate::RateGate;
+use super::token_pool::TokenPool;
 
-/// A Genesys Cloud Platform API client. Clones share one connection pool and one token cache.
+/// A Genesys Cloud Platform API client. Clones share one connection pool, one token pool with
+/// its per-token budgets, and one rate gate.
 /// API areas hang off it: [`wrapup_codes`](Self::wrapup_codes), [`divisions`](Self::divisions),
 /// [`queues`](Self::queues), [`conversations`](Self::conversations).
 #[derive(Clone)]
@@ -18,7 +19,8 @@ pub struct GenesysClient {
 
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
-    pub(crate) auth: Authenticator,
+    /// The access tokens and their budgets.
+    pub(crate) pool: TokenPool,
     pub(crate) config: ClientConfig,
     /// Holds every request back while the platform's rate limit is exceeded.
     pub(crate) rate_gate: RateGate,
@@ -38,15 +40,17 @@ impl GenesysClient {
                     error_chain(&e)
                 ))
             })?;
-        let auth = Authenticator::new(
+        let pool = TokenPool::new(
             config.credentials.clone(),
             &config.login_base_url,
             config.retry.clone(),
+            config.max_tokens,
+            config.requests_per_minute,
         );
         Ok(GenesysClient {
             inner: Arc::new(Inner {
                 http,
-                auth,
+                pool,
                 config,
                 rate_gate: RateGate::default(),
             }),
@@ -56,6 +60,16 @@ impl GenesysClient {
     /// The configuration this client was built from.
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
+    }
+
+    /// How many access tokens the client holds now (for logs and tests).
+    pub fn token_pool_size(&self) -> usize {
+        self.inner.pool.size()
+    }
+
+    /// The current budget per token, in requests a minute (a 429 lowers it).
+    pub fn requests_per_minute(&self) -> u32 {
+        self.inner.pool.per_minute()
     }
 }
 

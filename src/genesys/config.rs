@@ -118,6 +118,11 @@ pub struct ClientConfig {
     /// with [`ClientError::Interrupted`](super::ClientError::Interrupted). Requests already
     /// sent are always seen through. Never stops by default.
     pub stop_requested: fn() -> bool,
+    /// The client's budget per access token: requests in any minute.
+    pub requests_per_minute: u32,
+    /// How many access tokens the client may hold at once (taken one by one, only when every
+    /// token's budget is spent and work waits).
+    pub max_tokens: usize,
 }
 
 /// The default [`ClientConfig::stop_requested`]: never stop.
@@ -144,6 +149,8 @@ impl ClientConfig {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             stop_requested: never,
+            requests_per_minute: super::DEFAULT_REQUESTS_PER_MINUTE,
+            max_tokens: super::DEFAULT_MAX_TOKENS,
         }
     }
 
@@ -188,6 +195,18 @@ impl ClientConfig {
     /// Sets the user agent to `terraform-provider-genesyscloud/<version>`.
     pub fn with_user_agent_version(mut self, version: &str) -> Self {
         self.user_agent = default_user_agent(version);
+        self
+    }
+
+    /// Sets the budget per access token, in requests a minute (at least 1).
+    pub fn with_requests_per_minute(mut self, per_minute: u32) -> Self {
+        self.requests_per_minute = per_minute.max(1);
+        self
+    }
+
+    /// Sets how many access tokens the client may hold (at least 1).
+    pub fn with_max_tokens(mut self, max_tokens: usize) -> Self {
+        self.max_tokens = max_tokens.max(1);
         self
     }
 

@@ -95,6 +95,12 @@ pub enum LoginError {
     /// The token response was not the expected JSON.
     #[error("the login host sent an unexpected token response: {detail}")]
     Decode { detail: String },
+    /// The login host refused these credentials earlier in this process; a client never asks
+    /// again (a refused login retried per request hammers the login host).
+    #[error(
+        "the login host refused these OAuth client credentials earlier in this run (HTTP {status}); not trying again"
+    )]
+    RefusedEarlier { status: u16 },
 }
 
 fn fmt_oauth(error: &Option<String>, description: &Option<String>) -> String {
@@ -230,7 +236,10 @@ impl ClientError {
     pub fn is_unauthorized(&self) -> bool {
         matches!(
             self,
-            ClientError::Unauthorized { .. } | ClientError::Login(LoginError::Rejected { .. })
+            ClientError::Unauthorized { .. }
+                | ClientError::Login(
+                    LoginError::Rejected { .. } | LoginError::RefusedEarlier { .. }
+                )
         )
     }
 

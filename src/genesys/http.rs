@@ -172,7 +172,8 @@ impl GenesysClient {
                 return Err(ClientError::Interrupted { method, route });
             }
             attempts += 1;
-            let token = inner.auth.token(&inner.http).await?;
+            let lease = inner.pool.acquire().await;
+            let token = lease.auth.token(&inner.http).await?;
             let mut builder = inner
                 .http
                 .request(method.clone(), url.clone())
@@ -258,16 +259,17 @@ impl GenesysClient {
                     correlation_id: correlation,
                 });
             }
-            if status == 401 && inner.auth.can_renew() && !renewed {
+            if status == 401 && inner.pool.can_renew() && !renewed {
                 renewed = true;
-                inner.auth.invalidate(&token).await;
+                lease.auth.invalidate(&token).await;
                 continue;
             }
             if status == 429
                 && let Some(wait) = policy.rate_limit_wait(retries, started.elapsed(), retry_after)
             {
                 retries += 1;
-                // The limit is the OAuth client's: hold every request of this client back.
+                inner.pool.tighten();
+                // Hold every request of this client back until the pause has passed.
                 let wait = wait.max(inner.rate_gate.remaining());
                 inner.rate_gate.pause_for(wait);
                 debug!(
@@ -301,7 +303,7 @@ impl GenesysClient {
                 correlation_id: correlation,
                 attempts,
             };
-            if status == 401 && !inner.auth.can_renew() {
+            if status == 401 && !inner.pool.can_renew() {
                 return Err(ClientError::Unauthorized {
                     failure: Box::new(failure),
                     hint: "the supplied access token was refused (expired or revoked); supply a \

@@ -24,6 +24,7 @@ mod rate_gate;
 pub mod read_cache;
 pub mod region;
 pub mod retry;
+mod token_pool;
 mod wrapup_codes;
 
 pub use analytics::{
@@ -40,4 +41,5 @@ pub use paging::WRAPUP_CODES_MAX_PAGE_SIZE;
 pub use queues::QueuesApi;
 pub use region::Region;
 pub use retry::RetryPolicy;
+pub use token_pool::{DEFAULT_MAX_TOKENS, DEFAULT_REQUESTS_PER_MINUTE};
 pub use wrapup_codes::{SortOrder, WrapupCodeQuery, WrapupCodesApi};

@@ -27,6 +27,9 @@ pub enum PlatformError {
     Denied(ApiFailure),
     /// Anything else, after the client's own retries.
     Failed(ApiFailure),
+    /// The login host refused the credentials earlier in this process: not asked again. The
+    /// first refusal was reported in full; this one only refers to it.
+    RefusedEarlier(String),
 }
 
 /// What the platform said, kept for the diagnostic's detail.
@@ -59,7 +62,8 @@ impl PlatformError {
     /// A refusal of the credentials themselves: a 401, or the login host refusing the client
     /// (no API status). A 403 is the role lacking a permission instead.
     pub fn refused_credentials(&self) -> bool {
-        matches!(self, PlatformError::Denied(failure) if failure.status != Some(403))
+        matches!(self, PlatformError::RefusedEarlier(_))
+            || matches!(self, PlatformError::Denied(failure) if failure.status != Some(403))
     }
 
     /// Appends this error to `diagnostics` as an error saying what was being done
@@ -114,6 +118,13 @@ impl PlatformError {
                 ),
             ),
             PlatformError::Failed(failure) => (format!("Could not {action}"), failure.to_string()),
+            PlatformError::RefusedEarlier(detail) => (
+                format!("Could not {action}: the credentials were refused (see the first error)"),
+                format!(
+                    "{detail}. The provider asks the login host once per run; the error naming \
+                     the settings to check is reported once."
+                ),
+            ),
         };
         diagnostics.error(summary, detail);
     }
@@ -157,6 +168,9 @@ impl From<ClientError> for PlatformError {
             | ClientError::Login(LoginError::Rejected { .. }) => PlatformError::Denied(failure),
             ClientError::Ambiguous { .. } => PlatformError::Ambiguous(error.to_string()),
             ClientError::Interrupted { .. } => PlatformError::Stopped(error.to_string()),
+            ClientError::Login(LoginError::RefusedEarlier { .. }) => {
+                PlatformError::RefusedEarlier(error.to_string())
+            }
             _ => PlatformError::Failed(failure),
         }
     }

@@ -13,6 +13,8 @@ pub fn build_platform(settings: &ProviderSettings) -> Result<Platform, PlatformE
     tracing::debug!(
         api_base = %client.config().api_base_url,
         read_cache = settings.read_cache,
+        token_pool_size = settings.token_pool_size,
+        max_requests_per_minute = settings.max_requests_per_minute,
         "platform client built"
     );
     Ok(Platform::over_client(client, settings.read_cache))
@@ -39,7 +41,9 @@ pub fn build_client(settings: &ProviderSettings) -> Result<GenesysClient, Platfo
         .and_then(|config| config.with_login_base_url(&settings.login_base))
         .map_err(|error| PlatformError::NotConfigured(format!("Invalid API settings: {error}.")))?
         .with_user_agent_version(env!("CARGO_PKG_VERSION"))
-        .with_stop_check(crate::tfplugin::stop_requested);
+        .with_stop_check(crate::tfplugin::stop_requested)
+        .with_max_tokens(settings.token_pool_size)
+        .with_requests_per_minute(settings.max_requests_per_minute);
     GenesysClient::new(config).map_err(PlatformError::from)
 }
 

@@ -1,8 +1,8 @@
 use std::collections::BTreeMap;
 
 use super::schema::{
-    ACCESS_TOKEN, API_URL, AWS_REGION, LOGIN_URL, OAUTHCLIENT_ID, OAUTHCLIENT_SECRET, READ_CACHE,
-    Setting,
+    ACCESS_TOKEN, API_URL, AWS_REGION, LOGIN_URL, MAX_REQUESTS_PER_MINUTE, OAUTHCLIENT_ID,
+    OAUTHCLIENT_SECRET, READ_CACHE, Setting, TOKEN_POOL_SIZE,
 };
 use super::secret::Secret;
 use crate::cty::{AttributePath, Value};
@@ -44,6 +44,9 @@ pub struct ProviderConfig {
     pub api_url: Field<String>,
     pub login_url: Field<String>,
     pub read_cache: Field<bool>,
+    /// A whole number as written (range checked by validation).
+    pub token_pool_size: Field<i64>,
+    pub max_requests_per_minute: Field<i64>,
 }
 
 impl ProviderConfig {
@@ -76,6 +79,12 @@ impl ProviderConfig {
             api_url: string_field(attributes, API_URL, &mut diagnostics),
             login_url: string_field(attributes, LOGIN_URL, &mut diagnostics),
             read_cache: bool_field(attributes, READ_CACHE, &mut diagnostics),
+            token_pool_size: whole_field(attributes, TOKEN_POOL_SIZE, &mut diagnostics),
+            max_requests_per_minute: whole_field(
+                attributes,
+                MAX_REQUESTS_PER_MINUTE,
+                &mut diagnostics,
+            ),
         };
         if diagnostics.has_errors() {
             Err(diagnostics)
@@ -93,6 +102,8 @@ impl ProviderConfig {
             api_url: Field::Unknown,
             login_url: Field::Unknown,
             read_cache: Field::Unknown,
+            token_pool_size: Field::Unknown,
+            max_requests_per_minute: Field::Unknown,
         }
     }
 }
@@ -136,6 +147,33 @@ fn bool_field(
         Some(Value::Bool(flag)) => Field::Set(*flag),
         Some(other) => {
             wrong_type(setting, "a bool", other, diagnostics);
+            Field::Unset
+        }
+    }
+}
+
+fn whole_field(
+    attributes: &BTreeMap<String, Value>,
+    setting: Setting,
+    diagnostics: &mut Diagnostics,
+) -> Field<i64> {
+    match attributes.get(setting.name) {
+        None | Some(Value::Null) => Field::Unset,
+        Some(Value::Unknown(_)) => Field::Unknown,
+        Some(Value::Number(number)) => match number.as_i64() {
+            Some(whole) => Field::Set(whole),
+            None => {
+                wrong_type(
+                    setting,
+                    "a whole number",
+                    &Value::Number(number.clone()),
+                    diagnostics,
+                );
+                Field::Unset
+            }
+        },
+        Some(other) => {
+            wrong_type(setting, "a whole number", other, diagnostics);
             Field::Unset
         }
     }

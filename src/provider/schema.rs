@@ -6,6 +6,7 @@ use crate::tfplugin::{Attribute, Block, Schema};
 pub enum SettingKind {
     String,
     Bool,
+    Number,
 }
 
 /// One attribute of the `provider "genesyscloud"` block and the environment variable it falls
@@ -98,6 +99,27 @@ pub const READ_CACHE: Setting = Setting {
 };
 
 /// Every provider setting, in schema order.
+pub const TOKEN_POOL_SIZE: Setting = Setting {
+    name: "token_pool_size",
+    env: "GENESYSCLOUD_TOKEN_POOL_SIZE",
+    kind: SettingKind::Number,
+    sensitive: false,
+    summary: "How many access tokens the provider may hold at once, 1 to 50; defaults to 10. \
+              The platform meters requests per token, so each token adds a budget. The \
+              provider starts with one token and logs in for another only when every token's \
+              budget is spent and requests are waiting. Ignored with `access_token`.",
+};
+
+pub const MAX_REQUESTS_PER_MINUTE: Setting = Setting {
+    name: "max_requests_per_minute",
+    env: "GENESYSCLOUD_MAX_REQUESTS_PER_MINUTE",
+    kind: SettingKind::Number,
+    sensitive: false,
+    summary: "The provider's own request budget per access token and minute, 1 to 100000; \
+              defaults to 300, the platform's default per-token limit. Requests beyond it wait \
+              instead of meeting a 429; a 429 lowers the budget for the rest of the run.",
+};
+
 pub const SETTINGS: &[Setting] = &[
     OAUTHCLIENT_ID,
     OAUTHCLIENT_SECRET,
@@ -106,6 +128,8 @@ pub const SETTINGS: &[Setting] = &[
     API_URL,
     LOGIN_URL,
     READ_CACHE,
+    TOKEN_POOL_SIZE,
+    MAX_REQUESTS_PER_MINUTE,
 ];
 
 /// The `provider "genesyscloud"` block's schema: every setting optional.
@@ -117,6 +141,7 @@ pub fn provider_schema() -> Schema {
             ty: match setting.kind {
                 SettingKind::String => Type::String,
                 SettingKind::Bool => Type::Bool,
+                SettingKind::Number => Type::Number,
             },
             description: setting.description(),
             required: false,

@@ -2,11 +2,13 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use super::config::{Field, ProviderConfig};
 use super::schema::{
-    ACCESS_TOKEN, API_URL, AWS_REGION, LOGIN_URL, OAUTHCLIENT_ID, OAUTHCLIENT_SECRET, READ_CACHE,
-    SETTINGS, Setting,
+    ACCESS_TOKEN, API_URL, AWS_REGION, LOGIN_URL, MAX_REQUESTS_PER_MINUTE, OAUTHCLIENT_ID,
+    OAUTHCLIENT_SECRET, READ_CACHE, SETTINGS, Setting, TOKEN_POOL_SIZE,
 };
 use super::secret::Secret;
-use super::validate::{Source, parse_base_url, parse_bool, parse_region, report, validate_config};
+use super::validate::{
+    Source, parse_base_url, parse_bool, parse_number, parse_region, report, validate_config,
+};
 use crate::genesys::Region;
 use crate::tfplugin::Diagnostics;
 
@@ -23,6 +25,10 @@ pub struct ProviderSettings {
     pub credentials: Credentials,
     /// Whether bulk refresh may serve reads from one paged list per run.
     pub read_cache: bool,
+    /// How many access tokens the client may hold (1–50).
+    pub token_pool_size: usize,
+    /// The client's budget per token and minute.
+    pub max_requests_per_minute: u32,
     /// The Terraform CLI version that configured the provider (for the User-Agent).
     pub terraform_version: String,
     /// Provider attributes that were unknown at configure time (only during a plan whose
@@ -134,6 +140,27 @@ pub fn resolve(
             .unwrap_or(true),
     };
 
+    let mut number = |setting: Setting, field: &Field<i64>, default: i64| match field.known() {
+        Some(value) => *value,
+        None => env(setting)
+            .and_then(|text| {
+                parse_number(setting, &text)
+                    .map_err(|error| report(&mut diagnostics, Source::Env(setting), &error))
+                    .ok()
+            })
+            .unwrap_or(default),
+    };
+    let token_pool_size = number(
+        TOKEN_POOL_SIZE,
+        &config.token_pool_size,
+        crate::genesys::DEFAULT_MAX_TOKENS as i64,
+    );
+    let max_requests_per_minute = number(
+        MAX_REQUESTS_PER_MINUTE,
+        &config.max_requests_per_minute,
+        i64::from(crate::genesys::DEFAULT_REQUESTS_PER_MINUTE),
+    );
+
     let credentials = resolve_credentials(config, &env, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
@@ -156,6 +183,8 @@ pub fn resolve(
         config.api_url == Field::Unknown,
         config.login_url == Field::Unknown,
         config.read_cache == Field::Unknown,
+        config.token_pool_size == Field::Unknown,
+        config.max_requests_per_minute == Field::Unknown,
     ];
     let unknown_attributes = SETTINGS
         .iter()
@@ -171,6 +200,9 @@ pub fn resolve(
             login_base,
             credentials,
             read_cache,
+            token_pool_size: usize::try_from(token_pool_size.clamp(1, 50)).unwrap_or(1),
+            max_requests_per_minute: u32::try_from(max_requests_per_minute.clamp(1, 100_000))
+                .unwrap_or(1),
             terraform_version: terraform_version.to_string(),
             unknown_attributes,
         },

@@ -4,7 +4,8 @@ use url::{Host, Url};
 
 use super::config::{Field, ProviderConfig};
 use super::schema::{
-    ACCESS_TOKEN, API_URL, AWS_REGION, LOGIN_URL, OAUTHCLIENT_ID, OAUTHCLIENT_SECRET, Setting,
+    ACCESS_TOKEN, API_URL, AWS_REGION, LOGIN_URL, MAX_REQUESTS_PER_MINUTE, OAUTHCLIENT_ID,
+    OAUTHCLIENT_SECRET, Setting, TOKEN_POOL_SIZE,
 };
 use crate::cty::AttributePath;
 use crate::genesys::Region;
@@ -37,6 +38,8 @@ pub enum SettingError {
     InsecureUrl { value: String },
     #[error("`{value}` is not a boolean; use `true` or `false`")]
     InvalidBool { value: String },
+    #[error("`{value}` is not a whole number from {min} to {max}")]
+    OutOfRange { value: String, min: i64, max: i64 },
 }
 
 impl SettingError {
@@ -51,6 +54,7 @@ impl SettingError {
             | SettingError::UnsupportedScheme { .. } => "Invalid base URL",
             SettingError::InsecureUrl { .. } => "Insecure base URL",
             SettingError::InvalidBool { .. } => "Invalid boolean setting",
+            SettingError::OutOfRange { .. } => "Invalid number setting",
         }
     }
 }
@@ -143,6 +147,42 @@ pub fn parse_base_url(text: &str) -> Result<String, SettingError> {
     Ok(shown.trim_end_matches('/').to_string())
 }
 
+/// The range a number setting accepts.
+pub fn number_range(setting: Setting) -> (i64, i64) {
+    if setting == TOKEN_POOL_SIZE {
+        (1, 50)
+    } else {
+        (1, 100_000)
+    }
+}
+
+/// Checks a whole number against the setting's range.
+pub fn check_number(setting: Setting, value: i64) -> Result<i64, SettingError> {
+    let (min, max) = number_range(setting);
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(SettingError::OutOfRange {
+            value: value.to_string(),
+            min,
+            max,
+        })
+    }
+}
+
+/// Parses a number environment variable value and checks its range.
+pub fn parse_number(setting: Setting, text: &str) -> Result<i64, SettingError> {
+    let (min, max) = number_range(setting);
+    match text.trim().parse::<i64>() {
+        Ok(value) => check_number(setting, value),
+        Err(_) => Err(SettingError::OutOfRange {
+            value: text.to_string(),
+            min,
+            max,
+        }),
+    }
+}
+
 /// Parses a boolean environment variable value (`true`/`false`/`1`/`0`, any case).
 pub fn parse_bool(text: &str) -> Result<bool, SettingError> {
     match text.trim().to_ascii_lowercase().as_str() {
@@ -197,6 +237,16 @@ pub fn validate_config(config: &ProviderConfig) -> Diagnostics {
     for (setting, field) in [(API_URL, &config.api_url), (LOGIN_URL, &config.login_url)] {
         if let Some(text) = field.known()
             && let Err(error) = parse_base_url(text)
+        {
+            report(&mut diagnostics, Source::Attribute(setting), &error);
+        }
+    }
+    for (setting, field) in [
+        (TOKEN_POOL_SIZE, &config.token_pool_size),
+        (MAX_REQUESTS_PER_MINUTE, &config.max_requests_per_minute),
+    ] {
+        if let Some(value) = field.known()
+            && let Err(error) = check_number(setting, *value)
         {
             report(&mut diagnostics, Source::Attribute(setting), &error);
         }
@@ -428,6 +478,8 @@ mod tests {
             api_url: Field::Unknown,
             login_url: Field::Unknown,
             read_cache: Field::Unknown,
+            token_pool_size: Field::Unknown,
+            max_requests_per_minute: Field::Unknown,
         };
         assert_eq!(validate_config(&config), Diagnostics::default());
     }
@@ -442,8 +494,29 @@ mod tests {
             api_url: Field::Set("http://127.0.0.1:8080".into()),
             login_url: Field::Set("https://login.example.com".into()),
             read_cache: Field::Set(false),
+            token_pool_size: Field::Set(50),
+            max_requests_per_minute: Field::Set(300),
         };
         assert_eq!(validate_config(&config), Diagnostics::default());
+    }
+
+    #[test]
+    fn pool_size_and_budget_out_of_range_point_at_their_attribute() {
+        for (pool, budget, attribute) in [
+            (0, 300, "token_pool_size"),
+            (51, 300, "token_pool_size"),
+            (10, 0, "max_requests_per_minute"),
+        ] {
+            let config = ProviderConfig {
+                token_pool_size: Field::Set(pool),
+                max_requests_per_minute: Field::Set(budget),
+                ..ProviderConfig::default()
+            };
+            let message = only_error_at(&validate_config(&config), attribute);
+            assert!(message.contains("whole number from 1"), "{message}");
+        }
+        assert_eq!(parse_number(TOKEN_POOL_SIZE, " 7 "), Ok(7));
+        assert!(parse_number(MAX_REQUESTS_PER_MINUTE, "lots").is_err());
     }
 
     #[test]

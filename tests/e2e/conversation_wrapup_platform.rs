@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use conversation_wrapup_common::{CLIENT_ID, CLIENT_SECRET, MEDIA, Org, new_queue_id};
 use genesyscloud_provider::cty::AttributePath;
-use genesyscloud_provider::provider::{ProviderConfig, SharedSettings, resolve};
+use genesyscloud_provider::platform::PlatformSlot;
+use genesyscloud_provider::provider::client::build_platform;
+use genesyscloud_provider::provider::{ProviderConfig, resolve};
 use genesyscloud_provider::resources::wrapup_apply::{
     Applied, CodeChoice, CodeChoiceAttr, ConversationAccess, TargetSpec, WrapupError, WrapupSpec,
     apply_wrapup,
@@ -28,9 +30,9 @@ fn access(org: &Org) -> ConversationAccess {
     let lookup = move |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
     let (settings, _) = resolve(&ProviderConfig::default(), &lookup, "1.15.5")
         .expect("the emulator settings resolve");
-    let shared = SharedSettings::default();
-    shared.set(settings);
-    ConversationAccess::from_settings(shared)
+    let slot = PlatformSlot::default();
+    slot.set(build_platform(&settings));
+    ConversationAccess::from_slot(slot)
 }
 
 fn by_name(conversation_id: &str, name: &str) -> WrapupSpec {

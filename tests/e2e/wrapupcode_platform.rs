@@ -8,8 +8,9 @@ use crate::wrapupcode_common;
 use std::sync::Arc;
 
 use genesyscloud_provider::cty::{Refinements, Value};
-use genesyscloud_provider::provider::client::ApiHandle;
-use genesyscloud_provider::provider::{ProviderConfig, SharedSettings, resolve};
+use genesyscloud_provider::platform::{ApiHandle, PlatformSlot};
+use genesyscloud_provider::provider::client::build_platform;
+use genesyscloud_provider::provider::{ProviderConfig, resolve};
 use genesyscloud_provider::resources::routing_wrapupcode::RoutingWrapupCode;
 use genesyscloud_provider::tfplugin::{CreateRequest, ReadRequest, Resource};
 use serde_json::json;
@@ -30,9 +31,9 @@ fn resource(org: &Org, read_cache: bool) -> Arc<RoutingWrapupCode> {
     };
     let (settings, _) =
         resolve(&ProviderConfig::default(), &lookup, "1.15.5").expect("settings resolve");
-    let shared = SharedSettings::default();
-    shared.set(settings);
-    RoutingWrapupCode::new(ApiHandle::from_settings(shared))
+    let slot = PlatformSlot::default();
+    slot.set(build_platform(&settings));
+    RoutingWrapupCode::new(ApiHandle::from_slot(slot))
 }
 
 fn planned(name: &str) -> Value {

@@ -1,0 +1,273 @@
+//! The client's access tokens and each token's request budget.
+//!
+//! The platform meters requests per client-credentials token (300 a minute by default,
+//! `client.credentials.token.rate.per.minute`) and no longer says in its answers how much of
+//! the budget is left (the `inin-ratelimit-*` headers were removed in 2021). So the client
+//! keeps its own budget per token: at most `requests_per_minute` requests in any
+//! [`WINDOW`] (a minute plus a margin for the time a request takes to arrive), which keeps
+//! it under the platform's limit however the platform aligns its window. A job that fits in
+//! the budget meets no 429 at all; a bigger one waits instead of failing.
+//!
+//! The pool starts with one token and logs in for another only when every token's budget is
+//! spent and a request is waiting, up to `max_tokens`: a job within one token's budget logs
+//! in once, a bulk job multiplies its throughput with the pool. A 429 means the budget was
+//! too generous (the org's limit is lower, or another integration shares the token): it
+//! tightens the budget of every token of the process.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::time::Instant;
+use tracing::debug;
+use url::Url;
+
+use super::auth::Authenticator;
+use super::config::Credentials;
+use super::retry::RetryPolicy;
+
+/// The span a token's budget is counted over: the platform's minute plus a margin for the
+/// time between sending a request and the platform counting it.
+pub(crate) const WINDOW: Duration = Duration::from_secs(61);
+
+/// The platform's default per-token limit, used when nothing else is configured.
+pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 300;
+
+/// How many tokens a pool may hold by default (the official provider's `token_pool_size`).
+pub const DEFAULT_MAX_TOKENS: usize = 10;
+
+/// One token and the send times of its requests within the window.
+struct Slot {
+    auth: Arc<Authenticator>,
+    sent: VecDeque<Instant>,
+}
+
+impl Slot {
+    fn prune(&mut self, now: Instant) {
+        while self
+            .sent
+            .front()
+            .is_some_and(|sent| now.saturating_duration_since(*sent) >= WINDOW)
+        {
+            self.sent.pop_front();
+        }
+    }
+}
+
+/// The tokens one request may use: the token's authenticator, for this request and its 401
+/// renewal.
+pub(crate) struct Lease {
+    pub(crate) auth: Arc<Authenticator>,
+}
+
+/// The process's tokens, each with its budget. Cheap to share behind the client's `Arc`.
+pub(crate) struct TokenPool {
+    credentials: Credentials,
+    login_base: Url,
+    retry: RetryPolicy,
+    max_tokens: usize,
+    per_minute: AtomicU32,
+    slots: Mutex<Vec<Slot>>,
+}
+
+impl std::fmt::Debug for TokenPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenPool")
+            .field("max_tokens", &self.max_tokens)
+            .field("per_minute", &self.per_minute.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenPool {
+    /// A pool of up to `max_tokens` tokens (one for a supplied access token, which cannot be
+    /// multiplied), each allowed `per_minute` requests a minute.
+    pub(crate) fn new(
+        credentials: Credentials,
+        login_base: &Url,
+        retry: RetryPolicy,
+        max_tokens: usize,
+        per_minute: u32,
+    ) -> Self {
+        let max_tokens = match credentials {
+            Credentials::AccessToken(_) => 1,
+            Credentials::ClientCredentials { .. } => max_tokens.max(1),
+        };
+        TokenPool {
+            credentials,
+            login_base: login_base.clone(),
+            retry,
+            max_tokens,
+            per_minute: AtomicU32::new(per_minute.max(1)),
+            slots: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Whether a 401 can be cured by fetching a new token.
+    pub(crate) fn can_renew(&self) -> bool {
+        matches!(self.credentials, Credentials::ClientCredentials { .. })
+    }
+
+    /// The current budget per token and minute.
+    pub(crate) fn per_minute(&self) -> u32 {
+        self.per_minute.load(Ordering::Relaxed)
+    }
+
+    /// How many tokens the pool holds now.
+    pub(crate) fn size(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Takes one request's share of a token's budget, waiting while every token's budget is
+    /// spent and the pool may not grow.
+    pub(crate) async fn acquire(&self) -> Lease {
+        loop {
+            let wait = match self.try_acquire(Instant::now()) {
+                Ok(lease) => return lease,
+                Err(wait) => wait,
+            };
+            // Waiters wake spread out, not all at the instant the first budget frees up.
+            let jitter = (wait / 10)
+                .min(Duration::from_millis(250))
+                .mul_f64(fastrand::f64());
+            tokio::time::sleep(wait + jitter).await;
+        }
+    }
+
+    /// A lease now, or how long until a budget frees up.
+    fn try_acquire(&self, now: Instant) -> Result<Lease, Duration> {
+        let limit = self.per_minute() as usize;
+        let mut slots = self.lock();
+        for slot in slots.iter_mut() {
+            slot.prune(now);
+            if slot.sent.len() < limit {
+                slot.sent.push_back(now);
+                return Ok(Lease {
+                    auth: slot.auth.clone(),
+                });
+            }
+        }
+        if slots.len() < self.max_tokens {
+            let auth = Arc::new(Authenticator::new(
+                self.credentials.clone(),
+                &self.login_base,
+                self.retry.clone(),
+            ));
+            slots.push(Slot {
+                auth: auth.clone(),
+                sent: VecDeque::from([now]),
+            });
+            debug!(
+                pool_size = slots.len(),
+                max_tokens = self.max_tokens,
+                per_minute = limit,
+                "genesys token pool: every budget is spent; taking another token"
+            );
+            return Ok(Lease { auth });
+        }
+        let next_free = slots
+            .iter()
+            .filter_map(|slot| slot.sent.front())
+            .min()
+            .map_or(Duration::ZERO, |oldest| {
+                (*oldest + WINDOW).saturating_duration_since(now)
+            });
+        Err(next_free.max(Duration::from_millis(1)))
+    }
+
+    /// A 429 arrived although the budget allowed the request: the platform's limit is lower
+    /// than the budget. Every token's budget shrinks by a tenth (at least one request).
+    pub(crate) fn tighten(&self) {
+        let _ = self
+            .per_minute
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |limit| {
+                Some(limit.saturating_sub((limit / 10).max(1)).max(1))
+            });
+        debug!(
+            per_minute = self.per_minute(),
+            "genesys api answered 429; tightening the per-token budget"
+        );
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Slot>> {
+        // Slots hold plain data; a panic elsewhere cannot leave them inconsistent.
+        self.slots
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pool(max_tokens: usize, per_minute: u32) -> TokenPool {
+        TokenPool::new(
+            Credentials::client_credentials("id", "secret"),
+            &Url::parse("http://127.0.0.1:9").expect("valid"),
+            RetryPolicy::none(),
+            max_tokens,
+            per_minute,
+        )
+    }
+
+    #[test]
+    fn one_token_serves_a_job_within_its_budget() {
+        let pool = pool(10, 5);
+        let now = Instant::now();
+        for _ in 0..5 {
+            assert!(pool.try_acquire(now).is_ok());
+        }
+        assert_eq!(pool.size(), 1, "no second token while the first has budget");
+    }
+
+    #[test]
+    fn the_pool_grows_only_when_every_budget_is_spent_up_to_its_size() {
+        let pool = pool(2, 3);
+        let now = Instant::now();
+        for _ in 0..6 {
+            assert!(pool.try_acquire(now).is_ok());
+        }
+        assert_eq!(pool.size(), 2);
+        let wait = pool.try_acquire(now).err().expect("both budgets spent");
+        assert!(wait > Duration::from_secs(60) && wait <= WINDOW, "{wait:?}");
+        // Once the window has passed, the first token's budget is back.
+        assert!(pool.try_acquire(now + WINDOW).is_ok());
+        assert_eq!(pool.size(), 2);
+    }
+
+    #[test]
+    fn a_supplied_access_token_is_a_pool_of_one() {
+        let pool = TokenPool::new(
+            Credentials::access_token("tok"),
+            &Url::parse("http://127.0.0.1:9").expect("valid"),
+            RetryPolicy::none(),
+            10,
+            1,
+        );
+        let now = Instant::now();
+        assert!(pool.try_acquire(now).is_ok());
+        assert!(pool.try_acquire(now).is_err(), "no second token to take");
+        assert!(!pool.can_renew());
+    }
+
+    #[test]
+    fn a_429_tightens_every_budget_by_a_tenth_but_never_to_zero() {
+        let pool = pool(3, 300);
+        pool.tighten();
+        assert_eq!(pool.per_minute(), 270);
+        let small = super::tests::pool(1, 2);
+        small.tighten();
+        small.tighten();
+        assert_eq!(small.per_minute(), 1);
+    }
+
+    #[tokio::test]
+    async fn acquire_returns_at_once_while_a_budget_is_left() {
+        let pool = pool(1, 2);
+        pool.acquire().await;
+        pool.acquire().await;
+        assert!(pool.try_acquire(Instant::now()).is_err());
+    }
+}
