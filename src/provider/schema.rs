@@ -200,12 +200,12 @@ mod tests {
     }
 
     #[test]
-    fn read_cache_is_bool_and_the_rest_are_strings() {
+    fn read_cache_is_bool_pool_and_budget_are_numbers_and_the_rest_strings() {
         for attribute in provider_schema().block.attributes {
-            let expected = if attribute.name == "read_cache" {
-                Type::Bool
-            } else {
-                Type::String
+            let expected = match attribute.name.as_str() {
+                "read_cache" => Type::Bool,
+                "token_pool_size" | "max_requests_per_minute" => Type::Number,
+                _ => Type::String,
             };
             assert_eq!(attribute.ty, expected, "{}", attribute.name);
         }

@@ -11,6 +11,7 @@ mod wrapupcode_common;
 
 mod alongside_official;
 mod backfill;
+mod api_calls;
 mod conversation_wrapup_action;
 mod conversation_wrapup_equivalent_forms;
 mod conversation_wrapup_errors;

@@ -1,0 +1,184 @@
+//! API economy through the real Terraform CLI: each standard job's calls, counted by the
+//! emulator's request counter, exactly (every job here is deterministic). The floors and the
+//! before/after figures are in docs/performance.md (`scripts/bench/api-calls.sh`).
+
+use crate::conversation_wrapup_common;
+
+use conversation_wrapup_common::{Org, new_queue_id};
+use serde_json::{Value, json};
+
+const LOGIN: &str = "POST /oauth/token";
+const HOME: &str = "GET /api/v2/authorization/divisions/home";
+const LIST: &str = "GET /api/v2/routing/wrapupcodes";
+const CREATE: &str = "POST /api/v2/routing/wrapupcodes";
+const CONVERSATION: &str = "GET /api/v2/conversations/{conversationId}";
+const QUEUE_CODES: &str = "GET /api/v2/routing/queues/{queueId}/wrapupcodes";
+const WRITE: &str = "POST /api/v2/conversations/calls/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup";
+const READ_BACK: &str = "GET /api/v2/conversations/{conversationId}/participants/{participantId}/wrapup";
+
+/// Calls since `before`: the total and each route that was called.
+struct Calls {
+    total: u64,
+    routes: Value,
+    all: Value,
+}
+
+impl Calls {
+    fn route(&self, key: &str) -> u64 {
+        self.routes[key].as_u64().unwrap_or(0)
+    }
+}
+
+fn counts(org: &Org) -> Value {
+    let (status, counts) = org.call(reqwest::Method::GET, "/__emulator/requests", None);
+    assert_eq!(status, 200, "{counts}");
+    counts
+}
+
+fn measured(org: &Org, job: impl FnOnce()) -> Calls {
+    let before = counts(org);
+    job();
+    let after = counts(org);
+    let mut routes = serde_json::Map::new();
+    if let Some(map) = after["routes"].as_object() {
+        for (key, value) in map {
+            let was = before["routes"][key].as_u64().unwrap_or(0);
+            let now = value.as_u64().unwrap_or(0);
+            if now > was {
+                routes.insert(key.clone(), json!(now - was));
+            }
+        }
+    }
+    Calls {
+        total: after["total"].as_u64().unwrap_or(0) - before["total"].as_u64().unwrap_or(0),
+        routes: Value::Object(routes),
+        all: after,
+    }
+}
+
+fn codes_config(n: usize) -> String {
+    format!(
+        "resource \"genesyscloud_routing_wrapupcode\" \"code\" {{\n  count = {n}\n  name  = \"Economy ${{count.index}}\"\n}}\n"
+    )
+}
+
+fn wrapups_config(conversations: &[String], code_name: &str) -> String {
+    let listed: Vec<String> = conversations.iter().map(|id| format!("\"{id}\"")).collect();
+    format!(
+        "locals {{\n  conversations = [{}]\n}}\n\nresource \"genesyscloud_conversation_wrapup\" \"w\" {{\n  count            = length(local.conversations)\n  conversation_id  = local.conversations[count.index]\n  wrapup_code_name = \"{code_name}\"\n  notes            = \"economy\"\n}}\n",
+        listed.join(", ")
+    )
+}
+
+#[test]
+fn codes_apply_plan_and_a_wrong_secret_at_their_floors() {
+    const N: u64 = 30;
+    let org = Org::start();
+    let workdir = org.workdir();
+    workdir.config(&codes_config(N as usize));
+
+    // Plan process: a login, the home division, one listing for every name check. Apply
+    // process: a login, one listing for the creates' name checks, one POST per code.
+    let applied = measured(&org, || {
+        workdir.apply();
+    });
+    assert_eq!(applied.route(LOGIN), 2, "one login per process: {}", applied.routes);
+    assert_eq!(applied.route(HOME), 1, "{}", applied.routes);
+    assert_eq!(applied.route(LIST), 2, "one listing per process: {}", applied.routes);
+    assert_eq!(applied.route(CREATE), N, "{}", applied.routes);
+    assert_eq!(applied.total, N + 5, "{}", applied.routes);
+
+    // Refresh: a login and one listing page.
+    let planned = measured(&org, || workdir.plan_is_empty());
+    assert_eq!(planned.total, 2, "{}", planned.routes);
+    assert_eq!(planned.route(LIST), 1, "{}", planned.routes);
+
+    // A refused login is tried once per process, however many codes need it.
+    let refused_dir = org
+        .workdir()
+        .env("GENESYSCLOUD_OAUTHCLIENT_SECRET", "not-the-secret");
+    std::fs::copy(
+        workdir.path().join("terraform.tfstate"),
+        refused_dir.path().join("terraform.tfstate"),
+    )
+    .expect("the state copies");
+    refused_dir.config(&codes_config(N as usize));
+    let mut output = None;
+    let refused = measured(&org, || {
+        output = Some(refused_dir.run(&["plan", "-input=false", "-no-color"]));
+    });
+    let output = output.expect("plan ran");
+    assert!(!output.success(), "{}", output.combined());
+    assert_eq!(refused.total, 1, "{}", refused.routes);
+    assert_eq!(refused.route(LOGIN), 1, "{}", refused.routes);
+    let text = output.combined();
+    assert_eq!(
+        text.matches("oauthclient_secret").count(),
+        1,
+        "one error names the settings, the rest refer to it: {text}"
+    );
+    assert!(text.contains("see the first error"), "{text}");
+}
+
+/// Seeds `m` finished calls whose agents wait for a wrap-up, on `q` queues that each allow
+/// the code `name`; returns the conversation IDs.
+fn seed_wrapups(org: &Org, m: usize, q: usize, name: &str) -> Vec<String> {
+    let code = org.create_code(name);
+    let queues: Vec<String> = (0..q).map(|_| new_queue_id()).collect();
+    for queue in &queues {
+        org.assign_codes(queue, &[code.as_str()]);
+    }
+    (0..m)
+        .map(|i| {
+            org.seed("call", &queues[i % q], "disconnected")
+                .conversation_id
+        })
+        .collect()
+}
+
+#[test]
+fn wrapups_by_name_read_each_conversation_and_queue_once_per_process() {
+    const M: u64 = 6;
+    let org = Org::start();
+    let ids = seed_wrapups(&org, M as usize, 2, "Economy resolved");
+    let workdir = org.workdir();
+    workdir.config(&wrapups_config(&ids, "Economy resolved"));
+
+    let applied = measured(&org, || {
+        workdir.apply();
+    });
+    let routes = &applied.routes;
+    assert_eq!(applied.route(LOGIN), 2, "{routes}");
+    // Plan and apply each read a conversation once and each queue's codes once.
+    assert_eq!(applied.route(CONVERSATION), 2 * M, "{routes}");
+    assert_eq!(applied.route(QUEUE_CODES), 2 * 2, "{routes}");
+    assert_eq!(applied.route(WRITE), M, "{routes}");
+    assert_eq!(applied.route(READ_BACK), M, "{routes}");
+    assert_eq!(applied.total, 2 + 2 * M + 4 + 2 * M, "{routes}");
+
+    let planned = measured(&org, || workdir.plan_is_empty());
+    assert_eq!(planned.route(LOGIN), 1, "{}", planned.routes);
+    assert_eq!(planned.route(READ_BACK), M, "{}", planned.routes);
+    assert_eq!(planned.total, 1 + 2 * M, "{}", planned.all);
+}
+
+#[test]
+fn both_types_in_one_configuration_log_in_once_per_process() {
+    let org = Org::start();
+    let ids = seed_wrapups(&org, 1, 1, "Economy existing");
+    let workdir = org.workdir();
+    workdir.config(&format!(
+        "{}\n{}",
+        codes_config(1),
+        wrapups_config(&ids, "Economy existing")
+    ));
+    let applied = measured(&org, || {
+        workdir.apply();
+    });
+    assert_eq!(
+        applied.route(LOGIN),
+        2,
+        "one token shared by both types in each process: {}",
+        applied.routes
+    );
+}
