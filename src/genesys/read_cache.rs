@@ -34,6 +34,11 @@ pub trait CacheSource<T: Cacheable>: Send + Sync {
     async fn list_all(&self) -> Result<Vec<T>, Self::Error>;
     /// One entity by ID; `Ok(None)` when the platform says it does not exist.
     async fn get_by_id(&self, id: &str) -> Result<Option<T>, Self::Error>;
+    /// Whether a failed listing must be reported rather than worked around with reads by ID
+    /// (e.g. refused credentials: the read by ID would fail the same way).
+    fn is_fatal(_error: &Self::Error) -> bool {
+        false
+    }
 }
 
 /// One cached entity and whether this process confirmed it (a GET or its own write) or only
@@ -106,7 +111,7 @@ impl<T: Cacheable> ReadCache<T> {
         }
         {
             let mut fill = self.fill.lock().await;
-            Self::ensure_loaded(&mut fill, source).await;
+            Self::ensure_loaded(&mut fill, source).await?;
             if let Fill::Loaded(entities) = &*fill
                 && let Some(entry) = entities.get(id)
                 && (entry.confirmed || unchanged(&entry.entity))
@@ -123,15 +128,24 @@ impl<T: Cacheable> ReadCache<T> {
     where
         S: CacheSource<T> + ?Sized,
     {
+        self.try_snapshot(source).await.ok().flatten()
+    }
+
+    /// Like [`snapshot`](Self::snapshot), but a listing failure the source calls fatal is
+    /// returned instead of `None`.
+    pub async fn try_snapshot<S>(&self, source: &S) -> Result<Option<Vec<T>>, S::Error>
+    where
+        S: CacheSource<T> + ?Sized,
+    {
         if !self.enabled {
-            return None;
+            return Ok(None);
         }
         let mut fill = self.fill.lock().await;
-        Self::ensure_loaded(&mut fill, source).await;
-        match &*fill {
+        Self::ensure_loaded(&mut fill, source).await?;
+        Ok(match &*fill {
             Fill::Loaded(entities) => Some(entities.values().map(|e| e.entity.clone()).collect()),
             Fill::Empty | Fill::Failed => None,
-        }
+        })
     }
 
     /// Records an entity the provider just created, updated or read.
@@ -154,12 +168,12 @@ impl<T: Cacheable> ReadCache<T> {
         }
     }
 
-    async fn ensure_loaded<S>(fill: &mut Fill<T>, source: &S)
+    async fn ensure_loaded<S>(fill: &mut Fill<T>, source: &S) -> Result<(), S::Error>
     where
         S: CacheSource<T> + ?Sized,
     {
         if !matches!(fill, Fill::Empty) {
-            return;
+            return Ok(());
         }
         *fill = match source.list_all().await {
             Ok(all) => Fill::Loaded(
@@ -176,11 +190,16 @@ impl<T: Cacheable> ReadCache<T> {
                     })
                     .collect(),
             ),
+            Err(error) if S::is_fatal(&error) => {
+                *fill = Fill::Failed;
+                return Err(error);
+            }
             Err(_) => {
                 tracing::warn!("bulk listing for the read cache failed; reading by ID instead");
                 Fill::Failed
             }
         };
+        Ok(())
     }
 
     async fn fetch_one<S>(&self, source: &S, id: &str) -> Result<Option<T>, S::Error>

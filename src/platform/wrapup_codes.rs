@@ -119,18 +119,25 @@ impl WrapupCodes {
     /// The home division's ID, asked once per process; `None` if the platform would not say
     /// (e.g. the OAuth client may not view divisions).
     pub async fn home_division_id(&self) -> Option<String> {
+        self.home_division().await.ok().flatten()
+    }
+
+    /// Like [`home_division_id`](Self::home_division_id), but refused credentials are an
+    /// error: the first refusal of a run must reach the user, naming the settings to check.
+    pub async fn home_division(&self) -> Result<Option<String>, PlatformError> {
         match self
             .home_division
             .get_or_try_init(|| self.api.home_division_id())
             .await
         {
-            Ok(id) => Some(id.clone()),
+            Ok(id) => Ok(Some(id.clone())),
+            Err(error) if error.refused_credentials() => Err(error),
             Err(error) => {
                 tracing::warn!(
                     ?error,
                     "cannot look up the home division; planning it as unknown"
                 );
-                None
+                Ok(None)
             }
         }
     }
@@ -241,7 +248,8 @@ impl WrapupCodeApi for WrapupCodes {
     /// From the cache's listing when there is one (one listing per process serves every
     /// name check), else the platform's name search; a holder is confirmed by ID either way.
     async fn name_holder(&self, name: &str) -> Result<Option<WrapupCode>, PlatformError> {
-        let listed = match self.snapshot().await {
+        let snapshot = self.cache.try_snapshot(&ApiSource(&*self.api)).await?;
+        let listed = match snapshot {
             Some(all) => pick_holder(all, name),
             None => pick_holder(self.api.search_by_name(name).await?, name),
         };
@@ -262,6 +270,9 @@ impl CacheSource<WrapupCode> for ApiSource<'_> {
     }
     async fn get_by_id(&self, id: &str) -> Result<Option<WrapupCode>, PlatformError> {
         self.0.get(id).await
+    }
+    fn is_fatal(error: &PlatformError) -> bool {
+        error.refused_credentials()
     }
 }
 

@@ -129,15 +129,22 @@ fn reads_of_many_codes_cost_one_listing_with_the_cache_and_one_get_each_without(
     let ids: Vec<String> = (0..40)
         .map(|i| org.create_code(&format!("Cached {i}"), None))
         .collect();
+    let home = org.home_division_id();
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     for (read_cache, lists, gets) in [(true, 1, 0), (false, 0, ids.len() as u64)] {
         let resource = resource(&org, read_cache);
         let before = org.requests();
-        for id in &ids {
+        for (i, id) in ids.iter().enumerate() {
+            // The state a refresh holds: a listed code that matches it needs no GET.
             let state = Value::Object(
-                [("id".to_owned(), Value::String(id.clone()))]
-                    .into_iter()
-                    .collect(),
+                [
+                    ("id".to_owned(), Value::String(id.clone())),
+                    ("name".to_owned(), Value::String(format!("Cached {i}"))),
+                    ("division_id".to_owned(), Value::String(home.clone())),
+                    ("description".to_owned(), Value::Null),
+                ]
+                .into_iter()
+                .collect(),
             );
             let result = runtime.block_on(resource.read(ReadRequest {
                 current_state: state,

@@ -202,9 +202,19 @@ impl Resource for RoutingWrapupCode {
             }
         };
         // Unset, the division is the home division: say which instead of "known after apply".
-        if creating_in_home && let Some(home) = codes.home_division_id().await {
-            planned.division_id = TfValue::Known(home);
-            plan.planned_state = planned.to_value();
+        if creating_in_home {
+            match codes.home_division().await {
+                Ok(Some(home)) => {
+                    planned.division_id = TfValue::Known(home);
+                    plan.planned_state = planned.to_value();
+                }
+                Ok(None) => {}
+                Err(error) => {
+                    plan.diagnostics
+                        .extend(error.diagnostics("plan the wrap-up code"));
+                    return;
+                }
+            }
         }
         // The name must be free when creating or renaming: fail at plan time, not half-way
         // through an apply.
