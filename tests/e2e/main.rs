@@ -10,8 +10,8 @@ mod conversation_wrapup_common;
 mod wrapupcode_common;
 
 mod alongside_official;
-mod backfill;
 mod api_calls;
+mod backfill;
 mod conversation_wrapup_action;
 mod conversation_wrapup_equivalent_forms;
 mod conversation_wrapup_errors;
