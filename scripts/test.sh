@@ -7,6 +7,9 @@ cd "$root"
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 
+# CI builds from nothing: incremental caches would only add gigabytes to the target dir.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
+
 step "install tools"
 scripts/install-tools.sh
 export TERRAFORM="$root/.tools/bin/terraform"
