@@ -12,6 +12,9 @@ use crate::tfplugin::Diagnostics;
 pub enum PlatformError {
     /// No credentials (or an unusable provider configuration): nothing was sent.
     NotConfigured(String),
+    /// These provider settings (region, URLs, credentials) are known only after apply, so
+    /// the org to call is not known: nothing was sent, nowhere.
+    ConfigUnknown(Vec<&'static str>),
     /// 404: the object does not exist (or is not visible to these credentials).
     NotFound(ApiFailure),
     /// 409, or 400 naming a duplicate: the name is taken.
@@ -74,6 +77,30 @@ impl PlatformError {
                 "Genesys Cloud provider is not configured".to_owned(),
                 detail.clone(),
             ),
+            PlatformError::ConfigUnknown(settings) => {
+                let names = settings
+                    .iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let (noun, verb) = if settings.len() == 1 {
+                    ("setting", "is")
+                } else {
+                    ("settings", "are")
+                };
+                (
+                    format!("Could not {action}: the provider configuration is not known yet"),
+                    format!(
+                        "The provider {noun} {names} {verb} known only after apply (set from \
+                         another resource), so the provider cannot tell which Genesys Cloud \
+                         org to use, and it does not guess one from GENESYSCLOUD_* variables \
+                         or defaults: nothing was sent to any org. Apply what the provider \
+                         block depends on first (`terraform apply -target=<that resource>`), \
+                         then run this plan again. Terraform builds that allow deferral \
+                         (`-allow-deferral`) defer this resource instead."
+                    ),
+                )
+            }
             PlatformError::NotFound(failure) => (
                 format!("Could not {action}: not found"),
                 format!(

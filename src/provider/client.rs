@@ -9,6 +9,11 @@ use crate::platform::{Platform, PlatformError};
 /// The platform for these settings: one API client (token pool, rate gate) and one read cache
 /// behind every view.
 pub fn build_platform(settings: &ProviderSettings) -> Result<Platform, PlatformError> {
+    let unknown = settings.unknown_connection_settings();
+    if !unknown.is_empty() {
+        // No fallback to the environment or a default: that could be another org.
+        return Err(PlatformError::ConfigUnknown(unknown));
+    }
     let client = build_client(settings)?;
     tracing::debug!(
         api_base = %client.config().api_base_url,

@@ -19,7 +19,8 @@ use crate::resources::conversation_wrapup::ConversationWrapup;
 use crate::resources::routing_queue_wrapupcodes::RoutingQueueWrapupCodes;
 use crate::resources::routing_wrapupcode::RoutingWrapupCode;
 use crate::tfplugin::{
-    Action, ConfigureRequest, DataSource, Diagnostics, ListResource, Provider, Resource, Schema,
+    Action, ConfigureRequest, ConfigureResponse, DataSource, DeferredReason, Diagnostics,
+    ListResource, Provider, Resource, Schema,
 };
 
 /// The Genesys Cloud provider. `configure` resolves the [`SharedSettings`] and builds the
@@ -66,10 +67,10 @@ impl Provider for GenesysProvider {
         }
     }
 
-    async fn configure(&self, request: ConfigureRequest) -> Diagnostics {
+    async fn configure(&self, request: ConfigureRequest) -> ConfigureResponse {
         let config = match ProviderConfig::from_value(&request.config) {
             Ok(config) => config,
-            Err(diagnostics) => return diagnostics,
+            Err(diagnostics) => return diagnostics.into(),
         };
         match resolve(&config, &process_env, &request.terraform_version) {
             Ok((settings, warnings)) => {
@@ -82,11 +83,27 @@ impl Provider for GenesysProvider {
                 );
                 // Built afresh on every configure: one `--debug` process serves many runs, and
                 // each must use its own settings (and start with its own token and cache).
+                // With the region, a URL or a credential unknown (a plan before what the
+                // provider block depends on exists), the platform is that error: types that
+                // need the API report it, and where Terraform allows it everything is
+                // deferred instead.
+                let unknown = settings.unknown_connection_settings();
+                let deferred = (!unknown.is_empty()).then(|| {
+                    tracing::info!(
+                        ?unknown,
+                        deferral_allowed = request.deferral_allowed,
+                        "provider settings unknown at plan: no API calls"
+                    );
+                    DeferredReason::ProviderConfigUnknown
+                });
                 self.platform.set(build_platform(&settings));
                 self.settings.set(settings);
-                warnings
+                ConfigureResponse {
+                    diagnostics: warnings,
+                    deferred,
+                }
             }
-            Err(errors) => errors,
+            Err(errors) => errors.into(),
         }
     }
 
@@ -177,11 +194,53 @@ mod tests {
                 ("aws_region", Value::String("eu-west-2".into())),
                 ("access_token", Value::String("tok".into())),
             ]),
-        }));
+            deferral_allowed: false,
+        }))
+        .diagnostics;
         assert!(!diagnostics.has_errors(), "{diagnostics:?}");
         let settings = handle.get().expect("configured");
         assert_eq!(settings.region.name, "eu-west-2");
         assert!(settings.credentials.require().is_ok());
+    }
+
+    #[test]
+    fn unknown_region_defers_and_the_platform_says_so_without_guessing() {
+        let provider = GenesysProvider::new();
+        let configured = block_on(provider.configure(ConfigureRequest {
+            terraform_version: "1.15.5".into(),
+            config: block(&[
+                ("aws_region", Value::Unknown(Refinements::default())),
+                ("access_token", Value::String("tok".into())),
+            ]),
+            deferral_allowed: true,
+        }));
+        assert!(!configured.diagnostics.has_errors(), "{configured:?}");
+        assert_eq!(
+            configured.deferred,
+            Some(DeferredReason::ProviderConfigUnknown)
+        );
+        let error = match block_on(provider.client().client()) {
+            Err(error) => error,
+            Ok(_) => panic!("no client may be built for an unknown region"),
+        };
+        assert_eq!(
+            error,
+            crate::platform::PlatformError::ConfigUnknown(vec!["aws_region"])
+        );
+        let detail = &error.diagnostics("plan x").0[0].detail;
+        assert!(detail.contains("`aws_region`"), "{detail}");
+
+        // Settings that do not choose the org may be unknown: they fall back harmlessly.
+        let configured = block_on(provider.configure(ConfigureRequest {
+            terraform_version: "1.15.5".into(),
+            config: block(&[
+                ("read_cache", Value::Unknown(Refinements::default())),
+                ("access_token", Value::String("tok".into())),
+            ]),
+            deferral_allowed: true,
+        }));
+        assert_eq!(configured.deferred, None);
+        assert!(block_on(provider.client().client()).is_ok());
     }
 
     #[test]
@@ -190,7 +249,9 @@ mod tests {
         let diagnostics = block_on(provider.configure(ConfigureRequest {
             terraform_version: "1.15.5".into(),
             config: block(&[("login_url", Value::String("http://example.com".into()))]),
-        }));
+            deferral_allowed: false,
+        }))
+        .diagnostics;
         assert_eq!(
             diagnostics.0[0].attribute,
             Some(AttributePath::root("login_url"))

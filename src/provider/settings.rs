@@ -37,6 +37,29 @@ pub struct ProviderSettings {
     pub unknown_attributes: Vec<&'static str>,
 }
 
+/// The settings that decide which org, and as whom, the provider talks to.
+const CONNECTION_SETTINGS: [Setting; 6] = [
+    OAUTHCLIENT_ID,
+    OAUTHCLIENT_SECRET,
+    AWS_REGION,
+    ACCESS_TOKEN,
+    API_URL,
+    LOGIN_URL,
+];
+
+impl ProviderSettings {
+    /// The unknown settings that decide which org, and as whom, the provider talks to
+    /// (region, URLs, credentials). While any is unknown the provider must not call the API:
+    /// the environment or a default would only be a guess at another org.
+    pub fn unknown_connection_settings(&self) -> Vec<&'static str> {
+        self.unknown_attributes
+            .iter()
+            .copied()
+            .filter(|name| CONNECTION_SETTINGS.iter().any(|s| s.name == *name))
+            .collect()
+    }
+}
+
 /// How the provider authenticates to the Platform API.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Credentials {
@@ -165,9 +188,14 @@ pub fn resolve(
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    if let Credentials::Missing(
-        missing @ (MissingCredentials::NoClientId | MissingCredentials::NoClientSecret),
-    ) = &credentials
+    // Unknown credentials are reported by the platform (nothing is called), not as missing.
+    let credentials_unknown = config.oauthclient_id == Field::Unknown
+        || config.oauthclient_secret == Field::Unknown
+        || config.access_token == Field::Unknown;
+    if !credentials_unknown
+        && let Credentials::Missing(
+            missing @ (MissingCredentials::NoClientId | MissingCredentials::NoClientSecret),
+        ) = &credentials
     {
         diagnostics.warning(
             "Incomplete Genesys Cloud credentials",

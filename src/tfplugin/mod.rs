@@ -25,7 +25,7 @@ pub use data_source::DataSource;
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use list_resource::{ListEvent, ListRequest, ListResource, ListSink};
 pub use model::{Model, ModelError, TfValue};
-pub use provider::{ConfigureRequest, Provider};
+pub use provider::{ConfigureRequest, ConfigureResponse, DeferredReason, Provider};
 pub use resource::{
     ApplyResult, CreateRequest, DeleteRequest, ImportRequest, ImportResult, ImportedResource,
     PlanRequest, PlanResponse, ReadRequest, ReadResult, Resource, UpdateRequest,

@@ -11,6 +11,40 @@ pub struct ConfigureRequest {
     pub terraform_version: String,
     /// The provider block's value (object of the provider schema; may contain unknowns).
     pub config: Value,
+    /// Whether this Terraform accepts deferred answers (`ClientCapabilities.deferral_allowed`;
+    /// false on release builds of Terraform 1.15, which refuse `-allow-deferral`).
+    pub deferral_allowed: bool,
+}
+
+/// Why Terraform should postpone a type's work to a later plan (tfplugin6 `Deferred.Reason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeferredReason {
+    /// The type's own configuration holds values known only after apply.
+    ResourceConfigUnknown,
+    /// The provider block holds values known only after apply.
+    ProviderConfigUnknown,
+    /// Something the type needs does not exist yet.
+    AbsentPrereq,
+}
+
+/// What `ConfigureProvider` answers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfigureResponse {
+    pub diagnostics: Diagnostics,
+    /// Set when the provider cannot work with this configuration yet: where the request
+    /// allows deferral, the server then answers every plan-time call of a resource, data
+    /// source or action with `deferred` (this reason) instead of calling the type; where it
+    /// does not, the type is called and reports the problem itself.
+    pub deferred: Option<DeferredReason>,
+}
+
+impl From<Diagnostics> for ConfigureResponse {
+    fn from(diagnostics: Diagnostics) -> Self {
+        ConfigureResponse {
+            diagnostics,
+            deferred: None,
+        }
+    }
 }
 
 /// The provider as the protocol server sees it: its own schema and configuration, and the
@@ -23,7 +57,7 @@ pub trait Provider: Send + Sync + 'static {
     /// Validates the provider block (values may be unknown).
     async fn validate_config(&self, config: &Value) -> Diagnostics;
     /// Configures the provider before any resource operation.
-    async fn configure(&self, request: ConfigureRequest) -> Diagnostics;
+    async fn configure(&self, request: ConfigureRequest) -> ConfigureResponse;
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>>;

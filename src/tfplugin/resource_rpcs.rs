@@ -124,6 +124,22 @@ impl GrpcProvider {
         let entry = self.registry.resource(&request.type_name)?;
         let current_state = decode("current state", request.current_state.as_ref(), &entry.ty)?;
         let current_identity = decode_identity(entry, request.current_identity.as_ref())?;
+        if let Some(deferred) = self.deferral(request.client_capabilities.as_ref()) {
+            // Deferred: the state stays as it was until the provider can read.
+            let (state, identity) = encode_pair(
+                entry,
+                &current_state,
+                current_identity.as_ref(),
+                "current state",
+            )?;
+            return Ok(read_resource::Response {
+                new_state: Some(state),
+                private: request.private,
+                deferred: Some(deferred),
+                new_identity: identity,
+                ..Default::default()
+            });
+        }
         let result = entry
             .resource
             .read(ReadRequest {
@@ -190,6 +206,21 @@ impl GrpcProvider {
         }
         let prior_state = (!prior.is_null()).then_some(prior);
         let mut planned_state = proposed.clone();
+        if let Some(deferred) = self.deferral(request.client_capabilities.as_ref()) {
+            // Deferred: whatever the provider would compute is unknown until it can work.
+            mark_computed_nulls_unknown(&entry.schema.block, &mut planned_state);
+            null_write_only(&entry.schema.block, &mut planned_state);
+            let identity = prior_identity.filter(Value::is_wholly_known);
+            let (state, identity) =
+                encode_pair(entry, &planned_state, identity.as_ref(), "planned state")?;
+            return Ok(plan_resource_change::Response {
+                planned_state: Some(state),
+                planned_private: request.prior_private,
+                planned_identity: identity,
+                deferred: Some(deferred),
+                ..Default::default()
+            });
+        }
         if prior_state.is_none() {
             mark_computed_nulls_unknown(&entry.schema.block, &mut planned_state);
         }
@@ -367,6 +398,20 @@ impl GrpcProvider {
             );
             return Err(diagnostics);
         }
+        if let Some(deferred) = self.deferral(request.client_capabilities.as_ref()) {
+            // Deferred: Terraform imports on a later plan; the object is not known yet.
+            let state = encode("imported state", &Value::unknown(), &entry.ty)?;
+            return Ok(import_resource_state::Response {
+                imported_resources: vec![import_resource_state::ImportedResource {
+                    type_name: request.type_name.clone(),
+                    state: Some(state),
+                    private: Vec::new(),
+                    identity: None,
+                }],
+                diagnostics: Vec::new(),
+                deferred: Some(deferred),
+            });
+        }
         let result = entry.resource.import(ImportRequest { id, identity }).await;
         let mut diagnostics = result.diagnostics;
         let mut imported_resources = Vec::new();
@@ -401,6 +446,16 @@ impl GrpcProvider {
     ) -> RpcResult<read_data_source::Response> {
         let entry = self.registry.data_source(&request.type_name)?;
         let config = decode("configuration", request.config.as_ref(), &entry.ty)?;
+        if let Some(deferred) = self.deferral(request.client_capabilities.as_ref()) {
+            // Deferred: what the data source would read is unknown until the provider can.
+            let mut state = config;
+            mark_computed_nulls_unknown(&entry.schema.block, &mut state);
+            return Ok(read_data_source::Response {
+                state: Some(encode("data source state", &state, &entry.ty)?),
+                diagnostics: Vec::new(),
+                deferred: Some(deferred),
+            });
+        }
         let (state, mut diagnostics) = entry.data_source.read(config).await;
         let mut response = read_data_source::Response::default();
         match state {

@@ -19,7 +19,7 @@ use super::proto;
 use super::proto::provider_server::{Provider as ProviderRpc, ProviderServer};
 use super::registry::Registry;
 use super::stop::{Cancelled, StopSignal, WriteRunning, cancelled};
-use super::{ConfigureRequest, Diagnostics, Provider};
+use super::{ConfigureRequest, DeferredReason, Diagnostics, Provider};
 
 /// Largest message accepted or sent; Terraform's own limit for schemas is 64 MiB.
 pub const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
@@ -34,6 +34,8 @@ pub struct GrpcProvider {
     pub(super) registry: Arc<Registry>,
     pub(super) stop: StopSignal,
     schema: proto::get_provider_schema::Response,
+    /// What the last `ConfigureProvider` asked to defer, if anything.
+    deferred: Arc<std::sync::RwLock<Option<DeferredReason>>>,
 }
 
 impl GrpcProvider {
@@ -46,7 +48,31 @@ impl GrpcProvider {
             registry,
             stop: StopSignal::default(),
             schema,
+            deferred: Arc::default(),
         }
+    }
+
+    /// The `deferred` answer for a plan-time call, when the provider asked to defer at
+    /// configure time and this request's capabilities allow it.
+    pub(super) fn deferral(
+        &self,
+        capabilities: Option<&proto::ClientCapabilities>,
+    ) -> Option<proto::Deferred> {
+        if !capabilities.is_some_and(|c| c.deferral_allowed) {
+            return None;
+        }
+        let reason = (*self
+            .deferred
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner))?;
+        let reason = match reason {
+            DeferredReason::ResourceConfigUnknown => proto::deferred::Reason::ResourceConfigUnknown,
+            DeferredReason::ProviderConfigUnknown => proto::deferred::Reason::ProviderConfigUnknown,
+            DeferredReason::AbsentPrereq => proto::deferred::Reason::AbsentPrereq,
+        };
+        Some(proto::Deferred {
+            reason: reason as i32,
+        })
     }
 
     /// The tonic service, with message size limits raised to [`MAX_MESSAGE_SIZE`].
@@ -362,15 +388,24 @@ impl ProviderRpc for GrpcProvider {
                 request.config.as_ref(),
                 &self.registry.provider_ty,
             )?;
-            let diagnostics = self
+            let deferral_allowed = request
+                .client_capabilities
+                .as_ref()
+                .is_some_and(|c| c.deferral_allowed);
+            let configured = self
                 .provider
                 .configure(ConfigureRequest {
                     terraform_version: request.terraform_version,
                     config,
+                    deferral_allowed,
                 })
                 .await;
+            *self
+                .deferred
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = configured.deferred;
             Ok(proto::configure_provider::Response {
-                diagnostics: diagnostics_to_proto(&diagnostics),
+                diagnostics: diagnostics_to_proto(&configured.diagnostics),
             })
         })
         .await
@@ -716,6 +751,12 @@ impl ProviderRpc for GrpcProvider {
         self.guarded("PlanAction", async {
             let entry = self.registry.action(&request.action_type)?;
             let config = decode("action configuration", request.config.as_ref(), &entry.ty)?;
+            if let Some(deferred) = self.deferral(request.client_capabilities.as_ref()) {
+                return Ok(proto::plan_action::Response {
+                    diagnostics: Vec::new(),
+                    deferred: Some(deferred),
+                });
+            }
             let diagnostics = entry.action.plan(super::ActionRequest { config }).await;
             Ok(proto::plan_action::Response {
                 diagnostics: diagnostics_to_proto(&diagnostics),

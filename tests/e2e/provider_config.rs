@@ -150,3 +150,92 @@ fn a_wrong_client_secret_says_the_credentials_were_refused_without_showing_it() 
     let output = workdir.run(&["plan", "-no-color"]);
     assert!(!output.combined().contains(wrong_secret), "{output}");
 }
+
+/// The total number of API and login requests the emulator has counted.
+fn requests_total(emulator: &Emulator) -> u64 {
+    let (_, counts) = emulator.admin(reqwest::Method::GET, "requests", None);
+    counts["total"].as_u64().expect("the counter has a total")
+}
+
+#[test]
+fn a_region_known_only_after_apply_fails_the_plan_naming_it_and_calls_no_org() {
+    let emulator = Emulator::start();
+    // The environment points at the emulator: a provider that fell back to it would call it.
+    let workdir = emulator.configure(Workdir::new());
+    workdir.config(&format!(
+        "resource \"terraform_data\" \"region\" {{\n  input = \"us-east-1\"\n}}\n\nprovider \"genesyscloud\" {{\n  aws_region = terraform_data.region.output\n}}\n{USES_PROVIDER}"
+    ));
+    let diagnostic = workdir.expect_error(&["plan"], "`aws_region`", None);
+    assert!(
+        diagnostic.summary.contains("not known yet"),
+        "{diagnostic:#?}"
+    );
+    assert!(diagnostic.mentions("-target"), "{diagnostic:#?}");
+    assert_eq!(requests_total(&emulator), 0, "no org may be called");
+
+    // The Terraform 1.15 release CLI cannot allow deferral; the provider defers where it can
+    // (tests/integration protocol_server: unknown_provider_config_defers_…).
+    let refused = workdir.run(&["plan", "-allow-deferral", "-no-color"]);
+    if !refused.success() {
+        assert!(
+            refused.combined().contains("experimental"),
+            "an -allow-deferral plan failed for another reason: {refused}"
+        );
+    }
+
+    // Once what the provider block depends on exists, the plan and apply reach the org.
+    workdir
+        .run(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-target=terraform_data.region",
+        ])
+        .assert_success();
+    assert_eq!(requests_total(&emulator), 0);
+    assert_eq!(workdir.plan_detailed_exitcode(), 2);
+    workdir.apply();
+    workdir.plan_is_empty();
+}
+
+#[test]
+fn credentials_and_urls_known_only_after_apply_fail_refresh_naming_them() {
+    let emulator = Emulator::start();
+    let workdir = Workdir::new();
+    let config = |url: &str| {
+        format!(
+            "resource \"terraform_data\" \"secret\" {{\n  input = \"{secret}\"\n}}\n\nresource \"terraform_data\" \"url\" {{\n  input = \"{url}\"\n}}\n\nprovider \"genesyscloud\" {{\n  api_url            = terraform_data.url.output\n  login_url          = \"{base}\"\n  oauthclient_id     = \"{id}\"\n  oauthclient_secret = terraform_data.secret.output\n}}\n{USES_PROVIDER}",
+            secret = emulator.client_secret(),
+            base = emulator.url(),
+            id = emulator.client_id(),
+        )
+    };
+    workdir.config(&config(emulator.url()));
+    let diagnostic = workdir.expect_error(&["plan"], "`oauthclient_secret`", None);
+    assert!(diagnostic.mentions("`api_url`"), "{diagnostic:#?}");
+    assert_eq!(requests_total(&emulator), 0);
+    workdir
+        .run(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-target=terraform_data.secret",
+            "-target=terraform_data.url",
+        ])
+        .assert_success();
+    workdir.apply();
+    workdir.plan_is_empty();
+
+    // The URL changes: its new value is unknown at plan, so the refresh of the code in state
+    // (which needs the API) fails instead of asking whichever org the environment names.
+    let before = requests_total(&emulator);
+    workdir.config(&config(&format!("{}/", emulator.url())));
+    let diagnostic = workdir.expect_error(&["plan"], "`api_url`", None);
+    assert!(
+        !diagnostic.mentions("`oauthclient_secret`"),
+        "{diagnostic:#?}"
+    );
+    assert_eq!(requests_total(&emulator), before);
+}

@@ -925,3 +925,140 @@ async fn generated_config_drops_provider_only_attributes() {
         "computed-only id is dropped; optional+computed zone is kept"
     );
 }
+
+async fn configure_endpoint(
+    harness: &mut protocol_support::Harness,
+    endpoint: Value,
+    deferral_allowed: bool,
+) {
+    let ty = Type::object([("endpoint", Type::String), ("secret", Type::String)]);
+    let configured = harness
+        .client
+        .configure_provider(proto::configure_provider::Request {
+            terraform_version: "1.15.5".to_string(),
+            config: dv(
+                &Value::object([("endpoint", endpoint), ("secret", Value::Null)]),
+                &ty,
+            ),
+            client_capabilities: Some(proto::ClientCapabilities {
+                deferral_allowed,
+                write_only_attributes_allowed: true,
+            }),
+        })
+        .await
+        .expect("ConfigureProvider")
+        .into_inner();
+    assert_no_errors(&configured.diagnostics);
+}
+
+fn capabilities(deferral_allowed: bool) -> Option<proto::ClientCapabilities> {
+    Some(proto::ClientCapabilities {
+        deferral_allowed,
+        write_only_attributes_allowed: true,
+    })
+}
+
+#[tokio::test]
+async fn unknown_provider_config_defers_plan_read_import_and_data_sources_where_allowed() {
+    let mut harness = start().await;
+    configure_endpoint(&mut harness, Value::unknown(), true).await;
+    let ty = thing_type();
+    let reason = proto::deferred::Reason::ProviderConfigUnknown as i32;
+
+    let config = thing(None, "a", None);
+    let planner = harness.client.clone();
+    let plan = |deferral_allowed: bool| {
+        let mut client = planner.clone();
+        let (ty, config) = (ty.clone(), config.clone());
+        async move {
+            client
+                .plan_resource_change(proto::plan_resource_change::Request {
+                    type_name: "test_thing".to_string(),
+                    prior_state: dv(&Value::Null, &ty),
+                    proposed_new_state: dv(&config, &ty),
+                    config: dv(&config, &ty),
+                    client_capabilities: capabilities(deferral_allowed),
+                    ..Default::default()
+                })
+                .await
+                .expect("PlanResourceChange")
+                .into_inner()
+        }
+    };
+    let deferred = plan(true).await;
+    assert_no_errors(&deferred.diagnostics);
+    assert_eq!(deferred.deferred.map(|d| d.reason), Some(reason));
+    let state = value_of(deferred.planned_state.as_ref(), &ty);
+    assert!(
+        state.get_attr("id").is_some_and(Value::is_unknown),
+        "{state:?}"
+    );
+    assert!(
+        state.get_attr("zone").is_some_and(Value::is_unknown),
+        "the resource was not asked, so what it computes is unknown: {state:?}"
+    );
+    assert_eq!(harness.calls.plans.load(Ordering::SeqCst), 0);
+
+    let prior = thing(Some("x"), "here", None);
+    let read = harness
+        .client
+        .read_resource(proto::read_resource::Request {
+            type_name: "test_thing".to_string(),
+            current_state: dv(&prior, &ty),
+            private: b"p".to_vec(),
+            client_capabilities: capabilities(true),
+            ..Default::default()
+        })
+        .await
+        .expect("ReadResource")
+        .into_inner();
+    assert_eq!(read.deferred.map(|d| d.reason), Some(reason));
+    assert_eq!(value_of(read.new_state.as_ref(), &ty), prior);
+    assert_eq!(read.private, b"p");
+    assert_eq!(harness.calls.reads.load(Ordering::SeqCst), 0);
+
+    let imported = harness
+        .client
+        .import_resource_state(proto::import_resource_state::Request {
+            type_name: "test_thing".to_string(),
+            id: "thing-a".to_string(),
+            client_capabilities: capabilities(true),
+            ..Default::default()
+        })
+        .await
+        .expect("ImportResourceState")
+        .into_inner();
+    assert_no_errors(&imported.diagnostics);
+    assert_eq!(imported.deferred.map(|d| d.reason), Some(reason));
+    let lookup_ty = Type::object([("name", Type::String), ("id", Type::String)]);
+    let lookup = Value::object([("name", Value::string("missing")), ("id", Value::Null)]);
+    let data = harness
+        .client
+        .read_data_source(proto::read_data_source::Request {
+            type_name: "test_lookup".to_string(),
+            config: dv(&lookup, &lookup_ty),
+            client_capabilities: capabilities(true),
+            ..Default::default()
+        })
+        .await
+        .expect("ReadDataSource")
+        .into_inner();
+    assert_no_errors(&data.diagnostics);
+    assert_eq!(data.deferred.map(|d| d.reason), Some(reason));
+    let state = value_of(data.state.as_ref(), &lookup_ty);
+    assert!(
+        state.get_attr("id").is_some_and(Value::is_unknown),
+        "{state:?}"
+    );
+
+    // A Terraform that does not allow deferral gets the type's own answer.
+    let asked = plan(false).await;
+    assert!(asked.deferred.is_none());
+    assert_eq!(harness.calls.plans.load(Ordering::SeqCst), 1);
+
+    // Once the configuration is known, nothing is deferred any more.
+    configure_endpoint(&mut harness, Value::string("https://x"), true).await;
+    let planned = plan(true).await;
+    assert!(planned.deferred.is_none());
+    assert_eq!(harness.calls.plans.load(Ordering::SeqCst), 2);
+}

@@ -7,10 +7,11 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use genesyscloud_provider::cty::{AttributePath, Type, Value};
 use genesyscloud_provider::tfplugin::{
-    Action, ActionRequest, ApplyResult, Attribute, Block, ConfigureRequest, CreateRequest,
-    DataSource, DeleteRequest, Diagnostics, IdentityAttribute, IdentitySchema, ImportRequest,
-    ImportResult, ImportedResource, ListEvent, ListRequest, ListResource, ListSink, PlanRequest,
-    PlanResponse, ProgressSink, Provider, ReadRequest, ReadResult, Resource, Schema, UpdateRequest,
+    Action, ActionRequest, ApplyResult, Attribute, Block, ConfigureRequest, ConfigureResponse,
+    CreateRequest, DataSource, DeferredReason, DeleteRequest, Diagnostics, IdentityAttribute,
+    IdentitySchema, ImportRequest, ImportResult, ImportedResource, ListEvent, ListRequest,
+    ListResource, ListSink, PlanRequest, PlanResponse, ProgressSink, Provider, ReadRequest,
+    ReadResult, Resource, Schema, UpdateRequest,
 };
 
 /// Current schema version of `test_thing`; version 1 called `name` `title`.
@@ -427,9 +428,18 @@ impl Provider for TestProvider {
         diagnostics
     }
 
-    async fn configure(&self, request: ConfigureRequest) -> Diagnostics {
+    async fn configure(&self, request: ConfigureRequest) -> ConfigureResponse {
         *self.calls.terraform_version.lock().expect("lock") = Some(request.terraform_version);
-        Diagnostics::default()
+        // An unknown endpoint means the provider cannot work yet: it asks to be deferred.
+        let deferred = request
+            .config
+            .get_attr("endpoint")
+            .is_some_and(Value::is_unknown)
+            .then_some(DeferredReason::ProviderConfigUnknown);
+        ConfigureResponse {
+            diagnostics: Diagnostics::default(),
+            deferred,
+        }
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
