@@ -15,6 +15,7 @@ use async_trait::async_trait;
 use crate::cty::{Type, Value};
 use crate::genesys::models::{AnalyticsConversation, DetailQueryFilter};
 use crate::genesys::{Interval, MAX_INTERVAL_DAYS};
+use crate::platform::ConversationAccess;
 use crate::resources::support::{ClientHandle, PlatformError, StringSet, is_uuid};
 use crate::tf_model;
 use crate::tfplugin::model::CtyConvert;
@@ -71,12 +72,17 @@ tf_model! {
 /// The data source.
 pub struct ConversationsData {
     client: ClientHandle,
+    conversations: ConversationAccess,
 }
 
 impl ConversationsData {
-    /// The data source over the provider's shared client.
-    pub fn new(client: ClientHandle) -> Arc<Self> {
-        Arc::new(ConversationsData { client })
+    /// The data source over the provider's shared client. What it finds is handed to the
+    /// conversation view, so the wrap-ups refreshed in the same run are served from it.
+    pub fn new(client: ClientHandle, conversations: ConversationAccess) -> Arc<Self> {
+        Arc::new(ConversationsData {
+            client,
+            conversations,
+        })
     }
 }
 
@@ -373,6 +379,9 @@ impl DataSource for ConversationsData {
                 return (None, diagnostics);
             }
         };
+        if let Ok(api) = self.conversations.api().await {
+            api.prefetched(&found.conversations);
+        }
         let mut list: Vec<ConversationEntryModel> = found
             .conversations
             .iter()

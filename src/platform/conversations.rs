@@ -1,6 +1,7 @@
 //! The conversation view of the platform: the calls a wrap-up makes, over the process's one
 //! API client. A conversation is read once per process (until this process writes to it) and a
-//! queue's codes once per queue, however many wrap-ups and plan steps need them.
+//! queue's codes once per queue, however many wrap-ups and plan steps need them. Refresh reads
+//! wrap-ups in bulk through the analytics views ([`AnalyticsReads`]) when the read cache is on.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -8,9 +9,24 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use tokio::sync::OnceCell;
 
-use super::PlatformError;
-use crate::genesys::models::{AssignedWrapupCode, Conversation, WrapupCode, WrapupInput};
+use super::analytics_reads::{AnalyticsReads, COALESCE_WINDOW, MultiGet, wrapup_in_view};
+use super::{PlatformError, WrapupCodes};
+use crate::genesys::models::{
+    AnalyticsConversation, AssignedWrapupCode, Conversation, WrapupCode, WrapupInput,
+};
 use crate::genesys::{GenesysClient, MediaType, WrapupCodeQuery};
+
+/// Which wrap-up a refresh reads: a participant of a conversation, and the communication
+/// state holds for it, if any.
+#[derive(Debug, Clone, Copy)]
+pub struct WrapupKey<'a> {
+    pub conversation_id: &'a str,
+    pub participant_id: &'a str,
+    pub communication_id: Option<&'a str>,
+}
+
+/// Tells whether a wrap-up seen in bulk is the one the caller holds.
+pub type ShowsState<'a> = &'a (dyn Fn(&AssignedWrapupCode) -> bool + Send + Sync);
 
 /// The platform operations a wrap-up needs.
 #[async_trait]
@@ -44,6 +60,23 @@ pub trait ConversationApi: Send + Sync {
         conversation_id: &str,
         participant_id: &str,
     ) -> Result<Option<AssignedWrapupCode>, PlatformError>;
+    /// The participant's wrap-up for a refresh. It may come from a bulk read, but only when
+    /// `shows_state` says it is what the caller holds; anything else (a difference, or no
+    /// wrap-up in the bulk view) is the exact [`participant_wrapup`](Self::participant_wrapup).
+    async fn refresh_wrapup(
+        &self,
+        key: &WrapupKey<'_>,
+        shows_state: ShowsState<'_>,
+    ) -> Result<Option<AssignedWrapupCode>, PlatformError> {
+        let _ = shows_state;
+        self.participant_wrapup(key.conversation_id, key.participant_id)
+            .await
+    }
+    /// Keeps analytics views another read fetched (the conversations data source), so the
+    /// refreshes of the same run can be served from them.
+    fn prefetched(&self, conversations: &[AnalyticsConversation]) {
+        let _ = conversations;
+    }
 }
 
 type Shared<T> = Arc<OnceCell<T>>;
@@ -53,16 +86,30 @@ pub struct GenesysConversations {
     client: GenesysClient,
     conversations: Mutex<HashMap<String, Shared<Conversation>>>,
     queue_codes: Mutex<HashMap<String, Shared<Vec<WrapupCode>>>>,
+    analytics: Arc<AnalyticsReads>,
+    codes: Option<WrapupCodes>,
 }
 
 impl GenesysConversations {
-    /// The conversation calls over `client`.
+    /// The conversation calls over `client`, without bulk reads.
     pub fn new(client: GenesysClient) -> Self {
+        let analytics = AnalyticsReads::new(false, COALESCE_WINDOW, multi_get(client.clone()));
         GenesysConversations {
             client,
             conversations: Mutex::default(),
             queue_codes: Mutex::default(),
+            analytics,
+            codes: None,
         }
+    }
+
+    /// With the read cache on: refresh reads wrap-ups in bulk through analytics, and code
+    /// lookups by ID go through the wrap-up code view's listing.
+    pub fn with_read_cache(mut self, codes: WrapupCodes, read_cache: bool) -> Self {
+        self.analytics =
+            AnalyticsReads::new(read_cache, COALESCE_WINDOW, multi_get(self.client.clone()));
+        self.codes = Some(codes);
+        self
     }
 
     fn slot<T>(map: &Mutex<HashMap<String, Shared<T>>>, key: &str) -> Shared<T> {
@@ -78,7 +125,22 @@ impl GenesysConversations {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .remove(conversation_id);
+        self.analytics.forget(conversation_id);
     }
+}
+
+/// The analytics multi-get over `client`, one request of at most 100 ids.
+fn multi_get(client: GenesysClient) -> MultiGet {
+    Arc::new(move |ids: Vec<String>| {
+        let client = client.clone();
+        Box::pin(async move {
+            client
+                .analytics()
+                .conversations_by_id(&ids)
+                .await
+                .map_err(PlatformError::from)
+        })
+    })
 }
 
 #[async_trait]
@@ -136,6 +198,14 @@ impl ConversationApi for GenesysConversations {
     }
 
     async fn code(&self, code_id: &str) -> Result<Option<WrapupCode>, PlatformError> {
+        if let Some(codes) = &self.codes {
+            return Ok(codes.read(code_id).await?.map(|code| WrapupCode {
+                id: code.id,
+                name: code.name,
+                description: code.description,
+                ..WrapupCode::default()
+            }));
+        }
         Ok(self.client.wrapup_codes().get_optional(code_id).await?)
     }
 
@@ -179,5 +249,24 @@ impl ConversationApi for GenesysConversations {
             Err(error) if error.is_not_found() => Ok(None),
             Err(error) => Err(error.into()),
         }
+    }
+
+    async fn refresh_wrapup(
+        &self,
+        key: &WrapupKey<'_>,
+        shows_state: ShowsState<'_>,
+    ) -> Result<Option<AssignedWrapupCode>, PlatformError> {
+        if let Some(view) = self.analytics.view(key.conversation_id).await
+            && let Some(seen) = wrapup_in_view(&view, key.participant_id, key.communication_id)
+            && shows_state(&seen)
+        {
+            return Ok(Some(seen));
+        }
+        self.participant_wrapup(key.conversation_id, key.participant_id)
+            .await
+    }
+
+    fn prefetched(&self, conversations: &[AnalyticsConversation]) {
+        self.analytics.prefetched(conversations);
     }
 }

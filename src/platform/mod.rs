@@ -6,6 +6,7 @@
 //! [`ConversationApi`]), the read cache and the platform error. `provider/` only builds it;
 //! `resources/` and the other type folders only use it.
 
+mod analytics_reads;
 mod conversations;
 mod error;
 mod wrapup_codes;
@@ -14,7 +15,8 @@ use std::sync::{Arc, RwLock};
 
 use tokio::sync::OnceCell;
 
-pub use conversations::{ConversationApi, GenesysConversations};
+pub use analytics_reads::{AnalyticsReads, COALESCE_WINDOW};
+pub use conversations::{ConversationApi, GenesysConversations, ShowsState, WrapupKey};
 pub use error::{ApiFailure, PlatformError};
 pub use wrapup_codes::{
     GenesysWrapupCodes, WrapupCode, WrapupCodeApi, WrapupCodeInput, WrapupCodes, same_name,
@@ -34,9 +36,12 @@ impl Platform {
     /// The views over one API client: every type then shares its token pool, rate gate and
     /// read cache.
     pub fn over_client(client: GenesysClient, read_cache: bool) -> Self {
+        let codes = WrapupCodes::new(Arc::new(GenesysWrapupCodes(client.clone())), read_cache);
+        let conversations =
+            GenesysConversations::new(client.clone()).with_read_cache(codes.clone(), read_cache);
         Platform {
-            codes: WrapupCodes::new(Arc::new(GenesysWrapupCodes(client.clone())), read_cache),
-            conversations: Arc::new(GenesysConversations::new(client.clone())),
+            codes,
+            conversations: Arc::new(conversations),
             client: Some(client),
         }
     }

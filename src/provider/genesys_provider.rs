@@ -119,7 +119,7 @@ impl Provider for GenesysProvider {
         vec![
             RoutingWrapupCodeData::new(self.codes()),
             RoutingQueueData::new(self.client()),
-            ConversationsData::new(self.client()),
+            ConversationsData::new(self.client(), self.conversations()),
         ]
     }
 

@@ -18,14 +18,14 @@ const READ_BACK: &str =
     "GET /api/v2/conversations/{conversationId}/participants/{participantId}/wrapup";
 
 /// Calls since `before`: the total and each route that was called.
-struct Calls {
-    total: u64,
-    routes: Value,
+pub(crate) struct Calls {
+    pub(crate) total: u64,
+    pub(crate) routes: Value,
     all: Value,
 }
 
 impl Calls {
-    fn route(&self, key: &str) -> u64 {
+    pub(crate) fn route(&self, key: &str) -> u64 {
         self.routes[key].as_u64().unwrap_or(0)
     }
 }
@@ -36,7 +36,8 @@ fn counts(org: &Org) -> Value {
     counts
 }
 
-fn measured(org: &Org, job: impl FnOnce()) -> Calls {
+/// The calls the emulator counted while `job` ran.
+pub(crate) fn measured(org: &Org, job: impl FnOnce()) -> Calls {
     let before = counts(org);
     job();
     let after = counts(org);
@@ -172,11 +173,57 @@ fn wrapups_by_name_read_each_conversation_and_queue_once_per_process() {
     assert_eq!(applied.route(WRITE), M, "{routes}");
     assert_eq!(applied.route(READ_BACK), M, "{routes}");
     assert_eq!(applied.total, 2 + 2 * M + 4 + 2 * M, "{routes}");
+}
 
+const MULTI_GET: &str = "GET /api/v2/analytics/conversations/details";
+
+#[test]
+fn refresh_reads_each_wrapup_once_and_the_conversation_only_when_it_is_gone() {
+    const M: u64 = 6;
+    let org = Org::start();
+    let ids = seed_wrapups(&org, M as usize, 2, "Economy refreshed");
+    let workdir = org.workdir().env("GENESYSCLOUD_READ_CACHE", "false");
+    workdir.config(&wrapups_config(&ids, "Economy refreshed"));
+    workdir.apply();
+
+    // The floor: a login and one wrap-up read per wrap-up; no conversation read.
     let planned = measured(&org, || workdir.plan_is_empty());
     assert_eq!(planned.route(LOGIN), 1, "{}", planned.routes);
     assert_eq!(planned.route(READ_BACK), M, "{}", planned.routes);
-    assert_eq!(planned.total, 1 + 2 * M, "{}", planned.all);
+    assert_eq!(planned.route(CONVERSATION), 0, "{}", planned.routes);
+    assert_eq!(planned.total, 1 + M, "{}", planned.all);
+
+    // Gone: the wrap-up read answers 404, and only then is the conversation read (404 too).
+    let (status, _) = org.call(reqwest::Method::POST, "/__emulator/reset", None);
+    assert_eq!(status, 204);
+    let refreshed = measured(&org, || {
+        workdir
+            .run(&["plan", "-refresh-only", "-input=false", "-no-color"])
+            .assert_success();
+    });
+    assert_eq!(refreshed.route(READ_BACK), M, "{}", refreshed.routes);
+    assert_eq!(refreshed.route(CONVERSATION), M, "{}", refreshed.routes);
+    assert_eq!(refreshed.total, 1 + 2 * M, "{}", refreshed.all);
+}
+
+#[test]
+fn concurrent_refreshes_share_multi_conversation_reads() {
+    const M: u64 = 6;
+    let org = Org::start();
+    let ids = seed_wrapups(&org, M as usize, 2, "Economy coalesced");
+    let workdir = org.workdir();
+    workdir.config(&wrapups_config(&ids, "Economy coalesced"));
+    workdir.apply();
+
+    // Terraform refreshes 10 instances at a time; the provider gathers the ones that arrive
+    // together into one analytics read. How many share a read depends on timing, so only the
+    // bounds are exact: no wrap-up is read on its own (analytics shows what state holds).
+    let planned = measured(&org, || workdir.plan_is_empty());
+    let multi = planned.route(MULTI_GET);
+    assert!((1..=M).contains(&multi), "{}", planned.routes);
+    assert_eq!(planned.route(READ_BACK), 0, "{}", planned.routes);
+    assert_eq!(planned.route(LOGIN), 1, "{}", planned.routes);
+    assert_eq!(planned.total, 1 + multi, "{}", planned.all);
 }
 
 #[test]

@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 use crate::conversation_wrapup_common::Org;
 
 const DAY: &str = "2026-11-30";
-const INTERVAL: &str = "2026-11-30T00:00:00Z/2026-12-01T00:00:00Z";
+pub(crate) const INTERVAL: &str = "2026-11-30T00:00:00Z/2026-12-01T00:00:00Z";
 
-fn create_queue(org: &Org, name: &str, codes: &[&str]) -> String {
+pub(crate) fn create_queue(org: &Org, name: &str, codes: &[&str]) -> String {
     let (status, queue) = org.call(
         Method::POST,
         "/__emulator/queues",
@@ -40,7 +40,7 @@ fn queue_codes(org: &Org, queue_id: &str) -> BTreeSet<String> {
 
 /// A finished conversation on `queue_id` at `HH:MM` of [`DAY`]; returns (conversation,
 /// participant, communication).
-fn seed(
+pub(crate) fn seed(
     org: &Org,
     queue_id: &str,
     media: &str,
@@ -70,7 +70,7 @@ fn seed(
     )
 }
 
-fn post_wrapup(
+pub(crate) fn post_wrapup(
     org: &Org,
     media_path: &str,
     target: &(String, String, String),
@@ -88,7 +88,7 @@ fn post_wrapup(
     assert_eq!(status, 202, "{answer}");
 }
 
-fn outputs(workdir: &crate::support::Workdir) -> Value {
+pub(crate) fn outputs(workdir: &crate::support::Workdir) -> Value {
     let output = workdir.run(&["output", "-json"]);
     output.assert_success();
     serde_json::from_str(&output.stdout).expect("JSON outputs")
@@ -306,7 +306,7 @@ fn conversations_data_source_filters_and_their_errors() {
 }
 
 /// The back-fill example's configuration, with the interval set.
-fn backfill_config() -> String {
+pub(crate) fn backfill_config() -> String {
     let example = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/examples/data-sources/genesyscloud_conversations/data-source.tf"

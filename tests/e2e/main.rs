@@ -12,6 +12,7 @@ mod wrapupcode_common;
 mod alongside_official;
 mod api_calls;
 mod backfill;
+mod backfill_refresh;
 mod conversation_wrapup_action;
 mod conversation_wrapup_equivalent_forms;
 mod conversation_wrapup_errors;

@@ -23,11 +23,10 @@ use async_trait::async_trait;
 
 use super::wrapup_apply::{
     Applied, ConversationAccess, ConversationApi, SchemaKind, TargetSpec, VERIFY_DELAYS,
-    WrapupError, WrapupSpec, apply_wrapup, check_awaiting_wrapup, code_name_for, input_attributes,
-    read_conversation, resolve_code, resolve_target, validate_inputs,
+    WrapupError, WrapupSpec, apply_wrapup, check_awaiting_wrapup, input_attributes, resolve_code,
+    resolve_target, validate_inputs,
 };
-use crate::cty::{AttributePath, Number, Type, Value};
-use crate::genesys::models::AssignedWrapupCode;
+use crate::cty::{AttributePath, Type, Value};
 use crate::tfplugin::{
     ApplyResult, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, Model, PlanRequest,
     PlanResponse, ReadRequest, ReadResult, Resource, Schema, TfValue, UpdateRequest,
@@ -35,6 +34,7 @@ use crate::tfplugin::{
 use crate::{attr_name, attr_path};
 
 mod model;
+mod refresh;
 #[cfg(test)]
 mod tests;
 
@@ -264,7 +264,7 @@ impl Resource for ConversationWrapup {
             result.new_state = Some(request.current_state);
             return result;
         };
-        match reconcile(&*api, &current).await {
+        match refresh::reconcile(&*api, &current).await {
             Ok(state) => result.new_state = state.map(|state| state.to_value()),
             Err(error) => {
                 error.to_diagnostics(&mut result.diagnostics);
@@ -452,66 +452,4 @@ impl ConversationWrapup {
             }
         }
     }
-}
-
-/// The state as the platform now has it; `None` when the conversation, the participant or
-/// its wrap-up is gone.
-async fn reconcile(
-    api: &dyn ConversationApi,
-    state: &ConversationWrapupModel,
-) -> Result<Option<ConversationWrapupModel>, WrapupError> {
-    let (Some(conversation_id), Some(participant_id)) = (
-        state.conversation_id.as_str(),
-        state.participant_id.as_str(),
-    ) else {
-        return Ok(Some(state.clone()));
-    };
-    let conversation = match read_conversation(api, conversation_id).await {
-        Ok(conversation) => conversation,
-        Err(WrapupError::ConversationNotFound { .. }) => return Ok(None),
-        Err(error) => return Err(error),
-    };
-    if conversation.participant(participant_id).is_none() {
-        return Ok(None);
-    }
-    let wrapup = api
-        .participant_wrapup(conversation_id, participant_id)
-        .await
-        .map_err(|error| {
-            WrapupError::platform(
-                format!("read the wrap-up of participant {participant_id}"),
-                error,
-            )
-        })?;
-    let Some(AssignedWrapupCode {
-        code: Some(code),
-        notes,
-        tags,
-        duration_seconds,
-        ..
-    }) = wrapup
-    else {
-        return Ok(None);
-    };
-    let mut next = state.clone();
-    if state.wrapup_code_id.as_str() != Some(code.as_str()) {
-        if state.wrapup_code_name.as_str().is_some() {
-            let name = code_name_for(api, &conversation, participant_id, &code)
-                .await
-                .map_err(|error| WrapupError::platform(format!("read wrap-up code {code}"), error))?
-                .unwrap_or_else(|| code.clone());
-            next.wrapup_code_name = name.into();
-        }
-        next.wrapup_code_id = code.into();
-    }
-    // No notes and no tags are `""` and `[]` in state (see `plan_no_notes_or_tags`).
-    next.notes = TfValue::Known(notes.unwrap_or_default());
-    next.tags = TfValue::Known(
-        tags.unwrap_or_default()
-            .into_iter()
-            .map(TfValue::Known)
-            .collect(),
-    );
-    next.duration_seconds = duration_seconds.map(Number::from).into();
-    Ok(Some(next))
 }

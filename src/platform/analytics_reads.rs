@@ -1,0 +1,346 @@
+//! Bulk wrap-up reads for refresh: the analytics view of many conversations, fetched with the
+//! multi-conversation read (`GET /api/v2/analytics/conversations/details?id=…`, at most
+//! [`MULTI_GET_MAX_IDS`] ids a request) instead of one wrap-up read per instance.
+//!
+//! Two sources fill it, per provider process (per `ConfigureProvider`):
+//! - **Prefetch**: the `genesyscloud_conversations` data source hands over every conversation
+//!   its details query returned. Terraform reads that data source before it refreshes the
+//!   `for_each` instances that depend on it, so a back-fill's refresh then costs no read at all
+//!   for the conversations it found.
+//! - **Coalescing**: a conversation not seen yet joins an open batch; the batch is sent
+//!   [`COALESCE_WINDOW`] after it opened (or at once when a full batch follows), so the
+//!   `ReadResource` calls Terraform sends together (10 at a time by default) share one
+//!   request. A lone refresh waits that window once, a few milliseconds against an API call's
+//!   tens to hundreds.
+//!
+//! Analytics lags the conversation API, so a view is only ever trusted to confirm what the
+//! caller already holds: anything else is read exactly by the caller. A failed multi-get (for
+//! example an OAuth client without the analytics permission) turns bulk reads off for the
+//! process, and every refresh then reads its wrap-up exactly.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::PlatformError;
+use crate::genesys::MULTI_GET_MAX_IDS;
+use crate::genesys::models::{AnalyticsConversation, AssignedWrapupCode};
+
+/// How long a batch stays open for other refreshes to join before it is sent.
+pub const COALESCE_WINDOW: Duration = Duration::from_millis(5);
+
+/// Fetches the analytics views of up to [`MULTI_GET_MAX_IDS`] conversations.
+pub type MultiGet = Arc<
+    dyn Fn(
+            Vec<String>,
+        ) -> Pin<
+            Box<dyn Future<Output = Result<Vec<AnalyticsConversation>, PlatformError>> + Send>,
+        > + Send
+        + Sync,
+>;
+
+/// A batch open for refreshes to join: its ids, and the signal set once its answer is stored.
+struct OpenBatch {
+    number: u64,
+    ids: Vec<String>,
+    done: watch::Sender<bool>,
+}
+
+#[derive(Default)]
+struct Reads {
+    /// Views by conversation ID; `None`: analytics does not know the conversation (yet).
+    known: HashMap<String, Option<Arc<AnalyticsConversation>>>,
+    open: Option<OpenBatch>,
+    batches: u64,
+    /// A multi-get failed: no more bulk reads in this process.
+    failed: bool,
+}
+
+/// The analytics views of conversations, read in bulk. Cheap to share behind an `Arc`.
+pub struct AnalyticsReads {
+    enabled: bool,
+    window: Duration,
+    fetch: MultiGet,
+    reads: Mutex<Reads>,
+}
+
+impl AnalyticsReads {
+    /// Bulk reads through `fetch`; when `enabled` is false (`read_cache = false`) nothing is
+    /// read in bulk and every refresh reads its wrap-up exactly.
+    pub fn new(enabled: bool, window: Duration, fetch: MultiGet) -> Arc<Self> {
+        Arc::new(AnalyticsReads {
+            enabled,
+            window,
+            fetch,
+            reads: Mutex::default(),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Reads> {
+        // Plain maps and flags: a panic elsewhere cannot leave them inconsistent.
+        self.reads
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Keeps views another read already fetched (the conversations data source's query).
+    pub fn prefetched(&self, conversations: &[AnalyticsConversation]) {
+        if !self.enabled {
+            return;
+        }
+        let mut reads = self.lock();
+        for conversation in conversations {
+            reads.known.insert(
+                conversation.conversation_id.clone(),
+                Some(Arc::new(conversation.clone())),
+            );
+        }
+    }
+
+    /// Drops what is known of a conversation (this process wrote to it).
+    pub fn forget(&self, conversation_id: &str) {
+        self.lock().known.remove(conversation_id);
+    }
+
+    /// The analytics view of a conversation: known already, or fetched with others in one
+    /// batch. `None` when bulk reads are off or failed, or analytics does not know it.
+    pub async fn view(
+        self: &Arc<Self>,
+        conversation_id: &str,
+    ) -> Option<Arc<AnalyticsConversation>> {
+        if !self.enabled {
+            return None;
+        }
+        let mut done = {
+            let mut reads = self.lock();
+            if reads.failed {
+                return None;
+            }
+            if let Some(view) = reads.known.get(conversation_id) {
+                return view.clone();
+            }
+            self.join_batch(&mut reads, conversation_id)
+        };
+        // A dropped sender (the batch task ended without answering) leaves the value unset:
+        // the caller then reads exactly.
+        let _ = done.wait_for(|done| *done).await;
+        self.lock().known.get(conversation_id).cloned().flatten()
+    }
+
+    /// Adds the ID to the open batch, or opens one and schedules it for the end of the
+    /// window; a batch that becomes full is sent at once. Returns the batch's signal.
+    fn join_batch(
+        self: &Arc<Self>,
+        reads: &mut Reads,
+        conversation_id: &str,
+    ) -> watch::Receiver<bool> {
+        if let Some(open) = &mut reads.open {
+            let done = open.done.subscribe();
+            if !open.ids.iter().any(|id| id == conversation_id) {
+                open.ids.push(conversation_id.to_owned());
+            }
+            if open.ids.len() >= MULTI_GET_MAX_IDS
+                && let Some(full) = reads.open.take()
+            {
+                self.spawn_send(full);
+            }
+            return done;
+        }
+        reads.batches += 1;
+        let (sender, done) = watch::channel(false);
+        reads.open = Some(OpenBatch {
+            number: reads.batches,
+            ids: vec![conversation_id.to_owned()],
+            done: sender,
+        });
+        let (this, number, window) = (self.clone(), reads.batches, self.window);
+        // Its own task: a refresh Terraform cancels must not strand the others in its batch.
+        tokio::spawn(async move {
+            tokio::time::sleep(window).await;
+            let batch = {
+                let mut reads = this.lock();
+                match &reads.open {
+                    Some(open) if open.number == number => reads.open.take(),
+                    _ => None,
+                }
+            };
+            if let Some(batch) = batch {
+                this.send(batch).await;
+            }
+        });
+        done
+    }
+
+    /// Sends a full batch now, in its own task.
+    fn spawn_send(self: &Arc<Self>, batch: OpenBatch) {
+        let this = self.clone();
+        tokio::spawn(async move { this.send(batch).await });
+    }
+
+    /// Fetches the views of a batch, stores them (analytics leaves out what it does not
+    /// know) and wakes the batch's waiters.
+    async fn send(&self, batch: OpenBatch) {
+        let ids = batch.ids;
+        match (self.fetch)(ids.clone()).await {
+            Ok(conversations) => {
+                let mut reads = self.lock();
+                for id in &ids {
+                    reads.known.insert(id.clone(), None);
+                }
+                for conversation in conversations {
+                    reads.known.insert(
+                        conversation.conversation_id.clone(),
+                        Some(Arc::new(conversation)),
+                    );
+                }
+            }
+            Err(error) => {
+                tracing::warn!(
+                    ?error,
+                    "the analytics multi-get failed; refreshing each wrap-up with its own read"
+                );
+                self.lock().failed = true;
+            }
+        }
+        let _ = batch.done.send(true);
+    }
+}
+
+/// The wrap-up analytics shows for a participant: the code, note and tags on the wrap-up
+/// segment of its session `communication_id` (or of its last session with one). `None` when
+/// analytics shows no wrap-up code for it.
+pub fn wrapup_in_view(
+    view: &AnalyticsConversation,
+    participant_id: &str,
+    communication_id: Option<&str>,
+) -> Option<AssignedWrapupCode> {
+    let participant = view
+        .participants
+        .iter()
+        .find(|p| p.participant_id == participant_id)?;
+    let segment = participant
+        .sessions
+        .iter()
+        .rev()
+        .filter(|s| communication_id.is_none() || s.session_id.as_deref() == communication_id)
+        .find_map(|s| s.wrapup_segment().filter(|w| w.wrap_up_code.is_some()))?;
+    Some(AssignedWrapupCode {
+        code: segment.wrap_up_code.clone(),
+        notes: segment.wrap_up_note.clone(),
+        tags: Some(segment.wrap_up_tags.clone()),
+        duration_seconds: None,
+        end_time: segment.segment_end.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    fn view(id: &str, code: &str) -> AnalyticsConversation {
+        serde_json::from_value(serde_json::json!({
+            "conversationId": id,
+            "participants": [{"participantId": "p", "purpose": "agent", "sessions": [
+                {"sessionId": "c", "segments": [
+                    {"segmentType": "interact"},
+                    {"segmentType": "wrapup", "wrapUpCode": code, "wrapUpNote": "n"}
+                ]}
+            ]}]
+        }))
+        .expect("a valid view")
+    }
+
+    /// A multi-get that answers every id but `missing`, counting requests and ids.
+    fn counting(requests: Arc<AtomicUsize>, largest: Arc<AtomicUsize>) -> MultiGet {
+        Arc::new(move |ids: Vec<String>| {
+            requests.fetch_add(1, Ordering::SeqCst);
+            largest.fetch_max(ids.len(), Ordering::SeqCst);
+            Box::pin(async move {
+                Ok(ids
+                    .iter()
+                    .filter(|id| id.as_str() != "missing")
+                    .map(|id| view(id, "w1"))
+                    .collect())
+            })
+        })
+    }
+
+    #[tokio::test]
+    async fn concurrent_reads_share_one_request_per_hundred_ids() {
+        let (requests, largest) = (Arc::default(), Arc::default());
+        let reads = AnalyticsReads::new(
+            true,
+            Duration::from_millis(20),
+            counting(Arc::clone(&requests), Arc::clone(&largest)),
+        );
+        let ids: Vec<String> = (0..150).map(|i| format!("c{i}")).collect();
+        let views = futures_util::future::join_all(ids.iter().map(|id| reads.view(id))).await;
+        assert!(views.iter().all(Option::is_some));
+        assert_eq!(requests.load(Ordering::SeqCst), 2, "150 ids in two batches");
+        assert_eq!(largest.load(Ordering::SeqCst), MULTI_GET_MAX_IDS);
+        // Known now: no request.
+        assert!(reads.view("c7").await.is_some());
+        assert_eq!(requests.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn prefetched_views_cost_nothing_and_unknown_ids_are_none() {
+        let (requests, largest) = (Arc::new(AtomicUsize::new(0)), Arc::default());
+        let reads = AnalyticsReads::new(true, Duration::ZERO, counting(requests.clone(), largest));
+        reads.prefetched(&[view("a", "w1")]);
+        assert!(reads.view("a").await.is_some());
+        assert_eq!(requests.load(Ordering::SeqCst), 0);
+        assert!(reads.view("missing").await.is_none());
+        assert_eq!(requests.load(Ordering::SeqCst), 1);
+        assert!(
+            reads.view("missing").await.is_none(),
+            "remembered as unknown"
+        );
+        assert_eq!(requests.load(Ordering::SeqCst), 1);
+        reads.forget("a");
+        assert!(reads.view("a").await.is_some());
+        assert_eq!(
+            requests.load(Ordering::SeqCst),
+            2,
+            "a forgotten view is read again"
+        );
+    }
+
+    #[tokio::test]
+    async fn off_or_failed_bulk_reads_answer_none_without_retrying() {
+        let requests = Arc::new(AtomicUsize::new(0));
+        let counted = requests.clone();
+        let failing: MultiGet = Arc::new(move |_| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async { Err(PlatformError::NotConfigured("no analytics".into())) })
+        });
+        let off = AnalyticsReads::new(false, Duration::ZERO, failing.clone());
+        off.prefetched(&[view("a", "w1")]);
+        assert!(off.view("a").await.is_none());
+        let reads = AnalyticsReads::new(true, Duration::ZERO, failing);
+        assert!(reads.view("a").await.is_none());
+        assert!(reads.view("b").await.is_none());
+        assert_eq!(
+            requests.load(Ordering::SeqCst),
+            1,
+            "one failure turns bulk reads off"
+        );
+    }
+
+    #[test]
+    fn the_wrapup_comes_from_the_participant_session_segment() {
+        let v = view("a", "w1");
+        let seen = wrapup_in_view(&v, "p", Some("c")).expect("shown");
+        assert_eq!(seen.code.as_deref(), Some("w1"));
+        assert_eq!(seen.notes.as_deref(), Some("n"));
+        assert!(wrapup_in_view(&v, "p", Some("other")).is_none());
+        assert!(wrapup_in_view(&v, "q", None).is_none());
+        assert!(wrapup_in_view(&v, "p", None).is_some());
+    }
+}
