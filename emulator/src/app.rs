@@ -16,7 +16,7 @@ pub const ADMIN_PREFIX: &str = "/__emulator/";
 /// The complete application: login host, Platform API and admin API.
 ///
 /// Per request, outermost first: request counter, faults (latency, fail-next-N, dropped
-/// connections), the `ININ-Correlation-Id` every platform answer carries, then for `/api/v2` the bearer check and the per-client rate limit.
+/// connections), the `ININ-Correlation-Id` every platform answer carries, then for `/api/v2` the bearer check and the per-token rate limit.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(routes::wrapup_codes::routes())
@@ -25,6 +25,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::conversations::routes())
         .merge(routes::analytics::routes())
         .merge(routes::routing_queues::routes())
+        .merge(routes::organization::routes())
         .route_layer(from_fn_with_state(state.clone(), rate_limit::enforce))
         .route_layer(from_fn_with_state(state.clone(), auth::require_bearer));
     let public = Router::new()

@@ -45,7 +45,8 @@ pub struct EmulatorConfig {
     pub client_secret: String,
     /// Lifetime of issued tokens (`expires_in`).
     pub token_ttl: Duration,
-    /// Requests per minute allowed per OAuth client on `/api/v2`; `None` = unlimited.
+    /// Requests per minute allowed per access token on `/api/v2` (also served as the org's
+    /// `client.credentials.token.rate.per.minute`); `None` = unlimited.
     pub rate_limit_per_minute: Option<u32>,
     /// Where to load the org's data from at start and write it to on every change.
     pub state_file: Option<PathBuf>,

@@ -34,7 +34,8 @@ struct Args {
     /// Lifetime of issued access tokens, in seconds.
     #[arg(long, default_value_t = 86_400)]
     token_ttl: u64,
-    /// Requests per minute allowed per OAuth client (answers 429 beyond).
+    /// Requests per minute allowed per access token (answers 429 beyond); also the org's
+    /// `client.credentials.token.rate.per.minute` limit.
     #[arg(long)]
     rate_limit: Option<u32>,
     /// JSON file holding the org's data: loaded at start, rewritten on every change.

@@ -24,6 +24,8 @@ pub(crate) struct Inner {
     pub(crate) config: ClientConfig,
     /// Holds every request back while the platform's rate limit is exceeded.
     pub(crate) rate_gate: RateGate,
+    /// Set once the org's own limit was read (or found unreadable): one read per client.
+    pub(crate) org_limit_read: tokio::sync::OnceCell<()>,
 }
 
 impl GenesysClient {
@@ -46,6 +48,7 @@ impl GenesysClient {
             config.retry.clone(),
             config.max_tokens,
             config.requests_per_minute,
+            config.read_org_limit,
         );
         Ok(GenesysClient {
             inner: Arc::new(Inner {
@@ -53,6 +56,7 @@ impl GenesysClient {
                 pool,
                 config,
                 rate_gate: RateGate::default(),
+                org_limit_read: tokio::sync::OnceCell::new(),
             }),
         })
     }

@@ -120,6 +120,10 @@ pub struct ClientConfig {
     pub stop_requested: fn() -> bool,
     /// The client's budget per access token: requests in any minute.
     pub requests_per_minute: u32,
+    /// Whether the budget is the org's own limit (read once, the first time a token has spent
+    /// nine tenths of `requests_per_minute`), with `requests_per_minute` as the fallback when
+    /// the org's limit cannot be read. `false` once a budget is set explicitly.
+    pub read_org_limit: bool,
     /// How many access tokens the client may hold at once (taken one by one, only when every
     /// token's budget is spent and work waits).
     pub max_tokens: usize,
@@ -150,6 +154,7 @@ impl ClientConfig {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             stop_requested: never,
             requests_per_minute: super::DEFAULT_REQUESTS_PER_MINUTE,
+            read_org_limit: true,
             max_tokens: super::DEFAULT_MAX_TOKENS,
         }
     }
@@ -198,9 +203,11 @@ impl ClientConfig {
         self
     }
 
-    /// Sets the budget per access token, in requests a minute (at least 1).
+    /// Sets the budget per access token, in requests a minute (at least 1); the org's own
+    /// limit is then not read.
     pub fn with_requests_per_minute(mut self, per_minute: u32) -> Self {
         self.requests_per_minute = per_minute.max(1);
+        self.read_org_limit = false;
         self
     }
 

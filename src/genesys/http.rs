@@ -25,6 +25,8 @@ pub(crate) struct ApiRequest<'a> {
     query: Vec<(&'static str, String)>,
     body: Option<Vec<u8>>,
     replay_safe: bool,
+    /// The read of the org's own limit, which must not wait for itself.
+    org_limit_read: bool,
 }
 
 impl<'a> ApiRequest<'a> {
@@ -39,6 +41,7 @@ impl<'a> ApiRequest<'a> {
             query: Vec::new(),
             body: None,
             replay_safe,
+            org_limit_read: false,
         }
     }
 
@@ -66,6 +69,12 @@ impl<'a> ApiRequest<'a> {
     /// is retried like a GET.
     pub(crate) fn replay_safe(mut self) -> Self {
         self.replay_safe = true;
+        self
+    }
+
+    /// Marks the read of the org's own limit (see [`org_limit`](super::org_limit)).
+    pub(crate) fn org_limit_read(mut self) -> Self {
+        self.org_limit_read = true;
         self
     }
 }
@@ -170,6 +179,14 @@ impl GenesysClient {
             if stopped() {
                 debug!(method = %method, route, attempt = attempts + 1, "write not sent: stop requested");
                 return Err(ClientError::Interrupted { method, route });
+            }
+            if !request.org_limit_read && inner.pool.org_limit_due() {
+                // The job may exceed the default budget: learn the org's own limit first
+                // (one read per client; concurrent requests wait for the same read).
+                inner
+                    .org_limit_read
+                    .get_or_init(|| Box::pin(self.adopt_org_limit()))
+                    .await;
             }
             attempts += 1;
             let lease = inner.pool.acquire().await;

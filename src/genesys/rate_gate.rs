@@ -1,11 +1,16 @@
 //! One pause shared by every request of a client while the platform's rate limit is exceeded.
 //!
-//! The limit is per OAuth client, so when one request is answered 429 with `Retry-After`, every
-//! other request of the same client would be too. Without a shared pause each request waits
-//! out its own `Retry-After`, measured from its own 429: the first to wake takes the new
-//! window, requests that did not wait yet use it up, and the late sleepers meet another 429 —
-//! under Terraform's parallel refresh some starve until their retry budget runs out. With the
-//! gate, no request is sent before the latest pause any request was asked for has passed.
+//! When one request is answered 429 with `Retry-After`, the others of the same token would be
+//! too, and the client's other tokens share its budget, which the 429 just proved too generous.
+//! Without a shared pause each request waits out its own `Retry-After`, measured from its own
+//! 429: the first to wake takes the new window, requests that did not wait yet use it up, and
+//! the late sleepers meet another 429 — under Terraform's parallel refresh some starve until
+//! their retry budget runs out. With the gate, no request is sent before the latest pause any
+//! request was asked for has passed.
+//!
+//! Waiters are released spread over a short span after the pause, not all at its end: a
+//! burst of every waiting request at the instant the platform's window reopens is what the
+//! platform meters hardest.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -14,10 +19,20 @@ use tokio::time::Instant;
 
 use super::numbers::MAX_RETRY_AFTER;
 
+/// The longest span waiters are spread over after a pause ends.
+const MAX_RELEASE_SPREAD: Duration = Duration::from_secs(2);
+
+/// The pause in effect: when it ends and how long it was asked for.
+#[derive(Debug, Clone, Copy)]
+struct Pause {
+    until: Instant,
+    length: Duration,
+}
+
 /// The shared pause; cheap to check when no pause is in effect.
 #[derive(Debug, Default)]
 pub(crate) struct RateGate {
-    paused_until: Mutex<Option<Instant>>,
+    paused: Mutex<Option<Pause>>,
 }
 
 impl RateGate {
@@ -25,37 +40,56 @@ impl RateGate {
     /// [`MAX_RETRY_AFTER`], whatever was asked).
     pub(crate) fn pause_for(&self, wait: Duration) {
         let now = Instant::now();
-        let until = now.checked_add(wait.min(MAX_RETRY_AFTER)).unwrap_or(now);
+        let length = wait.min(MAX_RETRY_AFTER);
+        let until = now.checked_add(length).unwrap_or(now);
         let mut paused = self.lock();
-        if paused.is_none_or(|current| current < until) {
-            *paused = Some(until);
+        if paused.is_none_or(|current| current.until < until) {
+            *paused = Some(Pause { until, length });
         }
     }
 
     /// How much longer the pause lasts (zero when none is in effect).
     pub(crate) fn remaining(&self) -> Duration {
-        self.lock().map_or(Duration::ZERO, |until| {
-            until.saturating_duration_since(Instant::now())
+        self.lock().map_or(Duration::ZERO, |pause| {
+            pause.until.saturating_duration_since(Instant::now())
         })
     }
 
-    /// Returns once no pause is in effect; a pause extended meanwhile is waited out too.
+    /// Returns once no pause is in effect, at a random point of the release spread after it
+    /// ended; a pause extended meanwhile is waited out too.
     pub(crate) async fn wait(&self) {
         loop {
-            let remaining = self.remaining();
-            if remaining.is_zero() {
+            let Some(pause) = *self.lock() else {
+                return;
+            };
+            let now = Instant::now();
+            if pause.until <= now {
                 return;
             }
-            tokio::time::sleep(remaining).await;
+            let release = release_at(pause, fastrand::f64());
+            tokio::time::sleep(release.saturating_duration_since(now)).await;
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Instant>> {
-        // The guarded value is a plain Instant: a panic elsewhere cannot leave it inconsistent.
-        self.paused_until
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Pause>> {
+        // The guarded value is plain data: a panic elsewhere cannot leave it inconsistent.
+        self.paused
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// How long after a pause of `length` its waiters are spread: a fifth of the pause, at most
+/// [`MAX_RELEASE_SPREAD`].
+fn release_spread(length: Duration) -> Duration {
+    (length / 5).min(MAX_RELEASE_SPREAD)
+}
+
+/// When a waiter whose random draw is `draw` (in `0..1`) is released from `pause`: its end
+/// plus that share of the spread.
+fn release_at(pause: Pause, draw: f64) -> Instant {
+    let spread = release_spread(pause.length).mul_f64(draw.clamp(0.0, 1.0));
+    pause.until.checked_add(spread).unwrap_or(pause.until)
 }
 
 #[cfg(test)]
@@ -94,6 +128,63 @@ mod tests {
         assert!(
             remaining > MAX_RETRY_AFTER - Duration::from_secs(60),
             "{remaining:?}"
+        );
+    }
+
+    #[test]
+    fn waiters_are_released_spread_over_a_fifth_of_the_pause_at_most_two_seconds() {
+        let until = Instant::now() + Duration::from_secs(5);
+        let pause = Pause {
+            until,
+            length: Duration::from_secs(5),
+        };
+        let released: Vec<Duration> = [0.0, 0.25, 0.5, 0.75, 0.999]
+            .iter()
+            .map(|draw| release_at(pause, *draw).duration_since(until))
+            .collect();
+        assert_eq!(released[0], Duration::ZERO, "never before the pause ends");
+        assert!(
+            released.windows(2).all(|pair| pair[0] < pair[1]),
+            "{released:?}"
+        );
+        assert!(
+            released[4] < Duration::from_secs(1),
+            "a fifth of 5 s: {released:?}"
+        );
+        assert_eq!(release_spread(Duration::from_secs(60)), MAX_RELEASE_SPREAD);
+        assert_eq!(release_spread(Duration::from_millis(500)), 100 * MS);
+    }
+
+    #[tokio::test]
+    async fn waiters_wake_spread_out_after_the_pause_not_at_one_instant() {
+        let gate = std::sync::Arc::new(RateGate::default());
+        let ends = Instant::now() + 1000 * MS;
+        gate.pause_for(1000 * MS);
+        let waiters: Vec<_> = (0..40)
+            .map(|_| {
+                let gate = std::sync::Arc::clone(&gate);
+                tokio::spawn(async move {
+                    gate.wait().await;
+                    Instant::now()
+                })
+            })
+            .collect();
+        let mut woke = Vec::new();
+        for waiter in waiters {
+            woke.push(waiter.await.expect("the waiter finishes"));
+        }
+        assert!(
+            woke.iter().all(|at| *at >= ends),
+            "none before the pause ends"
+        );
+        let first = *woke.iter().min().expect("40 waiters");
+        let last = *woke.iter().max().expect("40 waiters");
+        // Released over up to 200 ms (a fifth of 1 s): 40 uniform draws all within 40 ms of
+        // each other has a chance below 1e-20.
+        assert!(
+            last.duration_since(first) >= 40 * MS,
+            "waiters woke within {:?} of each other",
+            last.duration_since(first)
         );
     }
 

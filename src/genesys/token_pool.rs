@@ -13,9 +13,13 @@
 //! in once, a bulk job multiplies its throughput with the pool. A 429 means the budget was
 //! too generous (the org's limit is lower, or another integration shares the token): it
 //! tightens the budget of every token of the process.
+//!
+//! Unless the budget was configured, it starts at the platform's default and is replaced by
+//! the org's own limit the first time a token has spent nine tenths of its budget (see
+//! [`org_limit`](super::org_limit)): a job that stays below that never pays for the read.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -36,6 +40,11 @@ pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 300;
 
 /// How many tokens a pool may hold by default (the official provider's `token_pool_size`).
 pub const DEFAULT_MAX_TOKENS: usize = 10;
+
+/// Whether the budget still waits for the org's own limit.
+const ORG_LIMIT_NOT_WANTED: u8 = 0;
+const ORG_LIMIT_UNREAD: u8 = 1;
+const ORG_LIMIT_SETTLED: u8 = 2;
 
 /// One token and the send times of its requests within the window.
 struct Slot {
@@ -68,6 +77,11 @@ pub(crate) struct TokenPool {
     retry: RetryPolicy,
     max_tokens: usize,
     per_minute: AtomicU32,
+    /// [`ORG_LIMIT_UNREAD`] until the org's limit was read (or its read failed);
+    /// [`ORG_LIMIT_NOT_WANTED`] when the budget was configured.
+    org_limit: AtomicU8,
+    /// Whether a 429 tightened the budget: the org's limit then never widens it again.
+    tightened: AtomicBool,
     slots: Mutex<Vec<Slot>>,
 }
 
@@ -82,13 +96,15 @@ impl std::fmt::Debug for TokenPool {
 
 impl TokenPool {
     /// A pool of up to `max_tokens` tokens (one for a supplied access token, which cannot be
-    /// multiplied), each allowed `per_minute` requests a minute.
+    /// multiplied), each allowed `per_minute` requests a minute; with `read_org_limit` that
+    /// budget is replaced by the org's own limit once a job comes near it.
     pub(crate) fn new(
         credentials: Credentials,
         login_base: &Url,
         retry: RetryPolicy,
         max_tokens: usize,
         per_minute: u32,
+        read_org_limit: bool,
     ) -> Self {
         let max_tokens = match credentials {
             Credentials::AccessToken(_) => 1,
@@ -100,8 +116,52 @@ impl TokenPool {
             retry,
             max_tokens,
             per_minute: AtomicU32::new(per_minute.max(1)),
+            org_limit: AtomicU8::new(if read_org_limit {
+                ORG_LIMIT_UNREAD
+            } else {
+                ORG_LIMIT_NOT_WANTED
+            }),
+            tightened: AtomicBool::new(false),
             slots: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Whether the org's limit should be read now: it was not read yet, the budget was not
+    /// configured, and some token has spent nine tenths of its budget in the window (so the
+    /// job may exceed the default; the read itself still fits in the budget).
+    pub(crate) fn org_limit_due(&self) -> bool {
+        if self.org_limit.load(Ordering::Acquire) != ORG_LIMIT_UNREAD {
+            return false;
+        }
+        let threshold = org_limit_threshold(self.per_minute());
+        let now = Instant::now();
+        self.lock().iter_mut().any(|slot| {
+            slot.prune(now);
+            slot.sent.len() >= threshold
+        })
+    }
+
+    /// Takes the org's limit as the budget per token (`None`: it could not be read, so the
+    /// budget stays). After a 429 the budget only ever shrinks.
+    pub(crate) fn adopt_org_limit(&self, limit: Option<u32>) {
+        self.org_limit.store(ORG_LIMIT_SETTLED, Ordering::Release);
+        let Some(limit) = limit.map(|limit| limit.max(1)) else {
+            return;
+        };
+        let _ = self
+            .per_minute
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |current| {
+                Some(if self.tightened.load(Ordering::Relaxed) {
+                    current.min(limit)
+                } else {
+                    limit
+                })
+            });
+        debug!(
+            per_minute = self.per_minute(),
+            org_limit = limit,
+            "genesys token pool: budget per token from the org's own limit"
+        );
     }
 
     /// Whether a 401 can be cured by fetching a new token.
@@ -179,6 +239,7 @@ impl TokenPool {
     /// A 429 arrived although the budget allowed the request: the platform's limit is lower
     /// than the budget. Every token's budget shrinks by a tenth (at least one request).
     pub(crate) fn tighten(&self) {
+        self.tightened.store(true, Ordering::Relaxed);
         let _ = self
             .per_minute
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |limit| {
@@ -198,6 +259,12 @@ impl TokenPool {
     }
 }
 
+/// How many requests of a token's window make the org's limit worth reading: nine tenths of
+/// the budget, so that the requests already under way and the read itself still fit in it.
+fn org_limit_threshold(per_minute: u32) -> usize {
+    per_minute.saturating_sub((per_minute / 10).max(1)).max(1) as usize
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,7 +276,93 @@ mod tests {
             RetryPolicy::none(),
             max_tokens,
             per_minute,
+            false,
         )
+    }
+
+    fn pool_reading_the_org_limit(per_minute: u32) -> TokenPool {
+        TokenPool::new(
+            Credentials::client_credentials("id", "secret"),
+            &Url::parse("http://127.0.0.1:9").expect("valid"),
+            RetryPolicy::none(),
+            10,
+            per_minute,
+            true,
+        )
+    }
+
+    #[test]
+    fn the_org_limit_is_due_only_near_the_default_budget_and_only_once() {
+        let pool = pool_reading_the_org_limit(300);
+        let now = Instant::now();
+        for _ in 0..269 {
+            assert!(pool.try_acquire(now).is_ok());
+        }
+        assert!(!pool.org_limit_due(), "269 of 300 is below nine tenths");
+        assert!(pool.try_acquire(now).is_ok());
+        assert!(
+            pool.org_limit_due(),
+            "270 of 300 may be a job beyond the budget"
+        );
+        pool.adopt_org_limit(Some(1000));
+        assert_eq!(pool.per_minute(), 1000);
+        assert!(!pool.org_limit_due(), "read once per pool");
+        for _ in 0..730 {
+            assert!(pool.try_acquire(now).is_ok());
+        }
+        assert_eq!(
+            pool.size(),
+            1,
+            "the org's higher limit serves the job on one token"
+        );
+        assert!(pool.try_acquire(now).is_ok());
+        assert_eq!(pool.size(), 2);
+    }
+
+    #[test]
+    fn a_configured_budget_never_reads_the_org_limit() {
+        let pool = pool(10, 300);
+        let now = Instant::now();
+        for _ in 0..300 {
+            assert!(pool.try_acquire(now).is_ok());
+        }
+        assert!(!pool.org_limit_due());
+    }
+
+    #[test]
+    fn an_unreadable_org_limit_keeps_the_budget_and_is_not_asked_again() {
+        let pool = pool_reading_the_org_limit(300);
+        let now = Instant::now();
+        for _ in 0..280 {
+            assert!(pool.try_acquire(now).is_ok());
+        }
+        assert!(pool.org_limit_due());
+        pool.adopt_org_limit(None);
+        assert_eq!(pool.per_minute(), 300);
+        assert!(!pool.org_limit_due());
+    }
+
+    #[test]
+    fn after_a_429_the_org_limit_only_narrows_the_budget() {
+        let pool = pool_reading_the_org_limit(300);
+        pool.tighten();
+        pool.adopt_org_limit(Some(1000));
+        assert_eq!(
+            pool.per_minute(),
+            270,
+            "a 429 is newer evidence than the org's setting"
+        );
+        let other = pool_reading_the_org_limit(300);
+        other.tighten();
+        other.adopt_org_limit(Some(100));
+        assert_eq!(other.per_minute(), 100);
+    }
+
+    #[test]
+    fn the_threshold_leaves_room_for_the_read() {
+        assert_eq!(org_limit_threshold(300), 270);
+        assert_eq!(org_limit_threshold(5), 4);
+        assert_eq!(org_limit_threshold(1), 1);
     }
 
     #[test]
@@ -245,6 +398,7 @@ mod tests {
             RetryPolicy::none(),
             10,
             1,
+            false,
         );
         let now = Instant::now();
         assert!(pool.try_acquire(now).is_ok());

@@ -19,7 +19,7 @@ pub fn build_platform(settings: &ProviderSettings) -> Result<Platform, PlatformE
         api_base = %client.config().api_base_url,
         read_cache = settings.read_cache,
         token_pool_size = settings.token_pool_size,
-        max_requests_per_minute = settings.max_requests_per_minute,
+        max_requests_per_minute = ?settings.max_requests_per_minute,
         "platform client built"
     );
     Ok(Platform::over_client(client, settings.read_cache))
@@ -41,14 +41,16 @@ pub fn build_client(settings: &ProviderSettings) -> Result<GenesysClient, Platfo
         Ok(Credentials::Missing(missing)) => return Err(no_credentials(missing)),
         Err(missing) => return Err(no_credentials(&missing)),
     };
-    let config = ClientConfig::new(credentials, settings.region)
+    let mut config = ClientConfig::new(credentials, settings.region)
         .with_api_base_url(&settings.api_base)
         .and_then(|config| config.with_login_base_url(&settings.login_base))
         .map_err(|error| PlatformError::NotConfigured(format!("Invalid API settings: {error}.")))?
         .with_user_agent_version(env!("CARGO_PKG_VERSION"))
         .with_stop_check(crate::tfplugin::stop_requested)
-        .with_max_tokens(settings.token_pool_size)
-        .with_requests_per_minute(settings.max_requests_per_minute);
+        .with_max_tokens(settings.token_pool_size);
+    if let Some(budget) = settings.max_requests_per_minute {
+        config = config.with_requests_per_minute(budget);
+    }
     GenesysClient::new(config).map_err(PlatformError::from)
 }
 
@@ -93,5 +95,21 @@ mod tests {
         ]);
         let client = build_client(&settings).expect("a client");
         assert_eq!(client.config().api_base_url.as_str(), "http://127.0.0.1:9/");
+        assert!(
+            client.config().read_org_limit,
+            "no budget set: the org's own limit"
+        );
+    }
+
+    #[test]
+    fn a_configured_budget_replaces_the_org_limit() {
+        let settings = settings(&[
+            ("GENESYSCLOUD_ACCESS_TOKEN", "token"),
+            ("GENESYSCLOUD_API_URL", "http://127.0.0.1:9"),
+            ("GENESYSCLOUD_MAX_REQUESTS_PER_MINUTE", "120"),
+        ]);
+        let client = build_client(&settings).expect("a client");
+        assert_eq!(client.requests_per_minute(), 120);
+        assert!(!client.config().read_org_limit);
     }
 }

@@ -115,9 +115,12 @@ pub const MAX_REQUESTS_PER_MINUTE: Setting = Setting {
     env: "GENESYSCLOUD_MAX_REQUESTS_PER_MINUTE",
     kind: SettingKind::Number,
     sensitive: false,
-    summary: "The provider's own request budget per access token and minute, 1 to 100000; \
-              defaults to 300, the platform's default per-token limit. Requests beyond it wait \
-              instead of meeting a 429; a 429 lowers the budget for the rest of the run.",
+    summary: "The provider's own request budget per access token and minute, 1 to 100000. \
+              Defaults to the org's own per-token limit (`client.credentials.token.rate.per.minute`), \
+              read once per provider process when a run comes near 300 requests a minute on a \
+              token, or 300, the platform's default, when the OAuth client may not read it. \
+              Requests beyond it wait instead of meeting a 429; a 429 lowers the budget for the \
+              rest of the run.",
 };
 
 pub const SETTINGS: &[Setting] = &[

@@ -27,8 +27,9 @@ pub struct ProviderSettings {
     pub read_cache: bool,
     /// How many access tokens the client may hold (1–50).
     pub token_pool_size: usize,
-    /// The client's budget per token and minute.
-    pub max_requests_per_minute: u32,
+    /// The client's budget per token and minute as configured; `None` takes the org's own
+    /// limit (read when a job comes near the default), else the platform's default.
+    pub max_requests_per_minute: Option<u32>,
     /// The Terraform CLI version that configured the provider (for the User-Agent).
     pub terraform_version: String,
     /// Provider attributes that were unknown at configure time (only during a plan whose
@@ -163,26 +164,17 @@ pub fn resolve(
             .unwrap_or(true),
     };
 
-    let mut number = |setting: Setting, field: &Field<i64>, default: i64| match field.known() {
-        Some(value) => *value,
-        None => env(setting)
-            .and_then(|text| {
-                parse_number(setting, &text)
-                    .map_err(|error| report(&mut diagnostics, Source::Env(setting), &error))
-                    .ok()
-            })
-            .unwrap_or(default),
+    let mut number = |setting: Setting, field: &Field<i64>| match field.known() {
+        Some(value) => Some(*value),
+        None => env(setting).and_then(|text| {
+            parse_number(setting, &text)
+                .map_err(|error| report(&mut diagnostics, Source::Env(setting), &error))
+                .ok()
+        }),
     };
-    let token_pool_size = number(
-        TOKEN_POOL_SIZE,
-        &config.token_pool_size,
-        crate::genesys::DEFAULT_MAX_TOKENS as i64,
-    );
-    let max_requests_per_minute = number(
-        MAX_REQUESTS_PER_MINUTE,
-        &config.max_requests_per_minute,
-        i64::from(crate::genesys::DEFAULT_REQUESTS_PER_MINUTE),
-    );
+    let token_pool_size = number(TOKEN_POOL_SIZE, &config.token_pool_size)
+        .unwrap_or(crate::genesys::DEFAULT_MAX_TOKENS as i64);
+    let max_requests_per_minute = number(MAX_REQUESTS_PER_MINUTE, &config.max_requests_per_minute);
 
     let credentials = resolve_credentials(config, &env, &mut diagnostics);
     if diagnostics.has_errors() {
@@ -229,8 +221,8 @@ pub fn resolve(
             credentials,
             read_cache,
             token_pool_size: usize::try_from(token_pool_size.clamp(1, 50)).unwrap_or(1),
-            max_requests_per_minute: u32::try_from(max_requests_per_minute.clamp(1, 100_000))
-                .unwrap_or(1),
+            max_requests_per_minute: max_requests_per_minute
+                .map(|budget| u32::try_from(budget.clamp(1, 100_000)).unwrap_or(1)),
             terraform_version: terraform_version.to_string(),
             unknown_attributes,
         },
@@ -352,6 +344,28 @@ mod tests {
             Err(MissingCredentials::NotConfigured)
         );
         assert_eq!(settings.terraform_version, "1.15.5");
+    }
+
+    #[test]
+    fn the_budget_is_the_orgs_unless_the_attribute_or_env_sets_it() {
+        assert_eq!(
+            settings(ProviderConfig::default(), &[]).max_requests_per_minute,
+            None
+        );
+        let env = [("GENESYSCLOUD_MAX_REQUESTS_PER_MINUTE", "120")];
+        assert_eq!(
+            settings(ProviderConfig::default(), &env).max_requests_per_minute,
+            Some(120)
+        );
+        let attribute = ProviderConfig {
+            max_requests_per_minute: Field::Set(450),
+            ..ProviderConfig::default()
+        };
+        assert_eq!(
+            settings(attribute, &env).max_requests_per_minute,
+            Some(450),
+            "the provider block wins over the environment"
+        );
     }
 
     #[test]

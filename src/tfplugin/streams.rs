@@ -6,12 +6,13 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
+use super::action::{ProgressFeed, progress_channel};
 use super::convert::diagnostics_to_proto;
 use super::proto::{self, invoke_action, list_resource};
 use super::registry::{Registry, ResourceEntry};
 use super::server::{EventStream, GrpcProvider, decode, encode};
 use super::stop::{WriteRunning, cancelled};
-use super::{ActionRequest, Diagnostics, ListEvent, ListRequest, ListSink, ProgressSink};
+use super::{ActionRequest, Diagnostics, ListEvent, ListRequest, ListSink};
 
 /// How many events may wait between the producer and Terraform.
 const BUFFER: usize = 16;
@@ -217,37 +218,131 @@ async fn run_action(
         Ok(config) => config,
         Err(diagnostics) => return diagnostics,
     };
-    let (sink, mut messages) = mpsc::channel(BUFFER);
-    let work = entry
-        .action
-        .invoke(ActionRequest { config }, ProgressSink(sink));
-    tokio::pin!(work);
-    let mut outcome: Option<Diagnostics> = None;
-    loop {
-        let message = match outcome {
-            None => tokio::select! {
-                biased;
-                message = messages.recv() => message,
-                diagnostics = &mut work => {
-                    outcome = Some(diagnostics);
-                    continue;
-                }
-            },
-            Some(_) => messages.try_recv().ok(),
-        };
-        let Some(message) = message else {
-            break;
-        };
-        let progress = invoke_action::event::Progress { message };
-        let event = invoke_action::Event {
-            r#type: Some(invoke_action::event::Type::Progress(progress)),
-        };
-        // If Terraform stopped listening, the action still runs to its end below so it is not
-        // left half-done; only its progress is no longer sent.
-        let _ = events.send(Ok(event)).await;
+    let (sink, feed) = progress_channel();
+    let work = entry.action.invoke(ActionRequest { config }, sink);
+    with_progress(work, feed, events).await
+}
+
+/// Runs `work` while its progress goes to Terraform. The two run side by side: while a send
+/// waits for a Terraform that reads slowly, the work goes on (its own sends never wait, see
+/// [`ProgressSink`](super::ProgressSink)). Once the work is done, the progress still waiting
+/// is sent before the work's result is returned for the completion event.
+async fn with_progress(
+    work: impl std::future::Future<Output = Diagnostics>,
+    feed: ProgressFeed,
+    events: &Events<invoke_action::Event>,
+) -> Diagnostics {
+    let work = async {
+        let diagnostics = work.await;
+        feed.close();
+        diagnostics
+    };
+    let forward = async {
+        while let Some(message) = feed.next().await {
+            let progress = invoke_action::event::Progress { message };
+            let event = invoke_action::Event {
+                r#type: Some(invoke_action::event::Type::Progress(progress)),
+            };
+            // If Terraform stopped listening, the action still runs to its end so it is not
+            // left half-done; only its progress is no longer sent.
+            let _ = events.send(Ok(event)).await;
+        }
+        if feed.dropped() > 0 {
+            tracing::debug!(
+                dropped = feed.dropped(),
+                "Terraform read the action's progress slowly; intermediate messages were dropped"
+            );
+        }
+    };
+    let (diagnostics, ()) = tokio::join!(work, forward);
+    diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::tfplugin::action::PROGRESS_BACKLOG;
+
+    fn progress_of(event: Result<invoke_action::Event, tonic::Status>) -> String {
+        match event.expect("an event, not an error").r#type {
+            Some(invoke_action::event::Type::Progress(progress)) => progress.message,
+            other => panic!("expected progress, got {other:?}"),
+        }
     }
-    match outcome {
-        Some(diagnostics) => diagnostics,
-        None => work.await,
+
+    #[tokio::test]
+    async fn a_terraform_that_does_not_read_does_not_stall_the_work() {
+        let (events, mut terraform) = mpsc::channel(1);
+        let (sink, feed) = progress_channel();
+        let (done_tx, done) = tokio::sync::oneshot::channel();
+        let work = async move {
+            for step in 0..100 {
+                sink.progress(format!("step {step}")).await;
+            }
+            let _ = done_tx.send(());
+            let mut diagnostics = Diagnostics::default();
+            diagnostics.warning("Done", "all 100 steps ran");
+            diagnostics
+        };
+        let running = tokio::spawn(async move { with_progress(work, feed, &events).await });
+
+        // Nothing has been read yet; the work still runs to its end.
+        tokio::time::timeout(Duration::from_secs(30), done)
+            .await
+            .expect("the work finished although Terraform read nothing")
+            .expect("the work reported its end");
+
+        let mut shown = Vec::new();
+        while let Some(event) = terraform.recv().await {
+            shown.push(progress_of(event));
+        }
+        let diagnostics = running.await.expect("the action task ends");
+        assert_eq!(diagnostics.0.len(), 1, "the result is never dropped");
+        assert_eq!(diagnostics.0[0].summary, "Done");
+        assert_eq!(shown.first().map(String::as_str), Some("step 0"));
+        assert_eq!(
+            shown.last().map(String::as_str),
+            Some("step 99"),
+            "the latest step is shown"
+        );
+        assert!(
+            shown.len() <= PROGRESS_BACKLOG + 2,
+            "bounded: {} messages shown",
+            shown.len()
+        );
+        let mut steps: Vec<u32> = shown
+            .iter()
+            .map(|m| m.trim_start_matches("step ").parse().expect("a step"))
+            .collect();
+        let in_order = steps.clone();
+        steps.sort_unstable();
+        assert_eq!(steps, in_order, "in the order they were sent");
+    }
+
+    #[tokio::test]
+    async fn every_message_arrives_in_order_when_terraform_keeps_up() {
+        let (events, mut terraform) = mpsc::channel(16);
+        let (sink, feed) = progress_channel();
+        let work = async move {
+            for step in 0..5 {
+                sink.progress(format!("step {step}")).await;
+                tokio::task::yield_now().await;
+            }
+            Diagnostics::default()
+        };
+        let reader = tokio::spawn(async move {
+            let mut shown = Vec::new();
+            while let Some(event) = terraform.recv().await {
+                shown.push(progress_of(event));
+            }
+            shown
+        });
+        let diagnostics = with_progress(work, feed, &events).await;
+        drop(events);
+        assert!(diagnostics.0.is_empty());
+        let shown = reader.await.expect("the reader ends");
+        assert_eq!(shown, ["step 0", "step 1", "step 2", "step 3", "step 4"]);
     }
 }

@@ -6,6 +6,7 @@ mod client_support;
 mod protocol_support;
 
 mod client_api;
+mod client_budget;
 mod client_resilience;
 mod client_stop;
 mod cty_props;

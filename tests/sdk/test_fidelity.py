@@ -370,6 +370,36 @@ class RetryAndRateLimitTest(FidelityTest):
         finally:
             limited.stop()
 
+    def test_org_limits_serve_the_per_token_rate(self):
+        organization = gc.OrganizationApi(self.client)
+        listing = organization.get_organizations_limits_namespace("platform.api")
+        self.assertIsInstance(listing, gc.LimitsEntityListing)
+        limits = {limit.key: limit for limit in listing.entities}
+        rate = limits["client.credentials.token.rate.per.minute"]
+        self.assertEqual(rate.namespace, "platform.api", "a namespace the SDK knows")
+        self.assertEqual(rate.value, 300, "the platform default without --rate-limit")
+        limited = Emulator("--rate-limit", "120")
+        try:
+            served = gc.OrganizationApi(limited.client()).get_organizations_limits_namespace(
+                "platform.api")
+            rates = [l.value for l in served.entities
+                     if l.key == "client.credentials.token.rate.per.minute"]
+            self.assertEqual(rates, [120], "the emulator's own --rate-limit")
+        finally:
+            limited.stop()
+        self.assert_api_error(404, "not.found",
+                              organization.get_organizations_limits_namespace, "no.such.namespace")
+
+    def test_org_limits_refused_by_a_fault_are_a_403(self):
+        EMU.admin("PUT", "/__emulator/faults", {"rules": [
+            {"method": "GET", "path": "/api/v2/organizations/limits/namespaces/*",
+             "status": 403, "count": 1}]})
+        organization = gc.OrganizationApi(EMU.client(retries=NO_RETRIES))
+        self.assert_api_error(403, "not.authorized",
+                              organization.get_organizations_limits_namespace, "platform.api")
+        listing = organization.get_organizations_limits_namespace("platform.api")
+        self.assertTrue(listing.entities, "the rule was spent on one request")
+
     def test_login_throttle_is_a_400_invalid_request(self):
         EMU.admin("PUT", "/__emulator/faults", {"login_rate_limited": 1})
         client = gc.ApiClient(host=EMU.url)

@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod conversations;
 pub mod divisions;
 pub mod oauth;
+pub mod organization;
 pub mod queues;
 pub mod routing_queues;
 pub mod wrapup_codes;

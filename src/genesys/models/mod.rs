@@ -5,6 +5,7 @@ mod analytics;
 mod conversation;
 mod division;
 mod error_body;
+mod limit;
 mod listing;
 mod queue;
 mod wrapup;
@@ -21,6 +22,7 @@ pub use conversation::{
 };
 pub use division::{Division, DivisionRef};
 pub use error_body::{ErrorBody, ErrorDetail, ErrorLimit};
+pub use limit::{Limit, LimitsListing};
 pub use listing::EntityListing;
 pub use queue::Queue;
 pub use wrapup::{AssignedWrapupCode, MediaParticipantRequest, Wrapup, WrapupInput};

@@ -85,7 +85,8 @@ impl Emu {
         GenesysClient::new(config).expect("client builds")
     }
 
-    fn config(&self, credentials: Credentials, retry: RetryPolicy) -> ClientConfig {
+    /// The client configuration `client_with` builds from.
+    pub fn config(&self, credentials: Credentials, retry: RetryPolicy) -> ClientConfig {
         ClientConfig::new(
             credentials,
             Region::by_name("us-east-1").expect("us-east-1 is in the region table"),
