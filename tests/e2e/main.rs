@@ -23,6 +23,7 @@ mod conversation_wrapup_platform;
 mod empty_root;
 mod interrupts;
 mod logging_secrets;
+mod paced_refresh;
 mod provider_binary;
 mod provider_config;
 mod provider_debug;
