@@ -33,7 +33,7 @@ pub use analytics::query::{MAX_INTERVAL_DAYS, MAX_QUERY_PAGE_SIZE, MAX_QUERY_RES
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use routes::analytics::MAX_MULTI_GET_IDS;
 pub use routes::wrapup_codes::MAX_NAME_CHARS;
-pub use store::{HOME_DIVISION_ID, SALES_DIVISION_ID};
+pub use store::{CodeDivision, HOME_DIVISION_ID, SALES_DIVISION_ID};
 
 /// How the emulator is configured: its one OAuth client, token lifetime, optional rate
 /// limit and optional state file.
@@ -50,6 +50,18 @@ pub struct EmulatorConfig {
     pub rate_limit_per_minute: Option<u32>,
     /// Where to load the org's data from at start and write it to on every change.
     pub state_file: Option<PathBuf>,
+    /// Where a wrap-up code created without a division goes.
+    pub unset_code_division: UnsetCodeDivision,
+}
+
+/// Where the org puts a wrap-up code created without a division. The platform's choice is not
+/// documented (see README, "Assumptions"): the home division by default, or `*` (all
+/// divisions), which the official provider's schema names for an unset `division_id`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UnsetCodeDivision {
+    #[default]
+    Home,
+    All,
 }
 
 impl Default for EmulatorConfig {
@@ -60,6 +72,7 @@ impl Default for EmulatorConfig {
             token_ttl: Duration::from_secs(86_400),
             rate_limit_per_minute: None,
             state_file: None,
+            unset_code_division: UnsetCodeDivision::Home,
         }
     }
 }
@@ -71,6 +84,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("client_secret", &"<redacted>")
             .field("token_ttl", &self.token_ttl)
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
+            .field("unset_code_division", &self.unset_code_division)
             .field("state_file", &self.state_file)
             .finish()
     }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use genesys_emulator::{EmulatorConfig, spawn};
+use genesys_emulator::{EmulatorConfig, UnsetCodeDivision, spawn};
 
 /// Local emulator of the Genesys Cloud Platform API (the subset the Terraform provider uses).
 #[derive(Parser)]
@@ -41,6 +41,9 @@ struct Args {
     /// JSON file holding the org's data: loaded at start, rewritten on every change.
     #[arg(long)]
     state: Option<PathBuf>,
+    /// Where a wrap-up code created without a division goes: `home`, or `all` (`*`).
+    #[arg(long, default_value = "home", value_parser = ["home", "all"])]
+    unset_code_division: String,
 }
 
 #[tokio::main]
@@ -52,6 +55,11 @@ async fn main() -> ExitCode {
         token_ttl: Duration::from_secs(args.token_ttl),
         rate_limit_per_minute: args.rate_limit,
         state_file: args.state,
+        unset_code_division: if args.unset_code_division == "all" {
+            UnsetCodeDivision::All
+        } else {
+            UnsetCodeDivision::Home
+        },
     };
     let running = match spawn(config, args.listen).await {
         Ok(running) => running,

@@ -35,6 +35,52 @@ pub struct Division {
     pub home: bool,
 }
 
+/// A wrap-up code's division: one division, or `*` (all divisions), which the SDK's
+/// `StarrableDivision` and `WritableStarrableDivision` allow. Stored as the ID or `"*"`, so
+/// state files written before `*` existed load unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeDivision {
+    Id(Uuid),
+    All,
+}
+
+impl CodeDivision {
+    /// How the API and the state file write it: the UUID, or `*`.
+    pub const ALL: &'static str = "*";
+
+    /// Parses a division reference as a request writes it (`*` or a UUID).
+    pub fn parse(raw: &str) -> Option<CodeDivision> {
+        let raw = raw.trim();
+        if raw == Self::ALL {
+            return Some(CodeDivision::All);
+        }
+        Uuid::parse_str(raw).ok().map(CodeDivision::Id)
+    }
+}
+
+impl std::fmt::Display for CodeDivision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CodeDivision::Id(id) => write!(f, "{id}"),
+            CodeDivision::All => f.write_str(Self::ALL),
+        }
+    }
+}
+
+impl Serialize for CodeDivision {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for CodeDivision {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        CodeDivision::parse(&raw)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a division: {raw:?}")))
+    }
+}
+
 /// A wrap-up code as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -42,7 +88,7 @@ pub struct WrapupCode {
     pub id: Uuid,
     pub name: String,
     pub description: Option<String>,
-    pub division_id: Uuid,
+    pub division_id: CodeDivision,
     pub date_created: String,
     pub date_modified: String,
     pub created_by: String,
@@ -253,7 +299,7 @@ mod tests {
                 id,
                 name: "Sale".into(),
                 description: None,
-                division_id: HOME_DIVISION_ID,
+                division_id: CodeDivision::Id(HOME_DIVISION_ID),
                 date_created: "2024-01-01T00:00:00.000Z".into(),
                 date_modified: "2024-01-01T00:00:00.000Z".into(),
                 created_by: "c".into(),

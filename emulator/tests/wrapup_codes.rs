@@ -111,6 +111,46 @@ async fn new_codes_default_to_the_home_division() {
 }
 
 #[tokio::test]
+async fn a_code_can_be_in_all_divisions_and_an_org_may_put_unset_codes_there() {
+    let emu = Emu::start().await;
+    let response = emu
+        .api(Method::POST, CODES)
+        .json(&json!({"name": "Everywhere", "division": {"id": "*"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let code: Value = response.json().await.unwrap();
+    assert_eq!(code["division"]["id"], "*");
+    let listed = list(&emu, "?divisionId=*").await;
+    assert_eq!(names(&listed), ["Everywhere"]);
+    let home = list(&emu, &format!("?divisionId={HOME_DIVISION_ID}")).await;
+    assert!(names(&home).is_empty(), "{home}");
+    // Moved into one division and back.
+    let id = code["id"].as_str().unwrap();
+    for division in [HOME_DIVISION_ID.to_string(), "*".to_string()] {
+        let moved: Value = emu
+            .api(Method::PUT, &format!("{CODES}/{id}"))
+            .json(&json!({"name": "Everywhere", "division": {"id": division}}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(moved["division"]["id"], division.as_str());
+    }
+
+    let emu = Emu::start_with(genesys_emulator::EmulatorConfig {
+        unset_code_division: genesys_emulator::UnsetCodeDivision::All,
+        ..Default::default()
+    })
+    .await;
+    let code = emu.create_code("Unset").await;
+    assert_eq!(code["division"]["id"], "*");
+}
+
+#[tokio::test]
 async fn duplicate_names_conflict_ignoring_case_and_whitespace() {
     let emu = Emu::start().await;
     let first = emu.create_code("Sale").await;

@@ -31,6 +31,7 @@ mod provider_harness;
 mod provider_schema;
 mod terraform_versions;
 mod wrapupcode_data_source;
+mod wrapupcode_divisions;
 mod wrapupcode_equivalent_forms;
 mod wrapupcode_faults;
 mod wrapupcode_import;

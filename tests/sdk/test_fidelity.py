@@ -142,6 +142,16 @@ class WrapupCodeTest(FidelityTest):
         self.assertEqual(created.division.id, HOME_DIVISION_ID)
         self.assertEqual(created.division.name, "Home")
 
+    def test_a_code_in_all_divisions_reads_as_a_starrable_division(self):
+        created = self.create_code("Everywhere", division=model(gc.WritableStarrableDivision, id="*"))
+        self.assertIsInstance(created.division, gc.StarrableDivision)
+        self.assertEqual(created.division.id, "*")
+        self.assert_populated(created.division, "id", "name", "self_uri")
+        fetched = self.routing.get_routing_wrapupcode(created.id)
+        self.assertEqual(fetched.division.id, "*")
+        listed = self.routing.get_routing_wrapupcodes(division_id=["*"])
+        self.assertEqual([c.name for c in listed.entities], ["Everywhere"])
+
     def test_list_pages_and_filters(self):
         codes = [self.create_code(f"Code {i:02}") for i in range(30)]
         other = self.create_code("Other", division=model(gc.WritableStarrableDivision, id=SALES_DIVISION_ID))

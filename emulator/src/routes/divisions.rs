@@ -24,7 +24,7 @@ pub fn view(store: &Store, division: &Division) -> Value {
     let codes = store
         .wrapup_codes
         .values()
-        .filter(|c| c.division_id == division.id)
+        .filter(|c| c.division_id == crate::store::CodeDivision::Id(division.id))
         .count();
     json!({
         "id": division.id,

@@ -11,13 +11,14 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::UnsetCodeDivision;
 use crate::auth::ClientId;
 use crate::clock::now_iso;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, QueryPairs, parse_id};
 use crate::paging::{Listing, Page, paginate};
 use crate::state::{AppState, Shadow, World, remember};
-use crate::store::{Store, WrapupCode};
+use crate::store::{CodeDivision, Store, WrapupCode};
 
 /// Longest wrap-up code name accepted (characters).
 pub const MAX_NAME_CHARS: usize = 255;
@@ -41,13 +42,17 @@ pub fn routes() -> Router<AppState> {
 
 /// A wrap-up code as the API returns it.
 pub fn view(store: &Store, code: &WrapupCode) -> Value {
-    let division = store.division(code.division_id);
+    // `*` (all divisions) has no division entity: its name is `*` too (assumed).
+    let name = match code.division_id {
+        CodeDivision::Id(id) => store.division(id).map(|d| d.name.as_str()).unwrap_or(""),
+        CodeDivision::All => CodeDivision::ALL,
+    };
     let mut out = json!({
         "id": code.id,
         "name": code.name,
         "division": {
             "id": code.division_id,
-            "name": division.map(|d| d.name.as_str()).unwrap_or(""),
+            "name": name,
             "selfUri": format!("/api/v2/authorization/divisions/{}", code.division_id),
         },
         "dateCreated": code.date_created,
@@ -223,18 +228,21 @@ fn checked_name(
     Ok(name)
 }
 
-/// Resolves a request's division, defaulting to `fallback`.
+/// Resolves a request's division (an existing division's ID, or `*`), defaulting to
+/// `fallback`.
 fn checked_division(
     store: &Store,
     division: Option<DivisionRef>,
-    fallback: Uuid,
-) -> Result<Uuid, ApiError> {
+    fallback: CodeDivision,
+) -> Result<CodeDivision, ApiError> {
     let Some(raw) = division.and_then(|d| d.id) else {
         return Ok(fallback);
     };
-    Uuid::parse_str(raw.trim())
-        .ok()
-        .filter(|id| store.division(*id).is_some())
+    CodeDivision::parse(&raw)
+        .filter(|division| match division {
+            CodeDivision::Id(id) => store.division(*id).is_some(),
+            CodeDivision::All => true,
+        })
         .ok_or_else(|| {
             ApiError::invalid_value(
                 "division.id",
@@ -251,8 +259,11 @@ async fn create(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     state.mutate(|world| {
         let name = checked_name(&world.store, body.name, None)?;
-        let home = world.store.home_division().id;
-        let division_id = checked_division(&world.store, body.division, home)?;
+        let unset = match state.config().unset_code_division {
+            UnsetCodeDivision::Home => CodeDivision::Id(world.store.home_division().id),
+            UnsetCodeDivision::All => CodeDivision::All,
+        };
+        let division_id = checked_division(&world.store, body.division, unset)?;
         let now = now_iso();
         let code = WrapupCode {
             id: Uuid::new_v4(),

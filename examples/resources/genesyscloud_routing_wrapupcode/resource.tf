@@ -1,4 +1,4 @@
-# A wrap-up code in the home division (division_id is filled in from the platform).
+# The platform chooses the division (state records it: the home division, or "*").
 resource "genesyscloud_routing_wrapupcode" "sale" {
   name        = "Sale completed"
   description = "Customer bought something"
@@ -8,4 +8,10 @@ resource "genesyscloud_routing_wrapupcode" "sale" {
 resource "genesyscloud_routing_wrapupcode" "callback" {
   name        = "Callback requested"
   division_id = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+}
+
+# A wrap-up code in all divisions.
+resource "genesyscloud_routing_wrapupcode" "everywhere" {
+  name        = "Wrong number"
+  division_id = "*"
 }

@@ -10,10 +10,11 @@
 //!   text is kept as given, surrounding spaces included: neither the platform nor the
 //!   official provider trims it. `terraform query` generates the omitted form; an `import`
 //!   block's generated configuration says `description = ""`.
-//! - `division_id`: optional and computed. Unset, the platform puts the code in the home
-//!   division and state records it; later plans keep it. Changing it moves the code in place
-//!   (PUT), as the platform allows; removing it from the configuration leaves the code where it
-//!   is.
+//! - `division_id`: optional and computed; `*` means all divisions. Unset, the platform
+//!   chooses (the home division, or `*`): the create plan says "known after apply" instead of
+//!   guessing, state records the choice and later plans keep it. Changing it moves the code in
+//!   place (PUT), as the platform allows; removing it from the configuration leaves the code
+//!   where it is.
 //! - Create is safe to retry: the name is checked free before the POST, and if the POST's
 //!   answer is lost the code is found by name and adopted instead of created twice.
 //! - Import by ID, by `name:<exact name>`, or by identity `{ id }`.
@@ -183,16 +184,21 @@ impl Resource for RoutingWrapupCode {
                 plan.planned_state = planned.to_value();
             }
         }
-        let creating_in_home = prior.is_none() && config.division_id.is_null();
+        // Creating with `division_id` unset, the platform chooses the division (the home
+        // division, or `*` for all divisions, as the official provider's schema says): the
+        // plan leaves it "known after apply" (Terraform's default for a computed attribute)
+        // rather than guess, and state records what the platform chose.
         let prior_name = prior.and_then(|prior| prior.name.into_known());
         let renaming = planned
             .name
             .clone()
             .into_known()
             .filter(|name| Some(name) != prior_name.as_ref());
-        if !creating_in_home && renaming.is_none() {
+        // The name must be free when creating or renaming: fail at plan time, not half-way
+        // through an apply.
+        let Some(name) = renaming else {
             return;
-        }
+        };
         let codes = match self.api.wrapup_codes().await {
             Ok(codes) => codes,
             Err(error) => {
@@ -200,26 +206,6 @@ impl Resource for RoutingWrapupCode {
                     .extend(error.diagnostics("plan the wrap-up code"));
                 return;
             }
-        };
-        // Unset, the division is the home division: say which instead of "known after apply".
-        if creating_in_home {
-            match codes.home_division().await {
-                Ok(Some(home)) => {
-                    planned.division_id = TfValue::Known(home);
-                    plan.planned_state = planned.to_value();
-                }
-                Ok(None) => {}
-                Err(error) => {
-                    plan.diagnostics
-                        .extend(error.diagnostics("plan the wrap-up code"));
-                    return;
-                }
-            }
-        }
-        // The name must be free when creating or renaming: fail at plan time, not half-way
-        // through an apply.
-        let Some(name) = renaming else {
-            return;
         };
         // One listing per process serves every name check; a holder is confirmed by ID.
         let holder = codes.api().name_holder(&name).await;

@@ -43,9 +43,11 @@ pub fn resource_schema() -> Schema {
                 ),
                 string_attribute(
                     attr_name!(WrapupCodeModel.division_id),
-                    "ID of the division the code belongs to. When not set, the platform uses \
-                     the home division and state records it. Changing it moves the code in \
-                     place; removing it from the configuration leaves the code where it is.",
+                    "ID of the division the code belongs to, or `*` for all divisions. When \
+                     not set, the platform chooses (the home division, or `*`): the plan shows \
+                     it as known after apply and state records the choice. Changing it moves \
+                     the code in place; removing it from the configuration leaves the code \
+                     where it is.",
                     Flags::OPTIONAL_COMPUTED,
                 ),
                 string_attribute(
@@ -166,13 +168,17 @@ pub fn validate_name_and_division(config: &WrapupCodeModel, diagnostics: &mut Di
     );
 }
 
-/// A known division ID must be a UUID; the error points at `path`.
+/// The `division_id` value meaning all divisions (the SDK's `StarrableDivision`).
+pub const ALL_DIVISIONS: &str = "*";
+
+/// A known division ID must be a UUID or `*` (all divisions); the error points at `path`.
 pub fn validate_division_id(
     division_id: &TfValue<String>,
     path: AttributePath,
     diagnostics: &mut Diagnostics,
 ) {
     if let Some(division) = division_id.as_str()
+        && division != ALL_DIVISIONS
         && !is_uuid(division)
     {
         diagnostics.attribute_error(
@@ -181,8 +187,8 @@ pub fn validate_division_id(
             format!(
                 "{division:?} is not a division ID. Division IDs are UUIDs such as \
                  \"3fa85f64-5717-4562-b3fc-2c963f66afa6\": find them in Genesys Cloud under \
-                 Admin > Divisions, or with GET /api/v2/authorization/divisions. Leave \
-                 division_id out to use the home division."
+                 Admin > Divisions, or with GET /api/v2/authorization/divisions. Use \"*\" \
+                 for all divisions, or leave division_id out to let the platform choose."
             ),
         );
     }
@@ -247,6 +253,20 @@ mod tests {
                 Some(attr_path!(WrapupCodeModel.division_id))
             ]
         );
+    }
+
+    #[test]
+    fn all_divisions_is_a_valid_division_id() {
+        for division in [ALL_DIVISIONS, "3fa85f64-5717-4562-b3fc-2c963f66afa6"] {
+            let config = WrapupCodeModel {
+                name: "Fine".into(),
+                division_id: division.into(),
+                ..WrapupCodeModel::default()
+            };
+            let mut diagnostics = Diagnostics::default();
+            validate_name_and_division(&config, &mut diagnostics);
+            assert!(diagnostics.0.is_empty(), "{division}: {diagnostics:?}");
+        }
     }
 
     #[test]

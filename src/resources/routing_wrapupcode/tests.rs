@@ -63,7 +63,7 @@ fn config(name: &str) -> WrapupCodeModel {
 }
 
 #[tokio::test]
-async fn create_plan_knows_the_home_division_and_refuses_a_taken_name() {
+async fn create_plan_leaves_an_unset_division_to_the_platform_and_refuses_a_taken_name() {
     let platform = Arc::new(FakePlatform::default());
     platform
         .codes
@@ -76,8 +76,9 @@ async fn create_plan_knows_the_home_division_and_refuses_a_taken_name() {
     resource.modify_plan(&request, &mut plan).await;
     assert!(plan.diagnostics.0.is_empty(), "{:?}", plan.diagnostics);
     assert_eq!(
-        model(&plan.planned_state).division_id.as_str(),
-        Some("d0000000-0000-0000-0000-000000000000")
+        model(&plan.planned_state).division_id,
+        TfValue::unknown(),
+        "the platform chooses the division (home or *): the plan does not guess"
     );
     assert_eq!(model(&plan.planned_state).id, TfValue::unknown());
 

@@ -27,11 +27,18 @@ impl Org {
 
     /// Starts an emulator enforcing `rate_limit` requests per minute per OAuth client.
     pub fn start_with(rate_limit: Option<u32>) -> Org {
+        Org::start_configured(EmulatorConfig {
+            rate_limit_per_minute: rate_limit,
+            ..EmulatorConfig::default()
+        })
+    }
+
+    /// Starts an emulator with `config` (its OAuth client replaced by the tests' own).
+    pub fn start_configured(config: EmulatorConfig) -> Org {
         let emulator = Emulator::start_with(EmulatorConfig {
             client_id: CLIENT_ID.into(),
             client_secret: CLIENT_SECRET.into(),
-            rate_limit_per_minute: rate_limit,
-            ..EmulatorConfig::default()
+            ..config
         });
         let base = emulator.url().to_owned();
         Org { emulator, base }
