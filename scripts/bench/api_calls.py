@@ -269,8 +269,10 @@ def jobs(args):
             finally:
                 emu.stop()
 
-        out.append((f"refresh {r} codes, cache off, --rate-limit {rate}",
-                    f"1 login + {r} reads, zero 429s", 1 + r, paced))
+        tokens = math.ceil(r / rate)
+        out.append((f"refresh {r} codes, cache off, --rate-limit {rate}, budget {rate}",
+                    f"{tokens} logins (one token per {rate} reads: the pool grows) + {r} reads, "
+                    "zero 429s", tokens + r, paced))
 
     if args.backfill:
         out.extend(backfill_jobs(args, cache))
