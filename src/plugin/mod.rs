@@ -1,6 +1,8 @@
 //! go-plugin host: magic cookie, protocol negotiation, handshake line, AutoMTLS, the
-//! GRPCController/GRPCStdio/GRPCBroker/health side services, hclog logging, debug mode.
+//! GRPCController/GRPCStdio/GRPCBroker/health side services, hclog logging, debug mode, and
+//! the catch-panic backstop over every service.
 
+pub mod catch_panic;
 mod handshake;
 pub mod logging;
 pub mod proto;

@@ -17,6 +17,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::Server;
 use tonic::transport::server::Connected;
 
+use super::catch_panic::CatchPanicLayer;
 use super::proto::grpc_broker_server::GrpcBrokerServer;
 use super::proto::grpc_controller_server::GrpcControllerServer;
 use super::proto::grpc_stdio_server::GrpcStdioServer;
@@ -90,6 +91,7 @@ pub async fn serve(
         shutdown.clone(),
     );
     let router = Server::builder()
+        .layer(CatchPanicLayer)
         .add_service(GrpcProvider::new(provider).into_service())
         .add_service(GrpcControllerServer::new(Controller {
             shutdown: shutdown.clone(),

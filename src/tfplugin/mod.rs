@@ -8,6 +8,7 @@ pub mod data_source;
 pub mod diagnostics;
 pub mod list_resource;
 pub mod model;
+pub mod panics;
 mod plan;
 pub mod proto;
 pub mod provider;

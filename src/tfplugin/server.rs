@@ -15,6 +15,7 @@ use super::convert::{
     decode_value, diagnostics_to_proto, encode_value, identity_schema_to_proto, schema_to_proto,
     value_error,
 };
+use super::panics::catching;
 use super::proto;
 use super::proto::provider_server::{Provider as ProviderRpc, ProviderServer};
 use super::registry::Registry;
@@ -82,15 +83,15 @@ impl GrpcProvider {
             .max_encoding_message_size(MAX_MESSAGE_SIZE)
     }
 
-    /// Runs an RPC's work, racing it against StopProvider; errors become the response's
-    /// diagnostics.
+    /// Runs an RPC's work, racing it against StopProvider; errors, and a panic, become the
+    /// response's diagnostics.
     async fn guarded<R: WithDiagnostics>(
         &self,
         rpc: &'static str,
         work: impl Future<Output = Result<R, Diagnostics>>,
     ) -> Result<Response<R>, Status> {
         tracing::debug!(rpc, "handling RPC");
-        let response = match self.stop.run(work).await {
+        let response = match self.stop.run(catching(rpc, work)).await {
             Ok(Ok(response)) => response,
             Ok(Err(diagnostics)) => R::from_diagnostics(diagnostics_to_proto(&diagnostics)),
             Err(Cancelled) => {
@@ -106,6 +107,7 @@ impl GrpcProvider {
     /// [`stop_requested`](super::stop_requested) and sends nothing new), and when Terraform
     /// cancels the call or goes away (tonic then drops this future) the task still finishes
     /// and logs what it did, so a change that reached the platform is never left half done.
+    /// A panic in the work is answered as an error diagnostic.
     async fn guarded_write<R>(
         &self,
         rpc: &'static str,
@@ -119,7 +121,7 @@ impl GrpcProvider {
         let (answer, answered) = tokio::sync::oneshot::channel();
         tokio::spawn(async move {
             let _running = WriteRunning::start();
-            let (response, outcome) = match token.scope(work).await {
+            let (response, outcome) = match token.scope(catching(rpc, work)).await {
                 Ok(done) => done,
                 Err(diagnostics) => {
                     let outcome = format!("failed: {}", summarize(&diagnostics));

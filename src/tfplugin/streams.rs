@@ -1,5 +1,6 @@
 //! The server-streaming RPCs: ListResource (results up to Terraform's limit) and
-//! InvokeAction (progress events, then exactly one completion).
+//! InvokeAction (progress events, then exactly one completion). A panic while producing
+//! them ends the stream with an error diagnostic.
 
 use std::sync::Arc;
 
@@ -8,6 +9,7 @@ use tokio_stream::wrappers::ReceiverStream;
 
 use super::action::{ProgressFeed, progress_channel};
 use super::convert::diagnostics_to_proto;
+use super::panics::catching_diagnostics;
 use super::proto::{self, invoke_action, list_resource};
 use super::registry::{Registry, ResourceEntry};
 use super::server::{EventStream, GrpcProvider, decode, encode};
@@ -31,7 +33,14 @@ impl GrpcProvider {
                 () = stop.stopped() => {
                     let _ = events.send(Ok(diagnostic_event(&cancelled("ListResource")))).await;
                 }
-                () = run_list(&registry, request, &events) => {}
+                panic = catching_diagnostics("ListResource", async {
+                    run_list(&registry, request, &events).await;
+                    Diagnostics::default()
+                }) => {
+                    if panic.has_errors() {
+                        let _ = events.send(Ok(diagnostic_event(&panic))).await;
+                    }
+                }
             }
         });
         Box::pin(ReceiverStream::new(receiver))
@@ -49,7 +58,10 @@ impl GrpcProvider {
         let token = self.stop.token();
         tokio::spawn(async move {
             let _running = WriteRunning::start();
-            let diagnostics = token.scope(run_action(&registry, request, &events)).await;
+            let work = run_action(&registry, request, &events);
+            let diagnostics = token
+                .scope(catching_diagnostics("InvokeAction", work))
+                .await;
             if events.is_closed() {
                 tracing::warn!(
                     rpc = "InvokeAction",
@@ -105,13 +117,17 @@ async fn run_list(
     let include_resource = request.include_resource_object;
     // A one-slot hand-over keeps the producer from fetching far past Terraform's limit.
     let (sink, mut results) = mpsc::channel(1);
-    let producer = list.list.list(
-        ListRequest {
-            config,
-            include_resource,
-            limit,
-        },
-        ListSink(sink),
+    // A panic in the producer ends the list with an error, after the results it sent.
+    let producer = catching_diagnostics(
+        "ListResource",
+        list.list.list(
+            ListRequest {
+                config,
+                include_resource,
+                limit,
+            },
+            ListSink(sink),
+        ),
     );
     tokio::pin!(producer);
     let mut sent = 0_i64;
@@ -219,7 +235,11 @@ async fn run_action(
         Err(diagnostics) => return diagnostics,
     };
     let (sink, feed) = progress_channel();
-    let work = entry.action.invoke(ActionRequest { config }, sink);
+    // A panic in the action completes it with an error, after the progress it reported.
+    let work = catching_diagnostics(
+        "InvokeAction",
+        entry.action.invoke(ActionRequest { config }, sink),
+    );
     with_progress(work, feed, events).await
 }
 

@@ -3,11 +3,13 @@
 
 #![allow(dead_code)]
 
+pub mod descriptors;
 pub mod test_provider;
 
 use std::sync::Arc;
 
 use genesyscloud_provider::cty::{self, Type, Value};
+use genesyscloud_provider::plugin::catch_panic::CatchPanicLayer;
 use genesyscloud_provider::tfplugin::proto::provider_client::ProviderClient;
 use genesyscloud_provider::tfplugin::proto::{self, DynamicValue};
 use genesyscloud_provider::tfplugin::{GrpcProvider, Provider};
@@ -30,7 +32,8 @@ impl Drop for Harness {
     }
 }
 
-/// Serves the test provider on a loopback port (plaintext) and connects a client.
+/// Serves the test provider on a loopback port (plaintext, with the plugin's catch-panic
+/// layer as in production) and connects a client.
 pub async fn start() -> Harness {
     let provider = TestProvider::new();
     let calls = Arc::clone(&provider.calls);
@@ -41,6 +44,7 @@ pub async fn start() -> Harness {
     let address = listener.local_addr().expect("bound address");
     let server = tokio::spawn(async move {
         let _ = Server::builder()
+            .layer(CatchPanicLayer)
             .add_service(GrpcProvider::new(provider).into_service())
             .serve_with_incoming(TcpListenerStream::new(listener))
             .await;

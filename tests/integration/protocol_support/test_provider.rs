@@ -1,5 +1,7 @@
 //! The test-only provider: resource and list `test_thing` (with identity `{id}`), data
 //! source `test_lookup`, action `test_notify`. It records what the server asked of it.
+//! A `test_thing` named [`PANIC`] (or a list prefix or action message [`PANIC`]) makes the
+//! operation panic, for the catch-panic tests.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -16,6 +18,16 @@ use genesyscloud_provider::tfplugin::{
 
 /// Current schema version of `test_thing`; version 1 called `name` `title`.
 pub const THING_VERSION: i64 = 2;
+/// The name, list prefix or action message that makes an operation panic.
+pub const PANIC: &str = "panic";
+
+/// Panics with a message naming `operation`, when `text` is [`PANIC`].
+fn panic_on(text: Option<&str>, operation: &str) {
+    if text == Some(PANIC) {
+        panic!("deliberate test panic in {operation}");
+    }
+}
+
 /// How many objects the `test_thing` list resource knows.
 pub const LISTED: usize = 10;
 
@@ -159,6 +171,7 @@ impl Resource for Thing {
     async fn modify_plan(&self, request: &PlanRequest, plan: &mut PlanResponse) {
         self.calls.plans.fetch_add(1, Ordering::SeqCst);
         *self.calls.last_plan.lock().expect("lock") = Some(request.clone());
+        panic_on(request.config.attr_str("name"), "plan");
         match &request.prior_state {
             None => {
                 if request.config.get_attr("zone").is_some_and(Value::is_null) {
@@ -175,6 +188,7 @@ impl Resource for Thing {
 
     async fn create(&self, request: CreateRequest) -> ApplyResult {
         self.calls.creates.fetch_add(1, Ordering::SeqCst);
+        panic_on(request.planned_state.attr_str("name"), "create");
         match request.planned_state.attr_str("name") {
             // A write already sent: its answer comes only after Terraform asked to stop.
             Some("slow") => {
@@ -207,6 +221,7 @@ impl Resource for Thing {
 
     async fn read(&self, request: ReadRequest) -> ReadResult {
         self.calls.reads.fetch_add(1, Ordering::SeqCst);
+        panic_on(request.current_state.attr_str("name"), "read");
         if request.current_state.attr_str("name") == Some("slow") {
             std::future::pending::<()>().await;
         }
@@ -350,6 +365,9 @@ impl ListResource for ThingList {
                 break;
             }
             self.calls.listed.fetch_add(1, Ordering::SeqCst);
+            if index == 1 {
+                panic_on(Some(&prefix), "list");
+            }
         }
         Diagnostics::default()
     }
@@ -389,6 +407,7 @@ impl Action for Notify {
             .to_string();
         for step in 1..=3 {
             progress.progress(format!("step {step}: {message}")).await;
+            panic_on(Some(&message), "invoke");
         }
         let mut diagnostics = Diagnostics::default();
         diagnostics.warning("Notified", "Everyone was told.");
