@@ -3,3 +3,7 @@
 #![allow(clippy::all, clippy::pedantic, missing_docs)]
 
 tonic::include_proto!("plugin");
+
+/// The compiled `FileDescriptorSet` of `proto/plugin/*.proto` (without source info), to check
+/// them against the descriptors go-plugin registers in Terraform.
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/plugin.fds"));

@@ -3,3 +3,7 @@
 #![allow(clippy::all, clippy::pedantic, missing_docs)]
 
 tonic::include_proto!("tfplugin6");
+
+/// The compiled `FileDescriptorSet` of `proto/tfplugin6.proto` (without source info), to check
+/// the hand-written proto against the descriptor Terraform itself embeds.
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/tfplugin6.fds"));

@@ -10,5 +10,7 @@ mod client_budget;
 mod client_resilience;
 mod client_stop;
 mod cty_props;
+mod protocol_descriptor;
 mod protocol_handshake;
+mod protocol_panics;
 mod protocol_server;
