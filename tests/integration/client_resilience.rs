@@ -280,7 +280,9 @@ async fn one_429_pauses_every_request_of_the_client_until_its_retry_after() {
     let limited = client.clone();
     let started = Instant::now();
     let first = tokio::spawn(async move { limited.divisions().home().await });
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The 429 was answered before the next request is made.
+    emu.wait_for_counts("the 429 answer", |counts| counts.status(429) == 1)
+        .await;
     // A different route, sent after the 429: it waits for the same Retry-After.
     client
         .wrapup_codes()

@@ -128,6 +128,24 @@ impl Emu {
         Counts(body)
     }
 
+    /// Polls the request counter until `reached` holds, for at most 10 s (then fails naming
+    /// `what`): proof that the emulator saw, and answered, a request, without guessing a delay.
+    pub async fn wait_for_counts(&self, what: &str, reached: impl Fn(&Counts) -> bool) -> Counts {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let counts = self.counts().await;
+            if reached(&counts) {
+                return counts;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "waited 10 s for {what}; counts: {:?}",
+                counts.0
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
     /// Expires every token the emulator issued.
     pub async fn expire_tokens(&self) {
         let response = self
@@ -175,6 +193,11 @@ impl Counts {
     /// Requests for `"METHOD /route/template"`.
     pub fn of(&self, key: &str) -> u64 {
         self.0["routes"][key].as_u64().unwrap_or(0)
+    }
+
+    /// Answers with status `code` (the emulator counts each status once the handler answered).
+    pub fn status(&self, code: u16) -> u64 {
+        self.0["statuses"][code.to_string()].as_u64().unwrap_or(0)
     }
 
     /// Token requests.
