@@ -63,6 +63,17 @@ pub struct Listing<T> {
     pub last_uri: String,
 }
 
+/// A listing's answer: the page of `all` the request asks for, whose URIs repeat the request's
+/// other query pairs.
+pub fn listing_page<T>(
+    all: Vec<T>,
+    page: Page,
+    uri: &axum::http::Uri,
+    query: &crate::extract::QueryPairs,
+) -> axum::Json<Listing<T>> {
+    axum::Json(paginate(all, page, uri.path(), &query.without_paging()))
+}
+
 /// Cuts `all` into the requested page. `base` is the path; `extra` the query pairs (other than
 /// paging) that the URIs must repeat.
 pub fn paginate<T>(all: Vec<T>, page: Page, base: &str, extra: &[(String, String)]) -> Listing<T> {

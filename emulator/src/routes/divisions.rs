@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::extract::{QueryPairs, parse_id};
-use crate::paging::{Listing, Page, paginate};
+use crate::paging::{Listing, Page, listing_page};
 use crate::state::AppState;
 use crate::store::{Division, Store};
 
@@ -60,27 +60,17 @@ async fn list(
     query: QueryPairs,
 ) -> Result<Json<Listing<Value>>, ApiError> {
     let page = Page::from_query(&query.0)?;
-    let ids = query.all("id");
-    let name = query.get("name").filter(|n| !n.is_empty());
+    let ids = query.id_filter("id");
+    let name = query.name_filter();
     let world = state.world();
     let mut divisions: Vec<&Division> = world
         .store
         .divisions
         .iter()
-        .filter(|d| {
-            ids.is_empty()
-                || ids
-                    .iter()
-                    .any(|id| id.eq_ignore_ascii_case(&d.id.to_string()))
-        })
+        .filter(|d| ids.admits(&d.id))
         .filter(|d| name.is_none_or(|n| crate::routes::wrapup_codes::name_matches(n, &d.name)))
         .collect();
     divisions.sort_by_key(|d| d.name.to_lowercase());
     let views = divisions.iter().map(|d| view(&world.store, d)).collect();
-    Ok(Json(paginate(
-        views,
-        page,
-        uri.path(),
-        &query.without_paging(),
-    )))
+    Ok(listing_page(views, page, &uri, &query))
 }

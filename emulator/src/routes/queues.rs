@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::extract::{JsonBody, QueryPairs, parse_id};
-use crate::paging::{Listing, Page, paginate};
+use crate::paging::{Listing, Page, listing_page};
 use crate::routes::wrapup_codes::{name_matches, view};
 use crate::state::AppState;
 use crate::store::WrapupCode;
@@ -36,7 +36,7 @@ async fn list(
 ) -> Result<Json<Listing<Value>>, ApiError> {
     let id = parse_id(&queue_id, "queue")?;
     let page = Page::from_query(&query.0)?;
-    let name = query.get("name").filter(|n| !n.is_empty());
+    let name = query.name_filter();
     let world = state.world();
     let queue = world
         .store
@@ -51,12 +51,7 @@ async fn list(
         .collect();
     codes.sort_by_key(|c| c.name_key());
     let views = codes.iter().map(|c| view(&world.store, c)).collect();
-    Ok(Json(paginate(
-        views,
-        page,
-        uri.path(),
-        &query.without_paging(),
-    )))
+    Ok(listing_page(views, page, &uri, &query))
 }
 
 /// One element of the POST body (WrapUpCodeReference).

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::extract::{QueryPairs, parse_id};
-use crate::paging::{Listing, Page, paginate};
+use crate::paging::{Listing, Page, listing_page};
 use crate::state::AppState;
 use crate::store::{Queue, Store};
 
@@ -61,32 +61,25 @@ async fn list(
     query: QueryPairs,
 ) -> Result<Json<Listing<Value>>, ApiError> {
     let page = Page::from_query(&query.0)?;
-    let name = query.get("name").filter(|n| !n.is_empty());
-    let ids = query.all("id");
-    let divisions = query.all("divisionId");
+    let name = query.name_filter();
+    let ids = query.id_filter("id");
+    let divisions = query.id_filter("divisionId");
+    let descending = query.descending()?;
     let world = state.world();
     let mut queues: Vec<&Queue> = world
         .store
         .queues
         .values()
         .filter(|q| name.is_none_or(|n| queue_name_matches(n, &q.name)))
-        .filter(|q| ids.is_empty() || ids.contains(&q.id.to_string()))
-        .filter(|q| divisions.is_empty() || divisions.contains(&q.division_id.to_string()))
+        .filter(|q| ids.admits(&q.id))
+        .filter(|q| divisions.admits(&q.division_id))
         .collect();
     queues.sort_by_key(|q| (q.name.to_lowercase(), q.id));
-    if query
-        .get("sortOrder")
-        .is_some_and(|o| o.eq_ignore_ascii_case("desc") || o.eq_ignore_ascii_case("descending"))
-    {
+    if descending {
         queues.reverse();
     }
     let views = queues.iter().map(|q| view(&world.store, q)).collect();
-    Ok(Json(paginate(
-        views,
-        page,
-        uri.path(),
-        &query.without_paging(),
-    )))
+    Ok(listing_page(views, page, &uri, &query))
 }
 
 async fn one(

@@ -16,7 +16,7 @@ use crate::auth::ClientId;
 use crate::clock::now_iso;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, QueryPairs, parse_id};
-use crate::paging::{Listing, Page, paginate};
+use crate::paging::{Listing, Page, listing_page};
 use crate::state::{AppState, Shadow, World, remember};
 use crate::store::{CodeDivision, Store, WrapupCode};
 
@@ -78,20 +78,7 @@ pub fn name_matches(filter: &str, name: &str) -> bool {
 
 /// Sorts codes by name (case-insensitive, id as tie-break), descending when asked.
 pub fn sort_codes(codes: &mut [WrapupCode], query: &QueryPairs) -> Result<(), ApiError> {
-    let descending = match query
-        .get("sortOrder")
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        None | Some("asc") | Some("ascending") => false,
-        Some("desc") | Some("descending") => true,
-        Some(other) => {
-            return Err(ApiError::invalid_value(
-                "sortOrder",
-                format!("Value [{other}] is not valid for sortOrder: use ascending or descending"),
-            ));
-        }
-    };
+    let descending = query.descending()?;
     codes.sort_by_key(WrapupCode::name_key);
     if descending {
         codes.reverse();
@@ -130,34 +117,19 @@ async fn list(
     query: QueryPairs,
 ) -> Result<Json<Listing<Value>>, ApiError> {
     let page = Page::from_query(&query.0)?;
-    let ids = query.all("id");
-    let divisions = query.all("divisionId");
-    let name = query.get("name").filter(|n| !n.is_empty());
+    let ids = query.id_filter("id");
+    let divisions = query.id_filter("divisionId");
+    let name = query.name_filter();
     let world = state.world();
     let mut codes: Vec<WrapupCode> = listed_codes(&world, Instant::now())
         .into_iter()
-        .filter(|c| {
-            ids.is_empty()
-                || ids
-                    .iter()
-                    .any(|id| id.eq_ignore_ascii_case(&c.id.to_string()))
-        })
-        .filter(|c| {
-            divisions.is_empty()
-                || divisions
-                    .iter()
-                    .any(|d| d.eq_ignore_ascii_case(&c.division_id.to_string()))
-        })
+        .filter(|c| ids.admits(&c.id))
+        .filter(|c| divisions.admits(&c.division_id))
         .filter(|c| name.is_none_or(|n| name_matches(n, &c.name)))
         .collect();
     sort_codes(&mut codes, &query)?;
     let views = codes.iter().map(|c| view(&world.store, c)).collect();
-    Ok(Json(paginate(
-        views,
-        page,
-        uri.path(),
-        &query.without_paging(),
-    )))
+    Ok(listing_page(views, page, &uri, &query))
 }
 
 async fn get_one(
