@@ -1,8 +1,13 @@
-//! Checks of the end-to-end harness itself, against Terraform's own diagnostics (no provider
-//! process needed): the attribute check must accept the right line and refuse a wrong one.
+//! Checks of the end-to-end harness itself: against Terraform's own diagnostics (no provider
+//! process needed) the attribute check must accept the right line and refuse a wrong one; and
+//! a run past its time limit must end the provider Terraform started, not only Terraform.
+
+use std::time::{Duration, Instant};
 
 use crate::support;
+use crate::wrapupcode_common::Org;
 
+use support::process::is_alive;
 use support::{Workdir, diagnostics};
 
 const BAD_VARIABLE: &str = r#"variable "region" {
@@ -84,4 +89,34 @@ fn emulator_helper_serves_tokens_api_and_admin() {
     );
     let block = emulator.provider_block();
     assert!(block.contains(&format!("api_url            = \"{}\"", emulator.url())));
+}
+
+#[test]
+fn a_run_past_its_time_limit_ends_the_provider_terraform_started_too() {
+    let org = Org::start();
+    // Every API call hangs for two minutes, so the plan is stuck inside the provider.
+    org.faults(serde_json::json!({ "latency_ms": 120_000 }));
+    let workdir = org.workdir();
+    workdir.config("data \"genesyscloud_routing_wrapupcode\" \"any\" {\n  name = \"Hung\"\n}\n");
+    let running = workdir.spawn(&["plan", "-input=false", "-no-color"]);
+    let started = Instant::now();
+    let providers = loop {
+        let providers = running.provider_pids();
+        let total = org.requests()["total"].as_u64().unwrap_or(0);
+        if !providers.is_empty() && total > 0 {
+            break providers;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the provider never called the platform"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let timed_out = running
+        .wait_within(Duration::ZERO)
+        .expect_err("the plan is stuck, so the run times out");
+    for pid in &providers {
+        assert!(timed_out.ended.contains(pid), "{timed_out}");
+        assert!(!is_alive(*pid), "provider {pid} outlived the timed-out run");
+    }
 }

@@ -1,6 +1,8 @@
 //! A Terraform command left running so a test can interrupt it as a user would: SIGINT to
 //! Terraform's PID, SIGINT to its whole process group (what Ctrl-C in a terminal does: the
 //! provider Terraform started is in that group too), or SIGKILL to Terraform or the provider.
+//! A run that outlives its time limit is ended together with the providers Terraform started,
+//! so a hung provider never outlives its test.
 
 use std::io::Read;
 use std::os::unix::process::CommandExt;
@@ -107,28 +109,41 @@ impl Running {
         matches!(self.child.try_wait(), Ok(None))
     }
 
-    /// Waits for Terraform to exit and returns what it printed.
-    pub fn wait(mut self) -> Output {
+    /// Waits for Terraform to exit and returns what it printed; a run longer than the
+    /// harness's limit ends Terraform and its providers and fails the test.
+    pub fn wait(self) -> Output {
+        let args = self.args.join(" ");
+        self.wait_within(RUN_TIMEOUT).unwrap_or_else(|timed_out| {
+            panic!("terraform {args} did not finish within {RUN_TIMEOUT:?}; {timed_out}")
+        })
+    }
+
+    /// Waits at most `limit` for Terraform to exit. On timeout it ends Terraform and every
+    /// provider process Terraform started (its whole process group, and each descendant
+    /// by PID in case one left the group), waits until they are gone, and says which.
+    pub fn wait_within(mut self, limit: Duration) -> Result<Output, TimedOut> {
         let status = loop {
             match self.child.try_wait().expect("waiting on terraform") {
                 Some(status) => break status,
-                None if self.started.elapsed() > RUN_TIMEOUT => {
-                    let _ = self.child.kill();
-                    let _ = self.child.wait();
-                    panic!(
-                        "terraform {} did not finish within {RUN_TIMEOUT:?}",
-                        self.args.join(" ")
-                    );
+                None if self.started.elapsed() > limit => {
+                    let ended = self.end_all();
+                    let output = self.collect(-libc::SIGKILL);
+                    return Err(TimedOut { ended, output });
                 }
                 None => std::thread::sleep(Duration::from_millis(10)),
             }
         };
         use std::os::unix::process::ExitStatusExt;
+        let code = status
+            .code()
+            .unwrap_or_else(|| -status.signal().unwrap_or(0));
+        Ok(self.collect(code))
+    }
+
+    fn collect(&mut self, status: i32) -> Output {
         Output {
             args: self.args.clone(),
-            status: status
-                .code()
-                .unwrap_or_else(|| -status.signal().unwrap_or(0)),
+            status,
             stdout: self
                 .stdout
                 .take()
@@ -141,17 +156,80 @@ impl Running {
                 .unwrap_or_default(),
         }
     }
+
+    /// Kills Terraform's process group and every process below Terraform, then waits (up to
+    /// 10 s) until none of them runs; returns the PIDs below Terraform it ended.
+    fn end_all(&mut self) -> Vec<i32> {
+        let below = descendants_of(self.pid());
+        // SAFETY: kill(2) with PIDs and a process group this harness started, and a valid
+        // signal number, has no memory effects.
+        unsafe { libc::kill(-self.pid(), libc::SIGKILL) };
+        for pid in &below {
+            // SAFETY: as above.
+            unsafe { libc::kill(*pid, libc::SIGKILL) };
+        }
+        let _ = self.child.wait();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while below.iter().any(|pid| is_alive(*pid)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        below
+    }
+}
+
+/// A run that did not finish in time: what was ended and what it had printed.
+#[derive(Debug)]
+pub struct TimedOut {
+    /// The processes below Terraform (its providers) that were ended with it.
+    pub ended: Vec<i32>,
+    pub output: Output,
+}
+
+impl std::fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ended it and the {} process(es) it started ({:?})\n{}",
+            self.ended.len(),
+            self.ended,
+            self.output
+        )
+    }
 }
 
 impl Drop for Running {
     fn drop(&mut self) {
         // A test that panicked before waiting must not leave Terraform or the provider behind.
         if matches!(self.child.try_wait(), Ok(None)) {
-            // SAFETY: as above.
-            unsafe { libc::kill(-self.pid(), libc::SIGKILL) };
-            let _ = self.child.wait();
+            self.end_all();
         }
     }
+}
+
+/// Whether `pid` still runs: it exists and is not a zombie waiting to be reaped.
+pub fn is_alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            let state = stat[stat.rfind(')')? + 2..].chars().next()?;
+            Some(state != 'Z' && state != 'X')
+        })
+        .unwrap_or(false)
+}
+
+/// Every process below `root`: children, their children, and so on.
+fn descendants_of(root: i32) -> Vec<i32> {
+    let mut found = Vec::new();
+    let mut parents = vec![root];
+    while let Some(parent) = parents.pop() {
+        for child in children_of(parent) {
+            if !found.contains(&child) {
+                found.push(child);
+                parents.push(child);
+            }
+        }
+    }
+    found
 }
 
 fn read_all(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {

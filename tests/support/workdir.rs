@@ -2,10 +2,9 @@
 //! terraform-plugin-testing's TestStep: write a config, apply, check the plan is empty, import,
 //! expect an error on an attribute, destroy.
 
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -254,46 +253,15 @@ impl Workdir {
     }
 }
 
-fn run_with_timeout(mut command: Command, args: &[&str]) -> Output {
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command
-        .spawn()
-        .unwrap_or_else(|error| panic!("cannot start terraform: {error}"));
-    let mut stdout_pipe = child.stdout.take().expect("stdout is piped");
-    let mut stderr_pipe = child.stderr.take().expect("stderr is piped");
-    let stdout = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stdout_pipe.read_to_string(&mut text);
-        text
-    });
-    let stderr = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr_pipe.read_to_string(&mut text);
-        text
-    });
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait().expect("waiting on terraform") {
-            Some(status) => break status,
-            None if started.elapsed() > COMMAND_TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!(
-                    "terraform {} did not finish within {COMMAND_TIMEOUT:?}; stderr so far \
-                     follows when it closes",
-                    args.join(" ")
-                );
-            }
-            None => std::thread::sleep(Duration::from_millis(10)),
-        }
-    };
-    Output {
-        args: args.iter().map(|s| s.to_string()).collect(),
-        status: status.code().unwrap_or(-1),
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
-    }
+/// Runs `command` in its own process group; a run past [`COMMAND_TIMEOUT`] is ended with
+/// every provider process it started, and fails the test.
+fn run_with_timeout(command: Command, args: &[&str]) -> Output {
+    super::process::Running::spawn(command, args)
+        .wait_within(COMMAND_TIMEOUT)
+        .unwrap_or_else(|timed_out| {
+            panic!(
+                "terraform {} did not finish within {COMMAND_TIMEOUT:?}; {timed_out}",
+                args.join(" ")
+            )
+        })
 }
