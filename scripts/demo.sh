@@ -2,7 +2,9 @@
 # The demo: from a fresh clone, build the provider and the emulator, install Terraform 1.15,
 # start a local Genesys Cloud emulator, apply examples/demo (wrap-up codes), edit a code behind
 # Terraform's back and show the plan that catches it, wrap up a seeded conversation with the
-# Terraform action and prove the platform kept it, then destroy and tear everything down.
+# Terraform action and prove the platform kept it, then destroy; then back-fill yesterday's
+# unwrapped calls of a queue (find them, assign the code to the queue, wrap them all up), show
+# the nightly plan empty and catching a hand change, and tear everything down.
 # Needs only what a fresh machine has (Rust, Python 3, gcc). Exits non-zero on any failure.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -13,7 +15,7 @@ if [ -t 1 ]; then
 else
     bold= green= red= reset= color=-no-color
 fi
-steps=9
+steps=11
 n=0
 step() {
     n=$((n + 1))
@@ -102,8 +104,11 @@ tf() {
     case $command in
     apply | plan | destroy) set -- -compact-warnings "$@" ;;
     esac
-    "$terraform" -chdir="$work/config" "$command" "$@"
+    "$terraform" -chdir="${tf_dir:-$work/config}" "$command" "$@"
 }
+
+# The emulator's request counter (all routes), to show what a Terraform run cost.
+api_calls() { emulator GET /__emulator/requests | json_get total; }
 
 step "Build the provider and the emulator"
 target_dir=$(cargo metadata --format-version 1 --no-deps |
@@ -222,3 +227,72 @@ tf destroy -auto-approve $color
 remaining=$(emulator GET "/api/v2/routing/wrapupcodes?pageSize=100" | json_get total)
 [ "$remaining" = 0 ] || fail "$remaining wrap-up codes are left on the platform"
 ok "no wrap-up codes left on the platform"
+
+step "Back-fill: find yesterday's unwrapped Support calls, assign the code to the queue, wrap them all up"
+support_id=$(emulator POST /__emulator/queues '{"name": "Support", "codeIds": []}' | json_get queueId)
+calls=()
+for minute in 10 20 30; do
+    seeded=$(emulator POST /__emulator/conversations "{
+  \"mediaType\": \"call\",
+  \"startTime\": \"2026-11-30T09:${minute}:00.000Z\", \"endTime\": \"2026-11-30T09:${minute}:45.000Z\",
+  \"participants\": [
+    {\"purpose\": \"customer\", \"state\": \"disconnected\"},
+    {\"purpose\": \"agent\", \"state\": \"disconnected\", \"queueId\": \"$support_id\"}
+  ]
+}")
+    calls+=("$(json_get conversationId <<<"$seeded")/$(json_get participants.1.participantId <<<"$seeded")/$(json_get participants.1.communicationId <<<"$seeded")")
+done
+ok "3 calls of 2026-11-30 on queue Support ($support_id) ended without a wrap-up"
+mkdir -p "$work/backfill-code" "$work/backfill"
+head -n 11 "$root/examples/demo/main.tf" | tail -n 8 >"$work/backfill-code/versions.tf"
+cp "$work/backfill-code/versions.tf" "$work/backfill/"
+cat >"$work/backfill-code/main.tf" <<'HCL'
+data "genesyscloud_routing_queue" "support" {
+  name = "Support"
+}
+
+resource "genesyscloud_routing_wrapupcode" "backfill" {
+  name = "Back-filled after outage"
+}
+
+resource "genesyscloud_routing_queue_wrapupcodes" "support" {
+  queue_id        = data.genesyscloud_routing_queue.support.id
+  wrapup_code_ids = [genesyscloud_routing_wrapupcode.backfill.id]
+}
+HCL
+tf_dir=$work/backfill-code tf apply -auto-approve $color >"$work/apply.out" 2>&1 ||
+    { cat "$work/apply.out"; fail "the code and its queue assignment were not applied"; }
+ok "genesyscloud_routing_queue_wrapupcodes: 'Back-filled after outage' is a code of queue Support"
+cp "$root/examples/data-sources/genesyscloud_conversations/data-source.tf" "$work/backfill/main.tf"
+export TF_VAR_interval=2026-11-30T00:00:00Z/2026-12-01T00:00:00Z
+tf_dir=$work/backfill tf apply -auto-approve $color >"$work/apply.out" 2>&1 ||
+    { cat "$work/apply.out"; fail "the back-fill apply failed"; }
+grep -E '^(Apply complete|backfilled)' "$work/apply.out" | sed 's/^/  /'
+backfill_id=$(emulator GET "/api/v2/routing/wrapupcodes?name=Back-filled%20after%20outage" | json_get entities.0.id)
+for call in "${calls[@]}"; do
+    IFS=/ read -r conversation participant _ <<<"$call"
+    [ "$(emulator GET "/api/v2/conversations/$conversation/participants/$participant/wrapup" | json_get code)" = "$backfill_id" ] ||
+        fail "conversation $conversation was not wrapped up with the back-fill code"
+done
+ok "every call holds the back-fill code (each write read back by the provider)"
+
+step "The nightly plan: empty, then it catches a wrap-up changed by hand"
+before=$(api_calls)
+set +e
+tf_dir=$work/backfill tf plan -detailed-exitcode $color >"$work/plan.out" 2>&1
+status=$?
+set -e
+[ "$status" -eq 0 ] || { cat "$work/plan.out"; fail "the nightly plan should be empty (exit $status)"; }
+ok "exit code 0 in $(($(api_calls) - before)) API calls for 3 wrap-ups: the refresh is served by the data source's own analytics query"
+IFS=/ read -r conversation participant communication <<<"${calls[1]}"
+emulator POST "/api/v2/conversations/calls/$conversation/participants/$participant/communications/$communication/wrapup" \
+    "{\"code\": \"$backfill_id\", \"notes\": \"Edited by hand\"}" >/dev/null
+set +e
+tf_dir=$work/backfill tf plan -detailed-exitcode $color >"$work/plan.out" 2>&1
+status=$?
+set -e
+[ "$status" -eq 2 ] || { cat "$work/plan.out"; fail "expected exit code 2 after the hand change, got $status"; }
+grep -E '~ notes' "$work/plan.out" | sed 's/^/  /'
+grep -q '"Edited by hand" -> "Back-filled by Terraform"' "$work/plan.out" ||
+    { cat "$work/plan.out"; fail "the plan does not show the notes edited by hand"; }
+ok "exit code 2: the plan shows the edited notes, confirmed with the exact wrap-up read"

@@ -226,6 +226,11 @@ def jobs(args):
                 "2 logins + 1 home division + 1 page + 1 create + 1 conversation + 1 queue code "
                 "list + 1 write + 1 read-back", 9, both))
 
+    # A count of 0 skips its jobs (e.g. --codes 0 --wrapups 0 --refresh 0 --backfill N).
+    out = [job for job in out
+           if (n or "codes" not in job[0]) and (m or "wrap-ups" not in job[0])
+           and ((n and m) or "both types" not in job[0])]
+
     if args.refresh:
         r, rate = args.refresh, args.rate
 
@@ -315,7 +320,7 @@ resource "genesyscloud_conversation_wrapup" "backfill" {
 def backfill_jobs(args, cache):
     """The back-fill of N conversations over Q queues found by genesyscloud_conversations, and
     the nightly plan over them, under the emulator's --rate-limit."""
-    n, q, rate = args.backfill, args.backfill_queues, args.rate
+    n, q, rate, k = args.backfill, args.backfill_queues, args.rate, args.hand_changes
     pages = math.ceil(n / 100)
 
     def run_all(provider, emu_bin, tmp):
@@ -325,22 +330,38 @@ def backfill_jobs(args, cache):
             queues = [emu.request("POST", "/__emulator/queues",
                                   {"name": f"Queue {i}", "codeIds": [code["id"]]})["queueId"]
                       for i in range(q)]
+            seeded = []
             for i in range(n):
                 minute = i % 1440
-                emu.request("POST", "/__emulator/conversations", {
+                seeded.append(emu.request("POST", "/__emulator/conversations", {
                     "mediaType": "call",
                     "startTime": f"2026-11-30T{minute // 60:02}:{minute % 60:02}:00.000Z",
                     "endTime": f"2026-11-30T{minute // 60:02}:{minute % 60:02}:30.000Z",
                     "participants": [
                         {"purpose": "customer", "state": "disconnected"},
-                        {"purpose": "agent", "state": "disconnected", "queueId": queues[i % q]}]})
+                        {"purpose": "agent", "state": "disconnected", "queueId": queues[i % q]}]}))
             tf = Terraform(args.terraform, provider, emu, os.path.join(tmp, "backfill"),
                            extra_env={"GENESYSCLOUD_MAX_REQUESTS_PER_MINUTE": str(rate),
                                       "TF_VAR_interval": "2026-11-30T00:00:00Z/2026-12-01T00:00:00Z"})
             tf.config(BACKFILL_HCL)
             applied = measured(emu, lambda: tf.run("apply", "-auto-approve", "-parallelism=10"))
             planned = measured(emu, lambda: tf.run("plan", "-detailed-exitcode"))
-            return applied, planned
+            # k wrap-ups edited by hand (notes, under the back-fill code): the next plan shows
+            # exactly those k updates.
+            for one in seeded[:args.hand_changes]:
+                agent = one["participants"][1]
+                emu.api("POST", f"/api/v2/conversations/calls/{one['conversationId']}/participants/"
+                        f"{agent['participantId']}/communications/{agent['communicationId']}/wrapup",
+                        {"code": code["id"], "notes": "edited by hand"})
+            caught = {}
+
+            def plan_changes():
+                out = tf.run("plan", "-detailed-exitcode", expect=(2,))
+                caught["updates"] = out.stdout.count("will be updated in-place")
+            changed = measured(emu, plan_changes)
+            if caught["updates"] != args.hand_changes:
+                raise RuntimeError(f"the plan showed {caught['updates']} updates, not {args.hand_changes}")
+            return applied, planned, changed
         finally:
             emu.stop()
 
@@ -357,8 +378,11 @@ def backfill_jobs(args, cache):
          f"2 logins + 1 code lookup + {pages} query page(s) + {n} writes + {n} read-backs",
          2 + 1 + pages + 2 * n, job(0)),
         (f"nightly plan over {n} back-filled wrap-ups",
-         f"1 login + 1 code lookup + {pages} query page(s) + {math.ceil(n / 100)} multi-gets",
-         1 + 1 + pages + math.ceil(n / 100), job(1)),
+         f"1 login + 1 code lookup + {pages} query page(s)",
+         1 + 1 + pages, job(1)),
+        (f"nightly plan after {k} hand changes",
+         f"1 login + 1 code lookup + {pages} query page(s) + {k} exact reads",
+         1 + 1 + pages + k, job(2)),
     ]
 
 
@@ -375,6 +399,8 @@ def main():
     parser.add_argument("--backfill", type=int, default=0,
                         help="conversations for the back-fill jobs (0 skips them)")
     parser.add_argument("--backfill-queues", type=int, default=2)
+    parser.add_argument("--hand-changes", type=int, default=5,
+                        help="wrap-ups edited by hand before the last back-fill plan")
     args = parser.parse_args()
     builds = [b.split("=", 1) for b in args.build]
     tmp = tempfile.mkdtemp(prefix="api-calls-")

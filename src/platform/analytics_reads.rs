@@ -27,8 +27,11 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::PlatformError;
-use crate::genesys::MULTI_GET_MAX_IDS;
-use crate::genesys::models::{AnalyticsConversation, AssignedWrapupCode};
+use crate::genesys::models::{
+    AnalyticsConversation, AnalyticsParticipant, AssignedWrapupCode, Communication, Conversation,
+    Participant, Wrapup,
+};
+use crate::genesys::{MULTI_GET_MAX_IDS, MediaType};
 
 /// How long a batch stays open for other refreshes to join before it is sent.
 pub const COALESCE_WINDOW: Duration = Duration::from_millis(5);
@@ -99,6 +102,14 @@ impl AnalyticsReads {
                 Some(Arc::new(conversation.clone())),
             );
         }
+    }
+
+    /// The view of a conversation if one is known already; never sends a request.
+    pub fn known(&self, conversation_id: &str) -> Option<Arc<AnalyticsConversation>> {
+        if !self.enabled {
+            return None;
+        }
+        self.lock().known.get(conversation_id).cloned().flatten()
     }
 
     /// Drops what is known of a conversation (this process wrote to it).
@@ -237,6 +248,102 @@ pub fn wrapup_in_view(
     })
 }
 
+/// The conversation media type of an analytics session media type.
+fn media_of(analytics: &str) -> Option<MediaType> {
+    Some(match analytics {
+        "voice" => MediaType::Calls,
+        "callback" => MediaType::Callbacks,
+        "chat" => MediaType::Chats,
+        "cobrowse" => MediaType::Cobrowsesessions,
+        "email" => MediaType::Emails,
+        "message" => MediaType::Messages,
+        "screenshare" => MediaType::Screenshares,
+        "video" => MediaType::Videos,
+        _ => return None,
+    })
+}
+
+/// An ended conversation as the conversation API would show it, from its analytics view:
+/// participants with purpose, queue, whether they take a wrap-up (a wrap-up segment), the
+/// wrap-up analytics holds, and one disconnected communication per session. `None` unless
+/// analytics shows the conversation ended and knows every session's media type.
+///
+/// What this may be trusted for: the participants, communications, media types and queues
+/// of an ended conversation do not change, and analytics only shows a conversation ended once
+/// it has. The wrap-up it shows may lag a recent write; the exact reads (the read-back of a
+/// write, the refresh's confirmation) never come from here.
+pub fn conversation_from_view(view: &AnalyticsConversation) -> Option<Conversation> {
+    view.conversation_end.as_ref()?;
+    let participants = view
+        .participants
+        .iter()
+        .map(participant_from_view)
+        .collect::<Option<Vec<_>>>()?;
+    Some(Conversation {
+        id: view.conversation_id.clone(),
+        start_time: view.conversation_start.clone(),
+        end_time: view.conversation_end.clone(),
+        participants,
+        ..Conversation::default()
+    })
+}
+
+fn participant_from_view(view: &AnalyticsParticipant) -> Option<Participant> {
+    let mut participant = Participant {
+        id: view.participant_id.clone(),
+        name: view.participant_name.clone(),
+        user_id: view.user_id.clone(),
+        purpose: view.purpose.clone(),
+        queue_id: view
+            .sessions
+            .iter()
+            .rev()
+            .find_map(|s| s.queue_id().map(str::to_owned)),
+        wrapup_required: Some(view.sessions.iter().any(|s| s.wrapup_segment().is_some())),
+        ..Participant::default()
+    };
+    for session in &view.sessions {
+        let media = media_of(session.media_type.as_deref()?)?;
+        let ended = session
+            .segments
+            .iter()
+            .filter(|s| s.segment_type.as_deref() != Some("wrapup"))
+            .filter_map(|s| s.segment_end.clone())
+            .max();
+        let communication = Communication {
+            id: session.session_id.clone()?,
+            state: Some("disconnected".into()),
+            direction: session.direction.clone(),
+            disconnected_time: Some(ended?),
+            ..Communication::default()
+        };
+        if let Some(segment) = session
+            .wrapup_segment()
+            .filter(|w| w.wrap_up_code.is_some())
+        {
+            participant.wrapup = Some(Wrapup {
+                code: segment.wrap_up_code.clone(),
+                notes: segment.wrap_up_note.clone(),
+                tags: Some(segment.wrap_up_tags.clone()),
+                end_time: segment.segment_end.clone(),
+                ..Wrapup::default()
+            });
+        }
+        match media {
+            MediaType::Calls => participant.calls.push(communication),
+            MediaType::Callbacks => participant.callbacks.push(communication),
+            MediaType::Chats => participant.chats.push(communication),
+            MediaType::Cobrowsesessions => participant.cobrowsesessions.push(communication),
+            MediaType::Emails => participant.emails.push(communication),
+            MediaType::Messages => participant.messages.push(communication),
+            MediaType::Screenshares => participant.screenshares.push(communication),
+            MediaType::Socials => participant.social_expressions.push(communication),
+            MediaType::Videos => participant.videos.push(communication),
+        }
+    }
+    Some(participant)
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -342,5 +449,38 @@ mod tests {
         assert!(wrapup_in_view(&v, "p", Some("other")).is_none());
         assert!(wrapup_in_view(&v, "q", None).is_none());
         assert!(wrapup_in_view(&v, "p", None).is_some());
+    }
+
+    #[test]
+    fn an_ended_view_becomes_a_conversation_and_an_open_one_does_not() {
+        let mut v: AnalyticsConversation = serde_json::from_value(serde_json::json!({
+            "conversationId": "a", "conversationEnd": "2026-11-30T08:00:30Z",
+            "participants": [
+                {"participantId": "cust", "purpose": "customer", "sessions": [
+                    {"sessionId": "c0", "mediaType": "voice", "segments": [
+                        {"segmentType": "interact", "segmentEnd": "2026-11-30T08:00:30Z"}]}]},
+                {"participantId": "p", "purpose": "agent", "sessions": [
+                    {"sessionId": "c", "mediaType": "voice", "segments": [
+                        {"segmentType": "interact", "queueId": "q", "segmentEnd": "2026-11-30T08:00:30Z"},
+                        {"segmentType": "wrapup", "queueId": "q"}]}]}
+            ]
+        }))
+        .expect("a valid view");
+        let conversation = conversation_from_view(&v).expect("ended");
+        let agent = conversation.participant("p").expect("the agent");
+        assert_eq!(agent.queue_id.as_deref(), Some("q"));
+        assert_eq!(agent.wrapup_required, Some(true));
+        assert!(agent.wrapup.is_none());
+        assert_eq!(agent.calls[0].id, "c");
+        assert_eq!(agent.calls[0].state.as_deref(), Some("disconnected"));
+        let customer = conversation.participant("cust").expect("the customer");
+        assert_eq!(customer.wrapup_required, Some(false));
+        v.participants[1].sessions[0].media_type = Some("fax".into());
+        assert!(
+            conversation_from_view(&v).is_none(),
+            "an unknown media type"
+        );
+        v.conversation_end = None;
+        assert!(conversation_from_view(&v).is_none(), "not ended");
     }
 }

@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use tokio::sync::OnceCell;
 
-use super::analytics_reads::{AnalyticsReads, COALESCE_WINDOW, MultiGet, wrapup_in_view};
+use super::analytics_reads::{
+    AnalyticsReads, COALESCE_WINDOW, MultiGet, conversation_from_view, wrapup_in_view,
+};
 use super::{PlatformError, WrapupCodes};
 use crate::genesys::models::{
     AnalyticsConversation, AssignedWrapupCode, Conversation, WrapupCode, WrapupInput,
@@ -146,6 +148,15 @@ fn multi_get(client: GenesysClient) -> MultiGet {
 #[async_trait]
 impl ConversationApi for GenesysConversations {
     async fn conversation(&self, conversation_id: &str) -> Result<Conversation, PlatformError> {
+        // An ended conversation the conversations data source found in this run: its
+        // participants, communications and queues are read off that query's answer.
+        if let Some(conversation) = self
+            .analytics
+            .known(conversation_id)
+            .and_then(|view| conversation_from_view(&view))
+        {
+            return Ok(conversation);
+        }
         let slot = Self::slot(&self.conversations, conversation_id);
         let read = slot
             .get_or_try_init(|| async {

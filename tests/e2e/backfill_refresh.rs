@@ -143,3 +143,36 @@ fn read_cache_off_reads_every_wrapup_on_its_own() {
     post_wrapup(&org, "calls", &targets[0], &sale, "re-coded by hand");
     assert_eq!(workdir.plan_detailed_exitcode(), 2);
 }
+
+#[test]
+fn backfill_plan_resolves_each_wrapup_from_the_query_without_reading_conversations() {
+    const N: u32 = 7;
+    let org = Org::start();
+    let backfill = org.create_code("Back-filled after outage");
+    let support = create_queue(&org, "Support", &[&backfill]);
+    for i in 0..N {
+        seed(&org, &support, "call", 8, i);
+    }
+    let workdir = org.workdir();
+    workdir.config(&backfill_config());
+    workdir.file("terraform.tfvars", &format!("interval = \"{INTERVAL}\"\n"));
+    let mut plan = Value::Null;
+    let planned = measured(&org, || plan = workdir.plan_json());
+    let creates = plan["resource_changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["change"]["actions"] == json!(["create"]))
+        .count();
+    assert_eq!(creates, N as usize, "{plan:#}");
+    // Participants, communications, media and queues come from the data source's query; the
+    // queue's codes are read once.
+    assert_eq!(planned.route(CONVERSATION), 0, "{}", planned.routes);
+    assert_eq!(
+        planned.route("GET /api/v2/routing/queues/{queueId}/wrapupcodes"),
+        1,
+        "{}",
+        planned.routes
+    );
+    assert_eq!(planned.total, LOOKUPS + 1, "{}", planned.routes);
+}
