@@ -142,8 +142,9 @@ impl Action for ConversationWrapupAction {
                 return diagnostics;
             }
         };
-        if let Err(error) = apply_wrapup(&*api, &spec, &VERIFY_DELAYS, Some(&progress)).await {
-            error.to_diagnostics(&mut diagnostics);
+        match apply_wrapup(&*api, &spec, &VERIFY_DELAYS, Some(&progress)).await {
+            Ok(applied) => applied.to_diagnostics(&mut diagnostics),
+            Err(error) => error.to_diagnostics(&mut diagnostics),
         }
         diagnostics
     }

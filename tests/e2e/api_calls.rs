@@ -157,22 +157,42 @@ fn seed_wrapups(org: &Org, m: usize, q: usize, name: &str) -> Vec<String> {
 #[test]
 fn wrapups_by_name_read_each_conversation_and_queue_once_per_process() {
     const M: u64 = 6;
+    const Q: u64 = 2;
     let org = Org::start();
-    let ids = seed_wrapups(&org, M as usize, 2, "Economy resolved");
+    let ids = seed_wrapups(&org, M as usize, Q as usize, "Economy resolved");
     let workdir = org.workdir();
     workdir.config(&wrapups_config(&ids, "Economy resolved"));
 
+    // The plan process resolves each wrap-up: its conversation once, each queue's codes once,
+    // and carries what it found in private state.
+    let planned = measured(&org, || {
+        workdir
+            .run(&["plan", "-input=false", "-no-color", "-out=tfplan"])
+            .assert_success();
+    });
+    let routes = &planned.routes;
+    assert_eq!(planned.route(CONVERSATION), M, "{routes}");
+    assert_eq!(planned.route(QUEUE_CODES), Q, "{routes}");
+    assert_eq!(planned.total, 1 + M + Q, "{routes}");
+
+    // The apply process: Terraform 1.15 plans every change again before applying it and,
+    // until Terraform 1.16's `store_planned_private`, drops the first plan's private state
+    // (hashicorp/terraform#37986), so that second plan resolves again (each conversation and
+    // queue once more), and it must: the first plan showed the IDs it resolved, and the second
+    // must show the same. The write then uses what that plan carried and reads nothing but
+    // its one read-back.
     let applied = measured(&org, || {
-        workdir.apply();
+        workdir
+            .run(&["apply", "-input=false", "-no-color", "tfplan"])
+            .assert_success();
     });
     let routes = &applied.routes;
-    assert_eq!(applied.route(LOGIN), 2, "{routes}");
-    // Plan and apply each read a conversation once and each queue's codes once.
-    assert_eq!(applied.route(CONVERSATION), 2 * M, "{routes}");
-    assert_eq!(applied.route(QUEUE_CODES), 2 * 2, "{routes}");
+    assert_eq!(applied.route(LOGIN), 1, "{routes}");
+    assert_eq!(applied.route(CONVERSATION), M, "{routes}");
+    assert_eq!(applied.route(QUEUE_CODES), Q, "{routes}");
     assert_eq!(applied.route(WRITE), M, "{routes}");
     assert_eq!(applied.route(READ_BACK), M, "{routes}");
-    assert_eq!(applied.total, 2 + 2 * M + 4 + 2 * M, "{routes}");
+    assert_eq!(applied.total, 1 + M + Q + 2 * M, "{routes}");
 }
 
 const MULTI_GET: &str = "GET /api/v2/analytics/conversations/details";
@@ -224,6 +244,49 @@ fn concurrent_refreshes_share_multi_conversation_reads() {
     assert_eq!(planned.route(READ_BACK), 0, "{}", planned.routes);
     assert_eq!(planned.route(LOGIN), 1, "{}", planned.routes);
     assert_eq!(planned.total, 1 + multi, "{}", planned.all);
+}
+
+#[test]
+fn a_wrapup_update_applies_with_one_write_and_one_read_back_each() {
+    const M: u64 = 6;
+    let org = Org::start();
+    let ids = seed_wrapups(&org, M as usize, 2, "Economy updated");
+    let workdir = org.workdir();
+    workdir.config(&wrapups_config(&ids, "Economy updated"));
+    workdir.apply();
+
+    // New notes for every wrap-up: plan needs nothing but the refreshed state, and carries
+    // the target, the code and the wrap-up held to apply in private state.
+    workdir.config(&wrapups_config(&ids, "Economy updated").replace("\"economy\"", "\"revised\""));
+    workdir
+        .run(&["plan", "-input=false", "-no-color", "-out=tfplan"])
+        .assert_success();
+    let applied = measured(&org, || {
+        workdir
+            .run(&["apply", "-input=false", "-no-color", "tfplan"])
+            .assert_success();
+    });
+    let routes = &applied.routes;
+    assert_eq!(applied.route(CONVERSATION), 0, "{routes}");
+    assert_eq!(applied.route(QUEUE_CODES), 0, "{routes}");
+    assert_eq!(applied.route(WRITE), M, "{routes}");
+    assert_eq!(applied.route(READ_BACK), M, "{routes}");
+    assert_eq!(applied.total, 1 + 2 * M, "{routes}");
+    for id in &ids {
+        let (_, conversation) = org.call(
+            reqwest::Method::GET,
+            &format!("/api/v2/conversations/{id}"),
+            None,
+        );
+        let agent = conversation["participants"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["purpose"] == "agent")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(agent["wrapup"]["notes"], json!("revised"), "{conversation}");
+    }
 }
 
 #[test]

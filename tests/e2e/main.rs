@@ -20,6 +20,7 @@ mod conversation_wrapup_examples;
 mod conversation_wrapup_media;
 mod conversation_wrapup_planning;
 mod conversation_wrapup_platform;
+mod conversation_wrapup_proof;
 mod empty_root;
 mod interrupts;
 mod logging_secrets;

@@ -7,12 +7,18 @@
 //! - `wrapup_code_name` is resolved at plan time, among the codes valid for the participant's
 //!   queue, to the ID the platform needs; `wrapup_code_id` (optional and computed) records it,
 //!   so a configuration that only names the code plans no change once applied.
-//! - Every write is read back; a platform that answers success but keeps nothing fails the
-//!   apply, saying what was sent.
+//! - What plan resolves (participant, communication, media type, code ID, and the wrap-up the
+//!   participant held) is carried to apply in private state, so apply only writes and reads
+//!   back.
+//! - Every write is read back and compared field by field; a platform that answers success but
+//!   keeps nothing fails the apply, saying what was sent. When the participant already held
+//!   the same values, a moved `endTime` must show the write landed, and where the platform
+//!   gives nothing to tell the two apart the apply says so in a warning.
 //! - Refresh reconciles with the platform: a wrap-up changed there shows as a change of
 //!   `wrapup_code_id` (and of `wrapup_code_name` when the name is used), notes, tags or
 //!   duration, and apply restores the configured one; a purged conversation, or a participant
-//!   without a wrap-up, leaves state.
+//!   without a wrap-up, leaves state. A duration the configuration does not set is the
+//!   platform's to report and never drift.
 //! - Changing the code, notes, tags or duration re-applies the wrap-up in place (the platform
 //!   takes a new wrap-up for the same communication); a different conversation, participant or
 //!   communication is a different wrap-up, so changing those replaces the resource.
@@ -22,11 +28,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::wrapup_apply::{
-    Applied, ConversationAccess, ConversationApi, SchemaKind, TargetSpec, VERIFY_DELAYS,
-    WrapupError, WrapupSpec, apply_wrapup, check_awaiting_wrapup, input_attributes, resolve_code,
-    resolve_target, validate_inputs,
+    Applied, ConversationAccess, ConversationApi, Resolution, ResolvedCode, SchemaKind, Target,
+    TargetSpec, VERIFY_DELAYS, WrapupError, WrapupSpec, apply_resolved, apply_wrapup, before_in,
+    check_awaiting_wrapup, input_attributes, resolve_code, resolve_target, validate_inputs,
 };
 use crate::cty::{AttributePath, Type, Value};
+use crate::genesys::models::AssignedWrapupCode;
 use crate::tfplugin::{
     ApplyResult, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, Model, PlanRequest,
     PlanResponse, ReadRequest, ReadResult, Resource, Schema, TfValue, UpdateRequest,
@@ -34,11 +41,13 @@ use crate::tfplugin::{
 use crate::{attr_name, attr_path};
 
 mod model;
+mod private;
 mod refresh;
 #[cfg(test)]
 mod tests;
 
 pub use model::ConversationWrapupModel;
+use private::Planned;
 
 /// The Terraform type name, shared by the resource and the action.
 pub const TYPE_NAME: &str = "genesyscloud_conversation_wrapup";
@@ -243,9 +252,14 @@ impl Resource for ConversationWrapup {
         ) else {
             return result;
         };
-        if let Some(applied) = self.apply(&planned, &config, &mut result.diagnostics).await {
+        let private = request.planned_private;
+        if let Some(applied) = self
+            .apply(&planned, &config, &private, &mut result.diagnostics)
+            .await
+        {
             result.new_state = Some(applied_state(&planned, &applied));
         }
+        result.private = private::without(&private);
         result
     }
 
@@ -283,12 +297,17 @@ impl Resource for ConversationWrapup {
             result.new_state = Some(request.prior_state);
             return result;
         };
+        let private = request.planned_private;
         result.new_state = Some(
-            match self.apply(&planned, &config, &mut result.diagnostics).await {
+            match self
+                .apply(&planned, &config, &private, &mut result.diagnostics)
+                .await
+            {
                 Some(applied) => applied_state(&planned, &applied),
                 None => request.prior_state,
             },
         );
+        result.private = private::without(&private);
         result
     }
 
@@ -331,17 +350,24 @@ impl ConversationWrapup {
             return false;
         };
         let resolved = async {
-            let (target, _) = resolve_target(&*api, &target_spec).await?;
+            let (target, conversation) = resolve_target(&*api, &target_spec).await?;
             check_awaiting_wrapup(&target)?;
             let code = match &spec {
                 Some(spec) => Some(resolve_code(&*api, &target, &spec.code).await?),
                 None => None,
             };
-            Ok::<_, WrapupError>((target, code))
+            let before = before_in(&conversation, &target.participant_id);
+            Ok::<_, WrapupError>(Planned {
+                target,
+                code,
+                before,
+            })
         }
         .await;
         match resolved {
-            Ok((target, code)) => {
+            Ok(resolved) => {
+                plan.planned_private = private::store(&plan.planned_private, &resolved);
+                let Planned { target, code, .. } = resolved;
                 planned.id = state_id(&target.conversation_id, &target.participant_id).into();
                 planned.participant_id = target.participant_id.into();
                 planned.communication_id = target.communication_id.into();
@@ -379,60 +405,99 @@ impl ConversationWrapup {
             return false;
         }
         let before = planned.clone();
-        match &config.wrapup_code_name {
-            TfValue::Unknown(_) => planned.wrapup_code_id = TfValue::unknown(),
+        let new_code_id = config.wrapup_code_name.is_null()
+            && config
+                .wrapup_code_id
+                .as_str()
+                .is_some_and(|id| prior.wrapup_code_id.as_str() != Some(id));
+        let resolved = match &config.wrapup_code_name {
+            TfValue::Unknown(_) => {
+                planned.wrapup_code_id = TfValue::unknown();
+                None
+            }
             TfValue::Known(name)
                 if prior.wrapup_code_name.as_str() != Some(name.as_str())
                     || prior.wrapup_code_id.as_str().is_none() =>
             {
-                self.plan_code_for_name(config, planned, plan).await;
+                self.plan_code(config, planned, plan, true).await
             }
-            _ => {}
-        }
+            // A new code ID is checked against the queue now, as a new name is.
+            _ if new_code_id => self.plan_code(config, planned, plan, false).await,
+            _ => None,
+        };
         if without_applied_at(planned) != without_applied_at(prior) {
             planned.applied_at = TfValue::unknown();
+            if let Some(resolved) = resolved.or_else(|| carried_from_state(prior, planned, config))
+            {
+                plan.planned_private = private::store(&plan.planned_private, &resolved);
+            }
         }
         *planned != before
     }
 
-    /// Resolves the configured code name for the participant in state.
-    async fn plan_code_for_name(
+    /// Resolves the configured code (by name when `by_name`, else the configured ID) for the
+    /// participant in state; what it resolved, for apply, when it could.
+    async fn plan_code(
         &self,
         config: &ConversationWrapupModel,
         planned: &mut ConversationWrapupModel,
         plan: &mut PlanResponse,
-    ) {
+        by_name: bool,
+    ) -> Option<Planned> {
         let lookup = ConversationWrapupModel {
-            wrapup_code_id: TfValue::Null,
+            wrapup_code_id: if by_name {
+                TfValue::Null
+            } else {
+                planned.wrapup_code_id.clone()
+            },
             ..planned.clone()
         };
         let Some(spec) = WrapupSpec::from_inputs(&lookup.inputs(), &config.inputs()) else {
-            planned.wrapup_code_id = TfValue::unknown();
-            return;
+            if by_name {
+                planned.wrapup_code_id = TfValue::unknown();
+            }
+            return None;
         };
-        let Some(api) = self.api(&mut plan.diagnostics).await else {
-            return;
-        };
+        let api = self.api(&mut plan.diagnostics).await?;
         let resolved = async {
-            let (target, _) = resolve_target(&*api, &spec.target).await?;
-            resolve_code(&*api, &target, &spec.code).await
+            let (target, conversation) = resolve_target(&*api, &spec.target).await?;
+            let code = resolve_code(&*api, &target, &spec.code).await?;
+            let before = before_in(&conversation, &target.participant_id);
+            Ok::<_, WrapupError>(Planned {
+                target,
+                code: Some(code),
+                before,
+            })
         }
         .await;
         match resolved {
-            Ok(code) => planned.wrapup_code_id = code.id.into(),
+            Ok(resolved) => {
+                if let Some(code) = &resolved.code {
+                    planned.wrapup_code_id = code.id.clone().into();
+                }
+                Some(resolved)
+            }
             Err(WrapupError::ConversationNotFound { .. }) => {
                 // Purged since the last refresh; apply will say so if it still is.
-                planned.wrapup_code_id = TfValue::unknown();
+                if by_name {
+                    planned.wrapup_code_id = TfValue::unknown();
+                }
+                None
             }
-            Err(error) => error.to_diagnostics(&mut plan.diagnostics),
+            Err(error) => {
+                error.to_diagnostics(&mut plan.diagnostics);
+                None
+            }
         }
     }
 
-    /// Applies the planned wrap-up; `None` (with diagnostics) when it did not persist.
+    /// Applies the planned wrap-up, with what plan resolved when `private` carries it (else
+    /// resolving it now); `None` (with diagnostics) when it did not persist.
     async fn apply(
         &self,
         planned: &ConversationWrapupModel,
         config: &ConversationWrapupModel,
+        private: &[u8],
         diagnostics: &mut Diagnostics,
     ) -> Option<Applied> {
         let Some(spec) = WrapupSpec::from_inputs(&planned.inputs(), &config.inputs()) else {
@@ -444,12 +509,117 @@ impl ConversationWrapup {
             return None;
         };
         let api = self.api(diagnostics).await?;
-        match apply_wrapup(&*api, &spec, &self.verify_delays, None).await {
-            Ok(applied) => Some(applied),
+        let delays = &self.verify_delays;
+        let applied = match private::load(private).filter(|carried| carries(carried, &spec)) {
+            Some(Planned {
+                target,
+                code,
+                before,
+            }) => {
+                let code = code.filter(|code| {
+                    spec.code
+                        .id
+                        .as_deref()
+                        .is_some_and(|id| id.eq_ignore_ascii_case(&code.id))
+                });
+                let code = match code {
+                    Some(code) => Ok(code),
+                    // Plan could not resolve the code (its ID was unknown then): check it now.
+                    None => resolve_code(&*api, &target, &spec.code).await,
+                };
+                match code {
+                    Ok(code) => {
+                        let resolution = Resolution {
+                            target,
+                            code,
+                            before,
+                        };
+                        apply_resolved(&*api, &spec, resolution, delays, None).await
+                    }
+                    Err(error) => Err(error),
+                }
+            }
+            None => apply_wrapup(&*api, &spec, delays, None).await,
+        };
+        match applied {
+            Ok(applied) => {
+                applied.to_diagnostics(diagnostics);
+                Some(applied)
+            }
             Err(error) => {
                 error.to_diagnostics(diagnostics);
                 None
             }
         }
     }
+}
+
+/// Whether `carried` is the resolution of `spec`'s target (it always is, unless Terraform
+/// hands apply private state from another plan).
+fn carries(carried: &Planned, spec: &WrapupSpec) -> bool {
+    let target = &carried.target;
+    let same = |given: &Option<String>, resolved: &str| {
+        given
+            .as_deref()
+            .is_none_or(|given| given.eq_ignore_ascii_case(resolved))
+    };
+    target
+        .conversation_id
+        .eq_ignore_ascii_case(&spec.target.conversation_id)
+        && same(&spec.target.participant_id, &target.participant_id)
+        && same(&spec.target.communication_id, &target.communication_id)
+}
+
+/// The attribute that selected the communication, as resolution names it.
+fn selected_by(config: &ConversationWrapupModel) -> AttributePath {
+    if !config.communication_id.is_null() {
+        attr_path!(ConversationWrapupModel.communication_id)
+    } else if !config.participant_id.is_null() {
+        attr_path!(ConversationWrapupModel.participant_id)
+    } else {
+        attr_path!(ConversationWrapupModel.conversation_id)
+    }
+}
+
+/// What an update re-applies, from the refreshed state alone (no call needed): the target in
+/// state, the planned code, and the wrap-up state says the participant holds (without an end
+/// time, which apply reads first only if the values sent equal these).
+fn carried_from_state(
+    prior: &ConversationWrapupModel,
+    planned: &ConversationWrapupModel,
+    config: &ConversationWrapupModel,
+) -> Option<Planned> {
+    let known = |value: &TfValue<String>| value.as_str().map(str::to_owned);
+    let target = Target {
+        conversation_id: known(&planned.conversation_id)?,
+        participant_id: known(&planned.participant_id)?,
+        communication_id: known(&planned.communication_id)?,
+        media: planned.media_type.as_str()?.parse().ok()?,
+        communication_state: "disconnected".into(),
+        queue_id: None,
+        queue_name: None,
+        selected_by: selected_by(config),
+    };
+    let code = known(&planned.wrapup_code_id).map(|id| ResolvedCode {
+        id,
+        name: known(&planned.wrapup_code_name),
+    });
+    let before = known(&prior.wrapup_code_id).map(|code| AssignedWrapupCode {
+        code: Some(code),
+        notes: known(&prior.notes),
+        tags: match &prior.tags {
+            TfValue::Known(tags) => tags.iter().map(known).collect(),
+            _ => None,
+        },
+        duration_seconds: match &prior.duration_seconds {
+            TfValue::Known(number) => number.as_i64(),
+            _ => None,
+        },
+        end_time: None,
+    });
+    Some(Planned {
+        target,
+        code,
+        before,
+    })
 }

@@ -16,7 +16,7 @@ use crate::tfplugin::TfValue;
 
 /// Whether `seen` is the wrap-up `state` records: same code, notes and tags (no notes and no
 /// tags are `""` and `[]`, whichever form state holds), and no duration in state, since the
-/// analytics view does not carry one.
+/// analytics view does not carry one (a duration state does not track is not compared).
 pub(super) fn shows_state(state: &ConversationWrapupModel, seen: &AssignedWrapupCode) -> bool {
     let tags: Option<Vec<&str>> = match &state.tags {
         TfValue::Known(tags) => tags.iter().map(TfValue::as_str).collect(),
@@ -25,7 +25,6 @@ pub(super) fn shows_state(state: &ConversationWrapupModel, seen: &AssignedWrapup
     };
     let seen_tags: Vec<&str> = seen.tags.iter().flatten().map(String::as_str).collect();
     state.duration_seconds.is_null()
-        && seen.duration_seconds.is_none()
         && seen.code.is_some()
         && state.wrapup_code_id.as_str() == seen.code.as_deref()
         && state.notes.as_str().unwrap_or_default() == seen.notes.as_deref().unwrap_or_default()
@@ -92,7 +91,10 @@ pub(super) async fn reconcile(
             .map(TfValue::Known)
             .collect(),
     );
-    next.duration_seconds = duration_seconds.map(Number::from).into();
+    // A duration the configuration leaves out is the platform's own measure: not drift.
+    if !state.duration_seconds.is_null() {
+        next.duration_seconds = duration_seconds.map(Number::from).into();
+    }
     Ok(Some(next))
 }
 
@@ -181,5 +183,12 @@ mod tests {
         let mut held = state(TfValue::Null, TfValue::Null);
         held.duration_seconds = TfValue::Known(Number::from(30_i64));
         assert!(!shows_state(&held, &seen("w1", None, &[])));
+    }
+
+    #[test]
+    fn a_duration_state_does_not_track_is_not_compared() {
+        let mut measured = seen("w1", None, &[]);
+        measured.duration_seconds = Some(42);
+        assert!(shows_state(&state(TfValue::Null, TfValue::Null), &measured));
     }
 }

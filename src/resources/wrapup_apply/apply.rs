@@ -1,6 +1,6 @@
 //! Posting a wrap-up and proving it persisted: the platform answers a wrap-up POST with
 //! success even when it keeps nothing (a label sent where the ID belongs), so every write is
-//! read back and compared before it counts as applied.
+//! read back and compared, field by field, before it counts as applied (see [`super::proof`]).
 
 use std::time::Duration;
 
@@ -10,10 +10,11 @@ use time::format_description::well_known::Rfc3339;
 use super::access::ConversationApi;
 use super::error::{SentWrapup, WrapupError};
 use super::inputs::WrapupSpec;
+use super::proof::{Before, Evidence, before_in, differences, evidence, needs_end_time};
 use super::resolve::{ResolvedCode, Target, check_awaiting_wrapup, resolve_code, resolve_target};
 use crate::genesys::models::WrapupInput;
 use crate::resources::support::PlatformError;
-use crate::tfplugin::ProgressSink;
+use crate::tfplugin::{Diagnostics, ProgressSink};
 
 /// Waits before each read-back: the first is immediate, the rest cover the platform's
 /// read-after-write lag (about 3 s in all) before a missing wrap-up counts as not persisted.
@@ -33,6 +34,31 @@ pub struct Applied {
     pub code: ResolvedCode,
     /// When the read-back confirmed it (RFC 3339, UTC).
     pub applied_at: String,
+    /// Set when the read-back holds what was sent but cannot prove this write put it there
+    /// (the participant held the same values before, and the platform shows no `endTime`):
+    /// the warning to give instead of claiming the write verified.
+    pub unproven: Option<String>,
+}
+
+impl Applied {
+    /// Adds the warning an unproven write owes the user (nothing when it was verified).
+    pub fn to_diagnostics(&self, diagnostics: &mut Diagnostics) {
+        if let Some(detail) = &self.unproven {
+            diagnostics.warning(
+                "The wrap-up is in place, but this write is not proven",
+                detail,
+            );
+        }
+    }
+}
+
+/// What plan resolved for a wrap-up, so that apply can post it without resolving again: the
+/// communication, the code's ID, and the participant's wrap-up before the write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    pub target: Target,
+    pub code: ResolvedCode,
+    pub before: Before,
 }
 
 /// The wrap-up write for `target`, as `METHOD path` with the IDs filled in (for messages).
@@ -57,9 +83,25 @@ async fn say(progress: Option<&ProgressSink>, message: String) {
     }
 }
 
-/// Resolves `spec`, posts the wrap-up to the media's endpoint with the code's ID, then reads
-/// the participant's wrap-up back (waiting `verify_delays` between reads) until it holds that
-/// code. Reports each stage to `progress`.
+/// Finds what `spec` designates: the communication (which must have ended), the code's ID,
+/// and the participant's wrap-up as the conversation shows it now.
+pub async fn resolve_wrapup(
+    api: &dyn ConversationApi,
+    spec: &WrapupSpec,
+) -> Result<Resolution, WrapupError> {
+    let (target, conversation) = resolve_target(api, &spec.target).await?;
+    check_awaiting_wrapup(&target)?;
+    let code = resolve_code(api, &target, &spec.code).await?;
+    let before = before_in(&conversation, &target.participant_id);
+    Ok(Resolution {
+        target,
+        code,
+        before,
+    })
+}
+
+/// Resolves `spec`, then posts and proves it as [`apply_resolved`] does. Reports each stage
+/// to `progress`.
 pub async fn apply_wrapup(
     api: &dyn ConversationApi,
     spec: &WrapupSpec,
@@ -74,9 +116,8 @@ pub async fn apply_wrapup(
         ),
     )
     .await;
-    let (target, _) = resolve_target(api, &spec.target).await?;
-    check_awaiting_wrapup(&target)?;
-    let code = resolve_code(api, &target, &spec.code).await?;
+    let resolution = resolve_wrapup(api, spec).await?;
+    let Resolution { target, code, .. } = &resolution;
     say(
         progress,
         format!(
@@ -91,7 +132,24 @@ pub async fn apply_wrapup(
         ),
     )
     .await;
+    apply_resolved(api, spec, resolution, verify_delays, progress).await
+}
 
+/// Posts the wrap-up `resolution` designates with the code's ID, then reads the participant's
+/// wrap-up back (waiting `verify_delays` between reads) until it holds every field sent and,
+/// when it held those values already, until its `endTime` shows this write landed.
+pub async fn apply_resolved(
+    api: &dyn ConversationApi,
+    spec: &WrapupSpec,
+    resolution: Resolution,
+    verify_delays: &[Duration],
+    progress: Option<&ProgressSink>,
+) -> Result<Applied, WrapupError> {
+    let Resolution {
+        target,
+        code,
+        mut before,
+    } = resolution;
     let input = WrapupInput {
         code: code.id.clone(),
         notes: spec.notes.clone(),
@@ -104,6 +162,19 @@ pub async fn apply_wrapup(
         code_name: code.name.clone(),
         endpoint: endpoint_for(&target),
     };
+    let read_back = read_back_route(&target);
+    if needs_end_time(&before, &input) {
+        // The participant holds what is about to be sent: only its endTime can show the write.
+        before = api
+            .participant_wrapup(&target.conversation_id, &target.participant_id)
+            .await
+            .map_err(|error| {
+                WrapupError::platform(
+                    format!("read the wrap-up before writing ({read_back})"),
+                    error,
+                )
+            })?;
+    }
     say(progress, format!("Posting the wrap-up: {}", sent.endpoint)).await;
     let lost_answer = match api
         .post_wrapup(
@@ -140,13 +211,12 @@ pub async fn apply_wrapup(
         }
     };
 
-    let read_back = read_back_route(&target);
     say(
         progress,
         format!("Verifying the platform kept the wrap-up: {read_back}"),
     )
     .await;
-    let mut seen = None;
+    let mut found = String::new();
     for delay in verify_delays {
         if !delay.is_zero() {
             tokio::time::sleep(*delay).await;
@@ -157,40 +227,62 @@ pub async fn apply_wrapup(
             .map_err(|error| {
                 WrapupError::platform(format!("read the wrap-up back ({read_back})"), error)
             })?;
-        seen = current.and_then(|wrapup| wrapup.code);
-        if seen
-            .as_deref()
-            .is_some_and(|found| found.eq_ignore_ascii_case(&code.id))
-        {
-            let applied_at = OffsetDateTime::now_utc()
-                .format(&Rfc3339)
-                .expect("the current UTC time always formats as RFC 3339");
-            say(
-                progress,
-                format!(
-                    "Verified: participant {} holds wrap-up code {}",
-                    target.participant_id, code.id
-                ),
-            )
-            .await;
-            return Ok(Applied {
-                target,
-                code,
-                applied_at,
-            });
-        }
+        let differs = differences(current.as_ref(), &input);
+        let Some(current) = current.filter(|_| differs.is_empty()) else {
+            found = differs.join("; ");
+            continue;
+        };
+        let unproven = match evidence(&before, &current, &input) {
+            Evidence::Changed | Evidence::EndTimeMoved => None,
+            Evidence::Unprovable => Some(format!(
+                "Participant {} already held wrap-up code {} with the same notes, tags and \
+                 duration before this write, and the platform shows no wrap-up endTime to \
+                 compare, so reading it back with {read_back} cannot tell whether the platform \
+                 kept this write or still holds the earlier wrap-up. Check the conversation in \
+                 Genesys Cloud if it matters.",
+                target.participant_id, code.id
+            )),
+            Evidence::EndTimeUnchanged(was) => {
+                found = format!(
+                    "the values sent, which it held before the write too, with its endTime \
+                     still {was} (a write the platform keeps moves the wrap-up's endTime)"
+                );
+                continue;
+            }
+        };
+        let applied_at = OffsetDateTime::now_utc()
+            .format(&Rfc3339)
+            .expect("the current UTC time always formats as RFC 3339");
+        let message = match &unproven {
+            None => format!(
+                "Verified: participant {} holds wrap-up code {}",
+                target.participant_id, code.id
+            ),
+            Some(_) => format!(
+                "Read back: participant {} holds wrap-up code {}, as it did before the write; \
+                 the platform shows no endTime that would prove this write landed",
+                target.participant_id, code.id
+            ),
+        };
+        say(progress, message).await;
+        return Ok(Applied {
+            target,
+            code,
+            applied_at,
+            unproven,
+        });
     }
     match lost_answer {
         Some(detail) => Err(WrapupError::platform(
             format!("post the wrap-up ({})", sent.endpoint),
             PlatformError::Ambiguous(format!(
-                "{detail}; reading it back shows it was not applied"
+                "{detail}; reading it back shows it was not applied: {found}"
             )),
         )),
         None => Err(WrapupError::NotPersisted {
             choice: spec.code.configured,
             sent,
-            seen,
+            found,
             read_back,
         }),
     }
@@ -201,6 +293,7 @@ mod tests {
     use super::*;
     use crate::cty::AttributePath;
     use crate::genesys::MediaType;
+    use crate::genesys::models::AssignedWrapupCode;
     use crate::resources::wrapup_apply::WrapupInputs;
     use crate::resources::wrapup_apply::error::CodeChoiceAttr;
     use crate::resources::wrapup_apply::fake::*;
@@ -277,6 +370,112 @@ mod tests {
             attribute,
             Some(crate::attr_path!(WrapupInputs.wrapup_code_name))
         );
+    }
+
+    /// A platform whose agent already holds "Sale completed" with the notes `by_name` sends.
+    fn holding_the_sale(ignore_writes: bool, end_times: bool) -> FakePlatform {
+        let platform = FakePlatform {
+            ignore_writes,
+            end_times,
+            ..FakePlatform::ended()
+        };
+        platform.store_wrapup(crate::genesys::models::Wrapup {
+            code: Some(SALE.into()),
+            notes: Some("back-filled".into()),
+            ..Default::default()
+        });
+        platform
+    }
+
+    #[tokio::test]
+    async fn a_dropped_write_of_values_already_held_fails_on_the_unmoved_end_time() {
+        let platform = holding_the_sale(true, true);
+        let error = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+            .await
+            .expect_err("the end time never moved");
+        let (summary, detail, _) = only_diagnostic(&error);
+        assert_eq!(
+            summary,
+            "The platform accepted the wrap-up write but did not persist it"
+        );
+        assert!(detail.contains("endTime"), "{detail}");
+        assert!(detail.contains("2026-12-01T10:00:00.000Z"), "{detail}");
+    }
+
+    #[tokio::test]
+    async fn a_kept_write_of_values_already_held_is_verified_by_the_moved_end_time() {
+        let platform = holding_the_sale(false, true);
+        let applied = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+            .await
+            .expect("the end time moved");
+        assert_eq!(applied.unproven, None);
+    }
+
+    #[tokio::test]
+    async fn values_already_held_without_end_times_apply_with_a_warning_not_a_claim() {
+        let platform = holding_the_sale(true, false);
+        let applied = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+            .await
+            .expect("nothing contradicts the write");
+        let mut diagnostics = Diagnostics::default();
+        applied.to_diagnostics(&mut diagnostics);
+        assert_eq!(diagnostics.0.len(), 1, "{diagnostics:?}");
+        assert_eq!(
+            diagnostics.0[0].severity,
+            crate::tfplugin::Severity::Warning
+        );
+        assert!(
+            diagnostics.0[0].detail.contains("cannot tell"),
+            "{}",
+            diagnostics.0[0].detail
+        );
+    }
+
+    #[tokio::test]
+    async fn a_dropped_notes_change_fails_naming_the_notes_held() {
+        let platform = holding_the_sale(true, true);
+        let spec = WrapupSpec {
+            notes: Some("corrected".into()),
+            ..by_name("Sale completed")
+        };
+        let error = apply_wrapup(&platform, &spec, &NO_WAIT, None)
+            .await
+            .expect_err("the notes were not kept");
+        let (_, detail, _) = only_diagnostic(&error);
+        assert!(
+            detail.contains("its notes are \"back-filled\", not \"corrected\""),
+            "{detail}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_resolution_without_an_end_time_is_read_once_before_the_write() {
+        let platform = holding_the_sale(true, true);
+        let resolution = resolve_wrapup(&platform, &by_name("Sale completed"))
+            .await
+            .expect("resolved");
+        let resolution = Resolution {
+            before: resolution.before.map(|before| AssignedWrapupCode {
+                end_time: None,
+                ..before
+            }),
+            ..resolution
+        };
+        let error = apply_resolved(
+            &platform,
+            &by_name("Sale completed"),
+            resolution,
+            &NO_WAIT,
+            None,
+        )
+        .await
+        .expect_err("the fresh read shows the end time did not move");
+        assert!(
+            matches!(error, WrapupError::NotPersisted { .. }),
+            "{error:?}"
+        );
+        // One read before the write, then one per verify delay.
+        assert_eq!(*platform.wrapup_reads.lock().expect("not poisoned"), 3);
     }
 
     #[tokio::test]

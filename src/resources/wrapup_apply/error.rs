@@ -131,8 +131,8 @@ pub enum WrapupError {
     NotPersisted {
         choice: CodeChoiceAttr,
         sent: SentWrapup,
-        /// The code the read-back found instead, if any.
-        seen: Option<String>,
+        /// What the read-back showed instead ("it holds no wrap-up", "its notes are …").
+        found: String,
         read_back: String,
     },
     #[error("The platform has no wrap-up endpoint for this communication")]
@@ -357,26 +357,20 @@ impl WrapupError {
             WrapupError::NotPersisted {
                 choice,
                 sent,
-                seen,
+                found,
                 read_back,
-            } => {
-                let found = match seen {
-                    Some(code) => format!("it holds code {code} instead"),
-                    None => "it holds no wrap-up".into(),
-                };
-                (
-                    Some(choice.attribute()),
-                    format!(
-                        "Sent {}, and the platform answered success, but reading it back with \
+            } => (
+                Some(choice.attribute()),
+                format!(
+                    "Sent {}, and the platform answered success, but reading it back with \
                          {read_back} shows {found}. The write was silently dropped: this is \
                          what happens when the code's label is sent instead of its ID, or the \
                          request goes to an endpoint that does not store wrap-ups. Nothing \
                          was recorded in state; check the conversation in Genesys Cloud and \
                          apply again.",
-                        sent.describe()
-                    ),
-                )
-            }
+                    sent.describe()
+                ),
+            ),
             WrapupError::WriteNotFound {
                 media,
                 communication_id,
@@ -392,9 +386,9 @@ impl WrapupError {
                 (
                     Some(attr_path!(WrapupInputs.communication_id)),
                     format!(
-                        "Sent {}; the platform answered {failure}, although it had just \
-                         returned the conversation with {media} communication \
-                         {communication_id}.{legacy} Nothing was recorded in state.",
+                        "Sent {}; the platform answered {failure}, although the conversation \
+                         showed {media} communication {communication_id} when the wrap-up was \
+                         resolved.{legacy} Nothing was recorded in state.",
                         sent.describe()
                     ),
                 )

@@ -23,7 +23,11 @@ pub struct FakePlatform {
     pub conversation: Mutex<Option<Conversation>>,
     pub codes: Vec<WrapupCode>,
     pub ignore_writes: bool,
+    /// Whether wrap-ups carry an `endTime` (each kept write moves it).
+    pub end_times: bool,
     pub posts: Mutex<Vec<(MediaType, String, WrapupInput)>>,
+    /// Reads of the participant's wrap-up so far.
+    pub wrapup_reads: Mutex<usize>,
 }
 
 fn code(id: &str, name: &str) -> WrapupCode {
@@ -58,7 +62,9 @@ impl FakePlatform {
             conversation: Mutex::new(Some(conversation)),
             codes: vec![code(SALE, "Sale completed"), code(NO_SALE, "No sale")],
             ignore_writes: false,
+            end_times: true,
             posts: Mutex::new(Vec::new()),
+            wrapup_reads: Mutex::new(0),
         }
     }
 
@@ -92,15 +98,27 @@ impl FakePlatform {
 
     /// Sets the agent's wrap-up as someone outside Terraform would.
     pub fn set_wrapup(&self, code_id: &str, name: Option<&str>) {
+        self.store_wrapup(Wrapup {
+            code: Some(code_id.into()),
+            name: name.map(str::to_owned),
+            ..Wrapup::default()
+        });
+    }
+
+    /// Stores `wrapup` as the agent's, with a later `endTime` than any before (when this
+    /// platform shows end times).
+    pub fn store_wrapup(&self, wrapup: Wrapup) {
         let mut conversation = self.conversation.lock().expect("not poisoned");
         if let Some(agent) = conversation
             .as_mut()
             .and_then(|c| c.participants.iter_mut().find(|p| p.id == AGENT))
         {
+            let writes = self.posts.lock().expect("not poisoned").len();
             agent.wrapup = Some(Wrapup {
-                code: Some(code_id.into()),
-                name: name.map(str::to_owned),
-                ..Wrapup::default()
+                end_time: self
+                    .end_times
+                    .then(|| format!("2026-12-01T10:{writes:02}:00.000Z")),
+                ..wrapup
             });
         }
     }
@@ -161,7 +179,14 @@ impl ConversationApi for FakePlatform {
                 .iter()
                 .find(|c| c.id == wrapup.code)
                 .map(|c| c.name.clone());
-            self.set_wrapup(&wrapup.code, name.as_deref());
+            self.store_wrapup(Wrapup {
+                code: Some(wrapup.code.clone()),
+                name,
+                notes: wrapup.notes.clone(),
+                tags: wrapup.tags.clone(),
+                duration_seconds: wrapup.duration_seconds,
+                ..Wrapup::default()
+            });
         }
         Ok(())
     }
@@ -171,6 +196,7 @@ impl ConversationApi for FakePlatform {
         conversation_id: &str,
         participant_id: &str,
     ) -> Result<Option<AssignedWrapupCode>, PlatformError> {
+        *self.wrapup_reads.lock().expect("not poisoned") += 1;
         let conversation = self.conversation(conversation_id).await?;
         Ok(conversation
             .participant(participant_id)

@@ -10,15 +10,19 @@ mod error;
 pub(crate) mod fake;
 mod inputs;
 mod model;
+mod proof;
 mod resolve;
 
 pub use access::{ConversationAccess, ConversationApi, GenesysConversations};
-pub use apply::{Applied, VERIFY_DELAYS, apply_wrapup, endpoint_for};
+pub use apply::{
+    Applied, Resolution, VERIFY_DELAYS, apply_resolved, apply_wrapup, endpoint_for, resolve_wrapup,
+};
 pub use error::{CodeChoiceAttr, SentWrapup, WrapupError};
 pub use inputs::{
     CodeChoice, SchemaKind, TargetSpec, WrapupSpec, input_attributes, validate_inputs,
 };
 pub use model::WrapupInputs;
+pub use proof::{Before, before_in};
 pub use resolve::{
     ResolvedCode, Target, check_awaiting_wrapup, code_name_for, read_conversation, resolve_code,
     resolve_target,
