@@ -18,9 +18,9 @@ use crate::genesys::{ClientError, GenesysClient, WrapupCodeQuery};
 use crate::resources::support::{ClientHandle, PlatformError, StringSet, is_uuid};
 use crate::tf_model;
 use crate::tfplugin::{
-    ApplyResult, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, IdentityAttribute,
-    IdentitySchema, ImportRequest, ImportResult, ImportedResource, Model, PlanRequest,
-    PlanResponse, ReadRequest, ReadResult, Resource, Schema, TfValue, UpdateRequest,
+    ApplyResult, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, IdentitySchema,
+    ImportRequest, ImportResult, ImportedResource, Model, PlanRequest, PlanResponse, ReadRequest,
+    ReadResult, Resource, Schema, TfValue, UpdateRequest,
 };
 use crate::{attr_name, attr_path};
 
@@ -99,16 +99,10 @@ pub fn resource_schema() -> Schema {
 
 /// The identity schema: `{ queue_id }`, version 0.
 pub fn identity_schema() -> IdentitySchema {
-    IdentitySchema {
-        version: 0,
-        attributes: vec![IdentityAttribute {
-            name: attr_name!(QueueWrapupCodesIdentity.queue_id).into(),
-            ty: Type::String,
-            description: "The queue's ID (a UUID).".into(),
-            required_for_import: true,
-            optional_for_import: false,
-        }],
-    }
+    IdentitySchema::single_id(
+        attr_name!(QueueWrapupCodesIdentity.queue_id),
+        "The queue's ID (a UUID).",
+    )
 }
 
 fn identity_of(queue_id: &str) -> Value {

@@ -105,6 +105,21 @@ impl Block {
 }
 
 impl IdentitySchema {
+    /// An identity of one string attribute that import requires, version 0: the shape of a
+    /// type identified by one ID.
+    pub fn single_id(name: &str, description: &str) -> Self {
+        IdentitySchema {
+            version: 0,
+            attributes: vec![IdentityAttribute {
+                name: name.into(),
+                ty: Type::String,
+                description: description.into(),
+                required_for_import: true,
+                optional_for_import: false,
+            }],
+        }
+    }
+
     /// The object type identity values have on the wire.
     pub fn value_type(&self) -> Type {
         Type::object(

@@ -4,9 +4,7 @@
 use super::model::{WrapupCodeIdentity, WrapupCodeModel};
 use crate::cty::{AttributePath, Type, Value};
 use crate::resources::support::{WrapupCode, is_uuid};
-use crate::tfplugin::{
-    Attribute, Block, Diagnostics, IdentityAttribute, IdentitySchema, Model, Schema, TfValue,
-};
+use crate::tfplugin::{Attribute, Block, Diagnostics, IdentitySchema, Model, Schema, TfValue};
 use crate::{attr_name, attr_path};
 
 /// The Terraform type name, shared by the resource, data source and list resource.
@@ -65,16 +63,10 @@ pub fn resource_schema() -> Schema {
 
 /// The identity schema: `{ id }`, version 0.
 pub fn identity_schema() -> IdentitySchema {
-    IdentitySchema {
-        version: 0,
-        attributes: vec![IdentityAttribute {
-            name: attr_name!(WrapupCodeIdentity.id).into(),
-            ty: Type::String,
-            description: "The wrap-up code's ID (a UUID).".into(),
-            required_for_import: true,
-            optional_for_import: false,
-        }],
-    }
+    IdentitySchema::single_id(
+        attr_name!(WrapupCodeIdentity.id),
+        "The wrap-up code's ID (a UUID).",
+    )
 }
 
 /// Who sets an attribute.
