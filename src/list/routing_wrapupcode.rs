@@ -173,6 +173,7 @@ mod tests {
             name: name.into(),
             division_id: Some(division.into()),
             description: None,
+            ..WrapupCode::default()
         }
     }
 

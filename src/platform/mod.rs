@@ -19,7 +19,8 @@ pub use analytics_reads::{AnalyticsReads, COALESCE_WINDOW};
 pub use conversations::{ConversationApi, GenesysConversations, ShowsState, WrapupKey};
 pub use error::{ApiFailure, PlatformError};
 pub use wrapup_codes::{
-    GenesysWrapupCodes, WrapupCode, WrapupCodeApi, WrapupCodeInput, WrapupCodes, same_name,
+    GenesysWrapupCodes, NameClaim, Origin, WrapupCode, WrapupCodeApi, WrapupCodeInput, WrapupCodes,
+    WriterPolicy, same_name,
 };
 
 use crate::genesys::GenesysClient;
@@ -35,8 +36,9 @@ pub struct Platform {
 impl Platform {
     /// The views over one API client: every type then shares its token pool, rate gate and
     /// read cache.
-    pub fn over_client(client: GenesysClient, read_cache: bool) -> Self {
-        let codes = WrapupCodes::new(Arc::new(GenesysWrapupCodes(client.clone())), read_cache);
+    pub fn over_client(client: GenesysClient, read_cache: bool, policy: WriterPolicy) -> Self {
+        let codes = WrapupCodes::new(Arc::new(GenesysWrapupCodes(client.clone())), read_cache)
+            .with_policy(policy);
         let conversations =
             GenesysConversations::new(client.clone()).with_read_cache(codes.clone(), read_cache);
         Platform {

@@ -2,7 +2,7 @@
 //! operations they need, and [`WrapupCodes`], those operations with the process's read cache
 //! in front (one listing serves every refresh and every name check; writes patch it).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
 use tokio::sync::OnceCell;
@@ -13,12 +13,51 @@ use crate::genesys::{GenesysClient, WrapupCodeQuery, models};
 
 /// A wrap-up code as the Terraform types see it. `description` is `None` when the platform
 /// holds none or an empty one: the two are the same thing to users.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WrapupCode {
     pub id: String,
     pub name: String,
     pub division_id: Option<String>,
     pub description: Option<String>,
+    /// Who and when the platform says created the code, for deciding whether a code is ours.
+    pub origin: Origin,
+}
+
+/// The platform's record of a code's creation: `createdBy` (the SDK: "the ID of the user that
+/// created the wrap-up code"; for a client-credentials write the emulator records the OAuth
+/// client's ID, which is assumed, not confirmed, for the real platform) and `dateCreated`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub created_by: Option<String>,
+    pub date_created: Option<String>,
+}
+
+impl Origin {
+    /// `dateCreated` as an instant, when the platform gave one that parses (ISO-8601).
+    pub fn created_at(&self) -> Option<time::OffsetDateTime> {
+        let text = self.date_created.as_deref()?;
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
+    }
+}
+
+/// Who this provider process writes as, and what it may adopt; set once per configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriterPolicy {
+    /// The OAuth client ID the process authenticates as; `None` with a bare access token,
+    /// whose owner the provider does not know (so nothing is ever proved to be ours).
+    pub writer: Option<String>,
+    /// `adopt_identical_wrapup_codes`: a create may take over an existing code that equals
+    /// its configuration in every attribute and that this OAuth client created.
+    pub adopt_identical: bool,
+}
+
+/// Someone in this run who wants a name: a planned code (by state ID when it has one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameClaim {
+    /// The name as the claimant spelled it.
+    pub name: String,
+    /// The claimant's code ID, `None` for a code still to be created.
+    pub id: Option<String>,
 }
 
 impl Cacheable for WrapupCode {
@@ -104,6 +143,16 @@ pub struct WrapupCodes {
     api: Arc<dyn WrapupCodeApi>,
     cache: Arc<ReadCache<WrapupCode>>,
     home_division: Arc<OnceCell<String>>,
+    policy: WriterPolicy,
+    run: Arc<Mutex<RunNames>>,
+}
+
+/// What this run (one configuration of the provider) learned about names and codes: the
+/// names planned codes want, and the IDs of codes some resource's state holds.
+#[derive(Default)]
+struct RunNames {
+    claims: Vec<NameClaim>,
+    managed: Vec<String>,
 }
 
 impl WrapupCodes {
@@ -113,7 +162,80 @@ impl WrapupCodes {
             api,
             cache: ReadCache::new(read_cache),
             home_division: Arc::new(OnceCell::new()),
+            policy: WriterPolicy::default(),
+            run: Arc::new(Mutex::new(RunNames::default())),
         }
+    }
+
+    /// The same access, writing as `policy` says.
+    pub fn with_policy(mut self, policy: WriterPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Who this process writes as and what it may adopt.
+    pub fn policy(&self) -> &WriterPolicy {
+        &self.policy
+    }
+
+    /// Records that `claim` wants its name in this run (one configuration of the provider,
+    /// so one plan or one apply) and returns the earlier claims on the same name (ignoring
+    /// case, as the platform does) by someone else: two codes that cannot both exist. An
+    /// earlier claim by the same code ID is that code planned again, not a rival.
+    pub fn claim_name(&self, claim: NameClaim) -> Vec<NameClaim> {
+        let mut run = self.run.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(id) = &claim.id
+            && !run.managed.contains(id)
+        {
+            run.managed.push(id.clone());
+        }
+        let rivals = run
+            .claims
+            .iter()
+            .filter(|earlier| same_name(&earlier.name, &claim.name))
+            .filter(|earlier| earlier.id.is_none() || earlier.id != claim.id)
+            .cloned()
+            .collect();
+        run.claims.push(claim);
+        rivals
+    }
+
+    /// Every claim of this run on `name` (ignoring case) except the caller's own (`name`,
+    /// `id`): the rivals known now, later claims included.
+    pub fn rivals(&self, name: &str, id: Option<&str>) -> Vec<NameClaim> {
+        let run = self.run.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut rivals: Vec<NameClaim> = run
+            .claims
+            .iter()
+            .filter(|claim| same_name(&claim.name, name))
+            .filter(|claim| id.is_none() || claim.id.as_deref() != id)
+            .cloned()
+            .collect();
+        if let Some(own) = rivals
+            .iter()
+            .position(|claim| claim.name == name && claim.id.as_deref() == id)
+        {
+            rivals.remove(own);
+        }
+        rivals
+    }
+
+    /// Records that some resource's state holds code `id` (a refresh read it).
+    pub fn note_managed(&self, id: &str) {
+        let mut run = self.run.lock().unwrap_or_else(PoisonError::into_inner);
+        if !run.managed.iter().any(|known| known == id) {
+            run.managed.push(id.to_owned());
+        }
+    }
+
+    /// Whether some resource of this run holds code `id` in its state.
+    pub fn is_managed(&self, id: &str) -> bool {
+        self.run
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .managed
+            .iter()
+            .any(|known| known == id)
     }
 
     /// The home division's ID, asked once per process; `None` if the platform would not say
@@ -285,6 +407,10 @@ fn view(code: models::WrapupCode) -> WrapupCode {
         description: code.description.filter(|text| !text.is_empty()),
         id: code.id,
         name: code.name,
+        origin: Origin {
+            created_by: code.created_by,
+            date_created: code.date_created,
+        },
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::{Credentials, MissingCredentials, ProviderSettings};
 use crate::genesys::{self, ClientConfig, GenesysClient};
-use crate::platform::{Platform, PlatformError};
+use crate::platform::{Platform, PlatformError, WriterPolicy};
 
 /// The platform for these settings: one API client (token pool, rate gate) and one read cache
 /// behind every view.
@@ -22,7 +22,24 @@ pub fn build_platform(settings: &ProviderSettings) -> Result<Platform, PlatformE
         max_requests_per_minute = ?settings.max_requests_per_minute,
         "platform client built"
     );
-    Ok(Platform::over_client(client, settings.read_cache))
+    Ok(Platform::over_client(
+        client,
+        settings.read_cache,
+        writer_policy(settings),
+    ))
+}
+
+/// Who the process writes as (the OAuth client ID; unknown with a bare access token) and
+/// whether it may adopt identical codes.
+fn writer_policy(settings: &ProviderSettings) -> WriterPolicy {
+    let writer = match &settings.credentials {
+        Credentials::ClientCredentials { client_id, .. } => Some(client_id.clone()),
+        Credentials::AccessToken(_) | Credentials::Missing(_) => None,
+    };
+    WriterPolicy {
+        writer,
+        adopt_identical: settings.adopt_identical_wrapup_codes,
+    }
 }
 
 /// Builds the API client from resolved provider settings, or says why it cannot.

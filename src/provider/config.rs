@@ -1,8 +1,9 @@
 use std::collections::BTreeMap;
 
 use super::schema::{
-    ACCESS_TOKEN, API_URL, AWS_REGION, LOGIN_URL, MAX_REQUESTS_PER_MINUTE, OAUTHCLIENT_ID,
-    OAUTHCLIENT_SECRET, READ_CACHE, Setting, TOKEN_POOL_SIZE,
+    ACCESS_TOKEN, ADOPT_IDENTICAL_WRAPUP_CODES, API_URL, AWS_REGION, LOGIN_URL,
+    MAX_REQUESTS_PER_MINUTE, OAUTHCLIENT_ID, OAUTHCLIENT_SECRET, READ_CACHE, Setting,
+    TOKEN_POOL_SIZE,
 };
 use super::secret::Secret;
 use crate::cty::{AttributePath, Value};
@@ -47,6 +48,7 @@ pub struct ProviderConfig {
     /// A whole number as written (range checked by validation).
     pub token_pool_size: Field<i64>,
     pub max_requests_per_minute: Field<i64>,
+    pub adopt_identical_wrapup_codes: Field<bool>,
 }
 
 impl ProviderConfig {
@@ -85,6 +87,11 @@ impl ProviderConfig {
                 MAX_REQUESTS_PER_MINUTE,
                 &mut diagnostics,
             ),
+            adopt_identical_wrapup_codes: bool_field(
+                attributes,
+                ADOPT_IDENTICAL_WRAPUP_CODES,
+                &mut diagnostics,
+            ),
         };
         if diagnostics.has_errors() {
             Err(diagnostics)
@@ -104,6 +111,7 @@ impl ProviderConfig {
             read_cache: Field::Unknown,
             token_pool_size: Field::Unknown,
             max_requests_per_minute: Field::Unknown,
+            adopt_identical_wrapup_codes: Field::Unknown,
         }
     }
 }

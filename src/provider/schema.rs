@@ -123,6 +123,19 @@ pub const MAX_REQUESTS_PER_MINUTE: Setting = Setting {
               rest of the run.",
 };
 
+pub const ADOPT_IDENTICAL_WRAPUP_CODES: Setting = Setting {
+    name: "adopt_identical_wrapup_codes",
+    env: "GENESYSCLOUD_ADOPT_IDENTICAL_WRAPUP_CODES",
+    kind: SettingKind::Bool,
+    sensitive: false,
+    summary: "Whether a `genesyscloud_routing_wrapupcode` to be created takes over an existing \
+              code of the same name instead of failing with \"name already in use\", when \
+              that code equals the configuration in every attribute (exact name, \
+              description, division) and was created by this OAuth client: the code a \
+              killed apply left behind. The plan says so with a warning naming the code. \
+              Defaults to `false`.",
+};
+
 pub const SETTINGS: &[Setting] = &[
     OAUTHCLIENT_ID,
     OAUTHCLIENT_SECRET,
@@ -133,6 +146,7 @@ pub const SETTINGS: &[Setting] = &[
     READ_CACHE,
     TOKEN_POOL_SIZE,
     MAX_REQUESTS_PER_MINUTE,
+    ADOPT_IDENTICAL_WRAPUP_CODES,
 ];
 
 /// The `provider "genesyscloud"` block's schema: every setting optional.
@@ -203,10 +217,10 @@ mod tests {
     }
 
     #[test]
-    fn read_cache_is_bool_pool_and_budget_are_numbers_and_the_rest_strings() {
+    fn flags_are_bools_pool_and_budget_are_numbers_and_the_rest_strings() {
         for attribute in provider_schema().block.attributes {
             let expected = match attribute.name.as_str() {
-                "read_cache" => Type::Bool,
+                "read_cache" | "adopt_identical_wrapup_codes" => Type::Bool,
                 "token_pool_size" | "max_requests_per_minute" => Type::Number,
                 _ => Type::String,
             };

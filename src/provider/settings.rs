@@ -1,6 +1,7 @@
 use std::sync::{Arc, PoisonError, RwLock};
 
 use super::config::{Field, ProviderConfig};
+use super::schema::ADOPT_IDENTICAL_WRAPUP_CODES;
 use super::schema::{
     ACCESS_TOKEN, API_URL, AWS_REGION, LOGIN_URL, MAX_REQUESTS_PER_MINUTE, OAUTHCLIENT_ID,
     OAUTHCLIENT_SECRET, READ_CACHE, SETTINGS, Setting, TOKEN_POOL_SIZE,
@@ -30,6 +31,8 @@ pub struct ProviderSettings {
     /// The client's budget per token and minute as configured; `None` takes the org's own
     /// limit (read when a job comes near the default), else the platform's default.
     pub max_requests_per_minute: Option<u32>,
+    /// Whether a create may take over an identical code this OAuth client made.
+    pub adopt_identical_wrapup_codes: bool,
     /// The Terraform CLI version that configured the provider (for the User-Agent).
     pub terraform_version: String,
     /// Provider attributes that were unknown at configure time (only during a plan whose
@@ -153,16 +156,22 @@ pub fn resolve(
     let api_base = base_url(API_URL, &config.api_url, region.api_base());
     let login_base = base_url(LOGIN_URL, &config.login_url, region.login_base());
 
-    let read_cache = match config.read_cache.known() {
+    let mut flag = |setting: Setting, field: &Field<bool>, default: bool| match field.known() {
         Some(flag) => *flag,
-        None => env(READ_CACHE)
+        None => env(setting)
             .and_then(|text| {
                 parse_bool(&text)
-                    .map_err(|error| report(&mut diagnostics, Source::Env(READ_CACHE), &error))
+                    .map_err(|error| report(&mut diagnostics, Source::Env(setting), &error))
                     .ok()
             })
-            .unwrap_or(true),
+            .unwrap_or(default),
     };
+    let read_cache = flag(READ_CACHE, &config.read_cache, true);
+    let adopt_identical_wrapup_codes = flag(
+        ADOPT_IDENTICAL_WRAPUP_CODES,
+        &config.adopt_identical_wrapup_codes,
+        false,
+    );
 
     let mut number = |setting: Setting, field: &Field<i64>| match field.known() {
         Some(value) => Some(*value),
@@ -205,6 +214,7 @@ pub fn resolve(
         config.read_cache == Field::Unknown,
         config.token_pool_size == Field::Unknown,
         config.max_requests_per_minute == Field::Unknown,
+        config.adopt_identical_wrapup_codes == Field::Unknown,
     ];
     let unknown_attributes = SETTINGS
         .iter()
@@ -223,6 +233,7 @@ pub fn resolve(
             token_pool_size: usize::try_from(token_pool_size.clamp(1, 50)).unwrap_or(1),
             max_requests_per_minute: max_requests_per_minute
                 .map(|budget| u32::try_from(budget.clamp(1, 100_000)).unwrap_or(1)),
+            adopt_identical_wrapup_codes,
             terraform_version: terraform_version.to_string(),
             unknown_attributes,
         },

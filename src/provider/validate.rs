@@ -480,6 +480,7 @@ mod tests {
             read_cache: Field::Unknown,
             token_pool_size: Field::Unknown,
             max_requests_per_minute: Field::Unknown,
+            adopt_identical_wrapup_codes: Field::Unknown,
         };
         assert_eq!(validate_config(&config), Diagnostics::default());
     }
@@ -496,6 +497,7 @@ mod tests {
             read_cache: Field::Set(false),
             token_pool_size: Field::Set(50),
             max_requests_per_minute: Field::Set(300),
+            adopt_identical_wrapup_codes: Field::Set(true),
         };
         assert_eq!(validate_config(&config), Diagnostics::default());
     }

@@ -37,6 +37,7 @@ mod wrapupcode_equivalent_forms;
 mod wrapupcode_faults;
 mod wrapupcode_import;
 mod wrapupcode_lifecycle;
+mod wrapupcode_ownership;
 mod wrapupcode_platform;
 mod wrapupcode_query;
 mod wrapupcode_refresh;

@@ -68,6 +68,7 @@ fn provider_block_lists_every_setting_with_description_and_sensitivity() {
     assert_eq!(attributes["access_token"]["sensitive"], true);
     assert_eq!(attributes["aws_region"]["type"], "string");
     assert_eq!(attributes["read_cache"]["type"], "bool");
+    assert_eq!(attributes["adopt_identical_wrapup_codes"]["type"], "bool");
 }
 
 #[test]

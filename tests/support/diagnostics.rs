@@ -15,6 +15,8 @@ pub struct Diagnostic {
     pub location: Option<(String, u64)>,
     /// The source line(s) Terraform quoted, if any.
     pub snippet: Option<String>,
+    /// The resource address Terraform attached (`-json` output only), if any.
+    pub address: Option<String>,
 }
 
 impl Diagnostic {
@@ -108,6 +110,10 @@ fn from_json(diagnostic: &Value) -> Diagnostic {
         detail: text("detail"),
         location,
         snippet,
+        address: diagnostic
+            .get("address")
+            .and_then(Value::as_str)
+            .map(str::to_string),
     }
 }
 
@@ -131,6 +137,7 @@ pub fn parse_text(output: &str) -> Vec<Diagnostic> {
                 detail: String::new(),
                 location: None,
                 snippet: None,
+                address: None,
             });
             continue;
         }

@@ -19,6 +19,7 @@ use crate::error::ApiError;
 use crate::extract::{JsonBody, parse_id};
 use crate::faults::Faults;
 use crate::media::Media;
+use crate::routes::wrapup_codes::{CodeRequest, create_as};
 use crate::state::{AppState, Shadows};
 use crate::store::{Communication, Conversation, Participant, Queue, Store, Wrapup};
 
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
             patch(set_participant_state),
         )
         .route("/__emulator/queues", post(create_queue))
+        .route("/__emulator/wrapupcodes", post(create_code_as_user))
         .route(
             "/__emulator/queues/{queueId}/wrapupcodes",
             put(assign_codes),
@@ -455,6 +457,34 @@ async fn create_queue(
         ))
     })
 }
+
+/// `POST /__emulator/wrapupcodes`: a wrap-up code made by a person in the admin UI, so its
+/// `createdBy` is a user ID (the `createdBy` field, default [`ADMIN_USER_ID`]) rather than an
+/// OAuth client. Same body and answer as the API's create otherwise (read-after-write lag
+/// included).
+async fn create_code_as_user(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let creator = match body.get("createdBy") {
+        None | Some(Value::Null) => ADMIN_USER_ID.to_owned(),
+        Some(Value::String(id)) => id.clone(),
+        Some(_) => {
+            return Err(ApiError::invalid_value(
+                "createdBy",
+                "createdBy must be a user ID string",
+            ));
+        }
+    };
+    let request: CodeRequest = serde_json::from_value(body)
+        .map_err(|error| ApiError::invalid_value("body", format!("Not a wrap-up code: {error}")))?;
+    let unset = state.config().unset_code_division;
+    let out = state.mutate(|world| create_as(world, request, creator, unset))?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// The user the admin route records as a code's creator when the seed names none.
+pub const ADMIN_USER_ID: &str = "a1d0c0de-0000-4000-8000-00000000ad01";
 
 /// Existing code ids from a seed list, in order and without duplicates.
 fn checked_codes(store: &Store, raw_ids: &[String]) -> Result<Vec<Uuid>, ApiError> {

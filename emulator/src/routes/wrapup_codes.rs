@@ -151,14 +151,14 @@ async fn get_one(
 /// Body of create and update (WrapupCodeRequest); read-only fields are ignored.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct CodeRequest {
+pub struct CodeRequest {
     name: Option<String>,
     description: Option<String>,
     division: Option<DivisionRef>,
 }
 
 #[derive(Deserialize)]
-struct DivisionRef {
+pub struct DivisionRef {
     id: Option<String>,
 }
 
@@ -229,34 +229,46 @@ async fn create(
     Extension(ClientId(client)): Extension<ClientId>,
     JsonBody(body): JsonBody<CodeRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    state.mutate(|world| {
-        let name = checked_name(&world.store, body.name, None)?;
-        let unset = match state.config().unset_code_division {
-            UnsetCodeDivision::Home => CodeDivision::Id(world.store.home_division().id),
-            UnsetCodeDivision::All => CodeDivision::All,
-        };
-        let division_id = checked_division(&world.store, body.division, unset)?;
-        let now = now_iso();
-        let code = WrapupCode {
-            id: Uuid::new_v4(),
-            name,
-            description: body.description,
-            division_id,
-            date_created: now.clone(),
-            date_modified: now,
-            created_by: client.clone(),
-            modified_by: client,
-        };
-        remember(
-            &mut world.shadows.codes,
-            code.id,
-            None,
-            world.faults.read_after_write_lag_ms,
-        );
-        let out = view(&world.store, &code);
-        world.store.wrapup_codes.insert(code.id, code);
-        Ok((StatusCode::OK, Json(out)))
-    })
+    let unset = state.config().unset_code_division;
+    let out = state.mutate(|world| create_as(world, body, client, unset))?;
+    Ok((StatusCode::OK, Json(out)))
+}
+
+/// Creates a code recorded as made by `creator` (`createdBy`, `modifiedBy`): the OAuth client
+/// for an API write, a user ID for one made in the admin UI (the emulator's admin route).
+/// Without a division in `body` the code goes where `unset` says.
+pub fn create_as(
+    world: &mut World,
+    body: CodeRequest,
+    creator: String,
+    unset: UnsetCodeDivision,
+) -> Result<Value, ApiError> {
+    let name = checked_name(&world.store, body.name, None)?;
+    let unset = match unset {
+        UnsetCodeDivision::Home => CodeDivision::Id(world.store.home_division().id),
+        UnsetCodeDivision::All => CodeDivision::All,
+    };
+    let division_id = checked_division(&world.store, body.division, unset)?;
+    let now = now_iso();
+    let code = WrapupCode {
+        id: Uuid::new_v4(),
+        name,
+        description: body.description,
+        division_id,
+        date_created: now.clone(),
+        date_modified: now,
+        created_by: creator.clone(),
+        modified_by: creator,
+    };
+    remember(
+        &mut world.shadows.codes,
+        code.id,
+        None,
+        world.faults.read_after_write_lag_ms,
+    );
+    let out = view(&world.store, &code);
+    world.store.wrapup_codes.insert(code.id, code);
+    Ok(out)
 }
 
 async fn update(

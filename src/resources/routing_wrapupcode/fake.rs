@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use async_trait::async_trait;
 
 use super::safe_create::same_name;
+use crate::platform::Origin;
 use crate::resources::support::{
     ApiFailure, PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput,
 };
@@ -20,7 +21,12 @@ pub(super) struct FakePlatform {
     pub(super) refuse_unanswered: AtomicUsize,
     pub(super) hide_new_codes: AtomicUsize,
     pub(super) posts: AtomicUsize,
+    /// A code another writer creates at the moment the first POST arrives.
+    pub(super) outsider_at_first_post: Mutex<Option<WrapupCode>>,
 }
+
+/// The OAuth client the fake records as `createdBy` of the codes its POSTs create.
+pub(super) const WRITER: &str = "terraform-client";
 
 #[async_trait]
 impl WrapupCodeApi for FakePlatform {
@@ -60,6 +66,9 @@ impl WrapupCodeApi for FakePlatform {
     }
     async fn create(&self, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError> {
         let n = self.posts.fetch_add(1, Ordering::SeqCst);
+        if let Some(outsider) = self.outsider_at_first_post.lock().unwrap().take() {
+            self.codes.lock().unwrap().push(outsider);
+        }
         if self.refuse_unanswered.load(Ordering::SeqCst) > n {
             return Err(PlatformError::Ambiguous("503 from the gateway".into()));
         }
@@ -67,7 +76,13 @@ impl WrapupCodeApi for FakePlatform {
         if codes.iter().any(|c| same_name(&c.name, &input.name)) {
             return Err(duplicate());
         }
-        let created = code(&format!("id-{n}"), &input.name, None);
+        let created = WrapupCode {
+            origin: Origin {
+                created_by: Some(WRITER.into()),
+                date_created: Some(now()),
+            },
+            ..code(&format!("id-{n}"), &input.name, None)
+        };
         codes.push(created.clone());
         if self.lose_answers.load(Ordering::SeqCst) > n {
             return Err(PlatformError::Ambiguous("connection reset".into()));
@@ -107,7 +122,26 @@ pub(super) fn code(id: &str, name: &str, description: Option<&str>) -> WrapupCod
         name: name.into(),
         division_id: Some("d0000000-0000-0000-0000-000000000000".into()),
         description: description.map(str::to_owned),
+        origin: Origin::default(),
     }
+}
+
+/// A code `writer` created at `date_created` (ISO-8601).
+pub(super) fn made_by(id: &str, name: &str, writer: &str, date_created: &str) -> WrapupCode {
+    WrapupCode {
+        origin: Origin {
+            created_by: Some(writer.into()),
+            date_created: Some(date_created.into()),
+        },
+        ..code(id, name, None)
+    }
+}
+
+/// Now, as the platform writes dates.
+pub(super) fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("formatting the current UTC time cannot fail")
 }
 
 pub(super) fn input(name: &str) -> WrapupCodeInput {

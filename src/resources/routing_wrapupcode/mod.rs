@@ -29,7 +29,7 @@ use async_trait::async_trait;
 use super::support::{PlatformError, WrapupCode, WrapupCodeInput, is_uuid};
 use crate::attr_path;
 use crate::cty::Value;
-use crate::platform::ApiHandle;
+use crate::platform::{ApiHandle, NameClaim};
 use crate::tfplugin::{
     ApplyResult, CreateRequest, DeleteRequest, Diagnostics, IdentitySchema, ImportRequest,
     ImportResult, ImportedResource, Model, PlanRequest, PlanResponse, ReadRequest, ReadResult,
@@ -38,6 +38,7 @@ use crate::tfplugin::{
 
 mod import;
 mod model;
+mod ownership;
 mod safe_create;
 mod schema;
 
@@ -48,7 +49,8 @@ mod tests;
 
 use import::import_error;
 pub use model::{WrapupCodeIdentity, WrapupCodeModel};
-use safe_create::{CreateFailure, create_safely, find_holder, name_taken};
+use ownership::{adopt_planned, duplicate_name, held_name, name_taken, not_adopted};
+use safe_create::{CreateFailure, create_safely, find_holder};
 pub(crate) use schema::{Flags, string_attribute};
 pub use schema::{
     IMPORT_BY_NAME_PREFIX, NAME_MAX_CHARS, SCHEMA_VERSION, TYPE_NAME, identity_of, identity_schema,
@@ -188,12 +190,29 @@ impl Resource for RoutingWrapupCode {
         // division, or `*` for all divisions, as the official provider's schema says): the
         // plan leaves it "known after apply" (Terraform's default for a computed attribute)
         // rather than guess, and state records what the platform chose.
+        let creating = prior.is_none();
         let prior_name = prior.and_then(|prior| prior.name.into_known());
         let renaming = planned
             .name
             .clone()
             .into_known()
             .filter(|name| Some(name) != prior_name.as_ref());
+        // Every planned name is claimed for this run (all plans of one run reach this
+        // process): two resources with one name could never both exist.
+        if let Some(name) = planned.name.as_str()
+            && let Ok(codes) = self.api.wrapup_codes().await
+        {
+            let rivals = codes.claim_name(NameClaim {
+                name: name.to_owned(),
+                id: own_id.clone(),
+            });
+            if !rivals.is_empty() {
+                let stored = codes.api().name_holder(name).await.ok().flatten();
+                plan.diagnostics
+                    .extend(duplicate_name(name, &rivals, stored.as_ref()));
+                return;
+            }
+        }
         // The name must be free when creating or renaming: fail at plan time, not half-way
         // through an apply.
         let Some(name) = renaming else {
@@ -211,7 +230,22 @@ impl Resource for RoutingWrapupCode {
         let holder = codes.api().name_holder(&name).await;
         match holder {
             Ok(Some(code)) if Some(&code.id) != own_id.as_ref() => {
-                plan.diagnostics.extend(name_taken(&name, &code.id));
+                // Another resource may have claimed the name while the holder was looked up.
+                let rivals = codes.rivals(&name, own_id.as_deref());
+                if !rivals.is_empty() {
+                    plan.diagnostics
+                        .extend(duplicate_name(&name, &rivals, Some(&code)));
+                    return;
+                }
+                match held_name(&codes, &planned, code, creating).await {
+                    Ok((adopted, warning)) => {
+                        planned.id = TfValue::Known(adopted.id);
+                        planned.division_id = adopted.division_id.into();
+                        plan.planned_state = planned.to_value();
+                        plan.diagnostics.extend(warning);
+                    }
+                    Err(diagnostics) => plan.diagnostics.extend(diagnostics),
+                }
             }
             Ok(_) => {}
             Err(error) => plan
@@ -229,7 +263,10 @@ impl Resource for RoutingWrapupCode {
             };
         };
         match self.create_code(&planned).await {
-            Ok(code) => applied(&code, &planned),
+            Ok((code, warnings)) => ApplyResult {
+                diagnostics: warnings,
+                ..applied(&code, &planned)
+            },
             Err(diagnostics) => ApplyResult {
                 diagnostics,
                 ..ApplyResult::default()
@@ -262,6 +299,7 @@ impl Resource for RoutingWrapupCode {
                 return result;
             }
         };
+        codes.note_managed(&id);
         // A listed entry that differs from state is confirmed with a GET: no false drift.
         let in_state = |code: &WrapupCode| state_of(code, Some(&current)) == current;
         match codes.read_checked(&id, in_state).await {
@@ -419,20 +457,30 @@ fn applied(code: &WrapupCode, planned: &WrapupCodeModel) -> ApplyResult {
 }
 
 impl RoutingWrapupCode {
-    /// Creates the planned code (never twice) and remembers it for later reads.
-    async fn create_code(&self, planned: &WrapupCodeModel) -> Result<WrapupCode, Diagnostics> {
+    /// Creates the planned code (never twice) and remembers it for later reads; or, when the
+    /// plan adopted an existing code (its `id` is known), takes that one over. Warnings (an
+    /// adoption decided only now) come with the code.
+    async fn create_code(
+        &self,
+        planned: &WrapupCodeModel,
+    ) -> Result<(WrapupCode, Diagnostics), Diagnostics> {
         let input = input_from(planned)?;
         let codes = self
             .api
             .wrapup_codes()
             .await
             .map_err(|error| error.diagnostics("create the wrap-up code"))?;
-        match create_safely(codes.api(), &input).await {
+        if let Some(id) = planned.id.as_str() {
+            let code = adopt_planned(&codes, id, &input).await?;
+            return Ok((code, Diagnostics::default()));
+        }
+        match create_safely(codes.api(), &input, codes.policy().writer.as_deref()).await {
             Ok(code) => {
                 codes.remember(code.clone()).await;
-                Ok(code)
+                Ok((code, Diagnostics::default()))
             }
-            Err(CreateFailure::NameTaken(id)) => Err(name_taken(&input.name, &id)),
+            Err(CreateFailure::NameTaken(code)) => held_name(&codes, planned, *code, true).await,
+            Err(CreateFailure::NotOurs { code, why }) => Err(not_adopted(&code, &why)),
             Err(CreateFailure::Platform(error)) => {
                 let action = format!("create wrap-up code {:?}", input.name);
                 Err(write_failure(&error, &action, &input))
@@ -480,7 +528,10 @@ impl RoutingWrapupCode {
             }
             Err(PlatformError::Conflict(failure)) => {
                 match find_holder(codes.api(), &input.name).await.ok().flatten() {
-                    Some(code) => Err(name_taken(&input.name, &code.id)),
+                    Some(code) => {
+                        let managed = codes.is_managed(&code.id);
+                        Err(name_taken(&input.name, &code, false, managed))
+                    }
                     None => Err(PlatformError::Conflict(failure).diagnostics(&action)),
                 }
             }

@@ -1,11 +1,13 @@
-//! Creating a code without ever creating two, and finding the code that holds a name.
+//! Creating a code without ever creating two or taking over another writer's, and finding
+//! the code that holds a name.
 
 use std::time::Duration;
 
-use super::{TYPE_NAME, WrapupCodeModel};
-use crate::attr_path;
+use time::OffsetDateTime;
+
+use super::ownership::not_ours;
 use crate::resources::support::{PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput};
-use crate::tfplugin::{Diagnostics, stop_requested};
+use crate::tfplugin::stop_requested;
 
 /// How many times create sends the POST when its answers keep getting lost.
 const CREATE_ATTEMPTS: u32 = 5;
@@ -50,38 +52,52 @@ async fn find_holder_within(
     }
 }
 
-/// The code holding `name` once search lag is waited out, else `error`.
+/// The code holding `name` once search lag is waited out, if it is provably this create's;
+/// else `error` (nothing holds it) or [`CreateFailure::NotOurs`].
 async fn adopt_or(
     api: &dyn WrapupCodeApi,
-    name: &str,
+    input: &WrapupCodeInput,
+    proof: &Proof<'_>,
     error: PlatformError,
 ) -> Result<WrapupCode, CreateFailure> {
-    match find_holder_within(api, name, ADOPT_WAIT).await? {
-        Some(code) => Ok(code),
+    match find_holder_within(api, &input.name, ADOPT_WAIT).await? {
+        Some(code) => proof.adopt(code),
         None => Err(error.into()),
     }
 }
 
-/// The error for a name that already belongs to a code outside this state.
-pub(super) fn name_taken(name: &str, existing_id: &str) -> Diagnostics {
-    let mut diagnostics = Diagnostics::default();
-    diagnostics.attribute_error(
-        attr_path!(WrapupCodeModel.name),
-        "Wrap-up code name already in use",
-        format!(
-            "A wrap-up code named {name:?} already exists in Genesys Cloud (id {existing_id}) \
-             and is not managed by this configuration. Names are unique, so it cannot be \
-             created again. To manage the existing code, import it:\n  terraform import \
-             {TYPE_NAME}.<label> {existing_id}\nor add an import block:\n  import {{\n    to = \
-             {TYPE_NAME}.<label>\n    id = \"{existing_id}\"\n  }}\nOr choose another name."
-        ),
-    );
-    diagnostics
+/// What tells this create's code from anyone else's: the writer this process authenticates
+/// as and the moment the first POST was sent.
+struct Proof<'a> {
+    writer: Option<&'a str>,
+    since: OffsetDateTime,
+}
+
+impl Proof<'_> {
+    /// `code` if it is provably the one this create made, else why not.
+    fn adopt(&self, code: WrapupCode) -> Result<WrapupCode, CreateFailure> {
+        match not_ours(&code, self.writer, Some(self.since)) {
+            None => Ok(code),
+            Some(why) => {
+                tracing::warn!(id = %code.id, %why, "not adopting the code holding the name");
+                Err(CreateFailure::NotOurs {
+                    code: Box::new(code),
+                    why,
+                })
+            }
+        }
+    }
 }
 
 /// Why a safe create did not produce a code.
 pub(super) enum CreateFailure {
-    NameTaken(String),
+    /// The name was already held before anything was sent.
+    NameTaken(Box<WrapupCode>),
+    /// A create's answer was lost and the name is held by a code that is not provably ours.
+    NotOurs {
+        code: Box<WrapupCode>,
+        why: String,
+    },
     Platform(PlatformError),
 }
 
@@ -91,22 +107,29 @@ impl From<PlatformError> for CreateFailure {
     }
 }
 
-/// Creates a code without ever creating two. The name must be free before the first POST, so
-/// a code holding the name after a POST whose answer was lost is the one we created: it is
-/// adopted. A lost answer is followed by one look-up; if the code is not visible (yet), the
-/// POST is sent again after a growing pause, and a conflict on that retry means the earlier
-/// POST did land, so the code is looked up (waiting out read-after-write lag) and adopted.
-/// Once Terraform asked the provider to stop, no POST is sent again: a lost answer is then
-/// settled by looking the code up (waiting out the lag), never by a second POST.
+/// Creates a code without ever creating two, and without ever taking over someone else's. The
+/// name must be free before the first POST. After a POST whose answer was lost, a code holding
+/// the name is adopted only if it is provably the one this create made: created by `writer`
+/// (this process's OAuth client) no earlier than the first POST (see [`not_ours`]); any other
+/// holder stops the create with [`CreateFailure::NotOurs`]. A lost answer is followed by one
+/// look-up; if the code is not visible (yet), the POST is sent again after a growing pause,
+/// and a conflict on that retry means a POST did land, so the holder is looked up (waiting out
+/// read-after-write lag) and checked. Once Terraform asked the provider to stop, no POST is
+/// sent again: a lost answer is then settled by looking the code up, never by a second POST.
 pub(super) async fn create_safely(
     api: &dyn WrapupCodeApi,
     input: &WrapupCodeInput,
+    writer: Option<&str>,
 ) -> Result<WrapupCode, CreateFailure> {
     // Served from the process's listing when the read cache is on: one listing for all the
     // creates of an apply, not a search per code.
     if let Some(existing) = api.name_holder(&input.name).await? {
-        return Err(CreateFailure::NameTaken(existing.id));
+        return Err(CreateFailure::NameTaken(Box::new(existing)));
     }
+    let proof = Proof {
+        writer,
+        since: OffsetDateTime::now_utc(),
+    };
     let mut attempt = 1;
     loop {
         match api.create(input).await {
@@ -117,12 +140,12 @@ pub(super) async fn create_safely(
                     "wrap-up code create answer lost; looking it up by name"
                 );
                 if let Some(code) = find_holder(api, &input.name).await? {
-                    return Ok(code);
+                    return proof.adopt(code);
                 }
                 if stop_requested() {
                     // Terraform is stopping: no second POST, but the first may have landed and
                     // only be hidden by search lag, so look a little longer before giving up.
-                    return adopt_or(api, &input.name, PlatformError::Ambiguous(detail)).await;
+                    return adopt_or(api, input, &proof, PlatformError::Ambiguous(detail)).await;
                 }
                 if attempt >= CREATE_ATTEMPTS {
                     return Err(PlatformError::Ambiguous(detail).into());
@@ -132,18 +155,15 @@ pub(super) async fn create_safely(
             Err(PlatformError::Stopped(detail)) if attempt > 1 => {
                 // The stop came during the pause before a re-send: the earlier POST's fate is
                 // still open.
-                return adopt_or(api, &input.name, PlatformError::Ambiguous(detail)).await;
+                return adopt_or(api, input, &proof, PlatformError::Ambiguous(detail)).await;
             }
             Err(PlatformError::Conflict(failure)) if attempt > 1 => {
-                return match find_holder_within(api, &input.name, ADOPT_WAIT).await? {
-                    Some(code) => Ok(code),
-                    None => Err(PlatformError::Conflict(failure).into()),
-                };
+                return adopt_or(api, input, &proof, PlatformError::Conflict(failure)).await;
             }
             Err(PlatformError::Conflict(failure)) => {
                 // Someone took the name between our check and the POST.
                 return match find_holder(api, &input.name).await? {
-                    Some(code) => Err(CreateFailure::NameTaken(code.id)),
+                    Some(code) => Err(CreateFailure::NameTaken(Box::new(code))),
                     None => Err(PlatformError::Conflict(failure).into()),
                 };
             }
@@ -157,14 +177,17 @@ pub(super) async fn create_safely(
 mod tests {
     use std::sync::atomic::Ordering;
 
-    use super::super::fake::{FakePlatform, code, input};
+    use super::super::fake::{FakePlatform, WRITER, code, input, made_by, now};
     use super::*;
 
     #[tokio::test]
     async fn a_lost_create_answer_adopts_the_code_instead_of_duplicating_it() {
         let platform = FakePlatform::default();
         platform.lose_answers.store(1, Ordering::SeqCst);
-        let created = create_safely(&platform, &input("Sale")).await.ok().unwrap();
+        let created = create_safely(&platform, &input("Sale"), Some(WRITER))
+            .await
+            .ok()
+            .unwrap();
         assert_eq!(created.name, "Sale");
         assert_eq!(platform.codes.lock().unwrap().len(), 1);
         assert_eq!(platform.posts.load(Ordering::SeqCst), 1);
@@ -174,7 +197,10 @@ mod tests {
     async fn a_create_refused_without_answer_is_sent_again() {
         let platform = FakePlatform::default();
         platform.refuse_unanswered.store(2, Ordering::SeqCst);
-        let created = create_safely(&platform, &input("Sale")).await.ok().unwrap();
+        let created = create_safely(&platform, &input("Sale"), Some(WRITER))
+            .await
+            .ok()
+            .unwrap();
         assert_eq!(created.name, "Sale");
         assert_eq!(platform.codes.lock().unwrap().len(), 1);
         assert_eq!(platform.posts.load(Ordering::SeqCst), 3);
@@ -186,7 +212,10 @@ mod tests {
         platform.lose_answers.store(1, Ordering::SeqCst);
         // The pre-check sees an empty org, then the look-up after the lost answer lags.
         platform.hide_new_codes.store(2, Ordering::SeqCst);
-        let created = create_safely(&platform, &input("Sale")).await.ok().unwrap();
+        let created = create_safely(&platform, &input("Sale"), Some(WRITER))
+            .await
+            .ok()
+            .unwrap();
         assert_eq!(created.id, "id-0");
         assert_eq!(platform.codes.lock().unwrap().len(), 1);
         assert_eq!(platform.posts.load(Ordering::SeqCst), 2);
@@ -204,7 +233,7 @@ mod tests {
         // first POST was on its way (the real client would not have sent it at all).
         signal.stop();
         let created = token
-            .scope(create_safely(&platform, &input("Sale")))
+            .scope(create_safely(&platform, &input("Sale"), Some(WRITER)))
             .await
             .ok()
             .unwrap();
@@ -222,8 +251,8 @@ mod tests {
             .unwrap()
             .push(code("existing", "SALE", None));
         assert!(matches!(
-            create_safely(&platform, &input("Sale")).await,
-            Err(CreateFailure::NameTaken(id)) if id == "existing"
+            create_safely(&platform, &input("Sale"), Some(WRITER)).await,
+            Err(CreateFailure::NameTaken(code)) if code.id == "existing"
         ));
     }
 
@@ -235,15 +264,64 @@ mod tests {
             .lock()
             .unwrap()
             .push(code("existing", "Sale", None));
-        match create_safely(&platform, &input("Sale")).await {
-            Err(CreateFailure::NameTaken(id)) => assert_eq!(id, "existing"),
+        match create_safely(&platform, &input("Sale"), Some(WRITER)).await {
+            Err(CreateFailure::NameTaken(code)) => assert_eq!(code.id, "existing"),
             _ => panic!("expected the name to be reported as taken"),
         }
         assert_eq!(platform.posts.load(Ordering::SeqCst), 0);
-        let detail = &name_taken("Sale", "existing").0[0].detail;
-        assert!(
-            detail.contains("terraform import genesyscloud_routing_wrapupcode.<label> existing")
-        );
+    }
+
+    /// Our POST is refused unanswered (it may or may not have landed) and meanwhile another
+    /// writer creates the name: its code is not adopted, and no second POST is sent.
+    #[tokio::test]
+    async fn a_code_another_writer_made_during_a_lost_answer_is_not_adopted() {
+        let platform = FakePlatform::default();
+        platform.refuse_unanswered.store(1, Ordering::SeqCst);
+        *platform.outsider_at_first_post.lock().unwrap() =
+            Some(made_by("theirs", "Sale", "an-admin-user", &now()));
+        match create_safely(&platform, &input("Sale"), Some(WRITER)).await {
+            Err(CreateFailure::NotOurs { code, why }) => {
+                assert_eq!(code.id, "theirs");
+                assert!(why.contains("created by an-admin-user"), "{why}");
+            }
+            _ => panic!("another writer's code must not be adopted"),
+        }
+        assert_eq!(platform.posts.load(Ordering::SeqCst), 1);
+        assert_eq!(platform.codes.lock().unwrap().len(), 1);
+    }
+
+    /// A code of the same OAuth client from before the first POST (hidden from the name check
+    /// by search lag) is not this create's.
+    #[tokio::test]
+    async fn an_older_code_of_the_same_client_is_not_adopted() {
+        let platform = FakePlatform::default();
+        platform.codes.lock().unwrap().push(made_by(
+            "older",
+            "Sale",
+            WRITER,
+            "2026-01-01T00:00:00.000Z",
+        ));
+        // The pre-check misses it; the POST is refused unanswered and the look-up finds it.
+        platform.hide_new_codes.store(1, Ordering::SeqCst);
+        platform.refuse_unanswered.store(1, Ordering::SeqCst);
+        match create_safely(&platform, &input("Sale"), Some(WRITER)).await {
+            Err(CreateFailure::NotOurs { code, why }) => {
+                assert_eq!(code.id, "older");
+                assert!(why.contains("before this create"), "{why}");
+            }
+            _ => panic!("an older code must not be adopted"),
+        }
+    }
+
+    #[tokio::test]
+    async fn with_an_access_token_a_lost_answer_is_never_settled_by_adoption() {
+        let platform = FakePlatform::default();
+        platform.lose_answers.store(1, Ordering::SeqCst);
+        assert!(matches!(
+            create_safely(&platform, &input("Sale"), None).await,
+            Err(CreateFailure::NotOurs { .. })
+        ));
+        assert_eq!(platform.posts.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]
@@ -254,6 +332,10 @@ mod tests {
             .lock()
             .unwrap()
             .push(code("other", "Sale completed", None));
-        assert!(create_safely(&platform, &input("Sale")).await.is_ok());
+        assert!(
+            create_safely(&platform, &input("Sale"), Some(WRITER))
+                .await
+                .is_ok()
+        );
     }
 }
