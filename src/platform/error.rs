@@ -42,6 +42,47 @@ pub struct ApiFailure {
     pub code: Option<String>,
     pub message: String,
     pub context_id: Option<String>,
+    /// What the ErrorBody says the error is about: request fields and entities (boxed to
+    /// keep errors small).
+    pub subjects: Box<Vec<Subject>>,
+}
+
+/// One thing an ErrorBody says an error is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// A request field (`details[].fieldName`, `messageParams.field`).
+    Field(String),
+    /// An entity (`entityId`, `details[].entityId`).
+    Entity(String),
+}
+
+impl ApiFailure {
+    /// Whether the error is about `field` (e.g. `division`) or the entity `value`: a field the
+    /// platform named starts with it, the error's entity is `value`, or else the code names
+    /// it. The message text decides only when the body had no code at all.
+    pub fn concerns(&self, field: &str, value: Option<&str>) -> bool {
+        let field = field.to_ascii_lowercase();
+        let named = |text: &str| {
+            text.to_ascii_lowercase()
+                .split(['.', '_', '-', '[', ']'])
+                .any(|segment| segment == field || segment.starts_with(&field))
+        };
+        let about = self.subjects.iter().any(|subject| match subject {
+            Subject::Field(name) => named(name),
+            Subject::Entity(id) => value.is_some_and(|value| id.eq_ignore_ascii_case(value)),
+        });
+        if about {
+            return true;
+        }
+        match self.code.as_deref().filter(|code| !code.trim().is_empty()) {
+            Some(code) => named(code),
+            None => {
+                let message = self.message.to_ascii_lowercase();
+                message.contains(&field)
+                    || value.is_some_and(|value| message.contains(&value.to_ascii_lowercase()))
+            }
+        }
+    }
 }
 
 impl fmt::Display for ApiFailure {
@@ -164,6 +205,23 @@ impl PlatformError {
     }
 }
 
+/// What an ErrorBody says the error is about.
+fn subjects_of(body: &crate::genesys::models::ErrorBody) -> Vec<Subject> {
+    let params = body
+        .message_params
+        .iter()
+        .flatten()
+        .filter(|(key, _)| key.eq_ignore_ascii_case("field"))
+        .filter_map(|(_, value)| value.as_str().map(|name| Subject::Field(name.to_owned())));
+    let details = body.details.iter().flat_map(|d| {
+        let field = d.field_name.clone().map(Subject::Field);
+        let entity = d.entity_id.clone().map(Subject::Entity);
+        field.into_iter().chain(entity)
+    });
+    let entity = body.entity_id.clone().map(Subject::Entity);
+    params.chain(details).chain(entity).collect()
+}
+
 impl From<ClientError> for PlatformError {
     fn from(error: ClientError) -> Self {
         let failure = match error.api_failure() {
@@ -180,6 +238,7 @@ impl From<ClientError> for PlatformError {
                         .unwrap_or("no error details")
                 ),
                 context_id: api.correlation_id.clone(),
+                subjects: Box::new(api.body.as_ref().map(subjects_of).unwrap_or_default()),
             },
             None => ApiFailure {
                 message: error.to_string(),
@@ -214,6 +273,7 @@ mod tests {
             code: Some("general.conflict".into()),
             message: "name taken".into(),
             context_id: Some("ctx-1".into()),
+            ..ApiFailure::default()
         };
         let diagnostics = PlatformError::Conflict(failure).diagnostics("create x");
         let diagnostic = &diagnostics.0[0];

@@ -17,7 +17,7 @@ use tokio::sync::OnceCell;
 
 pub use analytics_reads::{AnalyticsReads, COALESCE_WINDOW};
 pub use conversations::{ConversationApi, GenesysConversations, ShowsState, WrapupKey};
-pub use error::{ApiFailure, PlatformError};
+pub use error::{ApiFailure, PlatformError, Subject};
 pub use wrapup_codes::{
     GenesysWrapupCodes, NameClaim, Origin, WrapupCode, WrapupCodeApi, WrapupCodeInput, WrapupCodes,
     WriterPolicy, same_name,

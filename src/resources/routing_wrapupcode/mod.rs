@@ -91,15 +91,16 @@ fn input_from(planned: &WrapupCodeModel) -> Result<WrapupCodeInput, Diagnostics>
     })
 }
 
-/// Diagnostics for a failed create or update. A refusal (400) that names the division sent is
-/// about `division_id` (a division that does not exist or that these credentials cannot use),
-/// so it points there rather than at the whole resource.
+/// Diagnostics for a failed create or update. A refusal (400) about the division sent (a
+/// division that does not exist or that these credentials cannot use) points at
+/// `division_id` rather than at the whole resource. That is decided by the ErrorBody's field
+/// information, entity and code; its message text counts only when the body has no code, so a
+/// message that merely mentions a division blames nothing.
 fn write_failure(error: &PlatformError, action: &str, input: &WrapupCodeInput) -> Diagnostics {
     let mut diagnostics = error.diagnostics(action);
     let about_division = match (error, input.division_id.as_deref()) {
         (PlatformError::Invalid(failure), Some(division)) => {
-            let message = failure.message.to_lowercase();
-            message.contains(&division.to_lowercase()) || message.contains("division")
+            failure.concerns("division", Some(division))
         }
         _ => false,
     };

@@ -183,3 +183,48 @@ async fn updating_a_code_deleted_outside_says_so_and_keeps_prior_state() {
         Some("Sale")
     );
 }
+
+#[test]
+fn only_a_refusal_about_the_division_blames_division_id() {
+    use crate::platform::{ApiFailure, Subject};
+    let input = WrapupCodeInput {
+        name: "Sale".into(),
+        division_id: Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".into()),
+        description: None,
+    };
+    let blamed = |failure: ApiFailure| {
+        let diagnostics =
+            super::write_failure(&PlatformError::Invalid(failure), "create x", &input);
+        diagnostics.0[0].attribute == Some(attr_path!(WrapupCodeModel.division_id))
+    };
+    let refusal = |code: Option<&str>, message: &str| ApiFailure {
+        status: Some(400),
+        code: code.map(str::to_owned),
+        message: message.into(),
+        ..ApiFailure::default()
+    };
+    // A coded refusal whose message merely mentions a division is not about division_id.
+    assert!(!blamed(refusal(
+        Some("bad.request"),
+        "The name may not repeat a division name"
+    )));
+    assert!(!blamed(refusal(
+        Some("invalid.value"),
+        "Codes in this division need a description"
+    )));
+    // Field information, the entity or the code decide.
+    assert!(blamed(ApiFailure {
+        subjects: Box::new(vec![Subject::Field("division.id".into())]),
+        ..refusal(Some("invalid.value"), "The value is not valid.")
+    }));
+    assert!(blamed(ApiFailure {
+        subjects: Box::new(vec![Subject::Entity(
+            "3FA85F64-5717-4562-B3FC-2C963F66AFA6".into()
+        )]),
+        ..refusal(Some("invalid.value"), "Not valid.")
+    }));
+    assert!(blamed(refusal(Some("division.not.found"), "Not found.")));
+    // Without a code, the message is all there is.
+    assert!(blamed(refusal(None, "The division does not exist.")));
+    assert!(!blamed(refusal(None, "The name is too long.")));
+}
