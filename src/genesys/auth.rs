@@ -59,12 +59,28 @@ struct TokenResponse {
     expires_in: Option<serde_json::Value>,
 }
 
+/// The login host's error answer. It sends the description twice, as `description` and as
+/// `error_description` (RFC 6749), so the two are separate fields: one field with an alias for
+/// the other would refuse such a body as a duplicate and lose both.
 #[derive(Deserialize, Default)]
 struct OAuthErrorBody {
     #[serde(default)]
     error: Option<String>,
-    #[serde(default, alias = "error_description")]
+    #[serde(default)]
     description: Option<String>,
+    #[serde(default)]
+    error_description: Option<String>,
+}
+
+impl OAuthErrorBody {
+    /// Reads an error answer; a body that is not one gives neither code nor description.
+    fn parse(body: &[u8]) -> OAuthErrorBody {
+        let mut parsed: OAuthErrorBody = serde_json::from_slice(body).unwrap_or_default();
+        if parsed.description.is_none() {
+            parsed.description = parsed.error_description.take();
+        }
+        parsed
+    }
 }
 
 impl Authenticator {
@@ -216,7 +232,7 @@ impl Authenticator {
                     continue;
                 }
             }
-            let oauth: OAuthErrorBody = serde_json::from_slice(&body).unwrap_or_default();
+            let oauth = OAuthErrorBody::parse(&body);
             // The login host throttles token creation with 400 invalid_request "rate limit
             // exceeded", not 429: wait and retry, it says nothing about the credentials.
             if is_login_throttle(status, &oauth)
@@ -375,6 +391,7 @@ mod tests {
         let body = |error: &str, description: &str| OAuthErrorBody {
             error: Some(error.into()),
             description: Some(description.into()),
+            error_description: None,
         };
         assert!(is_login_throttle(
             400,
@@ -389,6 +406,19 @@ mod tests {
             &body("invalid_client", "rate limit exceeded")
         ));
         assert!(!is_login_throttle(400, &OAuthErrorBody::default()));
+    }
+
+    #[test]
+    fn the_login_hosts_answer_with_both_description_keys_is_read() {
+        let throttle = OAuthErrorBody::parse(
+            br#"{"error":"invalid_request","description":"rate limit exceeded; try again later","error_description":"rate limit exceeded; try again later"}"#,
+        );
+        assert!(is_login_throttle(400, &throttle));
+        let only_rfc = OAuthErrorBody::parse(
+            br#"{"error":"invalid_client","error_description":"client not found"}"#,
+        );
+        assert_eq!(only_rfc.description.as_deref(), Some("client not found"));
+        assert!(OAuthErrorBody::parse(b"<html>").error.is_none());
     }
 
     #[test]

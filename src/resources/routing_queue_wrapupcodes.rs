@@ -10,6 +10,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 
@@ -234,6 +235,40 @@ async fn reconcile(
     }
 }
 
+/// Waits before each read of a code the listing left out: a code created moments ago (earlier
+/// in this apply) may not be listed yet, so each is read by ID, for about 3 s in all.
+const CONFIRM_DELAYS: [Duration; 6] = [
+    Duration::ZERO,
+    Duration::from_millis(100),
+    Duration::from_millis(200),
+    Duration::from_millis(400),
+    Duration::from_millis(800),
+    Duration::from_millis(1500),
+];
+
+/// Of the codes the listing did not show, those that reading each by ID does not find either,
+/// within [`CONFIRM_DELAYS`]. The listing lags behind writes; only a code no read finds is
+/// unknown.
+async fn confirm_missing<'a>(
+    client: &GenesysClient,
+    mut missing: Vec<&'a str>,
+) -> Result<Vec<&'a str>, ClientError> {
+    for delay in CONFIRM_DELAYS {
+        if missing.is_empty() {
+            break;
+        }
+        tokio::time::sleep(delay).await;
+        let mut still = Vec::new();
+        for id in missing {
+            if client.wrapup_codes().get_optional(id).await?.is_none() {
+                still.push(id);
+            }
+        }
+        missing = still;
+    }
+    Ok(missing)
+}
+
 fn check_ids(model: &QueueWrapupCodesModel, diagnostics: &mut Diagnostics) {
     if let Some(queue_id) = model.queue_id.as_str()
         && !is_uuid(queue_id)
@@ -345,11 +380,18 @@ impl Resource for RoutingQueueWrapupCodes {
         match client.wrapup_codes().list_all(&query).await {
             Ok(found) => {
                 let found: BTreeSet<String> = found.into_iter().map(|c| c.id).collect();
-                let unknown: Vec<&str> = new
+                let listed_missing: Vec<&str> = new
                     .iter()
                     .filter(|c| !found.contains(*c))
                     .map(String::as_str)
                     .collect();
+                let unknown = match confirm_missing(&client, listed_missing).await {
+                    Ok(unknown) => unknown,
+                    Err(error) => {
+                        return PlatformError::from(error)
+                            .to_diagnostics("look up the wrap-up codes", &mut plan.diagnostics);
+                    }
+                };
                 if !unknown.is_empty() {
                     plan.diagnostics.attribute_error(
                         attr_path!(QueueWrapupCodesModel.wrapup_code_ids),

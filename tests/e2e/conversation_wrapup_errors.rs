@@ -276,13 +276,28 @@ fn a_code_id_not_assigned_to_the_queue_lists_the_allowed_names() {
             &format!("  wrapup_code_id = \"{}\"\n", f.other),
         ),
     ));
+    // The plan only warns: another resource of the configuration may assign the code to the
+    // queue earlier in the same apply. The apply checks again and fails on the attribute.
+    let plan = workdir.run(&["plan", "-input=false", "-no-color"]);
+    plan.assert_success();
+    assert!(
+        plan.combined()
+            .contains("Wrap-up code not valid for this participant"),
+        "the plan warns: {plan}"
+    );
     let diagnostic = workdir.expect_error(
-        &["plan"],
+        &["apply"],
         "exists in the org but is not among the codes valid for participant",
         Some("wrapup_code_id"),
     );
     assert!(diagnostic.mentions("\"Sale completed\""));
     assert!(!diagnostic.mentions("\"Elsewhere\""));
+    assert_eq!(
+        f.org
+            .wrapup_code(&f.seeded.conversation_id, &f.seeded.agent_id),
+        None,
+        "nothing was applied"
+    );
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod alongside_official;
 mod api_calls;
 mod backfill;
 mod backfill_refresh;
+mod chaos;
 mod conversation_wrapup_action;
 mod conversation_wrapup_equivalent_forms;
 mod conversation_wrapup_errors;

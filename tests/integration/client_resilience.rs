@@ -71,6 +71,30 @@ async fn expired_token_is_renewed_once_and_the_request_retried() {
     );
 }
 
+/// The login host throttles with `400 invalid_request` and a body carrying both
+/// `description` and `error_description`; the client waits and logs in, it does not take the
+/// throttle for refused credentials (found by the chaos suite, seed 4).
+#[tokio::test]
+async fn a_throttled_login_is_retried_not_taken_for_refused_credentials() {
+    let emu = start(emulator_config()).await;
+    let client = emu.client(fast_retries(4));
+    emu.set_faults(json!({ "login_rate_limited": 2 })).await;
+    client
+        .divisions()
+        .home()
+        .await
+        .expect("the login succeeds once the throttle lifts");
+    emu.expire_tokens().await;
+    emu.set_faults(json!({ "login_rate_limited": 1 })).await;
+    client
+        .divisions()
+        .home()
+        .await
+        .expect("a renewal after a throttle works too");
+    let counts = emu.counts().await;
+    assert_eq!(counts.tokens(), 5, "3 + 2 login attempts: {:?}", counts.0);
+}
+
 #[tokio::test]
 async fn short_lived_token_is_renewed_before_it_expires() {
     let emu = start(EmulatorConfig {

@@ -28,9 +28,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::wrapup_apply::{
-    Applied, ConversationAccess, ConversationApi, Resolution, ResolvedCode, SchemaKind, Target,
-    TargetSpec, VERIFY_DELAYS, WrapupError, WrapupSpec, apply_resolved, apply_wrapup, before_in,
-    check_awaiting_wrapup, input_attributes, resolve_code, resolve_target, validate_inputs,
+    Applied, CodeChoiceAttr, ConversationAccess, ConversationApi, Resolution, ResolvedCode,
+    SchemaKind, Target, TargetSpec, VERIFY_DELAYS, WrapupError, WrapupSpec, apply_resolved,
+    apply_wrapup, before_in, check_awaiting_wrapup, input_attributes, resolve_code, resolve_target,
+    validate_inputs,
 };
 use crate::cty::{AttributePath, Type, Value};
 use crate::genesys::models::AssignedWrapupCode;
@@ -329,6 +330,38 @@ impl Resource for ConversationWrapup {
     }
 }
 
+/// Whether a plan-time code error may be fixed by the same apply: a code given by ID that
+/// exists in the org but is not on the participant's queue yet. Another resource (a
+/// `genesyscloud_routing_queue_wrapupcodes`, or a queue managed elsewhere) may assign it
+/// before this wrap-up is applied, which the provider cannot see from here; the apply checks
+/// again and fails with the same message if the code is still not assigned.
+fn assignable_later(error: &WrapupError) -> bool {
+    matches!(
+        error,
+        WrapupError::CodeNotAllowed {
+            choice: CodeChoiceAttr::Id,
+            ..
+        }
+    )
+}
+
+/// Reports a code error the apply may still overcome as a warning on its attribute.
+fn plan_warning(error: &WrapupError, diagnostics: &mut Diagnostics) {
+    let mut found = Diagnostics::default();
+    error.to_diagnostics(&mut found);
+    for diagnostic in found.0 {
+        let detail = format!(
+            "{} The apply checks again: it succeeds if the code is assigned to the queue earlier \
+             in the same apply, for example by genesyscloud_routing_queue_wrapupcodes.",
+            diagnostic.detail
+        );
+        match diagnostic.attribute {
+            Some(path) => diagnostics.attribute_warning(path, diagnostic.summary, detail),
+            None => diagnostics.warning(diagnostic.summary, detail),
+        }
+    }
+}
+
 impl ConversationWrapup {
     /// A create plan: when the inputs are known, resolves the participant, communication and
     /// code now, so the plan shows them and an impossible wrap-up fails before apply. True
@@ -353,7 +386,14 @@ impl ConversationWrapup {
             let (target, conversation) = resolve_target(&*api, &target_spec).await?;
             check_awaiting_wrapup(&target)?;
             let code = match &spec {
-                Some(spec) => Some(resolve_code(&*api, &target, &spec.code).await?),
+                Some(spec) => match resolve_code(&*api, &target, &spec.code).await {
+                    Ok(code) => Some(code),
+                    Err(error) if assignable_later(&error) => {
+                        plan_warning(&error, &mut plan.diagnostics);
+                        None
+                    }
+                    Err(error) => return Err(error),
+                },
                 None => None,
             };
             let before = before_in(&conversation, &target.participant_id);
