@@ -56,3 +56,51 @@ fn refreshing_many_codes_costs_one_listing_and_read_cache_false_reads_each() {
     workdir.destroy();
     assert!(org.codes().is_empty());
 }
+
+fn lag_config(read_cache: bool) -> String {
+    format!(
+        "provider \"genesyscloud\" {{\n  read_cache = {read_cache}\n}}\n\nresource \"genesyscloud_routing_wrapupcode\" \"edited\" {{\n  name        = \"Lag edited\"\n  description = \"as configured\"\n}}\n\nresource \"genesyscloud_routing_wrapupcode\" \"deleted\" {{\n  name = \"Lag deleted\"\n}}\n"
+    )
+}
+
+/// Listings that lag writes (cache on or off): no false drift right after an apply, and an
+/// outside edit and delete plan exactly one update and one re-create (the lagging listing
+/// still shows the deleted code's name; the name check confirms the holder by ID).
+#[test]
+fn lagging_listings_with_and_without_the_cache_plan_exactly_the_drift_there_is() {
+    use wrapupcode_common::planned_actions;
+    for read_cache in [true, false] {
+        let org = Org::start();
+        org.faults(serde_json::json!({ "read_after_write_lag_ms": 60_000 }));
+        let workdir = org.workdir();
+        workdir.config(&lag_config(read_cache));
+        workdir.apply();
+        workdir.plan_is_empty();
+
+        let state = workdir.show_state_json();
+        let id = |address: &str| {
+            state_codes(&state)
+                .into_iter()
+                .find(|(a, _)| a == address)
+                .map(|(_, v)| v["id"].as_str().unwrap().to_owned())
+                .unwrap()
+        };
+        let edited = id("genesyscloud_routing_wrapupcode.edited");
+        org.edit_code(&edited, "Lag edited", Some("changed outside"));
+        org.delete_code(&id("genesyscloud_routing_wrapupcode.deleted"));
+        let plan = workdir.plan_json();
+        assert_eq!(
+            planned_actions(&plan, "genesyscloud_routing_wrapupcode.edited"),
+            ["update"],
+            "read_cache = {read_cache}: {plan}"
+        );
+        assert_eq!(
+            planned_actions(&plan, "genesyscloud_routing_wrapupcode.deleted"),
+            ["create"],
+            "read_cache = {read_cache}: {plan}"
+        );
+        workdir.apply();
+        workdir.plan_is_empty();
+        workdir.destroy();
+    }
+}
