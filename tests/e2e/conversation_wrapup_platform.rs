@@ -199,3 +199,46 @@ fn a_wrap_up_endpoint_that_answers_404_points_at_the_communication() {
         None
     );
 }
+
+/// A 503 on the wrap-up POST leaves the outcome unknown; the read-back shows it did not land
+/// (the emulator's fault answers before acting), so it is posted again, at most three times.
+#[test]
+fn a_wrap_up_post_answered_503_that_did_not_land_is_posted_again() {
+    let org = Org::start();
+    let queue = new_queue_id();
+    let sale = org.create_code("Sale completed");
+    org.assign_codes(&queue, &[&sale]);
+    let seeded = org.seed("call", &queue, "disconnected");
+    let post_503 = |count: u32| {
+        json!({ "rules": [{
+            "method": "POST",
+            "path": "/api/v2/conversations/calls/*/participants/*/communications/*/wrapup",
+            "status": 503,
+            "count": count
+        }]})
+    };
+    org.faults(post_503(2));
+    let applied = apply_by_name(&org, &seeded.conversation_id, "Sale completed")
+        .unwrap_or_else(|error| panic!("{:?}", error.diagnostics()));
+    assert_eq!(applied.code.id, sale);
+    assert_eq!(
+        org.wrapup_code(&seeded.conversation_id, &seeded.agent_id),
+        Some(sale.clone())
+    );
+
+    let other = org.seed("call", &queue, "disconnected");
+    org.faults(post_503(3));
+    let error = apply_by_name(&org, &other.conversation_id, "Sale completed")
+        .expect_err("three lost answers in a row");
+    let diagnostic = &error.diagnostics().0[0];
+    assert!(diagnostic.detail.contains("503"), "{}", diagnostic.detail);
+    assert!(
+        diagnostic.detail.contains("not applied"),
+        "{}",
+        diagnostic.detail
+    );
+    assert_eq!(
+        org.wrapup_code(&other.conversation_id, &other.agent_id),
+        None
+    );
+}

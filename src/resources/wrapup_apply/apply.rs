@@ -14,7 +14,11 @@ use super::proof::{Before, Evidence, before_in, differences, evidence, needs_end
 use super::resolve::{ResolvedCode, Target, check_awaiting_wrapup, resolve_code, resolve_target};
 use crate::genesys::models::WrapupInput;
 use crate::resources::support::PlatformError;
-use crate::tfplugin::{Diagnostics, ProgressSink};
+use crate::tfplugin::{Diagnostics, ProgressSink, stop_requested};
+
+/// How many times one wrap-up is posted when answers are lost and reading back shows it did
+/// not land (the first post and two more).
+const MAX_POSTS: usize = 3;
 
 /// Waits before each read-back: the first is immediate, the rest cover the platform's
 /// read-after-write lag (about 3 s in all) before a missing wrap-up counts as not persisted.
@@ -175,47 +179,128 @@ pub async fn apply_resolved(
                 )
             })?;
     }
-    say(progress, format!("Posting the wrap-up: {}", sent.endpoint)).await;
-    let lost_answer = match api
+    let mut posts = 0;
+    loop {
+        posts += 1;
+        say(progress, format!("Posting the wrap-up: {}", sent.endpoint)).await;
+        let lost_answer = post(api, spec, &target, &input, &sent).await?;
+        say(
+            progress,
+            format!("Verifying the platform kept the wrap-up: {read_back}"),
+        )
+        .await;
+        let found = match verify(api, &target, &code, &before, &input, verify_delays).await? {
+            Ok(unproven) => {
+                let message = match &unproven {
+                    None => format!(
+                        "Verified: participant {} holds wrap-up code {}",
+                        target.participant_id, code.id
+                    ),
+                    Some(_) => format!(
+                        "Read back: participant {} holds wrap-up code {}, as it did before the \
+                         write; the platform shows no endTime that would prove this write landed",
+                        target.participant_id, code.id
+                    ),
+                };
+                say(progress, message).await;
+                let applied_at = OffsetDateTime::now_utc()
+                    .format(&Rfc3339)
+                    .expect("the current UTC time always formats as RFC 3339");
+                return Ok(Applied {
+                    target,
+                    code,
+                    applied_at,
+                    unproven,
+                });
+            }
+            Err(found) => found,
+        };
+        match lost_answer {
+            // The answer was lost and the read-back proves the write did not land: sending it
+            // again cannot apply it twice (a wrap-up write replaces the participant's wrap-up),
+            // so it is posted again, unless Terraform asked the provider to stop.
+            Some(detail) if posts < MAX_POSTS && !stop_requested() => {
+                say(
+                    progress,
+                    format!(
+                        "The wrap-up write's answer was lost ({detail}) and reading it back shows \
+                         it did not land: posting it again"
+                    ),
+                )
+                .await;
+            }
+            Some(detail) => {
+                return Err(WrapupError::platform(
+                    format!("post the wrap-up ({})", sent.endpoint),
+                    PlatformError::Ambiguous(format!(
+                        "{detail}; reading it back shows it was not applied: {found}"
+                    )),
+                ));
+            }
+            None => {
+                return Err(WrapupError::NotPersisted {
+                    choice: spec.code.configured,
+                    sent,
+                    found,
+                    read_back,
+                });
+            }
+        }
+    }
+}
+
+/// Posts the wrap-up once. `Ok(Some(detail))` is a write whose answer was lost (it may or may
+/// not have landed); every other failure is final.
+async fn post(
+    api: &dyn ConversationApi,
+    spec: &WrapupSpec,
+    target: &Target,
+    input: &WrapupInput,
+    sent: &SentWrapup,
+) -> Result<Option<String>, WrapupError> {
+    match api
         .post_wrapup(
             target.media,
             &target.conversation_id,
             &target.participant_id,
             &target.communication_id,
-            &input,
+            input,
         )
         .await
     {
-        Ok(()) => None,
-        Err(PlatformError::Ambiguous(detail)) => Some(detail),
-        Err(PlatformError::Invalid(failure)) => {
-            return Err(WrapupError::Rejected {
-                choice: spec.code.configured,
-                sent,
-                failure: failure.to_string(),
-            });
-        }
-        Err(PlatformError::NotFound(failure)) => {
-            return Err(WrapupError::WriteNotFound {
-                media: target.media,
-                communication_id: target.communication_id.clone(),
-                sent,
-                failure: failure.to_string(),
-            });
-        }
-        Err(error) => {
-            return Err(WrapupError::platform(
-                format!("post the wrap-up ({})", sent.endpoint),
-                error,
-            ));
-        }
-    };
+        Ok(()) => Ok(None),
+        Err(PlatformError::Ambiguous(detail)) => Ok(Some(detail)),
+        Err(PlatformError::Invalid(failure)) => Err(WrapupError::Rejected {
+            choice: spec.code.configured,
+            sent: sent.clone(),
+            failure: failure.to_string(),
+        }),
+        Err(PlatformError::NotFound(failure)) => Err(WrapupError::WriteNotFound {
+            media: target.media,
+            communication_id: target.communication_id.clone(),
+            sent: sent.clone(),
+            failure: failure.to_string(),
+        }),
+        Err(error) => Err(WrapupError::platform(
+            format!("post the wrap-up ({})", sent.endpoint),
+            error,
+        )),
+    }
+}
 
-    say(
-        progress,
-        format!("Verifying the platform kept the wrap-up: {read_back}"),
-    )
-    .await;
+/// Reads the participant's wrap-up back (waiting `verify_delays` between reads) until it holds
+/// every field of `input` and, where it held those values `before`, shows this write landed.
+/// `Ok(Ok(unproven))` is a kept write (with the warning to give when it cannot be proven);
+/// `Ok(Err(found))` says what the platform holds instead.
+async fn verify(
+    api: &dyn ConversationApi,
+    target: &Target,
+    code: &ResolvedCode,
+    before: &Before,
+    input: &WrapupInput,
+    verify_delays: &[Duration],
+) -> Result<Result<Option<String>, String>, WrapupError> {
+    let read_back = read_back_route(target);
     let mut found = String::new();
     for delay in verify_delays {
         if !delay.is_zero() {
@@ -227,12 +312,12 @@ pub async fn apply_resolved(
             .map_err(|error| {
                 WrapupError::platform(format!("read the wrap-up back ({read_back})"), error)
             })?;
-        let differs = differences(current.as_ref(), &input);
+        let differs = differences(current.as_ref(), input);
         let Some(current) = current.filter(|_| differs.is_empty()) else {
             found = differs.join("; ");
             continue;
         };
-        let unproven = match evidence(&before, &current, &input) {
+        return Ok(Ok(match evidence(before, &current, input) {
             Evidence::Changed | Evidence::EndTimeMoved => None,
             Evidence::Unprovable => Some(format!(
                 "Participant {} already held wrap-up code {} with the same notes, tags and \
@@ -249,43 +334,9 @@ pub async fn apply_resolved(
                 );
                 continue;
             }
-        };
-        let applied_at = OffsetDateTime::now_utc()
-            .format(&Rfc3339)
-            .expect("the current UTC time always formats as RFC 3339");
-        let message = match &unproven {
-            None => format!(
-                "Verified: participant {} holds wrap-up code {}",
-                target.participant_id, code.id
-            ),
-            Some(_) => format!(
-                "Read back: participant {} holds wrap-up code {}, as it did before the write; \
-                 the platform shows no endTime that would prove this write landed",
-                target.participant_id, code.id
-            ),
-        };
-        say(progress, message).await;
-        return Ok(Applied {
-            target,
-            code,
-            applied_at,
-            unproven,
-        });
+        }));
     }
-    match lost_answer {
-        Some(detail) => Err(WrapupError::platform(
-            format!("post the wrap-up ({})", sent.endpoint),
-            PlatformError::Ambiguous(format!(
-                "{detail}; reading it back shows it was not applied: {found}"
-            )),
-        )),
-        None => Err(WrapupError::NotPersisted {
-            choice: spec.code.configured,
-            sent,
-            found,
-            read_back,
-        }),
-    }
+    Ok(Err(found))
 }
 
 #[cfg(test)]
@@ -370,6 +421,33 @@ mod tests {
             attribute,
             Some(crate::attr_path!(WrapupInputs.wrapup_code_name))
         );
+    }
+
+    #[tokio::test]
+    async fn a_lost_answer_for_a_write_that_did_not_land_is_posted_again() {
+        let platform = FakePlatform::ended();
+        *platform.lost_answers.lock().expect("not poisoned") = 1;
+        let applied = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+            .await
+            .expect("the second post lands");
+        assert_eq!(applied.code.id, SALE);
+        assert_eq!(platform.posts.lock().expect("not poisoned").len(), 2);
+    }
+
+    #[tokio::test]
+    async fn answers_lost_every_time_stop_after_three_posts_saying_nothing_landed() {
+        let platform = FakePlatform::ended();
+        *platform.lost_answers.lock().expect("not poisoned") = 10;
+        let error = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+            .await
+            .expect_err("nothing landed");
+        assert_eq!(
+            platform.posts.lock().expect("not poisoned").len(),
+            MAX_POSTS
+        );
+        let (_, detail, _) = only_diagnostic(&error);
+        assert!(detail.contains("HTTP 503"), "{detail}");
+        assert!(detail.contains("not applied"), "{detail}");
     }
 
     /// A platform whose agent already holds "Sale completed" with the notes `by_name` sends.

@@ -26,6 +26,8 @@ pub struct FakePlatform {
     /// Whether wrap-ups carry an `endTime` (each kept write moves it).
     pub end_times: bool,
     pub posts: Mutex<Vec<(MediaType, String, WrapupInput)>>,
+    /// How many of the next posts fail as lost answers without the platform acting on them.
+    pub lost_answers: Mutex<usize>,
     /// Reads of the participant's wrap-up so far.
     pub wrapup_reads: Mutex<usize>,
 }
@@ -64,6 +66,7 @@ impl FakePlatform {
             ignore_writes: false,
             end_times: true,
             posts: Mutex::new(Vec::new()),
+            lost_answers: Mutex::new(0),
             wrapup_reads: Mutex::new(0),
         }
     }
@@ -173,6 +176,15 @@ impl ConversationApi for FakePlatform {
             participant_id.to_owned(),
             wrapup.clone(),
         ));
+        {
+            let mut lost = self.lost_answers.lock().expect("not poisoned");
+            if *lost > 0 {
+                *lost -= 1;
+                return Err(PlatformError::Ambiguous(
+                    "the platform answered HTTP 503".into(),
+                ));
+            }
+        }
         if !self.ignore_writes {
             let name = self
                 .codes
