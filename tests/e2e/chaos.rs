@@ -1016,6 +1016,37 @@ fn a_wrapup_by_id_with_a_code_the_same_apply_assigns_to_the_queue_plans_and_appl
     );
     workdir.plan_is_empty();
 
+    // An existing wrap-up switched to another such code plans and applies the same way
+    // (seed 16: the update path refused it at plan, so no apply could finish).
+    let mut third = second.clone();
+    third.codes.push(CodeSpec {
+        label: "c2".into(),
+        name: format!("{NAME_PREFIX} switched to"),
+        description: None,
+    });
+    let switched = org.create_code(&third.codes[2].name, None);
+    workdir.config(&world.hcl(&ConfigSpec {
+        wrapups: second.wrapups.clone(),
+        ..third.clone()
+    }));
+    workdir.import("genesyscloud_routing_wrapupcode.c2", &switched);
+    third.wrapups[0].code = "c2".into();
+    workdir.config(&world.hcl(&third));
+    let output = workdir.run(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    output.assert_success();
+    assert!(
+        output
+            .combined()
+            .contains("Wrap-up code not valid for this participant"),
+        "the plan warns: {output}"
+    );
+    assert_eq!(
+        platform_equals_state(&world, &third, &workdir),
+        Vec::<String>::new()
+    );
+    workdir.plan_is_empty();
+    let second = third;
+
     // A code that nothing assigns still fails, at apply, on the attribute.
     let stray = org.create_code(&format!("{NAME_PREFIX} stray"), None);
     let (conversation, _, _) = &world.conversations[1];

@@ -517,6 +517,11 @@ impl ConversationWrapup {
                 }
                 Some(resolved)
             }
+            Err(error) if assignable_later(&error) => {
+                // As for a create: the same apply may assign the new code to the queue.
+                plan_warning(&error, &mut plan.diagnostics);
+                None
+            }
             Err(WrapupError::ConversationNotFound { .. }) => {
                 // Purged since the last refresh; apply will say so if it still is.
                 if by_name {
