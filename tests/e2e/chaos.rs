@@ -970,6 +970,25 @@ fn codes_created_in_the_same_apply_are_assigned_to_a_queue_while_listings_lag() 
 /// refused the wrap-up because the code was not on the queue yet, so no apply could finish.
 /// The plan now warns and the apply checks again; a code nothing assigns still fails, at
 /// apply, on `wrapup_code_id`.
+/// Applies `spec`, whose wrap-up uses a code only this apply puts on the queue: the plan warns,
+/// the apply succeeds, the platform equals state and the next plan is empty.
+fn apply_warns_and_settles(world: &World, workdir: &Workdir, spec: &ConfigSpec) {
+    workdir.config(&world.hcl(spec));
+    let output = workdir.run(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    output.assert_success();
+    assert!(
+        output
+            .combined()
+            .contains("Wrap-up code not valid for this participant"),
+        "the plan warns: {output}"
+    );
+    assert_eq!(
+        platform_equals_state(world, spec, workdir),
+        Vec::<String>::new()
+    );
+    workdir.plan_is_empty();
+}
+
 #[test]
 fn a_wrapup_by_id_with_a_code_the_same_apply_assigns_to_the_queue_plans_and_applies() {
     let world = World::seed(&Schedule::from_seed(1));
@@ -1001,20 +1020,7 @@ fn a_wrapup_by_id_with_a_code_the_same_apply_assigns_to_the_queue_plans_and_appl
         by_name: false,
         notes: "assigned in the same apply".into(),
     });
-    workdir.config(&world.hcl(&second));
-    let output = workdir.run(&["apply", "-auto-approve", "-input=false", "-no-color"]);
-    output.assert_success();
-    assert!(
-        output
-            .combined()
-            .contains("Wrap-up code not valid for this participant"),
-        "the plan warns: {output}"
-    );
-    assert_eq!(
-        platform_equals_state(&world, &second, &workdir),
-        Vec::<String>::new()
-    );
-    workdir.plan_is_empty();
+    apply_warns_and_settles(&world, &workdir, &second);
 
     // An existing wrap-up switched to another such code plans and applies the same way
     // (seed 16: the update path refused it at plan, so no apply could finish).
@@ -1031,28 +1037,14 @@ fn a_wrapup_by_id_with_a_code_the_same_apply_assigns_to_the_queue_plans_and_appl
     }));
     workdir.import("genesyscloud_routing_wrapupcode.c2", &switched);
     third.wrapups[0].code = "c2".into();
-    workdir.config(&world.hcl(&third));
-    let output = workdir.run(&["apply", "-auto-approve", "-input=false", "-no-color"]);
-    output.assert_success();
-    assert!(
-        output
-            .combined()
-            .contains("Wrap-up code not valid for this participant"),
-        "the plan warns: {output}"
-    );
-    assert_eq!(
-        platform_equals_state(&world, &third, &workdir),
-        Vec::<String>::new()
-    );
-    workdir.plan_is_empty();
-    let second = third;
+    apply_warns_and_settles(&world, &workdir, &third);
 
     // A code that nothing assigns still fails, at apply, on the attribute.
     let stray = org.create_code(&format!("{NAME_PREFIX} stray"), None);
     let (conversation, _, _) = &world.conversations[1];
     workdir.config(&format!(
         "{}resource \"genesyscloud_conversation_wrapup\" \"stray\" {{\n  conversation_id = \"{conversation}\"\n  wrapup_code_id  = \"{stray}\"\n}}\n",
-        world.hcl(&second)
+        world.hcl(&third)
     ));
     workdir.expect_error(
         &["apply"],
