@@ -7,11 +7,15 @@
 //!   its details query returned. Terraform reads that data source before it refreshes the
 //!   `for_each` instances that depend on it, so a back-fill's refresh then costs no read at all
 //!   for the conversations it found.
-//! - **Coalescing**: a conversation not seen yet joins an open batch; the batch is sent
-//!   [`COALESCE_WINDOW`] after it opened (or at once when a full batch follows), so the
-//!   `ReadResource` calls Terraform sends together (10 at a time by default) share one
-//!   request. A lone refresh waits that window once, a few milliseconds against an API call's
-//!   tens to hundreds.
+//! - **Coalescing**: a conversation not seen yet joins an open batch, so the refreshes and
+//!   plans Terraform runs together (10 at a time by default) share one request. The batch
+//!   stays open [`COALESCE_WINDOW`] at least; then it is sent as soon as it holds as many
+//!   reads as the most operations the process has run at once (its [`Workload`]'s peak:
+//!   Terraform's parallelism), or nothing but its own reads has run for [`QUIET`], or
+//!   [`MAX_BATCH_WAIT`] after it opened; and at once when full. The write and read-back of
+//!   another wrap-up are usually followed by Terraform's next plan, which then joins: so a
+//!   back-fill's apply reads its conversations 10 to a request rather than one or two. A lone
+//!   read waits [`QUIET`] once, against an API call's tens to hundreds of milliseconds.
 //!
 //! Analytics lags the conversation API, so a view is only ever trusted to confirm what the
 //! caller already holds: anything else is read exactly by the caller. A failed multi-get (for
@@ -33,8 +37,27 @@ use crate::genesys::models::{
 };
 use crate::genesys::{MULTI_GET_MAX_IDS, MediaType};
 
-/// How long a batch stays open for other refreshes to join before it is sent.
+/// How long a batch stays open at least, for reads that arrive together to join it.
 pub const COALESCE_WINDOW: Duration = Duration::from_millis(5);
+
+/// How long nothing but a batch's own reads may run before it is sent short of the peak:
+/// longer than Terraform's pause between one operation's end and the next one's start.
+pub const QUIET: Duration = Duration::from_millis(100);
+
+/// How long a batch waits at most for the process's other operations to join it.
+pub const MAX_BATCH_WAIT: Duration = Duration::from_millis(500);
+
+/// How often a waiting batch looks at the workload again.
+const WORKLOAD_POLL: Duration = Duration::from_millis(2);
+
+/// The process's operations, as a batch sees them. Without one, a batch is sent when its
+/// window ends.
+pub trait Workload: Send + Sync {
+    /// How many operations run now, the batch's own waiting reads included.
+    fn running(&self) -> usize;
+    /// The most that ever ran at once.
+    fn peak(&self) -> usize;
+}
 
 /// Fetches the analytics views of up to [`MULTI_GET_MAX_IDS`] conversations.
 pub type MultiGet = Arc<
@@ -50,6 +73,8 @@ pub type MultiGet = Arc<
 struct OpenBatch {
     number: u64,
     ids: Vec<String>,
+    /// Reads waiting on it (two may wait for one conversation).
+    waiters: usize,
     done: watch::Sender<bool>,
 }
 
@@ -67,17 +92,30 @@ struct Reads {
 pub struct AnalyticsReads {
     enabled: bool,
     window: Duration,
+    workload: Option<Arc<dyn Workload>>,
     fetch: MultiGet,
     reads: Mutex<Reads>,
 }
 
 impl AnalyticsReads {
-    /// Bulk reads through `fetch`; when `enabled` is false (`read_cache = false`) nothing is
-    /// read in bulk and every refresh reads its wrap-up exactly.
+    /// Bulk reads through `fetch`, each batch sent when its `window` ends; when `enabled` is
+    /// false (`read_cache = false`) nothing is read in bulk and every read is exact.
     pub fn new(enabled: bool, window: Duration, fetch: MultiGet) -> Arc<Self> {
+        Self::with_workload(enabled, window, None, fetch)
+    }
+
+    /// As [`new`](Self::new), but a batch whose window ended waits for `workload`'s other
+    /// operations to join it (see the module's documentation).
+    pub fn with_workload(
+        enabled: bool,
+        window: Duration,
+        workload: Option<Arc<dyn Workload>>,
+        fetch: MultiGet,
+    ) -> Arc<Self> {
         Arc::new(AnalyticsReads {
             enabled,
             window,
+            workload,
             fetch,
             reads: Mutex::default(),
         })
@@ -151,6 +189,7 @@ impl AnalyticsReads {
     ) -> watch::Receiver<bool> {
         if let Some(open) = &mut reads.open {
             let done = open.done.subscribe();
+            open.waiters += 1;
             if !open.ids.iter().any(|id| id == conversation_id) {
                 open.ids.push(conversation_id.to_owned());
             }
@@ -166,21 +205,55 @@ impl AnalyticsReads {
         reads.open = Some(OpenBatch {
             number: reads.batches,
             ids: vec![conversation_id.to_owned()],
+            waiters: 1,
             done: sender,
         });
-        let (this, number, window) = (self.clone(), reads.batches, self.window);
-        // Its own task: a refresh Terraform cancels must not strand the others in its batch.
+        let (this, number) = (self.clone(), reads.batches);
+        // Its own task: a read Terraform cancels must not strand the others in its batch.
         tokio::spawn(async move {
-            tokio::time::sleep(window).await;
-            let batch = {
-                let mut reads = this.lock();
-                match &reads.open {
-                    Some(open) if open.number == number => reads.open.take(),
-                    _ => None,
+            let opened = tokio::time::Instant::now();
+            tokio::time::sleep(this.window).await;
+            let mut busy_until = tokio::time::Instant::now();
+            loop {
+                let batch = {
+                    let mut reads = this.lock();
+                    let Some(open) = reads.open.as_ref().filter(|open| open.number == number)
+                    else {
+                        return; // sent already, full
+                    };
+                    let now = tokio::time::Instant::now();
+                    let ready = match &this.workload {
+                        None => Some("window"),
+                        Some(workload) => {
+                            if workload.running() > open.waiters {
+                                busy_until = now;
+                            }
+                            if open.waiters >= workload.peak() {
+                                Some("peak")
+                            } else if now.duration_since(busy_until) >= QUIET {
+                                Some("quiet")
+                            } else if now.duration_since(opened) >= MAX_BATCH_WAIT {
+                                Some("longest wait")
+                            } else {
+                                None
+                            }
+                        }
+                    };
+                    ready.and_then(|why| Some((why, reads.open.take()?)))
+                };
+                match batch {
+                    Some((why, batch)) => {
+                        tracing::debug!(
+                            conversations = batch.ids.len(),
+                            waiters = batch.waiters,
+                            waited_ms = opened.elapsed().as_millis() as u64,
+                            sent_on = why,
+                            "analytics multi-get"
+                        );
+                        return this.send(batch).await;
+                    }
+                    None => tokio::time::sleep(WORKLOAD_POLL).await,
                 }
-            };
-            if let Some(batch) = batch {
-                this.send(batch).await;
             }
         });
         done
@@ -321,11 +394,14 @@ fn participant_from_view(view: &AnalyticsParticipant) -> Option<Participant> {
             .wrapup_segment()
             .filter(|w| w.wrap_up_code.is_some())
         {
+            // No end time: the segment's end is analytics' own timestamp, not the wrap-up's
+            // `endTime`, so it cannot show whether a later write landed. A write of the same
+            // values then reads the wrap-up exactly first.
             participant.wrapup = Some(Wrapup {
                 code: segment.wrap_up_code.clone(),
                 notes: segment.wrap_up_note.clone(),
                 tags: Some(segment.wrap_up_tags.clone()),
-                end_time: segment.segment_end.clone(),
+                end_time: None,
                 ..Wrapup::default()
             });
         }
@@ -394,6 +470,80 @@ mod tests {
         // Known now: no request.
         assert!(reads.view("c7").await.is_some());
         assert_eq!(requests.load(Ordering::SeqCst), 2);
+    }
+
+    /// A process running `running` operations, `peak` at most.
+    struct Operations {
+        running: AtomicUsize,
+        peak: usize,
+    }
+
+    impl Workload for Operations {
+        fn running(&self) -> usize {
+            self.running.load(Ordering::SeqCst)
+        }
+        fn peak(&self) -> usize {
+            self.peak
+        }
+    }
+
+    fn paced(
+        operations: &Arc<Operations>,
+        requests: &Arc<AtomicUsize>,
+        largest: &Arc<AtomicUsize>,
+    ) -> Arc<AnalyticsReads> {
+        let workload: Arc<dyn Workload> = operations.clone();
+        AnalyticsReads::with_workload(
+            true,
+            COALESCE_WINDOW,
+            Some(workload),
+            counting(Arc::clone(requests), Arc::clone(largest)),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_batch_waits_for_the_operations_still_running_to_join_it() {
+        // Three operations at once; the second and third plan only after some other work
+        // (longer than the short window), as Terraform's next plans follow earlier applies.
+        let operations = Arc::new(Operations {
+            running: AtomicUsize::new(3),
+            peak: 3,
+        });
+        let (requests, largest) = (Arc::default(), Arc::default());
+        let reads = paced(&operations, &requests, &largest);
+        let later = |id: &'static str, after: u64| {
+            let reads = reads.clone();
+            async move {
+                tokio::time::sleep(Duration::from_millis(after)).await;
+                reads.view(id).await
+            }
+        };
+        let (a, b, c) = tokio::join!(later("a", 0), later("b", 20), later("c", 40));
+        assert!(a.is_some() && b.is_some() && c.is_some());
+        assert_eq!(
+            requests.load(Ordering::SeqCst),
+            1,
+            "one request for the three"
+        );
+        assert_eq!(largest.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_batch_goes_without_the_peak_when_nothing_else_runs_or_it_waited_too_long() {
+        // Alone: the process once ran 10 operations, but now runs only this read.
+        let operations = Arc::new(Operations {
+            running: AtomicUsize::new(1),
+            peak: 10,
+        });
+        let (requests, largest) = (Arc::default(), Arc::default());
+        let reads = paced(&operations, &requests, &largest);
+        assert!(reads.view("a").await.is_some());
+        assert_eq!(requests.load(Ordering::SeqCst), 1);
+        // Another operation that never joins: the batch goes at its longest wait.
+        operations.running.store(2, Ordering::SeqCst);
+        assert!(reads.view("b").await.is_some());
+        assert_eq!(requests.load(Ordering::SeqCst), 2);
+        assert_eq!(largest.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]
@@ -471,6 +621,15 @@ mod tests {
         assert_eq!(agent.queue_id.as_deref(), Some("q"));
         assert_eq!(agent.wrapup_required, Some(true));
         assert!(agent.wrapup.is_none());
+        let mut wrapped = v.clone();
+        wrapped.participants[1].sessions[0].segments[1].wrap_up_code = Some("w1".into());
+        wrapped.participants[1].sessions[0].segments[1].segment_end =
+            Some("2026-11-30T08:01:00Z".into());
+        let wrapped = conversation_from_view(&wrapped).expect("ended");
+        let wrapup = wrapped.participant("p").and_then(|p| p.wrapup.clone());
+        let wrapup = wrapup.expect("the wrap-up analytics shows");
+        assert_eq!(wrapup.code.as_deref(), Some("w1"));
+        assert_eq!(wrapup.end_time, None, "no end time to prove a write with");
         assert_eq!(agent.calls[0].id, "c");
         assert_eq!(agent.calls[0].state.as_deref(), Some("disconnected"));
         let customer = conversation.participant("cust").expect("the customer");

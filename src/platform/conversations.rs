@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use tokio::sync::OnceCell;
 
 use super::analytics_reads::{
-    AnalyticsReads, COALESCE_WINDOW, MultiGet, conversation_from_view, wrapup_in_view,
+    AnalyticsReads, COALESCE_WINDOW, MultiGet, Workload, conversation_from_view, wrapup_in_view,
 };
 use super::{PlatformError, WrapupCodes};
 use crate::genesys::models::{
@@ -33,13 +33,25 @@ pub type ShowsState<'a> = &'a (dyn Fn(&AssignedWrapupCode) -> bool + Send + Sync
 /// The platform operations a wrap-up needs.
 #[async_trait]
 pub trait ConversationApi: Send + Sync {
-    /// The conversation with its participants and their communications.
+    /// The conversation with its participants and their communications, read exactly.
     async fn conversation(&self, conversation_id: &str) -> Result<Conversation, PlatformError>;
-    /// The codes the participant may be given (those assigned to its queue).
+    /// The conversation as analytics shows it, read in bulk with others (or already known from
+    /// the conversations data source's query); `None` when bulk reads are off or failed, or
+    /// analytics does not show it as ended. Analytics lags: a wrap-up written lately may be
+    /// missing from it, and it carries no wrap-up end times. Callers use it only where it
+    /// decides nothing that lag could change, and read [`conversation`](Self::conversation)
+    /// for anything else.
+    async fn conversation_in_bulk(&self, conversation_id: &str) -> Option<Conversation> {
+        let _ = conversation_id;
+        None
+    }
+    /// The codes the participant may be given: those assigned to `queue_id` when the caller
+    /// knows the participant's queue, else the platform's list for the participant.
     async fn allowed_codes(
         &self,
         conversation_id: &str,
         participant_id: &str,
+        queue_id: Option<&str>,
     ) -> Result<Vec<WrapupCode>, PlatformError>;
     /// Org-wide codes the platform's name search returns for `name` (for participants that
     /// have no queue); it ignores case, and the caller picks the exact or unique match.
@@ -105,11 +117,21 @@ impl GenesysConversations {
         }
     }
 
-    /// With the read cache on: refresh reads wrap-ups in bulk through analytics, and code
-    /// lookups by ID go through the wrap-up code view's listing.
-    pub fn with_read_cache(mut self, codes: WrapupCodes, read_cache: bool) -> Self {
-        self.analytics =
-            AnalyticsReads::new(read_cache, COALESCE_WINDOW, multi_get(self.client.clone()));
+    /// With the read cache on: plans and refreshes read conversations in bulk through
+    /// analytics, their batches paced by the process's `workload`, and code lookups by ID go
+    /// through the wrap-up code view's listing.
+    pub fn with_read_cache(
+        mut self,
+        codes: WrapupCodes,
+        read_cache: bool,
+        workload: Option<Arc<dyn Workload>>,
+    ) -> Self {
+        self.analytics = AnalyticsReads::with_workload(
+            read_cache,
+            COALESCE_WINDOW,
+            workload,
+            multi_get(self.client.clone()),
+        );
         self.codes = Some(codes);
         self
     }
@@ -148,15 +170,6 @@ fn multi_get(client: GenesysClient) -> MultiGet {
 #[async_trait]
 impl ConversationApi for GenesysConversations {
     async fn conversation(&self, conversation_id: &str) -> Result<Conversation, PlatformError> {
-        // An ended conversation the conversations data source found in this run: its
-        // participants, communications and queues are read off that query's answer.
-        if let Some(conversation) = self
-            .analytics
-            .known(conversation_id)
-            .and_then(|view| conversation_from_view(&view))
-        {
-            return Ok(conversation);
-        }
         let slot = Self::slot(&self.conversations, conversation_id);
         let read = slot
             .get_or_try_init(|| async {
@@ -170,26 +183,27 @@ impl ConversationApi for GenesysConversations {
         read.cloned()
     }
 
+    async fn conversation_in_bulk(&self, conversation_id: &str) -> Option<Conversation> {
+        // Known from the conversations data source's query in this run, or fetched with the
+        // other conversations planned at the same time: one request for up to 100.
+        let view = self.analytics.view(conversation_id).await?;
+        conversation_from_view(&view)
+    }
+
     async fn allowed_codes(
         &self,
         conversation_id: &str,
         participant_id: &str,
+        queue_id: Option<&str>,
     ) -> Result<Vec<WrapupCode>, PlatformError> {
         // A queued participant may be given its queue's codes: read them once per queue.
-        let conversation = self.conversation(conversation_id).await?;
-        let queue_id = conversation
-            .participants
-            .iter()
-            .find(|participant| participant.id == participant_id)
-            .and_then(|participant| participant.queue_id.clone())
-            .filter(|queue_id| !queue_id.is_empty());
-        if let Some(queue_id) = queue_id {
-            let slot = Self::slot(&self.queue_codes, &queue_id);
+        if let Some(queue_id) = queue_id.filter(|queue_id| !queue_id.is_empty()) {
+            let slot = Self::slot(&self.queue_codes, queue_id);
             let codes = slot
                 .get_or_try_init(|| async {
                     self.client
                         .queues()
-                        .list_all_wrapup_codes(&queue_id)
+                        .list_all_wrapup_codes(queue_id)
                         .await
                         .map_err(PlatformError::from)
                 })

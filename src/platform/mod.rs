@@ -15,7 +15,7 @@ use std::sync::{Arc, RwLock};
 
 use tokio::sync::OnceCell;
 
-pub use analytics_reads::{AnalyticsReads, COALESCE_WINDOW};
+pub use analytics_reads::{AnalyticsReads, COALESCE_WINDOW, MAX_BATCH_WAIT, QUIET, Workload};
 pub use conversations::{ConversationApi, GenesysConversations, ShowsState, WrapupKey};
 pub use error::{ApiFailure, PlatformError, Subject};
 pub use wrapup_codes::{
@@ -35,12 +35,21 @@ pub struct Platform {
 
 impl Platform {
     /// The views over one API client: every type then shares its token pool, rate gate and
-    /// read cache.
-    pub fn over_client(client: GenesysClient, read_cache: bool, policy: WriterPolicy) -> Self {
+    /// read cache. `workload` counts the operations the process runs, for bulk reads to wait
+    /// for (see [`AnalyticsReads`]).
+    pub fn over_client(
+        client: GenesysClient,
+        read_cache: bool,
+        policy: WriterPolicy,
+        workload: Option<Arc<dyn Workload>>,
+    ) -> Self {
         let codes = WrapupCodes::new(Arc::new(GenesysWrapupCodes(client.clone())), read_cache)
             .with_policy(policy);
-        let conversations =
-            GenesysConversations::new(client.clone()).with_read_cache(codes.clone(), read_cache);
+        let conversations = GenesysConversations::new(client.clone()).with_read_cache(
+            codes.clone(),
+            read_cache,
+            workload,
+        );
         Platform {
             codes,
             conversations: Arc::new(conversations),
@@ -308,6 +317,7 @@ mod tests {
                 &self,
                 _: &str,
                 _: &str,
+                _: Option<&str>,
             ) -> Result<Vec<crate::genesys::models::WrapupCode>, PlatformError> {
                 Ok(Vec::new())
             }

@@ -2,9 +2,24 @@
 //! every type shares (see [`crate::platform`]). `ConfigureProvider` calls this each time
 //! Terraform configures the provider.
 
+use std::sync::Arc;
+
 use super::{Credentials, MissingCredentials, ProviderSettings};
 use crate::genesys::{self, ClientConfig, GenesysClient};
-use crate::platform::{Platform, PlatformError, WriterPolicy};
+use crate::platform::{Platform, PlatformError, Workload, WriterPolicy};
+
+/// The provider's RPCs in progress, which bulk reads wait for (see [`Workload`]).
+struct RpcWorkload;
+
+impl Workload for RpcWorkload {
+    fn running(&self) -> usize {
+        crate::tfplugin::operations_running()
+    }
+
+    fn peak(&self) -> usize {
+        crate::tfplugin::operations_peak()
+    }
+}
 
 /// The platform for these settings: one API client (token pool, rate gate) and one read cache
 /// behind every view.
@@ -26,6 +41,7 @@ pub fn build_platform(settings: &ProviderSettings) -> Result<Platform, PlatformE
         client,
         settings.read_cache,
         writer_policy(settings),
+        Some(Arc::new(RpcWorkload)),
     ))
 }
 

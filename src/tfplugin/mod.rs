@@ -20,6 +20,7 @@ pub mod server;
 mod stop;
 mod streams;
 mod upgrade;
+mod workload;
 
 pub use action::{Action, ActionRequest, ProgressSink};
 pub use data_source::DataSource;
@@ -36,3 +37,4 @@ pub use schema::{
 };
 pub use server::GrpcProvider;
 pub use stop::{StopSignal, StopToken, stop_requested, writes_finished};
+pub use workload::{operations_peak, operations_running};

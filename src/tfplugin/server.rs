@@ -20,6 +20,7 @@ use super::proto;
 use super::proto::provider_server::{Provider as ProviderRpc, ProviderServer};
 use super::registry::Registry;
 use super::stop::{Cancelled, StopSignal, WriteRunning, cancelled};
+use super::workload::OperationRunning;
 use super::{ConfigureRequest, DeferredReason, Diagnostics, Provider};
 
 /// Largest message accepted or sent; Terraform's own limit for schemas is 64 MiB.
@@ -91,6 +92,7 @@ impl GrpcProvider {
         work: impl Future<Output = Result<R, Diagnostics>>,
     ) -> Result<Response<R>, Status> {
         tracing::debug!(rpc, "handling RPC");
+        let _running = OperationRunning::start();
         let response = match self.stop.run(catching(rpc, work)).await {
             Ok(Ok(response)) => response,
             Ok(Err(diagnostics)) => R::from_diagnostics(diagnostics_to_proto(&diagnostics)),
@@ -120,7 +122,7 @@ impl GrpcProvider {
         let token = self.stop.token();
         let (answer, answered) = tokio::sync::oneshot::channel();
         tokio::spawn(async move {
-            let _running = WriteRunning::start();
+            let _running = (WriteRunning::start(), OperationRunning::start());
             let (response, outcome) = match token.scope(catching(rpc, work)).await {
                 Ok(done) => done,
                 Err(diagnostics) => {

@@ -14,6 +14,7 @@ use super::proto::{self, invoke_action, list_resource};
 use super::registry::{Registry, ResourceEntry};
 use super::server::{EventStream, GrpcProvider, decode, encode};
 use super::stop::{WriteRunning, cancelled};
+use super::workload::OperationRunning;
 use super::{ActionRequest, Diagnostics, ListEvent, ListRequest, ListSink};
 
 /// How many events may wait between the producer and Terraform.
@@ -57,7 +58,7 @@ impl GrpcProvider {
         // stops reading the stream.
         let token = self.stop.token();
         tokio::spawn(async move {
-            let _running = WriteRunning::start();
+            let _running = (WriteRunning::start(), OperationRunning::start());
             let work = run_action(&registry, request, &events);
             let diagnostics = token
                 .scope(catching_diagnostics("InvokeAction", work))

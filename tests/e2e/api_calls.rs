@@ -1,5 +1,6 @@
 //! API economy through the real Terraform CLI: each standard job's calls, counted by the
-//! emulator's request counter, exactly (every job here is deterministic). The floors and the
+//! emulator's request counter: exactly, except where reads coalesce into analytics multi-gets
+//! and their number depends on timing (then bounded, and the rest exact). The floors and the
 //! before/after figures are in docs/performance.md (`scripts/bench/api-calls.sh`).
 
 use crate::conversation_wrapup_common;
@@ -14,6 +15,7 @@ const CREATE: &str = "POST /api/v2/routing/wrapupcodes";
 const CONVERSATION: &str = "GET /api/v2/conversations/{conversationId}";
 const QUEUE_CODES: &str = "GET /api/v2/routing/queues/{queueId}/wrapupcodes";
 const WRITE: &str = "POST /api/v2/conversations/calls/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup";
+const MULTI_GET: &str = "GET /api/v2/analytics/conversations/details";
 const READ_BACK: &str =
     "GET /api/v2/conversations/{conversationId}/participants/{participantId}/wrapup";
 
@@ -154,38 +156,73 @@ fn seed_wrapups(org: &Org, m: usize, q: usize, name: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn wrapups_by_name_read_each_conversation_and_queue_once_per_process() {
-    const M: u64 = 6;
-    const Q: u64 = 2;
-    let org = Org::start();
-    let ids = seed_wrapups(&org, M as usize, Q as usize, "Economy resolved");
-    let workdir = org.workdir();
-    workdir.config(&wrapups_config(&ids, "Economy resolved"));
-
-    // The plan process resolves each wrap-up: its conversation once, each queue's codes once,
-    // and carries what it found in private state.
-    let planned = measured(&org, || {
+/// The plan and the apply of `M` wrap-ups by name over `Q` queues, measured apart.
+fn wrapups_plan_then_apply(org: &Org, read_cache: bool, name: &str) -> (Calls, Calls) {
+    let ids = seed_wrapups(org, M as usize, Q as usize, name);
+    let workdir = org.workdir().env(
+        "GENESYSCLOUD_READ_CACHE",
+        if read_cache { "true" } else { "false" },
+    );
+    workdir.config(&wrapups_config(&ids, name));
+    let planned = measured(org, || {
         workdir
             .run(&["plan", "-input=false", "-no-color", "-out=tfplan"])
             .assert_success();
     });
-    let routes = &planned.routes;
-    assert_eq!(planned.route(CONVERSATION), M, "{routes}");
-    assert_eq!(planned.route(QUEUE_CODES), Q, "{routes}");
-    assert_eq!(planned.total, 1 + M + Q, "{routes}");
-
-    // The apply process: Terraform 1.15 plans every change again before applying it and,
-    // until Terraform 1.16's `store_planned_private`, drops the first plan's private state
-    // (hashicorp/terraform#37986), so that second plan resolves again (each conversation and
-    // queue once more), and it must: the first plan showed the IDs it resolved, and the second
-    // must show the same. The write then uses what that plan carried and reads nothing but
-    // its one read-back.
-    let applied = measured(&org, || {
+    let applied = measured(org, || {
         workdir
             .run(&["apply", "-input=false", "-no-color", "tfplan"])
             .assert_success();
     });
+    (planned, applied)
+}
+
+const M: u64 = 6;
+const Q: u64 = 2;
+
+#[test]
+fn wrapups_by_name_resolve_conversations_in_bulk_and_each_queue_once_per_process() {
+    let org = Org::start();
+    let (planned, applied) = wrapups_plan_then_apply(&org, true, "Economy resolved");
+
+    // The plan process resolves each wrap-up from the conversations' analytics views, read
+    // together (up to 100 a request; how many plans share one depends on timing, so only the
+    // bounds are exact), and each queue's codes once. No conversation is read on its own.
+    let routes = &planned.routes;
+    let multi = planned.route(MULTI_GET);
+    assert!((1..=M).contains(&multi), "{routes}");
+    assert_eq!(planned.route(CONVERSATION), 0, "{routes}");
+    assert_eq!(planned.route(QUEUE_CODES), Q, "{routes}");
+    assert_eq!(planned.total, 1 + multi + Q, "{routes}");
+
+    // The apply process: Terraform 1.15 plans every change again before applying it and,
+    // until Terraform 1.16's `store_planned_private`, drops the first plan's private state
+    // (hashicorp/terraform#37986), so that second plan resolves again, and it must: the first
+    // plan showed the IDs it resolved, and the second must show the same. It does so in bulk
+    // too; the write then reads nothing but its one read-back.
+    let routes = &applied.routes;
+    let multi = applied.route(MULTI_GET);
+    assert!((1..=M).contains(&multi), "{routes}");
+    assert_eq!(applied.route(LOGIN), 1, "{routes}");
+    assert_eq!(applied.route(CONVERSATION), 0, "{routes}");
+    assert_eq!(applied.route(QUEUE_CODES), Q, "{routes}");
+    assert_eq!(applied.route(WRITE), M, "{routes}");
+    assert_eq!(applied.route(READ_BACK), M, "{routes}");
+    assert_eq!(applied.total, 1 + multi + Q + 2 * M, "{routes}");
+}
+
+#[test]
+fn wrapups_by_name_without_the_read_cache_read_each_conversation_once_per_process() {
+    let org = Org::start();
+    let (planned, applied) = wrapups_plan_then_apply(&org, false, "Economy exact");
+
+    // `read_cache = false`: no bulk read; each conversation is read exactly, once per
+    // process, and each queue's codes once.
+    let routes = &planned.routes;
+    assert_eq!(planned.route(MULTI_GET), 0, "{routes}");
+    assert_eq!(planned.route(CONVERSATION), M, "{routes}");
+    assert_eq!(planned.route(QUEUE_CODES), Q, "{routes}");
+    assert_eq!(planned.total, 1 + M + Q, "{routes}");
     let routes = &applied.routes;
     assert_eq!(applied.route(LOGIN), 1, "{routes}");
     assert_eq!(applied.route(CONVERSATION), M, "{routes}");
@@ -194,8 +231,6 @@ fn wrapups_by_name_read_each_conversation_and_queue_once_per_process() {
     assert_eq!(applied.route(READ_BACK), M, "{routes}");
     assert_eq!(applied.total, 1 + M + Q + 2 * M, "{routes}");
 }
-
-const MULTI_GET: &str = "GET /api/v2/analytics/conversations/details";
 
 #[test]
 fn refresh_reads_each_wrapup_once_and_the_conversation_only_when_it_is_gone() {

@@ -1,13 +1,13 @@
 //! A randomized fault suite through the real Terraform CLI. From a seed it builds a schedule:
 //! fault sets installed on the emulator (429 with Retry-After, 5xx, connections dropped after the
-//! platform acted, a slow link, read-after-write lag, a throttled login), token expiries, and at
-//! most one SIGINT (to Terraform's PID or its process group), each fired once the apply has made
-//! a given number of API calls. For each seed it applies a mixed configuration cleanly (codes,
-//! a queue's codes, wrap-ups on seeded conversations), then applies a changed one (codes added,
-//! changed and removed, wrap-ups re-applied and new) under the schedule, then clears the faults
-//! and applies again. The invariants: after the faulty apply no code exists that state does not
-//! know; after the clean apply the platform equals state and the configuration (no orphan, no
-//! duplicate, nothing missing) and `plan -detailed-exitcode` exits 0.
+//! platform acted, a slow link, read-after-write lag, analytics lag, a throttled login), token
+//! expiries, and at most one SIGINT (to Terraform's PID or its process group), each fired once the
+//! apply has made a given number of API calls. For each seed it applies a mixed configuration
+//! cleanly (codes, a queue's codes, wrap-ups on seeded conversations), then applies a changed one
+//! (codes added, changed and removed, wrap-ups re-applied and new) under the schedule, then clears
+//! the faults and applies again. The invariants: after the faulty apply no code exists that state
+//! does not know; after the clean apply the platform equals state and the configuration (no
+//! orphan, no duplicate, nothing missing) and `plan -detailed-exitcode` exits 0.
 //!
 //! Seeds: `CHAOS_SEEDS=1,2,7-9` (a list of seeds and ranges), else `CHAOS_SEED_COUNT=N` (seeds
 //! 1..=N), else seeds 1, 2 and 3. A failure prints each failing seed with its schedule; the same
@@ -41,7 +41,7 @@ const fn route(method: &'static str, path: &'static str) -> Route {
 }
 
 /// Every route the configuration's apply uses (globs as the emulator's fault rules read them).
-const ROUTES: [Route; 12] = [
+const ROUTES: [Route; 13] = [
     route("POST", "/api/v2/routing/wrapupcodes"),
     route("GET", "/api/v2/routing/wrapupcodes"),
     route("GET", "/api/v2/routing/wrapupcodes/*"),
@@ -53,6 +53,7 @@ const ROUTES: [Route; 12] = [
     route("GET", "/api/v2/conversations/**"),
     route("POST", "/api/v2/conversations/**/wrapup"),
     route("GET", "/api/v2/authorization/divisions/**"),
+    route("GET", "/api/v2/analytics/conversations/details"),
     route("*", "/api/v2/**"),
 ];
 
@@ -84,6 +85,8 @@ enum Fault {
     Lag { ms: u64, by_id: bool },
     /// The next `count` logins get the login host's rate-limit answer.
     LoginThrottled { count: u32 },
+    /// Analytics shows a wrap-up only `ms` after it was written.
+    AnalyticsLag { ms: u64 },
 }
 
 /// What the schedule does at a moment.
@@ -278,7 +281,7 @@ impl Schedule {
 }
 
 fn fault(rng: &mut fastrand::Rng) -> Fault {
-    match rng.u8(..6) {
+    match rng.u8(..7) {
         0 => Fault::RateLimited {
             at: ROUTES[rng.usize(..ROUTES.len())],
             count: rng.u32(1..=3),
@@ -300,6 +303,9 @@ fn fault(rng: &mut fastrand::Rng) -> Fault {
         4 => Fault::Lag {
             ms: rng.u64(100..=1500),
             by_id: rng.bool(),
+        },
+        5 => Fault::AnalyticsLag {
+            ms: rng.u64(500..=5000),
         },
         _ => Fault::LoginThrottled {
             count: rng.u32(1..=2),
@@ -338,6 +344,7 @@ fn faults_json(faults: &[Fault]) -> Value {
                 config["lag_get_by_id"] = json!(by_id);
             }
             Fault::LoginThrottled { count } => config["login_rate_limited"] = json!(count),
+            Fault::AnalyticsLag { ms } => config["analytics_lag_ms"] = json!(ms),
         }
     }
     config

@@ -308,6 +308,12 @@ fn a_missing_permission_points_at_conversation_id() {
         "path": "/api/v2/conversations/{conversationId}",
         "status": 403,
         "count": 5
+    }, {
+        // Without the permission the analytics view is refused too; the exact read decides.
+        "method": "GET",
+        "path": "/api/v2/analytics/conversations/details",
+        "status": 403,
+        "count": 5
     }]}));
     let workdir = f.org.workdir();
     workdir.config(&resource_block(

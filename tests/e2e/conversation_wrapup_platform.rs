@@ -122,6 +122,12 @@ fn a_forbidden_conversation_read_points_at_conversation_id() {
         "path": "/api/v2/conversations/{conversationId}",
         "status": 403,
         "count": 1
+    }, {
+        // Without the permission the analytics view is refused too; the exact read decides.
+        "method": "GET",
+        "path": "/api/v2/analytics/conversations/details",
+        "status": 403,
+        "count": 5
     }]}));
     let error =
         apply_by_name(&org, &seeded.conversation_id, "Sale completed").expect_err("forbidden");

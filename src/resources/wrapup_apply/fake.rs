@@ -30,6 +30,10 @@ pub struct FakePlatform {
     pub lost_answers: Mutex<usize>,
     /// Reads of the participant's wrap-up so far.
     pub wrapup_reads: Mutex<usize>,
+    /// What a bulk (analytics) read shows of the conversation, if anything.
+    pub bulk: Mutex<Option<Conversation>>,
+    /// Exact conversation reads so far.
+    pub conversation_reads: Mutex<usize>,
 }
 
 fn code(id: &str, name: &str) -> WrapupCode {
@@ -68,6 +72,8 @@ impl FakePlatform {
             posts: Mutex::new(Vec::new()),
             lost_answers: Mutex::new(0),
             wrapup_reads: Mutex::new(0),
+            bulk: Mutex::new(None),
+            conversation_reads: Mutex::new(0),
         }
     }
 
@@ -134,6 +140,7 @@ impl FakePlatform {
 #[async_trait]
 impl ConversationApi for FakePlatform {
     async fn conversation(&self, conversation_id: &str) -> Result<Conversation, PlatformError> {
+        *self.conversation_reads.lock().expect("not poisoned") += 1;
         self.conversation
             .lock()
             .expect("not poisoned")
@@ -142,7 +149,20 @@ impl ConversationApi for FakePlatform {
             .ok_or_else(not_found)
     }
 
-    async fn allowed_codes(&self, _: &str, _: &str) -> Result<Vec<WrapupCode>, PlatformError> {
+    async fn conversation_in_bulk(&self, conversation_id: &str) -> Option<Conversation> {
+        self.bulk
+            .lock()
+            .expect("not poisoned")
+            .clone()
+            .filter(|c| c.id == conversation_id)
+    }
+
+    async fn allowed_codes(
+        &self,
+        _: &str,
+        _: &str,
+        _: Option<&str>,
+    ) -> Result<Vec<WrapupCode>, PlatformError> {
         if self.agent_has_queue() {
             Ok(self.codes.clone())
         } else {

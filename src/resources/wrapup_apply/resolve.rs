@@ -103,10 +103,24 @@ pub async fn read_conversation(
 }
 
 /// Finds the participant and communication `spec` designates (or the only sensible ones).
+///
+/// The conversation's analytics view, read in bulk, serves when it settles the target without
+/// wrap-up state, which analytics may show late: the participant is given, or it is the only
+/// agent. Otherwise, and whenever the view would refuse the target (a participant analytics
+/// does not show yet, say), the exact conversation read decides, so lag never causes an error
+/// or picks another participant.
 pub async fn resolve_target(
     api: &dyn ConversationApi,
     spec: &TargetSpec,
 ) -> Result<(Target, Conversation), WrapupError> {
+    if let Some(view) = api.conversation_in_bulk(&spec.conversation_id).await
+        && (spec.participant_id.is_some()
+            || view.participants.iter().filter(|p| is_agent(p)).count() == 1)
+        && let Ok(target) = choose_target(&view, spec)
+        && check_awaiting_wrapup(&target).is_ok()
+    {
+        return Ok((target, view));
+    }
     let conversation = read_conversation(api, &spec.conversation_id).await?;
     let target = choose_target(&conversation, spec)?;
     Ok((target, conversation))
@@ -268,7 +282,11 @@ pub async fn resolve_code(
     choice: &CodeChoice,
 ) -> Result<ResolvedCode, WrapupError> {
     let allowed = api
-        .allowed_codes(&target.conversation_id, &target.participant_id)
+        .allowed_codes(
+            &target.conversation_id,
+            &target.participant_id,
+            target.queue_id.as_deref(),
+        )
         .await
         .map_err(|error| {
             WrapupError::platform(
@@ -401,7 +419,12 @@ pub async fn code_name_for(
     if embedded.is_some() {
         return Ok(embedded);
     }
-    let allowed = api.allowed_codes(&conversation.id, participant_id).await?;
+    let queue_id = conversation
+        .participant(participant_id)
+        .and_then(|p| p.queue_id.as_deref());
+    let allowed = api
+        .allowed_codes(&conversation.id, participant_id, queue_id)
+        .await?;
     if let Some(code) = allowed.into_iter().find(|code| code.id == code_id) {
         return Ok(Some(code.name));
     }
@@ -480,6 +503,63 @@ mod tests {
             error,
             WrapupError::ParticipantNotFound { ref candidates, .. } if candidates.len() == 3
         ));
+    }
+
+    fn reads(platform: &FakePlatform) -> usize {
+        *platform.conversation_reads.lock().expect("not poisoned")
+    }
+
+    #[tokio::test]
+    async fn a_bulk_view_that_settles_the_target_spares_the_conversation_read() {
+        let platform = FakePlatform::ended();
+        let exact = platform.conversation.lock().expect("not poisoned").clone();
+        *platform.bulk.lock().expect("not poisoned") = exact;
+        let (target, _) = resolve_target(&platform, &spec().target)
+            .await
+            .expect("target");
+        assert_eq!(
+            (target.participant_id.as_str(), reads(&platform)),
+            (AGENT, 0)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_bulk_view_that_would_refuse_the_target_is_checked_with_the_exact_read() {
+        // Analytics does not show the agent's call yet: the exact read finds it.
+        let platform = FakePlatform::ended();
+        let mut lagging = platform.conversation.lock().expect("not poisoned").clone();
+        if let Some(agent) = lagging
+            .as_mut()
+            .and_then(|c| c.participants.iter_mut().find(|p| p.id == AGENT))
+        {
+            agent.calls.clear();
+        }
+        *platform.bulk.lock().expect("not poisoned") = lagging;
+        let spec = TargetSpec {
+            participant_id: Some(AGENT.into()),
+            ..spec().target
+        };
+        let (target, _) = resolve_target(&platform, &spec).await.expect("target");
+        assert_eq!(target.communication_id, AGENT_CALL);
+        assert_eq!(reads(&platform), 1);
+    }
+
+    #[tokio::test]
+    async fn a_choice_among_agents_by_wrapup_state_is_never_made_on_a_bulk_view() {
+        // The view (analytics, lagging) would pick the first agent; the platform says the
+        // first is still on its call and the second awaits wrap-up.
+        let platform = FakePlatform::ended();
+        *platform.conversation.lock().expect("not poisoned") =
+            Some(two_agents("connected", "disconnected"));
+        *platform.bulk.lock().expect("not poisoned") =
+            Some(two_agents("disconnected", "connected"));
+        let (target, _) = resolve_target(&platform, &spec().target)
+            .await
+            .expect("target");
+        assert_eq!(
+            (target.participant_id.as_str(), reads(&platform)),
+            (QUEUE, 1)
+        );
     }
 
     #[tokio::test]
