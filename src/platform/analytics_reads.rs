@@ -221,25 +221,8 @@ impl AnalyticsReads {
                     else {
                         return; // sent already, full
                     };
-                    let now = tokio::time::Instant::now();
-                    let ready = match &this.workload {
-                        None => Some("window"),
-                        Some(workload) => {
-                            if workload.running() > open.waiters {
-                                busy_until = now;
-                            }
-                            if open.waiters >= workload.peak() {
-                                Some("peak")
-                            } else if now.duration_since(busy_until) >= QUIET {
-                                Some("quiet")
-                            } else if now.duration_since(opened) >= MAX_BATCH_WAIT {
-                                Some("longest wait")
-                            } else {
-                                None
-                            }
-                        }
-                    };
-                    ready.and_then(|why| Some((why, reads.open.take()?)))
+                    this.send_reason(open.waiters, opened, &mut busy_until)
+                        .and_then(|why| Some((why, reads.open.take()?)))
                 };
                 match batch {
                     Some((why, batch)) => {
@@ -257,6 +240,32 @@ impl AnalyticsReads {
             }
         });
         done
+    }
+
+    /// Why a batch of `waiters` reads, open since `opened`, should be sent now; `None` while
+    /// it should wait for others. `busy_until` is the last time other operations ran.
+    fn send_reason(
+        &self,
+        waiters: usize,
+        opened: tokio::time::Instant,
+        busy_until: &mut tokio::time::Instant,
+    ) -> Option<&'static str> {
+        let Some(workload) = &self.workload else {
+            return Some("window");
+        };
+        let now = tokio::time::Instant::now();
+        if workload.running() > waiters {
+            *busy_until = now;
+        }
+        if waiters >= workload.peak() {
+            Some("peak")
+        } else if now.duration_since(*busy_until) >= QUIET {
+            Some("quiet")
+        } else if now.duration_since(opened) >= MAX_BATCH_WAIT {
+            Some("longest wait")
+        } else {
+            None
+        }
     }
 
     /// Sends a full batch now, in its own task.
