@@ -11,11 +11,15 @@
 //!   plans Terraform runs together (10 at a time by default) share one request. The batch
 //!   stays open [`COALESCE_WINDOW`] at least; then it is sent as soon as it holds as many
 //!   reads as the most operations the process has run at once (its [`Workload`]'s peak:
-//!   Terraform's parallelism), or nothing but its own reads has run for [`QUIET`], or
+//!   Terraform's parallelism), or nothing but its own reads has run for a quiet time, or
 //!   [`MAX_BATCH_WAIT`] after it opened; and at once when full. The write and read-back of
 //!   another wrap-up are usually followed by Terraform's next plan, which then joins: so a
-//!   back-fill's apply reads its conversations 10 to a request rather than one or two. A lone
-//!   read waits [`QUIET`] once, against an API call's tens to hundreds of milliseconds.
+//!   back-fill's apply reads its conversations 10 to a request rather than one or two. The
+//!   quiet time starts at [`QUIET`] and doubles (up to [`MAX_QUIET`]) whenever a read arrives
+//!   sooner than that after a batch gave up waiting: Terraform's own pause between one
+//!   operation and the next grows with the size of the configuration (past 100 ms with
+//!   1,000 instances). A lone read waits [`QUIET`] once, against an API call's tens to
+//!   hundreds of milliseconds.
 //!
 //! Analytics lags the conversation API, so a view is only ever trusted to confirm what the
 //! caller already holds: anything else is read exactly by the caller. A failed multi-get (for
@@ -40,12 +44,16 @@ use crate::genesys::{MULTI_GET_MAX_IDS, MediaType};
 /// How long a batch stays open at least, for reads that arrive together to join it.
 pub const COALESCE_WINDOW: Duration = Duration::from_millis(5);
 
-/// How long nothing but a batch's own reads may run before it is sent short of the peak:
-/// longer than Terraform's pause between one operation's end and the next one's start.
+/// How long nothing but a batch's own reads may run before it is sent short of the peak, at
+/// first: longer than Terraform's pause between one operation's end and the next one's start
+/// in a small configuration.
 pub const QUIET: Duration = Duration::from_millis(100);
 
+/// The longest quiet time it grows to.
+pub const MAX_QUIET: Duration = Duration::from_millis(1600);
+
 /// How long a batch waits at most for the process's other operations to join it.
-pub const MAX_BATCH_WAIT: Duration = Duration::from_millis(500);
+pub const MAX_BATCH_WAIT: Duration = Duration::from_secs(2);
 
 /// How often a waiting batch looks at the workload again.
 const WORKLOAD_POLL: Duration = Duration::from_millis(2);
@@ -86,6 +94,30 @@ struct Reads {
     batches: u64,
     /// A multi-get failed: no more bulk reads in this process.
     failed: bool,
+    /// The quiet time now (see the module's documentation), and when a batch last went on it.
+    quiet: Option<Duration>,
+    sent_on_quiet: Option<tokio::time::Instant>,
+}
+
+impl Reads {
+    fn quiet(&self) -> Duration {
+        self.quiet.unwrap_or(QUIET)
+    }
+
+    /// A batch opens: if a batch that gave up on quiet went out less than the quiet time ago,
+    /// Terraform's pauses are longer than that, so wait longer from now on.
+    fn learn_quiet(&mut self) {
+        if let Some(sent) = self.sent_on_quiet.take()
+            && sent.elapsed() < self.quiet()
+        {
+            let longer = (self.quiet() * 2).min(MAX_QUIET);
+            tracing::debug!(
+                quiet_ms = longer.as_millis() as u64,
+                "bulk reads wait longer"
+            );
+            self.quiet = Some(longer);
+        }
+    }
 }
 
 /// The analytics views of conversations, read in bulk. Cheap to share behind an `Arc`.
@@ -201,6 +233,7 @@ impl AnalyticsReads {
             return done;
         }
         reads.batches += 1;
+        reads.learn_quiet();
         let (sender, done) = watch::channel(false);
         reads.open = Some(OpenBatch {
             number: reads.batches,
@@ -221,8 +254,12 @@ impl AnalyticsReads {
                     else {
                         return; // sent already, full
                     };
-                    this.send_reason(open.waiters, opened, &mut busy_until)
-                        .and_then(|why| Some((why, reads.open.take()?)))
+                    let why =
+                        this.send_reason(open.waiters, opened, reads.quiet(), &mut busy_until);
+                    if why == Some("quiet") {
+                        reads.sent_on_quiet = Some(tokio::time::Instant::now());
+                    }
+                    why.and_then(|why| Some((why, reads.open.take()?)))
                 };
                 match batch {
                     Some((why, batch)) => {
@@ -248,6 +285,7 @@ impl AnalyticsReads {
         &self,
         waiters: usize,
         opened: tokio::time::Instant,
+        quiet: Duration,
         busy_until: &mut tokio::time::Instant,
     ) -> Option<&'static str> {
         let Some(workload) = &self.workload else {
@@ -259,7 +297,7 @@ impl AnalyticsReads {
         }
         if waiters >= workload.peak() {
             Some("peak")
-        } else if now.duration_since(*busy_until) >= QUIET {
+        } else if now.duration_since(*busy_until) >= quiet {
             Some("quiet")
         } else if now.duration_since(opened) >= MAX_BATCH_WAIT {
             Some("longest wait")
@@ -548,10 +586,15 @@ mod tests {
         let reads = paced(&operations, &requests, &largest);
         assert!(reads.view("a").await.is_some());
         assert_eq!(requests.load(Ordering::SeqCst), 1);
+        // A read right after a batch gave up: Terraform pauses longer, so wait longer.
+        assert_eq!(reads.lock().quiet(), QUIET);
+        assert!(reads.view("a2").await.is_some());
+        assert_eq!(reads.lock().quiet(), QUIET * 2);
+        assert_eq!(requests.load(Ordering::SeqCst), 2);
         // Another operation that never joins: the batch goes at its longest wait.
         operations.running.store(2, Ordering::SeqCst);
         assert!(reads.view("b").await.is_some());
-        assert_eq!(requests.load(Ordering::SeqCst), 2);
+        assert_eq!(requests.load(Ordering::SeqCst), 3);
         assert_eq!(largest.load(Ordering::SeqCst), 1);
     }
 

@@ -15,7 +15,9 @@ use std::sync::{Arc, RwLock};
 
 use tokio::sync::OnceCell;
 
-pub use analytics_reads::{AnalyticsReads, COALESCE_WINDOW, MAX_BATCH_WAIT, QUIET, Workload};
+pub use analytics_reads::{
+    AnalyticsReads, COALESCE_WINDOW, MAX_BATCH_WAIT, MAX_QUIET, QUIET, Workload,
+};
 pub use conversations::{ConversationApi, GenesysConversations, ShowsState, WrapupKey};
 pub use error::{ApiFailure, PlatformError, Subject};
 pub use wrapup_codes::{
