@@ -9,6 +9,11 @@ use crate::conversation_wrapup_common;
 use conversation_wrapup_common::{Org, Seeded, new_queue_id, resource_block, wrapup_state};
 use serde_json::{Value, json};
 
+use crate::api_calls::measured;
+
+const MULTI_GET: &str = "GET /api/v2/analytics/conversations/details";
+const CONVERSATION: &str = "GET /api/v2/conversations/{conversationId}";
+
 const DROPPED: &str = "The platform accepted the wrap-up write but did not persist it";
 const EARLIER_END: &str = "2026-11-30T09:05:00.000Z";
 
@@ -65,10 +70,18 @@ fn a_create_over_the_same_wrap_up_fails_when_the_write_is_dropped() {
     workdir.config(&wrapup_config(&seeded.conversation_id, "already there", ""));
 
     ignore_writes(&org, true);
-    let diagnostic = workdir.expect_error(&["apply"], DROPPED, Some("wrapup_code_name"));
+    let mut diagnostic = None;
+    let calls = measured(&org, || {
+        diagnostic = Some(workdir.expect_error(&["apply"], DROPPED, Some("wrapup_code_name")));
+    });
+    let diagnostic = diagnostic.expect("apply ran");
     assert!(diagnostic.mentions("endTime"), "{diagnostic:?}");
     assert!(diagnostic.mentions(EARLIER_END), "{diagnostic:?}");
     assert!(!has_wrapup_in_state(&workdir), "nothing may enter state");
+    // The target came from the analytics view (no conversation read), which shows the code
+    // but no end time: the wrap-up was read exactly before the write, to compare with.
+    assert!(calls.route(MULTI_GET) >= 1, "{}", calls.routes);
+    assert_eq!(calls.route(CONVERSATION), 0, "{}", calls.routes);
 
     // The same apply on a platform that keeps the write: its endTime moves, and it passes.
     ignore_writes(&org, false);
