@@ -77,6 +77,19 @@ pub type MultiGet = Arc<
         + Sync,
 >;
 
+/// Why a batch that is not full is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SendReason {
+    /// Its window ended (no workload to wait for).
+    Window,
+    /// It holds as many reads as the process ever ran operations at once.
+    Peak,
+    /// Nothing else ran for the quiet time.
+    Quiet,
+    /// It waited [`MAX_BATCH_WAIT`].
+    LongestWait,
+}
+
 /// A batch open for refreshes to join: its ids, and the signal set once its answer is stored.
 struct OpenBatch {
     number: u64,
@@ -174,14 +187,6 @@ impl AnalyticsReads {
         }
     }
 
-    /// The view of a conversation if one is known already; never sends a request.
-    pub fn known(&self, conversation_id: &str) -> Option<Arc<AnalyticsConversation>> {
-        if !self.enabled {
-            return None;
-        }
-        self.lock().known.get(conversation_id).cloned().flatten()
-    }
-
     /// Drops what is known of a conversation (this process wrote to it).
     pub fn forget(&self, conversation_id: &str) {
         self.lock().known.remove(conversation_id);
@@ -256,7 +261,7 @@ impl AnalyticsReads {
                     };
                     let why =
                         this.send_reason(open.waiters, opened, reads.quiet(), &mut busy_until);
-                    if why == Some("quiet") {
+                    if why == Some(SendReason::Quiet) {
                         reads.sent_on_quiet = Some(tokio::time::Instant::now());
                     }
                     why.and_then(|why| Some((why, reads.open.take()?)))
@@ -267,7 +272,7 @@ impl AnalyticsReads {
                             conversations = batch.ids.len(),
                             waiters = batch.waiters,
                             waited_ms = opened.elapsed().as_millis() as u64,
-                            sent_on = why,
+                            sent_on = ?why,
                             "analytics multi-get"
                         );
                         return this.send(batch).await;
@@ -287,20 +292,20 @@ impl AnalyticsReads {
         opened: tokio::time::Instant,
         quiet: Duration,
         busy_until: &mut tokio::time::Instant,
-    ) -> Option<&'static str> {
+    ) -> Option<SendReason> {
         let Some(workload) = &self.workload else {
-            return Some("window");
+            return Some(SendReason::Window);
         };
         let now = tokio::time::Instant::now();
         if workload.running() > waiters {
             *busy_until = now;
         }
         if waiters >= workload.peak() {
-            Some("peak")
+            Some(SendReason::Peak)
         } else if now.duration_since(*busy_until) >= quiet {
-            Some("quiet")
+            Some(SendReason::Quiet)
         } else if now.duration_since(opened) >= MAX_BATCH_WAIT {
-            Some("longest wait")
+            Some(SendReason::LongestWait)
         } else {
             None
         }
