@@ -233,6 +233,30 @@ fn wrapups_by_name_without_the_read_cache_read_each_conversation_once_per_proces
 }
 
 #[test]
+fn wrapups_by_name_without_the_analytics_permission_read_each_conversation_exactly() {
+    let org = Org::start();
+    // An OAuth client that may read conversations but not analytics.
+    org.faults(json!({ "rules": [{
+        "method": "GET",
+        "path": "/api/v2/analytics/conversations/details",
+        "status": 403,
+        "count": 100
+    }]}));
+    let (planned, applied) = wrapups_plan_then_apply(&org, true, "Economy no analytics");
+
+    // One refused multi-get per process turns bulk reads off; every conversation is then
+    // read exactly, and the wrap-ups apply as without the read cache.
+    for (calls, writes) in [(&planned, 0), (&applied, M)] {
+        let routes = &calls.routes;
+        assert_eq!(calls.route(MULTI_GET), 1, "{routes}");
+        assert_eq!(calls.route(CONVERSATION), M, "{routes}");
+        assert_eq!(calls.route(QUEUE_CODES), Q, "{routes}");
+        assert_eq!(calls.route(WRITE), writes, "{routes}");
+        assert_eq!(calls.total, 1 + 1 + M + Q + 2 * writes, "{routes}");
+    }
+}
+
+#[test]
 fn refresh_reads_each_wrapup_once_and_the_conversation_only_when_it_is_gone() {
     const M: u64 = 6;
     let org = Org::start();
