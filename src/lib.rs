@@ -1,21 +1,17 @@
 //! Terraform provider for Genesys Cloud.
 //!
-//! Layers, from Terraform down to the platform:
-//! - [`plugin`]: go-plugin host (handshake, AutoMTLS, side services, logging).
-//! - [`tfplugin`] and [`cty`]: the tfplugin6 protocol core; knows nothing of Genesys.
-//! - [`provider`], [`resources`], [`data_sources`], [`list`], [`actions`]: translate between
-//!   Terraform values and the platform views.
-//! - [`platform`]: the one API client per provider process and the views the types use (wrap-up
-//!   codes with the read cache, conversations), and the platform error.
-//! - [`genesys`]: typed Genesys Cloud Platform API v2 client; knows nothing of Terraform.
+//! Three crates keep the layers apart, and the compiler enforces it:
+//! - `tfplugin_framework`: the tfplugin6 protocol, cty, the go-plugin host and the traits a
+//!   provider implements; knows nothing of Genesys.
+//! - `genesys_client`: the typed Genesys Cloud Platform API v2 client; knows nothing of
+//!   Terraform.
+//! - this crate: [`provider`], [`resources`], [`data_sources`], [`list`] and [`actions`]
+//!   translate between Terraform values and the views of [`platform`], the one seam through
+//!   which they reach the API client.
 
 pub mod actions;
-pub mod cty;
 pub mod data_sources;
-pub mod genesys;
 pub mod list;
 pub mod platform;
-pub mod plugin;
 pub mod provider;
 pub mod resources;
-pub mod tfplugin;

@@ -1,5 +1,5 @@
 //! The provider binary Terraform launches.
 
 fn main() -> std::process::ExitCode {
-    genesyscloud_provider::plugin::main(genesyscloud_provider::provider::new)
+    tfplugin_framework::host::main(genesyscloud_provider::provider::new)
 }

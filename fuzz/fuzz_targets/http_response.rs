@@ -10,31 +10,25 @@ use std::time::{Duration, SystemTime};
 use libfuzzer_sys::fuzz_target;
 
 // The client's own files, compiled alone (they depend on std, serde, time, http, fastrand).
-// Declared at the root (a `#[path]` inside an inline module would name a folder that does not
-// exist) and re-exported under `genesys`, where the models look for `numbers`.
+// Declared at the root, where they sit in the client crate too, so the models find `numbers`
+// at `crate::numbers`.
 #[allow(dead_code)]
-#[path = "../../src/genesys/models/error_body.rs"]
+#[path = "../../crates/genesys-client/src/models/error_body.rs"]
 pub mod error_body;
 #[allow(dead_code)]
-#[path = "../../src/genesys/models/listing.rs"]
+#[path = "../../crates/genesys-client/src/models/listing.rs"]
 pub mod listing;
 #[allow(dead_code)]
-#[path = "../../src/genesys/numbers.rs"]
+#[path = "../../crates/genesys-client/src/numbers.rs"]
 pub mod numbers;
 #[allow(dead_code)]
-#[path = "../../src/genesys/retry.rs"]
+#[path = "../../crates/genesys-client/src/retry.rs"]
 pub mod retry;
 
-mod genesys {
-    pub use crate::{numbers, retry};
-    pub mod models {
-        pub use crate::error_body::ErrorBody;
-        pub use crate::listing::EntityListing;
-    }
-}
-
-use genesys::numbers::{MAX_RETRY_AFTER, MAX_TOKEN_LIFETIME, parse_retry_after, token_lifetime};
-use genesys::retry::RetryPolicy;
+use error_body::ErrorBody;
+use listing::EntityListing;
+use numbers::{MAX_RETRY_AFTER, MAX_TOKEN_LIFETIME, parse_retry_after, token_lifetime};
+use retry::RetryPolicy;
 
 fuzz_target!(|data: &[u8]| {
     let mut headers = [httparse::EMPTY_HEADER; 32];
@@ -62,11 +56,11 @@ fuzz_target!(|data: &[u8]| {
             let _ = policy.rate_limit_wait(u32::MAX, elapsed, asked);
         }
     }
-    if let Ok(error) = serde_json::from_slice::<genesys::models::ErrorBody>(body) {
+    if let Ok(error) = serde_json::from_slice::<ErrorBody>(body) {
         let _ = error.summary();
     }
     if let Ok(listing) =
-        serde_json::from_slice::<genesys::models::EntityListing<serde_json::Value>>(body)
+        serde_json::from_slice::<EntityListing<serde_json::Value>>(body)
     {
         let _ = listing.page_count.map(|c| c.checked_add(1));
     }

@@ -5,7 +5,7 @@
 #![no_main]
 
 #[allow(dead_code, unused_imports)]
-#[path = "../../src/cty/mod.rs"]
+#[path = "../../crates/tfplugin-framework/src/cty/mod.rs"]
 mod cty;
 mod types;
 

@@ -11,13 +11,13 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::cty::Value;
 use crate::resources::wrapup_apply::{
     ConversationAccess, SchemaKind, VERIFY_DELAYS, WrapupError, WrapupInputs, WrapupSpec,
     apply_wrapup, check_awaiting_wrapup, input_attributes, resolve_code, resolve_target,
     validate_inputs,
 };
-use crate::tfplugin::{
+use tfplugin_framework::cty::Value;
+use tfplugin_framework::{
     Action, ActionRequest, Block, Diagnostics, Model, ProgressSink, Schema, Severity,
 };
 

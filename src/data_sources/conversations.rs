@@ -12,15 +12,15 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::cty::{Type, Value};
-use crate::genesys::models::{AnalyticsConversation, DetailQueryFilter};
-use crate::genesys::{Interval, MAX_INTERVAL_DAYS};
 use crate::platform::ConversationAccess;
 use crate::resources::support::{ClientHandle, PlatformError, StringSet, is_uuid};
-use crate::tf_model;
-use crate::tfplugin::model::CtyConvert;
-use crate::tfplugin::{Attribute, Block, DataSource, Diagnostics, Model, Schema, TfValue};
-use crate::{attr_name, attr_path};
+use genesys_client::models::{AnalyticsConversation, DetailQueryFilter};
+use genesys_client::{Interval, MAX_INTERVAL_DAYS};
+use tfplugin_framework::cty::{Type, Value};
+use tfplugin_framework::model::CtyConvert;
+use tfplugin_framework::tf_model;
+use tfplugin_framework::{Attribute, Block, DataSource, Diagnostics, Model, Schema, TfValue};
+use tfplugin_framework::{attr_name, attr_path};
 
 /// The Terraform type name.
 pub const TYPE_NAME: &str = "genesyscloud_conversations";
@@ -427,7 +427,7 @@ impl DataSource for ConversationsData {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplugin::model::{assert_model_matches, assert_round_trips};
+    use tfplugin_framework::model::{assert_model_matches, assert_round_trips};
 
     #[test]
     fn the_model_matches_the_schema_and_round_trips() {

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::cty::{Type, Value};
 use crate::resources::support::{ClientHandle, PlatformError};
-use crate::tf_model;
-use crate::tfplugin::{Attribute, Block, DataSource, Diagnostics, Model, Schema, TfValue};
-use crate::{attr_name, attr_path};
+use tfplugin_framework::cty::{Type, Value};
+use tfplugin_framework::tf_model;
+use tfplugin_framework::{Attribute, Block, DataSource, Diagnostics, Model, Schema, TfValue};
+use tfplugin_framework::{attr_name, attr_path};
 
 /// The Terraform type name.
 pub const TYPE_NAME: &str = "genesyscloud_routing_queue";
@@ -172,7 +172,7 @@ impl DataSource for RoutingQueueData {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplugin::model::{assert_model_matches, assert_round_trips};
+    use tfplugin_framework::model::{assert_model_matches, assert_round_trips};
 
     #[test]
     fn the_model_matches_the_schema_and_round_trips() {

@@ -9,14 +9,14 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::cty::Value;
 use crate::platform::ApiHandle;
 use crate::resources::routing_wrapupcode::{
     Flags, TYPE_NAME, WrapupCodeModel, name_problem, state_of, string_attribute,
 };
 use crate::resources::support::WrapupCode;
-use crate::tfplugin::{Block, DataSource, Diagnostics, Model, Schema, TfValue};
-use crate::{attr_name, attr_path};
+use tfplugin_framework::cty::Value;
+use tfplugin_framework::{Block, DataSource, Diagnostics, Model, Schema, TfValue};
+use tfplugin_framework::{attr_name, attr_path};
 
 /// The data source's configuration and result: the resource's attributes, of which only
 /// `name` is configured.
@@ -175,7 +175,7 @@ impl DataSource for RoutingWrapupCodeData {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplugin::model::{assert_model_matches, assert_round_trips};
+    use tfplugin_framework::model::{assert_model_matches, assert_round_trips};
 
     fn data_source() -> Arc<RoutingWrapupCodeData> {
         RoutingWrapupCodeData::new(ApiHandle::lazy(|| {

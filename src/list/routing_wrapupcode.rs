@@ -7,16 +7,16 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::cty::Value;
 use crate::platform::ApiHandle;
 use crate::resources::routing_wrapupcode::{
     Flags, TYPE_NAME, identity_of, state_of, string_attribute, validate_division_id,
 };
 use crate::resources::support::WrapupCode;
-use crate::tfplugin::{
+use tfplugin_framework::cty::Value;
+use tfplugin_framework::{
     Block, Diagnostics, ListEvent, ListRequest, ListResource, ListSink, Model, Schema, TfValue,
 };
-use crate::{attr_name, attr_path, tf_model};
+use tfplugin_framework::{attr_name, attr_path, tf_model};
 
 tf_model! {
     /// The list resource's `config` block.
@@ -140,7 +140,7 @@ impl ListResource for RoutingWrapupCodeList {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplugin::model::{assert_model_matches, assert_round_trips};
+    use tfplugin_framework::model::{assert_model_matches, assert_round_trips};
 
     #[test]
     fn the_config_model_matches_the_config_schema() {

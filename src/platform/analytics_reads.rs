@@ -35,11 +35,11 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::PlatformError;
-use crate::genesys::models::{
+use genesys_client::models::{
     AnalyticsConversation, AnalyticsParticipant, AssignedWrapupCode, Communication, Conversation,
     Participant, Wrapup,
 };
-use crate::genesys::{MULTI_GET_MAX_IDS, MediaType};
+use genesys_client::{MULTI_GET_MAX_IDS, MediaType};
 
 /// How long a batch stays open at least, for reads that arrive together to join it.
 pub const COALESCE_WINDOW: Duration = Duration::from_millis(5);

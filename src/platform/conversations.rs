@@ -13,10 +13,10 @@ use super::analytics_reads::{
     AnalyticsReads, COALESCE_WINDOW, MultiGet, Workload, conversation_from_view, wrapup_in_view,
 };
 use super::{PlatformError, WrapupCodes};
-use crate::genesys::models::{
+use genesys_client::models::{
     AnalyticsConversation, AssignedWrapupCode, Conversation, WrapupCode, WrapupInput,
 };
-use crate::genesys::{GenesysClient, MediaType, WrapupCodeQuery};
+use genesys_client::{GenesysClient, MediaType, WrapupCodeQuery};
 
 /// Which wrap-up a refresh reads: a participant of a conversation, and the communication
 /// state holds for it, if any.

@@ -3,8 +3,8 @@
 
 use std::fmt;
 
-use crate::genesys::{ClientError, LoginError};
-use crate::tfplugin::Diagnostics;
+use genesys_client::{ClientError, LoginError};
+use tfplugin_framework::Diagnostics;
 
 /// Why a platform call failed, classified for the decisions resources make (is it gone, did a
 /// create maybe happen, is a name taken) and for the diagnostics users see.
@@ -206,7 +206,7 @@ impl PlatformError {
 }
 
 /// What an ErrorBody says the error is about.
-fn subjects_of(body: &crate::genesys::models::ErrorBody) -> Vec<Subject> {
+fn subjects_of(body: &genesys_client::models::ErrorBody) -> Vec<Subject> {
     let params = body
         .message_params
         .iter()

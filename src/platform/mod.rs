@@ -25,7 +25,7 @@ pub use wrapup_codes::{
     WriterPolicy, same_name,
 };
 
-use crate::genesys::GenesysClient;
+use genesys_client::GenesysClient;
 
 /// Everything the types reach the platform through, for one provider configuration.
 #[derive(Clone)]
@@ -312,7 +312,7 @@ mod tests {
             async fn conversation(
                 &self,
                 id: &str,
-            ) -> Result<crate::genesys::models::Conversation, PlatformError> {
+            ) -> Result<genesys_client::models::Conversation, PlatformError> {
                 Err(PlatformError::NotConfigured(id.into()))
             }
             async fn allowed_codes(
@@ -320,28 +320,28 @@ mod tests {
                 _: &str,
                 _: &str,
                 _: Option<&str>,
-            ) -> Result<Vec<crate::genesys::models::WrapupCode>, PlatformError> {
+            ) -> Result<Vec<genesys_client::models::WrapupCode>, PlatformError> {
                 Ok(Vec::new())
             }
             async fn codes_named(
                 &self,
                 _: &str,
-            ) -> Result<Vec<crate::genesys::models::WrapupCode>, PlatformError> {
+            ) -> Result<Vec<genesys_client::models::WrapupCode>, PlatformError> {
                 Ok(Vec::new())
             }
             async fn code(
                 &self,
                 _: &str,
-            ) -> Result<Option<crate::genesys::models::WrapupCode>, PlatformError> {
+            ) -> Result<Option<genesys_client::models::WrapupCode>, PlatformError> {
                 Ok(None)
             }
             async fn post_wrapup(
                 &self,
-                _: crate::genesys::MediaType,
+                _: genesys_client::MediaType,
                 _: &str,
                 _: &str,
                 _: &str,
-                _: &crate::genesys::models::WrapupInput,
+                _: &genesys_client::models::WrapupInput,
             ) -> Result<(), PlatformError> {
                 Ok(())
             }
@@ -349,7 +349,7 @@ mod tests {
                 &self,
                 _: &str,
                 _: &str,
-            ) -> Result<Option<crate::genesys::models::AssignedWrapupCode>, PlatformError>
+            ) -> Result<Option<genesys_client::models::AssignedWrapupCode>, PlatformError>
             {
                 Ok(None)
             }

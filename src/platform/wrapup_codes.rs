@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use tokio::sync::OnceCell;
 
 use super::PlatformError;
-use crate::genesys::read_cache::{CacheSource, Cacheable, ReadCache};
-use crate::genesys::{GenesysClient, WrapupCodeQuery, models};
+use genesys_client::read_cache::{CacheSource, Cacheable, ReadCache};
+use genesys_client::{GenesysClient, WrapupCodeQuery, models};
 
 /// A wrap-up code as the Terraform types see it. `description` is `None` when the platform
 /// holds none or an empty one: the two are the same thing to users.

@@ -5,19 +5,19 @@
 use std::sync::Arc;
 
 use super::{Credentials, MissingCredentials, ProviderSettings};
-use crate::genesys::{self, ClientConfig, GenesysClient};
 use crate::platform::{Platform, PlatformError, Workload, WriterPolicy};
+use genesys_client::{ClientConfig, GenesysClient};
 
 /// The provider's RPCs in progress, which bulk reads wait for (see [`Workload`]).
 struct RpcWorkload;
 
 impl Workload for RpcWorkload {
     fn running(&self) -> usize {
-        crate::tfplugin::operations_running()
+        tfplugin_framework::operations_running()
     }
 
     fn peak(&self) -> usize {
-        crate::tfplugin::operations_peak()
+        tfplugin_framework::operations_peak()
     }
 }
 
@@ -64,12 +64,12 @@ pub fn build_client(settings: &ProviderSettings) -> Result<GenesysClient, Platfo
         Ok(Credentials::ClientCredentials {
             client_id,
             client_secret,
-        }) => genesys::Credentials::client_credentials(
+        }) => genesys_client::Credentials::client_credentials(
             client_id.clone(),
-            genesys::Secret::new(client_secret.expose()),
+            genesys_client::Secret::new(client_secret.expose()),
         ),
         Ok(Credentials::AccessToken(token)) => {
-            genesys::Credentials::access_token(genesys::Secret::new(token.expose()))
+            genesys_client::Credentials::access_token(genesys_client::Secret::new(token.expose()))
         }
         Ok(Credentials::Missing(missing)) => return Err(no_credentials(missing)),
         Err(missing) => return Err(no_credentials(&missing)),
@@ -79,7 +79,7 @@ pub fn build_client(settings: &ProviderSettings) -> Result<GenesysClient, Platfo
         .and_then(|config| config.with_login_base_url(&settings.login_base))
         .map_err(|error| PlatformError::NotConfigured(format!("Invalid API settings: {error}.")))?
         .with_user_agent_version(env!("CARGO_PKG_VERSION"))
-        .with_stop_check(crate::tfplugin::stop_requested)
+        .with_stop_check(tfplugin_framework::stop_requested)
         .with_max_tokens(settings.token_pool_size);
     if let Some(budget) = settings.max_requests_per_minute {
         config = config.with_requests_per_minute(budget);

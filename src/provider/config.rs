@@ -6,8 +6,8 @@ use super::schema::{
     TOKEN_POOL_SIZE,
 };
 use super::secret::Secret;
-use crate::cty::{AttributePath, Value};
-use crate::tfplugin::Diagnostics;
+use tfplugin_framework::Diagnostics;
+use tfplugin_framework::cty::{AttributePath, Value};
 
 /// One provider attribute as written in the provider block.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -219,7 +219,7 @@ fn kind_of(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cty::Refinements;
+    use tfplugin_framework::cty::Refinements;
 
     fn object(pairs: &[(&str, Value)]) -> Value {
         Value::Object(

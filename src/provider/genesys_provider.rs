@@ -8,7 +8,6 @@ use super::schema::provider_schema;
 use super::settings::{SharedSettings, process_env, resolve};
 use super::validate::validate_config;
 use crate::actions::conversation_wrapup::ConversationWrapupAction;
-use crate::cty::Value;
 use crate::data_sources::conversations::ConversationsData;
 use crate::data_sources::routing_queue::RoutingQueueData;
 use crate::data_sources::routing_wrapupcode::RoutingWrapupCodeData;
@@ -18,7 +17,8 @@ use crate::platform::{ApiHandle, ConversationAccess, PlatformSlot};
 use crate::resources::conversation_wrapup::ConversationWrapup;
 use crate::resources::routing_queue_wrapupcodes::RoutingQueueWrapupCodes;
 use crate::resources::routing_wrapupcode::RoutingWrapupCode;
-use crate::tfplugin::{
+use tfplugin_framework::cty::Value;
+use tfplugin_framework::{
     Action, ConfigureRequest, ConfigureResponse, DataSource, DeferredReason, Diagnostics,
     ListResource, Provider, Resource, Schema,
 };
@@ -135,7 +135,7 @@ impl Provider for GenesysProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cty::{AttributePath, Refinements};
+    use tfplugin_framework::cty::{AttributePath, Refinements};
 
     fn block(pairs: &[(&str, Value)]) -> Value {
         Value::Object(

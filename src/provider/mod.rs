@@ -22,7 +22,7 @@ pub use settings::{
 };
 pub use validate::{SettingError, validate_config};
 
-use crate::tfplugin::Provider;
+use tfplugin_framework::Provider;
 
 /// The provider instance the plugin binary serves.
 pub fn new() -> Arc<dyn Provider> {

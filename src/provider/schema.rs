@@ -1,5 +1,5 @@
-use crate::cty::Type;
-use crate::tfplugin::{Attribute, Block, Schema};
+use tfplugin_framework::cty::Type;
+use tfplugin_framework::{Attribute, Block, Schema};
 
 /// The kind of value a provider setting holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,8 +10,8 @@ use super::secret::Secret;
 use super::validate::{
     Source, parse_base_url, parse_bool, parse_number, parse_region, report, validate_config,
 };
-use crate::genesys::Region;
-use crate::tfplugin::Diagnostics;
+use genesys_client::Region;
+use tfplugin_framework::Diagnostics;
 
 /// The provider configuration after merging the provider block with the `GENESYSCLOUD_*`
 /// environment: what resources use to build the API client. `Debug` redacts secrets.
@@ -182,7 +182,7 @@ pub fn resolve(
         }),
     };
     let token_pool_size = number(TOKEN_POOL_SIZE, &config.token_pool_size)
-        .unwrap_or(crate::genesys::DEFAULT_MAX_TOKENS as i64);
+        .unwrap_or(genesys_client::DEFAULT_MAX_TOKENS as i64);
     let max_requests_per_minute = number(MAX_REQUESTS_PER_MINUTE, &config.max_requests_per_minute);
 
     let credentials = resolve_credentials(config, &env, &mut diagnostics);
@@ -320,7 +320,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::cty::AttributePath;
+    use tfplugin_framework::cty::AttributePath;
 
     fn resolve_with(
         config: ProviderConfig,

@@ -7,9 +7,9 @@ use super::schema::{
     ACCESS_TOKEN, API_URL, AWS_REGION, LOGIN_URL, MAX_REQUESTS_PER_MINUTE, OAUTHCLIENT_ID,
     OAUTHCLIENT_SECRET, Setting, TOKEN_POOL_SIZE,
 };
-use crate::cty::AttributePath;
-use crate::genesys::Region;
-use crate::tfplugin::Diagnostics;
+use genesys_client::Region;
+use tfplugin_framework::Diagnostics;
+use tfplugin_framework::cty::AttributePath;
 
 /// Why one provider setting's value is unusable. Messages never contain secret values.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -279,7 +279,7 @@ fn check_not_empty(diagnostics: &mut Diagnostics, setting: Setting, value: Optio
 mod tests {
     use super::*;
     use crate::provider::secret::Secret;
-    use crate::tfplugin::Severity;
+    use tfplugin_framework::Severity;
 
     fn only_error_at(diagnostics: &Diagnostics, attribute: &str) -> String {
         assert_eq!(diagnostics.0.len(), 1, "{diagnostics:?}");

@@ -14,16 +14,16 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::cty::{Type, Value};
-use crate::genesys::{ClientError, GenesysClient, WrapupCodeQuery};
 use crate::resources::support::{ClientHandle, PlatformError, StringSet, is_uuid};
-use crate::tf_model;
-use crate::tfplugin::{
+use genesys_client::{ClientError, GenesysClient, WrapupCodeQuery};
+use tfplugin_framework::cty::{Type, Value};
+use tfplugin_framework::tf_model;
+use tfplugin_framework::{
     ApplyResult, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, IdentitySchema,
     ImportRequest, ImportResult, ImportedResource, Model, PlanRequest, PlanResponse, ReadRequest,
     ReadResult, Resource, Schema, TfValue, UpdateRequest,
 };
-use crate::{attr_name, attr_path};
+use tfplugin_framework::{attr_name, attr_path};
 
 /// The Terraform type name.
 pub const TYPE_NAME: &str = "genesyscloud_routing_queue_wrapupcodes";
@@ -545,7 +545,7 @@ impl Resource for RoutingQueueWrapupCodes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplugin::model::{assert_model_matches, assert_round_trips};
+    use tfplugin_framework::model::{assert_model_matches, assert_round_trips};
 
     #[test]
     fn the_models_match_the_schemas_and_round_trip() {

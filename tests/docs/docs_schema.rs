@@ -12,10 +12,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use expect::{check_block, check_identity};
-use genesyscloud_provider::genesys::Region;
+use genesys_client::Region;
 use genesyscloud_provider::provider::SETTINGS;
-use genesyscloud_provider::tfplugin::{Block, Provider};
 use page::{Page, anchor, normalise};
+use tfplugin_framework::{Block, Provider};
 
 const PREFIX: &str = "genesyscloud_";
 

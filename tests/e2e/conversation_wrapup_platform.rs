@@ -8,7 +8,6 @@ use crate::conversation_wrapup_common;
 use std::time::Duration;
 
 use conversation_wrapup_common::{CLIENT_ID, CLIENT_SECRET, MEDIA, Org, new_queue_id};
-use genesyscloud_provider::cty::AttributePath;
 use genesyscloud_provider::platform::PlatformSlot;
 use genesyscloud_provider::provider::client::build_platform;
 use genesyscloud_provider::provider::{ProviderConfig, resolve};
@@ -17,6 +16,7 @@ use genesyscloud_provider::resources::wrapup_apply::{
     apply_wrapup,
 };
 use serde_json::json;
+use tfplugin_framework::cty::AttributePath;
 
 const QUICK: [Duration; 2] = [Duration::ZERO, Duration::from_millis(50)];
 

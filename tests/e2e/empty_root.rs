@@ -19,15 +19,15 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-use genesyscloud_provider::cty::{self, Type, Value};
-use genesyscloud_provider::plugin::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
-use genesyscloud_provider::tfplugin::Block;
-use genesyscloud_provider::tfplugin::proto::provider_client::ProviderClient;
-use genesyscloud_provider::tfplugin::proto::{self, DynamicValue};
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use reqwest::Method;
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use serde_json::json;
+use tfplugin_framework::Block;
+use tfplugin_framework::cty::{self, Type, Value};
+use tfplugin_framework::host::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
+use tfplugin_framework::tfplugin6::provider_client::ProviderClient;
+use tfplugin_framework::tfplugin6::{self as proto, DynamicValue};
 
 use crate::support::{Emulator, PROVIDER_SOURCE};
 

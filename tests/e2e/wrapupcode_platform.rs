@@ -7,13 +7,13 @@ use crate::wrapupcode_common;
 
 use std::sync::Arc;
 
-use genesyscloud_provider::cty::{Refinements, Value};
 use genesyscloud_provider::platform::{ApiHandle, PlatformSlot};
 use genesyscloud_provider::provider::client::build_platform;
 use genesyscloud_provider::provider::{ProviderConfig, resolve};
 use genesyscloud_provider::resources::routing_wrapupcode::RoutingWrapupCode;
-use genesyscloud_provider::tfplugin::{CreateRequest, ReadRequest, Resource};
 use serde_json::json;
+use tfplugin_framework::cty::{Refinements, Value};
+use tfplugin_framework::{CreateRequest, ReadRequest, Resource};
 use wrapupcode_common::{CLIENT_ID, CLIENT_SECRET, GET_ROUTE, LIST_ROUTE, Org, calls_between};
 
 fn resource(org: &Org, read_cache: bool) -> Arc<RoutingWrapupCode> {

@@ -5,10 +5,8 @@ use crate::client_support;
 
 use client_support::*;
 use futures_util::StreamExt;
-use genesyscloud_provider::genesys::models::{
-    MediaParticipantRequest, WrapupCodeRequest, WrapupInput,
-};
-use genesyscloud_provider::genesys::{MediaType, WRAPUP_CODES_MAX_PAGE_SIZE, WrapupCodeQuery};
+use genesys_client::models::{MediaParticipantRequest, WrapupCodeRequest, WrapupInput};
+use genesys_client::{MediaType, WRAPUP_CODES_MAX_PAGE_SIZE, WrapupCodeQuery};
 use serde_json::json;
 
 #[tokio::test]

@@ -3,8 +3,8 @@
 //! refused read keeps 300; a configured budget never reads it. Counted with the emulator's
 //! request counter.
 
+use genesys_client::{Credentials, GenesysClient};
 use genesys_emulator::EmulatorConfig;
-use genesyscloud_provider::genesys::{Credentials, GenesysClient};
 
 use crate::client_support::*;
 

@@ -6,11 +6,9 @@ use crate::client_support;
 use std::time::{Duration, Instant};
 
 use client_support::*;
+use genesys_client::models::WrapupCodeRequest;
+use genesys_client::{AmbiguousCause, ClientError, Credentials, LoginError, RetryPolicy};
 use genesys_emulator::EmulatorConfig;
-use genesyscloud_provider::genesys::models::WrapupCodeRequest;
-use genesyscloud_provider::genesys::{
-    AmbiguousCause, ClientError, Credentials, LoginError, RetryPolicy,
-};
 use serde_json::json;
 
 #[tokio::test]
@@ -459,14 +457,14 @@ async fn refused_connections_are_retried_for_every_method_then_reported() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
     let url = format!("http://{}", listener.local_addr().expect("bound address"));
     drop(listener);
-    let config = genesyscloud_provider::genesys::ClientConfig::new(
+    let config = genesys_client::ClientConfig::new(
         Credentials::access_token("t"),
-        genesyscloud_provider::genesys::Region::by_name("us-east-1").expect("known region"),
+        genesys_client::Region::by_name("us-east-1").expect("known region"),
     )
     .with_base_url(&url)
     .expect("loopback URL")
     .with_retry(fast_retries(3));
-    let client = genesyscloud_provider::genesys::GenesysClient::new(config).expect("builds");
+    let client = genesys_client::GenesysClient::new(config).expect("builds");
 
     let err = client
         .wrapup_codes()
@@ -552,7 +550,7 @@ async fn requests_are_logged_with_route_templates_and_never_with_secrets() {
         .clone();
     let client_lines: Vec<&String> = lines
         .iter()
-        .filter(|l| l.starts_with("genesyscloud_provider::genesys"))
+        .filter(|l| l.starts_with("genesys_client"))
         .collect();
     assert!(
         client_lines
@@ -573,7 +571,7 @@ async fn requests_are_logged_with_route_templates_and_never_with_secrets() {
         assert!(!line.contains(CLIENT_SECRET), "{line}");
         assert!(!line.contains(&token), "{line}");
         assert!(
-            !line.contains(missing) || !line.starts_with("genesyscloud_provider"),
+            !line.contains(missing) || !line.starts_with("genesys_client"),
             "{line}"
         );
     }

@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::client_support::*;
-use genesyscloud_provider::genesys::ClientError;
-use genesyscloud_provider::genesys::models::WrapupCodeRequest;
+use genesys_client::ClientError;
+use genesys_client::models::WrapupCodeRequest;
 use serde_json::json;
 
 const CREATE: &str = "POST /api/v2/routing/wrapupcodes";

@@ -3,12 +3,12 @@
 
 use std::collections::BTreeSet;
 
-use genesyscloud_provider::cty::{
+use proptest::collection::{btree_map, vec};
+use proptest::prelude::*;
+use tfplugin_framework::cty::{
     Number, Refinements, Type, Value, decode_json, decode_msgpack, distinct_elements, encode_json,
     encode_msgpack,
 };
-use proptest::collection::{btree_map, vec};
-use proptest::prelude::*;
 
 fn attribute_name() -> impl Strategy<Value = String> {
     prop_oneof!["[a-z_]{1,8}", any::<String>(),]

@@ -9,9 +9,9 @@ use crate::protocol_support::descriptors::{
     Differences, Extracted, TerraformBuild, compare, embedded_files, extracted, our_files,
     protocol_minor, shape,
 };
-use genesyscloud_provider::{plugin, tfplugin};
+use tfplugin_framework::{host, tfplugin6};
 
-const OUR_PROTO: &str = include_str!("../../proto/tfplugin6.proto");
+const OUR_PROTO: &str = include_str!("../../crates/tfplugin-framework/proto/tfplugin6.proto");
 
 /// What the header of our proto claims: the protocol minor ("tfplugin6 protocol 6.N") and the
 /// Terraform release whose proto it matches ("match Terraform vX.Y.Z").
@@ -49,7 +49,7 @@ fn relation(version: &str, reference: &str) -> std::cmp::Ordering {
 
 /// The base names of our go-plugin files (`grpc_stdio.proto`, ...).
 fn plugin_file_names() -> Vec<String> {
-    our_files(plugin::proto::FILE_DESCRIPTOR_SET)
+    our_files(host::go_plugin::FILE_DESCRIPTOR_SET)
         .iter()
         .map(|file| {
             file.name()
@@ -120,7 +120,7 @@ fn tfplugin6_proto_matches_the_descriptor_terraform_embeds() {
         return;
     };
     let (claimed_minor, reference) = claimed();
-    let ours = shape(&our_files(tfplugin::proto::FILE_DESCRIPTOR_SET));
+    let ours = shape(&our_files(tfplugin6::FILE_DESCRIPTOR_SET));
     println!(
         "our proto/tfplugin6.proto claims protocol 6.{claimed_minor}, matching Terraform {reference}: {} elements",
         ours.len()
@@ -184,7 +184,7 @@ fn go_plugin_protos_match_the_descriptors_terraform_embeds() {
         return;
     };
     let (_, reference) = claimed();
-    let ours = our_files(plugin::proto::FILE_DESCRIPTOR_SET);
+    let ours = our_files(host::go_plugin::FILE_DESCRIPTOR_SET);
     let mut failures = Vec::new();
     for Extracted { build, plugin, .. } in builds {
         for our_file in &ours {
@@ -216,7 +216,7 @@ fn go_plugin_protos_match_the_descriptors_terraform_embeds() {
 #[test]
 fn the_descriptor_reader_finds_a_file_among_other_bytes_and_stops_at_its_end() {
     use prost::Message;
-    let ours = our_files(tfplugin::proto::FILE_DESCRIPTOR_SET);
+    let ours = our_files(tfplugin6::FILE_DESCRIPTOR_SET);
     let mut file = ours[0].clone();
     file.name = Some("tfplugin6.proto".to_string());
     let mut code = b"unrelated read-only data\x0a\x05bytes".to_vec();

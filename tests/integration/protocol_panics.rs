@@ -4,10 +4,10 @@
 use crate::protocol_support;
 
 use futures_util::StreamExt;
-use genesyscloud_provider::cty::{Type, Value};
-use genesyscloud_provider::tfplugin::proto;
 use protocol_support::test_provider::{PANIC, thing, thing_type};
 use protocol_support::{Harness, assert_no_errors, assert_one_error, dv, start};
+use tfplugin_framework::cty::{Type, Value};
+use tfplugin_framework::tfplugin6 as proto;
 
 const BUG: &str = "Provider bug: the provider panicked";
 

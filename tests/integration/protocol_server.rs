@@ -7,12 +7,12 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use genesyscloud_provider::cty::{Type, Value};
-use genesyscloud_provider::tfplugin::proto::{self, DynamicValue, RawState};
 use protocol_support::test_provider::{
     LISTED, THING_VERSION, identity_of, identity_type, thing, thing_type,
 };
 use protocol_support::{assert_no_errors, assert_one_error, dv, errors, identity, start, value_of};
+use tfplugin_framework::cty::{Type, Value};
+use tfplugin_framework::tfplugin6::{self as proto, DynamicValue, RawState};
 
 fn attribute_path(names: &[&str]) -> proto::AttributePath {
     use proto::attribute_path::{Step, step::Selector};

@@ -33,13 +33,13 @@ use super::wrapup_apply::{
     apply_wrapup, before_in, check_awaiting_wrapup, input_attributes, resolve_code, resolve_target,
     validate_inputs,
 };
-use crate::cty::{AttributePath, Type, Value};
-use crate::genesys::models::AssignedWrapupCode;
-use crate::tfplugin::{
+use genesys_client::models::AssignedWrapupCode;
+use tfplugin_framework::cty::{AttributePath, Type, Value};
+use tfplugin_framework::{
     ApplyResult, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, Model, PlanRequest,
     PlanResponse, ReadRequest, ReadResult, Resource, Schema, TfValue, UpdateRequest,
 };
-use crate::{attr_name, attr_path};
+use tfplugin_framework::{attr_name, attr_path};
 
 mod model;
 mod private;

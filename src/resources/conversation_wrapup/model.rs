@@ -1,10 +1,10 @@
 //! What a `genesyscloud_conversation_wrapup` holds: the wrap-up inputs it shares with the
 //! action, and what the provider computes.
 
-use crate::cty::Number;
 use crate::resources::wrapup_apply::WrapupInputs;
-use crate::tf_model;
-use crate::tfplugin::TfValue;
+use tfplugin_framework::TfValue;
+use tfplugin_framework::cty::Number;
+use tfplugin_framework::tf_model;
 
 tf_model! {
     /// Configuration, plan and state of the resource.
@@ -48,10 +48,10 @@ impl ConversationWrapupModel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attr_name;
     use crate::resources::conversation_wrapup::resource_schema;
-    use crate::tfplugin::Model;
-    use crate::tfplugin::model::{assert_model_matches, assert_round_trips};
+    use tfplugin_framework::Model;
+    use tfplugin_framework::attr_name;
+    use tfplugin_framework::model::{assert_model_matches, assert_round_trips};
 
     #[test]
     fn the_model_matches_the_resource_schema() {

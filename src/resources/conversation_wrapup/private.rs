@@ -9,10 +9,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::cty::AttributePath;
-use crate::genesys::MediaType;
-use crate::genesys::models::AssignedWrapupCode;
 use crate::resources::wrapup_apply::{Before, ResolvedCode, Target};
+use genesys_client::MediaType;
+use genesys_client::models::AssignedWrapupCode;
+use tfplugin_framework::cty::AttributePath;
 
 const KEY: &str = "planned_wrapup";
 

@@ -8,11 +8,11 @@
 //! tell a purged conversation from a participant without a wrap-up.
 
 use super::ConversationWrapupModel;
-use crate::cty::Number;
-use crate::genesys::models::AssignedWrapupCode;
 use crate::platform::{ConversationApi, PlatformError, WrapupKey};
 use crate::resources::wrapup_apply::{WrapupError, read_conversation};
-use crate::tfplugin::TfValue;
+use genesys_client::models::AssignedWrapupCode;
+use tfplugin_framework::TfValue;
+use tfplugin_framework::cty::Number;
 
 /// Whether `seen` is the wrap-up `state` records: same code, notes and tags (no notes and no
 /// tags are `""` and `[]`, whichever form state holds), and no duration in state, since the

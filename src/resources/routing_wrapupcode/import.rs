@@ -2,7 +2,7 @@
 
 use super::{IMPORT_BY_NAME_PREFIX, RoutingWrapupCode, TYPE_NAME};
 use crate::resources::support::{WrapupCode, is_uuid};
-use crate::tfplugin::Diagnostics;
+use tfplugin_framework::Diagnostics;
 
 pub(super) fn import_error(detail: String) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();

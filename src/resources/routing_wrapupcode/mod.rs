@@ -27,10 +27,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::support::{PlatformError, WrapupCode, WrapupCodeInput, is_uuid};
-use crate::attr_path;
-use crate::cty::Value;
 use crate::platform::{ApiHandle, NameClaim};
-use crate::tfplugin::{
+use tfplugin_framework::attr_path;
+use tfplugin_framework::cty::Value;
+use tfplugin_framework::{
     ApplyResult, CreateRequest, DeleteRequest, Diagnostics, IdentitySchema, ImportRequest,
     ImportResult, ImportedResource, Model, PlanRequest, PlanResponse, ReadRequest, ReadResult,
     Resource, Schema, TfValue, UpdateRequest,

@@ -1,8 +1,8 @@
 //! What a `genesyscloud_routing_wrapupcode` holds: its configuration, plan and state (one
 //! model, as they share the schema) and its identity.
 
-use crate::tf_model;
-use crate::tfplugin::TfValue;
+use tfplugin_framework::TfValue;
+use tfplugin_framework::tf_model;
 
 tf_model! {
     /// Configuration, plan and state of the resource; also the data source's object and a
@@ -31,7 +31,7 @@ tf_model! {
 mod tests {
     use super::*;
     use crate::resources::routing_wrapupcode::{identity_schema, resource_schema};
-    use crate::tfplugin::model::{assert_model_matches, assert_round_trips};
+    use tfplugin_framework::model::{assert_model_matches, assert_round_trips};
 
     #[test]
     fn the_model_matches_the_resource_and_identity_schemas() {

@@ -10,10 +10,10 @@ use time::OffsetDateTime;
 
 use super::schema::ALL_DIVISIONS;
 use super::{TYPE_NAME, WrapupCodeModel, input_from};
-use crate::attr_path;
 use crate::platform::{NameClaim, WrapupCodes};
 use crate::resources::support::{WrapupCode, WrapupCodeInput};
-use crate::tfplugin::Diagnostics;
+use tfplugin_framework::Diagnostics;
+use tfplugin_framework::attr_path;
 
 /// How far the platform's clock may run behind ours when `dateCreated` is compared with the
 /// moment the first POST was sent.

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 use super::ownership::not_ours;
 use crate::resources::support::{PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput};
-use crate::tfplugin::stop_requested;
+use tfplugin_framework::stop_requested;
 
 /// How many times create sends the POST when its answers keep getting lost.
 const CREATE_ATTEMPTS: u32 = 5;
@@ -227,7 +227,7 @@ mod tests {
         platform.lose_answers.store(1, Ordering::SeqCst);
         // The pre-check sees an empty org, then the look-up after the lost answer lags.
         platform.hide_new_codes.store(2, Ordering::SeqCst);
-        let signal = crate::tfplugin::StopSignal::default();
+        let signal = tfplugin_framework::StopSignal::default();
         let token = signal.token();
         // The fake sends every POST, so stopping first stands for a stop that came while the
         // first POST was on its way (the real client would not have sent it at all).

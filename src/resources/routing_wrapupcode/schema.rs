@@ -2,10 +2,10 @@
 //! source and the list resource.
 
 use super::model::{WrapupCodeIdentity, WrapupCodeModel};
-use crate::cty::{AttributePath, Type, Value};
 use crate::resources::support::{WrapupCode, is_uuid};
-use crate::tfplugin::{Attribute, Block, Diagnostics, IdentitySchema, Model, Schema, TfValue};
-use crate::{attr_name, attr_path};
+use tfplugin_framework::cty::{AttributePath, Type, Value};
+use tfplugin_framework::{Attribute, Block, Diagnostics, IdentitySchema, Model, Schema, TfValue};
+use tfplugin_framework::{attr_name, attr_path};
 
 /// The Terraform type name, shared by the resource, data source and list resource.
 pub const TYPE_NAME: &str = "genesyscloud_routing_wrapupcode";

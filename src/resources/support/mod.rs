@@ -1,7 +1,7 @@
 //! What resource, data source, list and action types share: identifier rules and string sets,
 //! and (from the platform layer, [`crate::platform`]) the wrap-up code view and seam, the
 //! shared client handle and the platform error with its diagnostics. Attribute access lives in
-//! the typed models (`tfplugin::model`).
+//! the typed models (`tfplugin_framework::model`).
 
 mod ids;
 mod string_set;

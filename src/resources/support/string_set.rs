@@ -3,9 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::cty::{AttributePath, PathStep, Type, Value};
-use crate::tfplugin::TfValue;
-use crate::tfplugin::model::{CtyConvert, ModelError};
+use tfplugin_framework::TfValue;
+use tfplugin_framework::cty::{AttributePath, PathStep, Type, Value};
+use tfplugin_framework::model::{CtyConvert, ModelError};
 
 /// The elements of a string set, each possibly unknown, in the order Terraform sent them.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -12,9 +12,9 @@ use super::error::{SentWrapup, WrapupError};
 use super::inputs::WrapupSpec;
 use super::proof::{Before, Evidence, before_in, differences, evidence, needs_end_time};
 use super::resolve::{ResolvedCode, Target, check_awaiting_wrapup, resolve_code, resolve_target};
-use crate::genesys::models::WrapupInput;
 use crate::resources::support::PlatformError;
-use crate::tfplugin::{Diagnostics, ProgressSink, stop_requested};
+use genesys_client::models::WrapupInput;
+use tfplugin_framework::{Diagnostics, ProgressSink, stop_requested};
 
 /// How many times one wrap-up is posted when answers are lost and reading back shows it did
 /// not land (the first post and two more).
@@ -342,13 +342,13 @@ async fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cty::AttributePath;
-    use crate::genesys::MediaType;
-    use crate::genesys::models::AssignedWrapupCode;
     use crate::resources::wrapup_apply::WrapupInputs;
     use crate::resources::wrapup_apply::error::CodeChoiceAttr;
     use crate::resources::wrapup_apply::fake::*;
     use crate::resources::wrapup_apply::inputs::{CodeChoice, TargetSpec};
+    use genesys_client::MediaType;
+    use genesys_client::models::AssignedWrapupCode;
+    use tfplugin_framework::cty::AttributePath;
 
     fn by_name(name: &str) -> WrapupSpec {
         WrapupSpec {
@@ -419,7 +419,9 @@ mod tests {
         assert!(detail.contains("holds no wrap-up"), "{detail}");
         assert_eq!(
             attribute,
-            Some(crate::attr_path!(WrapupInputs.wrapup_code_name))
+            Some(tfplugin_framework::attr_path!(
+                WrapupInputs.wrapup_code_name
+            ))
         );
     }
 
@@ -457,7 +459,7 @@ mod tests {
             end_times,
             ..FakePlatform::ended()
         };
-        platform.store_wrapup(crate::genesys::models::Wrapup {
+        platform.store_wrapup(genesys_client::models::Wrapup {
             code: Some(SALE.into()),
             notes: Some("back-filled".into()),
             ..Default::default()
@@ -500,7 +502,7 @@ mod tests {
         assert_eq!(diagnostics.0.len(), 1, "{diagnostics:?}");
         assert_eq!(
             diagnostics.0[0].severity,
-            crate::tfplugin::Severity::Warning
+            tfplugin_framework::Severity::Warning
         );
         assert!(
             diagnostics.0[0].detail.contains("cannot tell"),
@@ -567,7 +569,9 @@ mod tests {
         assert!(detail.contains("\"No sale\""), "{detail}");
         assert_eq!(
             attribute,
-            Some(crate::attr_path!(WrapupInputs.wrapup_code_name))
+            Some(tfplugin_framework::attr_path!(
+                WrapupInputs.wrapup_code_name
+            ))
         );
         assert!(platform.posts.lock().expect("not poisoned").is_empty());
     }
@@ -584,7 +588,7 @@ mod tests {
         // The participant was resolved from the conversation: the error is on what selected it.
         assert_eq!(
             attribute,
-            Some(crate::attr_path!(WrapupInputs.conversation_id))
+            Some(tfplugin_framework::attr_path!(WrapupInputs.conversation_id))
         );
         assert!(platform.posts.lock().expect("not poisoned").is_empty());
     }
@@ -600,7 +604,7 @@ mod tests {
         assert_eq!(summary, "Conversation not found");
         assert_eq!(
             attribute,
-            Some(crate::attr_path!(WrapupInputs.conversation_id))
+            Some(tfplugin_framework::attr_path!(WrapupInputs.conversation_id))
         );
     }
 
@@ -622,7 +626,7 @@ mod tests {
         assert_eq!(summary, "Participant does not take a wrap-up");
         assert_eq!(
             attribute,
-            Some(crate::attr_path!(WrapupInputs.participant_id))
+            Some(tfplugin_framework::attr_path!(WrapupInputs.participant_id))
         );
     }
 }

@@ -1,11 +1,11 @@
 //! Why a wrap-up could not be applied, and the attribute-scoped diagnostic each case becomes.
 
 use super::model::WrapupInputs;
-use crate::attr_path;
-use crate::cty::AttributePath;
-use crate::genesys::MediaType;
 use crate::resources::support::PlatformError;
-use crate::tfplugin::Diagnostics;
+use genesys_client::MediaType;
+use tfplugin_framework::Diagnostics;
+use tfplugin_framework::attr_path;
+use tfplugin_framework::cty::AttributePath;
 
 /// Which code attribute the user set; errors about the code point at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

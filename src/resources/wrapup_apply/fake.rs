@@ -6,9 +6,9 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use super::access::ConversationApi;
-use crate::genesys::MediaType;
-use crate::genesys::models::{AssignedWrapupCode, Conversation, Wrapup, WrapupCode, WrapupInput};
 use crate::resources::support::{ApiFailure, PlatformError};
+use genesys_client::MediaType;
+use genesys_client::models::{AssignedWrapupCode, Conversation, Wrapup, WrapupCode, WrapupInput};
 
 pub const CONV: &str = "11111111-1111-4111-8111-111111111111";
 pub const CUSTOMER: &str = "22222222-2222-4222-8222-222222222222";

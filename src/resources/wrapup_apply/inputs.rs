@@ -3,10 +3,10 @@
 
 use super::error::CodeChoiceAttr;
 use super::model::WrapupInputs;
-use crate::cty::{AttributePath, Type};
 use crate::resources::support::is_uuid;
-use crate::tfplugin::{Attribute, Diagnostics, TfValue};
-use crate::{attr_name, attr_path};
+use tfplugin_framework::cty::{AttributePath, Type};
+use tfplugin_framework::{Attribute, Diagnostics, TfValue};
+use tfplugin_framework::{attr_name, attr_path};
 
 /// Which code the user asked for. At least one of `id` and `name` is set; `configured` says
 /// which attribute the user wrote (errors point there).

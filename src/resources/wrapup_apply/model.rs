@@ -1,9 +1,9 @@
 //! The wrap-up inputs the resource and the action share, as a model: the action's whole
 //! configuration, and the input part of the resource's.
 
-use crate::cty::Number;
-use crate::tf_model;
-use crate::tfplugin::TfValue;
+use tfplugin_framework::TfValue;
+use tfplugin_framework::cty::Number;
+use tfplugin_framework::tf_model;
 
 tf_model! {
     /// The inputs of a wrap-up (the action's `config` block; the resource adds its computed
@@ -31,7 +31,7 @@ tf_model! {
 mod tests {
     use super::*;
     use crate::actions::conversation_wrapup::action_schema;
-    use crate::tfplugin::model::{assert_model_matches, assert_round_trips};
+    use tfplugin_framework::model::{assert_model_matches, assert_round_trips};
 
     #[test]
     fn the_inputs_match_the_action_schema() {

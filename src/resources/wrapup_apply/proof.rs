@@ -4,7 +4,7 @@
 //! on each write unless the write asks it not to (the SDK's `WrapupInput.disableEndTimeUpdates`:
 //! "Prevent updates to wrapup end time when set to true"), so a changed `endTime` is that sign.
 
-use crate::genesys::models::{AssignedWrapupCode, Conversation, WrapupInput};
+use genesys_client::models::{AssignedWrapupCode, Conversation, WrapupInput};
 
 /// The participant's wrap-up before the write, as plan (or the apply's own conversation read)
 /// saw it: `None` when it held none.

@@ -5,11 +5,11 @@ use super::access::ConversationApi;
 use super::error::{CodeChoiceAttr, WrapupError};
 use super::inputs::{CodeChoice, TargetSpec};
 use super::model::WrapupInputs;
-use crate::attr_path;
-use crate::cty::AttributePath;
-use crate::genesys::MediaType;
-use crate::genesys::models::{Communication, Conversation, Participant, WrapupCode};
 use crate::resources::support::PlatformError;
+use genesys_client::MediaType;
+use genesys_client::models::{Communication, Conversation, Participant, WrapupCode};
+use tfplugin_framework::attr_path;
+use tfplugin_framework::cty::AttributePath;
 
 /// The communication a wrap-up is posted for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -579,7 +579,7 @@ mod tests {
         let diagnostic = &error.diagnostics().0[0];
         assert_eq!(
             diagnostic.attribute,
-            Some(crate::attr_path!(WrapupInputs.wrapup_code_id))
+            Some(tfplugin_framework::attr_path!(WrapupInputs.wrapup_code_id))
         );
         assert!(
             diagnostic.detail.contains("\"No sale\""),
@@ -644,7 +644,9 @@ mod tests {
         assert_eq!(diagnostics.0[0].summary, "Wrap-up code name is ambiguous");
         assert_eq!(
             diagnostics.0[0].attribute,
-            Some(crate::attr_path!(WrapupInputs.wrapup_code_name))
+            Some(tfplugin_framework::attr_path!(
+                WrapupInputs.wrapup_code_name
+            ))
         );
         // The exact name still resolves.
         let exact = CodeChoice {

@@ -1,8 +1,8 @@
 //! What a page must say about a schema: every attribute under the section its flags call for,
 //! with its type and its schema description, and nothing the schema does not have.
 
-use genesyscloud_provider::cty::Type;
-use genesyscloud_provider::tfplugin::{Attribute, Block, IdentitySchema, Nesting};
+use tfplugin_framework::cty::Type;
+use tfplugin_framework::{Attribute, Block, IdentitySchema, Nesting};
 
 use super::page::{Bullet, Page, normalise};
 

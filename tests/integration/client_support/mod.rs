@@ -6,10 +6,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use genesys_client::{ClientConfig, Credentials, GenesysClient, Region, RetryPolicy};
 use genesys_emulator::{EmulatorConfig, RunningEmulator};
-use genesyscloud_provider::genesys::{
-    ClientConfig, Credentials, GenesysClient, Region, RetryPolicy,
-};
 use serde_json::{Value, json};
 
 pub const CLIENT_ID: &str = "client-tests";

@@ -8,11 +8,11 @@ pub mod test_provider;
 
 use std::sync::Arc;
 
-use genesyscloud_provider::cty::{self, Type, Value};
-use genesyscloud_provider::plugin::catch_panic::CatchPanicLayer;
-use genesyscloud_provider::tfplugin::proto::provider_client::ProviderClient;
-use genesyscloud_provider::tfplugin::proto::{self, DynamicValue};
-use genesyscloud_provider::tfplugin::{GrpcProvider, Provider};
+use tfplugin_framework::cty::{self, Type, Value};
+use tfplugin_framework::host::catch_panic::CatchPanicLayer;
+use tfplugin_framework::tfplugin6::provider_client::ProviderClient;
+use tfplugin_framework::tfplugin6::{self as proto, DynamicValue};
+use tfplugin_framework::{GrpcProvider, Provider};
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::{Channel, Server};

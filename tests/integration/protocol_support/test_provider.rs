@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use genesyscloud_provider::cty::{AttributePath, Type, Value};
-use genesyscloud_provider::tfplugin::{
+use tfplugin_framework::cty::{AttributePath, Type, Value};
+use tfplugin_framework::{
     Action, ActionRequest, ApplyResult, Attribute, Block, ConfigureRequest, ConfigureResponse,
     CreateRequest, DataSource, DeferredReason, DeleteRequest, Diagnostics, IdentityAttribute,
     IdentitySchema, ImportRequest, ImportResult, ImportedResource, ListEvent, ListRequest,
@@ -192,7 +192,7 @@ impl Resource for Thing {
         match request.planned_state.attr_str("name") {
             // A write already sent: its answer comes only after Terraform asked to stop.
             Some("slow") => {
-                while !genesyscloud_provider::tfplugin::stop_requested() {
+                while !tfplugin_framework::stop_requested() {
                     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
                 }
             }

@@ -15,7 +15,7 @@ pub struct ErrorBody {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::genesys::numbers::lenient::u16_opt"
+        deserialize_with = "crate::numbers::lenient::u16_opt"
     )]
     pub status: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,7 +63,7 @@ pub struct ErrorLimit {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::genesys::numbers::lenient::i64_opt"
+        deserialize_with = "crate::numbers::lenient::i64_opt"
     )]
     pub value: Option<i64>,
 }

@@ -9,25 +9,25 @@ pub struct EntityListing<T> {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::genesys::numbers::lenient::u32_opt"
+        deserialize_with = "crate::numbers::lenient::u32_opt"
     )]
     pub page_size: Option<u32>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::genesys::numbers::lenient::u32_opt"
+        deserialize_with = "crate::numbers::lenient::u32_opt"
     )]
     pub page_number: Option<u32>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::genesys::numbers::lenient::u64_opt"
+        deserialize_with = "crate::numbers::lenient::u64_opt"
     )]
     pub total: Option<u64>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::genesys::numbers::lenient::u32_opt"
+        deserialize_with = "crate::numbers::lenient::u32_opt"
     )]
     pub page_count: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

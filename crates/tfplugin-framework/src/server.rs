@@ -16,12 +16,12 @@ use super::convert::{
     value_error,
 };
 use super::panics::catching;
-use super::proto;
-use super::proto::provider_server::{Provider as ProviderRpc, ProviderServer};
 use super::registry::Registry;
 use super::stop::{Cancelled, StopSignal, WriteRunning, cancelled};
 use super::workload::OperationRunning;
 use super::{ConfigureRequest, DeferredReason, Diagnostics, Provider};
+use crate::tfplugin6 as proto;
+use crate::tfplugin6::provider_server::{Provider as ProviderRpc, ProviderServer};
 
 /// Largest message accepted or sent; Terraform's own limit for schemas is 64 MiB.
 pub const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;

@@ -6,17 +6,17 @@ use crate::cty::Value;
 
 use super::convert::diagnostics_to_proto;
 use super::plan::{config_from_state, mark_computed_nulls_unknown, null_write_only};
-use super::proto::{
-    self, apply_resource_change, generate_resource_config, import_resource_state,
-    plan_resource_change, read_data_source, read_resource, upgrade_resource_identity,
-    upgrade_resource_state, validate_resource_config,
-};
 use super::registry::ResourceEntry;
 use super::server::{GrpcProvider, decode, encode};
 use super::upgrade::{decode_current, decode_current_identity};
 use super::{
     CreateRequest, DeleteRequest, Diagnostics, ImportRequest, PlanRequest, PlanResponse,
     ReadRequest, UpdateRequest,
+};
+use crate::tfplugin6::{
+    self as proto, apply_resource_change, generate_resource_config, import_resource_state,
+    plan_resource_change, read_data_source, read_resource, upgrade_resource_identity,
+    upgrade_resource_state, validate_resource_config,
 };
 
 type RpcResult<T> = Result<T, Diagnostics>;

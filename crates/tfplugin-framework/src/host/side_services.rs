@@ -6,10 +6,10 @@ use std::pin::Pin;
 use futures_util::{Stream, StreamExt};
 use tonic::{Request, Response, Status, Streaming};
 
-use super::proto::grpc_broker_server::GrpcBroker;
-use super::proto::grpc_controller_server::GrpcController;
-use super::proto::grpc_stdio_server::GrpcStdio;
-use super::proto::{ConnInfo, Empty, StdioData};
+use super::go_plugin::grpc_broker_server::GrpcBroker;
+use super::go_plugin::grpc_controller_server::GrpcController;
+use super::go_plugin::grpc_stdio_server::GrpcStdio;
+use super::go_plugin::{ConnInfo, Empty, StdioData};
 use super::shutdown::Shutdown;
 
 type Idle<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;

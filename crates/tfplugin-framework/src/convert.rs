@@ -3,10 +3,10 @@
 
 use crate::cty::{self, AttributePath, CtyError, PathStep, Type, Value};
 
-use super::proto;
-use super::proto::attribute_path::{Step, step::Selector};
 use super::schema::{Attribute, Block, IdentitySchema, NestedBlock, Nesting, Schema};
 use super::{Diagnostic, Diagnostics, Severity};
+use crate::tfplugin6 as proto;
+use crate::tfplugin6::attribute_path::{Step, step::Selector};
 
 /// Decodes a value Terraform sent: msgpack when present, else JSON; an absent or empty
 /// `DynamicValue` is null.

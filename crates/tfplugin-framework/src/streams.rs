@@ -10,12 +10,12 @@ use tokio_stream::wrappers::ReceiverStream;
 use super::action::{ProgressFeed, progress_channel};
 use super::convert::diagnostics_to_proto;
 use super::panics::catching_diagnostics;
-use super::proto::{self, invoke_action, list_resource};
 use super::registry::{Registry, ResourceEntry};
 use super::server::{EventStream, GrpcProvider, decode, encode};
 use super::stop::{WriteRunning, cancelled};
 use super::workload::OperationRunning;
 use super::{ActionRequest, Diagnostics, ListEvent, ListRequest, ListSink};
+use crate::tfplugin6::{self as proto, invoke_action, list_resource};
 
 /// How many events may wait between the producer and Terraform.
 const BUFFER: usize = 16;
@@ -284,7 +284,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::tfplugin::action::PROGRESS_BACKLOG;
+    use crate::action::PROGRESS_BACKLOG;
 
     fn progress_of(event: Result<invoke_action::Event, tonic::Status>) -> String {
         match event.expect("an event, not an error").r#type {

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Wrapup;
-use crate::genesys::MediaType;
+use crate::MediaType;
 
 /// `{id, name, selfUri}` reference used inside conversations.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

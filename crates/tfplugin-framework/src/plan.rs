@@ -92,7 +92,7 @@ pub fn config_from_state(block: &Block, state: &Value) -> Value {
 mod tests {
     use super::*;
     use crate::cty::Type;
-    use crate::tfplugin::schema::{Attribute, NestedBlock};
+    use crate::schema::{Attribute, NestedBlock};
 
     fn attribute(name: &str, required: bool, optional: bool, computed: bool) -> Attribute {
         Attribute {

@@ -1,6 +1,11 @@
-//! The Terraform plugin protocol (tfplugin6) core: schema, diagnostics, the traits that
+//! A framework for Terraform providers in Rust over the plugin protocol tfplugin6: the cty
+//! type system and its codecs ([`cty`]), the go-plugin host ([`host`]: handshake, AutoMTLS,
+//! side services, logging), schema, diagnostics, the typed models ([`model`]), the traits that
 //! resources, data sources, list resources and actions implement, and the gRPC server that
-//! dispatches RPCs to them by type name. Knows nothing of Genesys.
+//! dispatches RPCs to them by type name. It knows nothing of any platform a provider manages.
+
+pub mod cty;
+pub mod host;
 
 pub mod action;
 mod convert;
@@ -10,7 +15,6 @@ pub mod list_resource;
 pub mod model;
 pub mod panics;
 mod plan;
-pub mod proto;
 pub mod provider;
 mod registry;
 pub mod resource;
@@ -19,6 +23,7 @@ pub mod schema;
 pub mod server;
 mod stop;
 mod streams;
+pub mod tfplugin6;
 mod upgrade;
 mod workload;
 

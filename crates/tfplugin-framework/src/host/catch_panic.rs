@@ -2,7 +2,7 @@
 //! serves. A panic while a service builds its answer becomes a gRPC `INTERNAL` status carrying
 //! the panic message, instead of a reset stream that Terraform reports as a crashed plugin;
 //! the connection and the process keep serving. The tfplugin6 RPCs catch their own panics
-//! first and answer them in their diagnostics field (see [`crate::tfplugin::panics`]); this
+//! first and answer them in their diagnostics field (see [`crate::panics`]); this
 //! layer covers everything else (StopProvider, the go-plugin side services, health).
 
 use std::future::Future;
@@ -13,7 +13,7 @@ use std::task::{Context, Poll};
 use futures_util::FutureExt;
 use tower::{Layer, Service};
 
-use crate::tfplugin::panics::panic_message;
+use crate::panics::panic_message;
 
 /// Wraps a service in [`CatchPanic`].
 #[derive(Debug, Clone, Copy, Default)]

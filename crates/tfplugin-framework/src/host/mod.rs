@@ -3,9 +3,9 @@
 //! the catch-panic backstop over every service.
 
 pub mod catch_panic;
+pub mod go_plugin;
 mod handshake;
 pub mod logging;
-pub mod proto;
 mod serve;
 mod shutdown;
 mod side_services;
@@ -25,7 +25,7 @@ pub use handshake::{
 pub use serve::{ServeOptions, SocketPath, bind, serve};
 pub use shutdown::Shutdown;
 
-use crate::tfplugin::Provider;
+use crate::Provider;
 
 /// The provider's source address, as users write it in `required_providers`.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/rustcx/genesyscloud";

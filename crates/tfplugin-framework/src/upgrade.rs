@@ -74,7 +74,7 @@ fn strip_block(block: &Block, json: &mut Json) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplugin::schema::{Attribute, NestedBlock};
+    use crate::schema::{Attribute, NestedBlock};
 
     fn block() -> Block {
         let attribute = |name: &str| Attribute {

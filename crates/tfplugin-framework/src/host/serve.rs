@@ -18,12 +18,12 @@ use tonic::transport::Server;
 use tonic::transport::server::Connected;
 
 use super::catch_panic::CatchPanicLayer;
-use super::proto::grpc_broker_server::GrpcBrokerServer;
-use super::proto::grpc_controller_server::GrpcControllerServer;
-use super::proto::grpc_stdio_server::GrpcStdioServer;
+use super::go_plugin::grpc_broker_server::GrpcBrokerServer;
+use super::go_plugin::grpc_controller_server::GrpcControllerServer;
+use super::go_plugin::grpc_stdio_server::GrpcStdioServer;
 use super::shutdown::Shutdown;
 use super::side_services::{Broker, Controller, Stdio};
-use crate::tfplugin::{GrpcProvider, Provider};
+use crate::{GrpcProvider, Provider};
 
 /// How long in-flight calls, and writes whose caller went away, may take to finish once
 /// shutdown starts. Terraform (go-plugin's `Client.Kill`) waits 2 s after
@@ -125,7 +125,7 @@ pub async fn serve(
     // A write whose call Terraform cancelled runs on in its own task: let it finish too.
     let deadline = *started.get_or_init(tokio::time::Instant::now) + GRACE;
     let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-    let running = crate::tfplugin::writes_finished(left).await;
+    let running = crate::writes_finished(left).await;
     if running > 0 {
         tracing::warn!(running, "exiting with writes still running");
     }

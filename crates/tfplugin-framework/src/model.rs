@@ -31,11 +31,10 @@
 //! these. Sets of objects are not supported yet (models are not `Ord`).
 
 use std::collections::{BTreeMap, BTreeSet};
-#[cfg(test)]
 use std::fmt;
 
+use crate::Diagnostics;
 use crate::cty::{AttributePath, Number, PathStep, Refinements, Type, Value};
-use crate::tfplugin::Diagnostics;
 
 /// An attribute's value: null, unknown (until apply) or known.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -420,22 +419,22 @@ macro_rules! tf_model {
             $( $(#[$field_meta])* $field_vis $field: $field_ty, )*
         }
 
-        impl $crate::tfplugin::model::CtyConvert for $name {
+        impl $crate::model::CtyConvert for $name {
             fn cty_type() -> $crate::cty::Type {
                 $crate::cty::Type::object([
                     $( (
                         stringify!($field),
-                        <$field_ty as $crate::tfplugin::model::CtyConvert>::cty_type(),
+                        <$field_ty as $crate::model::CtyConvert>::cty_type(),
                     ), )*
                 ])
             }
             fn decode(
                 value: &$crate::cty::Value,
-            ) -> ::std::result::Result<Self, $crate::tfplugin::model::ModelError> {
+            ) -> ::std::result::Result<Self, $crate::model::ModelError> {
                 let attributes =
-                    $crate::tfplugin::model::object_attributes(value, &Self::cty_type())?;
+                    $crate::model::object_attributes(value, &Self::cty_type())?;
                 ::std::result::Result::Ok($name {
-                    $( $field: $crate::tfplugin::model::decode_field(
+                    $( $field: $crate::model::decode_field(
                         attributes,
                         stringify!($field),
                     )?, )*
@@ -445,13 +444,13 @@ macro_rules! tf_model {
                 $crate::cty::Value::object([
                     $( (
                         stringify!($field),
-                        $crate::tfplugin::model::CtyConvert::encode(&self.$field),
+                        $crate::model::CtyConvert::encode(&self.$field),
                     ), )*
                 ])
             }
         }
 
-        impl $crate::tfplugin::model::Model for $name {
+        impl $crate::model::Model for $name {
             const ATTRIBUTES: &'static [&'static str] = &[$( stringify!($field) ),*];
         }
     };
@@ -488,8 +487,8 @@ pub fn attr_path_join(mut head: AttributePath, tail: AttributePath) -> Attribute
 }
 
 /// What differs between model `M` and a schema whose values have type `schema_type` (from
-/// [`Schema::value_type`](crate::tfplugin::Schema::value_type) or
-/// [`IdentitySchema::value_type`](crate::tfplugin::IdentitySchema::value_type)): schema
+/// [`Schema::value_type`](crate::Schema::value_type) or
+/// [`IdentitySchema::value_type`](crate::IdentitySchema::value_type)): schema
 /// attributes without a field, fields without an attribute, and types that differ. Empty when
 /// they agree.
 pub fn schema_mismatches<M: Model>(schema_type: &Type) -> Vec<String> {
@@ -538,7 +537,6 @@ fn same_shape(a: &Type, b: &Type) -> bool {
 
 /// Panics, listing every difference, unless model `M` matches the schema value type (for
 /// each type's unit test).
-#[cfg(test)]
 #[track_caller]
 pub fn assert_model_matches<M: Model>(schema_type: &Type) {
     let mismatches = schema_mismatches::<M>(schema_type);
@@ -549,10 +547,8 @@ pub fn assert_model_matches<M: Model>(schema_type: &Type) {
     );
 }
 
-#[cfg(test)]
 struct Mismatches<'a>(&'a [String]);
 
-#[cfg(test)]
 impl fmt::Display for Mismatches<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for line in self.0 {
@@ -564,7 +560,6 @@ impl fmt::Display for Mismatches<'_> {
 
 /// Every model in `values` round-trips: decoding then encoding gives the value back, and
 /// encoding then decoding gives the model back (for each type's unit test).
-#[cfg(test)]
 #[track_caller]
 pub fn assert_round_trips<M: Model + fmt::Debug + PartialEq>(models: &[M]) {
     for model in models {
@@ -578,7 +573,7 @@ pub fn assert_round_trips<M: Model + fmt::Debug + PartialEq>(models: &[M]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplugin::{Attribute, Block, NestedBlock, Nesting, Schema};
+    use crate::{Attribute, Block, NestedBlock, Nesting, Schema};
 
     crate::tf_model! {
         /// A nested object.
