@@ -26,6 +26,7 @@ mod empty_root;
 mod interrupts;
 mod logging_secrets;
 mod paced_refresh;
+mod partial_apply;
 mod provider_binary;
 mod provider_config;
 mod provider_debug;
