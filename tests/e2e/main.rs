@@ -33,6 +33,7 @@ mod provider_debug;
 mod provider_harness;
 mod provider_schema;
 mod terraform_versions;
+mod tls_roots;
 mod wrapupcode_data_source;
 mod wrapupcode_divisions;
 mod wrapupcode_equivalent_forms;
