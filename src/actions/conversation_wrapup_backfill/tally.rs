@@ -117,9 +117,14 @@ impl Tally {
         } else {
             format!("{} written and verified", self.written)
         };
+        let not_sent = if self.not_sent > 0 {
+            format!(", {} not sent (stopped first)", self.not_sent)
+        } else {
+            String::new()
+        };
         format!(
             "{done}, {} skipped ({} already wrapped up, {} without after-call work), {} refused, \
-             {} failed",
+             {} failed{not_sent}",
             self.skipped(),
             self.wrapped_up,
             self.not_required,
