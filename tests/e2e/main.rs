@@ -34,6 +34,7 @@ mod provider_harness;
 mod provider_schema;
 mod terraform_versions;
 mod tls_roots;
+mod wrapup_backfill_action;
 mod wrapupcode_data_source;
 mod wrapupcode_divisions;
 mod wrapupcode_equivalent_forms;

@@ -20,6 +20,7 @@ mod registry;
 pub mod resource;
 mod resource_rpcs;
 pub mod schema;
+mod sensitive;
 pub mod server;
 mod stop;
 mod streams;
@@ -40,6 +41,7 @@ pub use resource::{
 pub use schema::{
     Attribute, Block, IdentityAttribute, IdentitySchema, NestedBlock, Nesting, Schema,
 };
+pub use sensitive::Sensitive;
 pub use server::GrpcProvider;
 pub use stop::{StopSignal, StopToken, stop_requested, writes_finished};
 pub use workload::{operations_peak, operations_running};
