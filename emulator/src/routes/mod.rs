@@ -7,6 +7,6 @@ pub mod conversations;
 pub mod divisions;
 pub mod oauth;
 pub mod organization;
-pub mod queues;
+pub mod queue_wrapup_codes;
 pub mod routing_queues;
 pub mod wrapup_codes;
