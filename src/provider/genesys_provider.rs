@@ -7,6 +7,7 @@ use super::model::{ProviderConfig, provider_schema};
 use super::settings::{SharedSettings, process_env, resolve};
 use super::validate::validate_config;
 use crate::actions::conversation_wrapup::ConversationWrapupAction;
+use crate::actions::conversation_wrapup_backfill::ConversationWrapupBackfill;
 use crate::data_sources::conversations::ConversationsData;
 use crate::data_sources::routing_queue::RoutingQueueData;
 use crate::data_sources::routing_wrapupcode::RoutingWrapupCodeData;
@@ -134,7 +135,10 @@ impl Provider for GenesysProvider {
     }
 
     fn actions(&self) -> Vec<Arc<dyn Action>> {
-        vec![ConversationWrapupAction::new(self.conversations())]
+        vec![
+            ConversationWrapupAction::new(self.conversations()),
+            ConversationWrapupBackfill::new(self.client(), self.conversations()),
+        ]
     }
 }
 

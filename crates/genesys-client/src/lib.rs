@@ -25,6 +25,7 @@ mod rate_gate;
 pub mod read_cache;
 pub mod region;
 pub mod retry;
+mod tls_roots;
 mod token_pool;
 mod wrapup_codes;
 

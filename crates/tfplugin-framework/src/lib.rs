@@ -35,8 +35,8 @@ pub use list_resource::{ListEvent, ListRequest, ListResource, ListSink};
 pub use model::{Model, ModelError, TfValue};
 pub use provider::{ConfigureRequest, ConfigureResponse, DeferredReason, Provider};
 pub use resource::{
-    ApplyResult, CreateRequest, DeleteRequest, ImportRequest, ImportResult, ImportedResource,
-    PlanRequest, PlanResponse, ReadRequest, ReadResult, Resource, UpdateRequest,
+    ApplyResponse, CreateRequest, DeleteRequest, ImportRequest, ImportResult, ImportedResource,
+    PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, UpdateRequest,
 };
 pub use schema::{
     Attribute, Block, IdentityAttribute, IdentitySchema, NestedBlock, Nesting, Schema,
