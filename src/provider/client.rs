@@ -61,11 +61,7 @@ pub async fn log_in(
     ) {
         return Ok(());
     }
-    let Ok(client) = platform
-        .as_ref()
-        .map_err(Clone::clone)
-        .and_then(Platform::client)
-    else {
+    let Some(Ok(client)) = platform.as_ref().ok().map(Platform::client) else {
         return Ok(());
     };
     client
