@@ -31,6 +31,7 @@ mod provider_config;
 mod provider_debug;
 mod provider_harness;
 mod provider_schema;
+mod release_init;
 mod terraform_versions;
 mod tls_roots;
 mod wrapupcode_data_source;
