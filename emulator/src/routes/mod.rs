@@ -1,6 +1,7 @@
 //! HTTP routes, one module per API area.
 
 pub mod admin;
+pub mod admin_bulk;
 pub mod admin_divisions;
 pub mod admin_seed;
 pub mod analytics;
