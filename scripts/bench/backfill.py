@@ -41,7 +41,7 @@ class Emulator:
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      text=True)
         line = self.proc.stdout.readline().strip()
-        self.url = line.split(" ", 1)[1]
+        self.url = line.split()[-1]
         basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
         req = urllib.request.Request(f"{self.url}/oauth/token",
                                      data=b"grant_type=client_credentials", method="POST")
@@ -86,7 +86,7 @@ def seed(emulator, n):
     return code
 
 
-def run_action(args, emulator, workdir, n, tokens):
+def run_action(args, emulator, workdir, n, tokens, rate):
     os.makedirs(workdir, exist_ok=True)
     plugins = os.path.join(workdir, "plugins")
     os.makedirs(plugins, exist_ok=True)
@@ -101,7 +101,10 @@ def run_action(args, emulator, workdir, n, tokens):
     with open(os.path.join(workdir, "main.tf"), "w") as f:
         f.write('terraform {\n  required_providers {\n'
                 '    genesyscloud = { source = "rustcx/genesyscloud" }\n  }\n}\n\n'
-                f'provider "genesyscloud" {{\n  token_pool_size = {tokens}\n}}\n\n'
+                f'provider "genesyscloud" {{\n  token_pool_size = {tokens}\n'
+                # Without a limit on the emulator, the provider's own budget is lifted too
+                # (its most); with one, the provider reads the org's limit as it would.
+                + ('' if rate else '  max_requests_per_minute = 100000\n') + '}\n\n'
                 'action "genesyscloud_conversation_wrapup_backfill" "day" {\n  config {\n'
                 f'    interval          = "{INTERVAL}"\n'
                 '    wrapup_code_name  = "Outage follow-up"\n'
@@ -168,7 +171,7 @@ def measure(args, n, rate, tokens):
         code = seed(emulator, n)
         before = emulator.call("GET", "/__emulator/requests")
         with tempfile.TemporaryDirectory() as work:
-            wall, own, rss, summary = run_action(args, emulator, work, n, tokens)
+            wall, own, rss, summary = run_action(args, emulator, work, n, tokens, rate)
         after = emulator.call("GET", "/__emulator/requests")
         routes = lambda key: after["routes"].get(key, 0) - before["routes"].get(key, 0)
         calls = after["total"] - before["total"]
