@@ -105,7 +105,11 @@ mod tests {
         let gate = RateGate::default();
         let before = Instant::now();
         gate.wait().await;
-        assert_eq!(before.elapsed(), Duration::ZERO, "the paused clock did not move");
+        assert_eq!(
+            before.elapsed(),
+            Duration::ZERO,
+            "the paused clock did not move"
+        );
         assert_eq!(gate.remaining(), Duration::ZERO);
     }
 
