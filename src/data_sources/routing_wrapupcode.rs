@@ -11,6 +11,7 @@ use async_trait::async_trait;
 
 use crate::platform::WrapupCodesView;
 use crate::resources::routing_wrapupcode::{TYPE_NAME, WrapupCodeModel, name_problem, state_of};
+use crate::resources::support::PlatformDiagnostics;
 use crate::resources::support::WrapupCode;
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::{Attribute, Block, DataSource, Diagnostics, Model, Schema, TfValue};

@@ -17,6 +17,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::platform::{PlatformError, Queues, QueuesView};
+use crate::resources::support::PlatformDiagnostics;
 use crate::resources::support::{StringSet, is_uuid};
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::tf_model;
