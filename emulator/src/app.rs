@@ -21,7 +21,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(routes::wrapup_codes::routes())
         .merge(routes::divisions::routes())
-        .merge(routes::queues::routes())
+        .merge(routes::queue_wrapup_codes::routes())
         .merge(routes::conversations::routes())
         .merge(routes::analytics::routes())
         .merge(routes::routing_queues::routes())

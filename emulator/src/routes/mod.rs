@@ -11,6 +11,6 @@ pub mod divisions;
 pub mod health;
 pub mod oauth;
 pub mod organization;
-pub mod queues;
+pub mod queue_wrapup_codes;
 pub mod routing_queues;
 pub mod wrapup_codes;
