@@ -42,6 +42,8 @@ if [ -z "${GENESYS_BIN_DIR:-}" ]; then
     GENESYS_BIN_DIR="$target_dir/debug"
 fi
 
+echo "compose: binaries built in $(($(date +%s) - started)) s" >&2
+
 work=$(mktemp -d)
 project="genesys-compose-test-$$"
 cleanup() {
