@@ -50,6 +50,8 @@ cleanup() {
     if [ -d "$work/module" ]; then
         (cd "$work/module" && podman-compose -p "$project" down >/dev/null 2>&1) || true
     fi
+    # podman-compose 1.0 leaves the project's network behind.
+    podman network rm "${project}_default" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
 trap cleanup EXIT
