@@ -10,6 +10,7 @@ mod analytics_reads;
 mod conversations;
 mod details_stream;
 mod error;
+pub mod lag_waits;
 mod wrapup_codes;
 
 use std::sync::{Arc, RwLock};

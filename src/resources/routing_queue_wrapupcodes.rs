@@ -283,7 +283,7 @@ async fn confirm_missing<'a>(
         if missing.is_empty() {
             break;
         }
-        tokio::time::sleep(delay).await;
+        tokio::time::sleep(crate::platform::lag_waits::scaled(delay)).await;
         let mut still = Vec::new();
         for id in missing {
             if client.wrapup_codes().get_optional(id).await?.is_none() {
