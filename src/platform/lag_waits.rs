@@ -2,8 +2,8 @@
 //! create adopting a code whose answer was lost, read-backs of a write) are real time in the
 //! provider process. End-to-end tests whose waits run out on purpose (a name that never
 //! appears, a write the platform drops) would sit through every second of them, so a test-only
-//! setting scales them: `GENESYSCLOUD_TEST_WAIT_SCALE`, a factor in (0, 1], read once. Unset
-//! (as for every user), or outside (0, 1], each wait is its full length: it can only shorten.
+//! setting scales them: `GENESYSCLOUD_TEST_WAIT_SCALE`, a factor below 1, read once. Unset (as
+//! for every user), or not a number in (0, 1), each wait is its full length: it can only shorten.
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -20,7 +20,7 @@ pub fn scaled(wait: Duration) -> Duration {
     }
 }
 
-/// A factor in (0, 1], or `None` (full waits) for anything else.
+/// A factor in (0, 1), or `None` (full waits) for anything else, 1 included.
 fn parse_scale(value: Option<&str>) -> Option<f64> {
     let scale = value?.trim().parse::<f64>().ok()?;
     (scale > 0.0 && scale < 1.0).then_some(scale)
