@@ -20,7 +20,8 @@ started=$(date +%s)
 triple=$(rustc -vV | sed -n 's/^host: //p')
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 static_dir="$target_dir/$triple/debug"
-RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+crt-static --cfg getrandom_backend=\"linux_getrandom\"" \
+# release.sh's static link flags, written as compose.sh writes them, so their builds share crates.
+RUSTFLAGS='-C target-feature=+crt-static --cfg getrandom_backend="linux_getrandom"' \
     cargo build --locked --quiet --target "$triple" \
     --package terraform-provider-genesyscloud --bin terraform-provider-genesyscloud \
     --package genesys-emulator --bin genesys-emulator
