@@ -33,7 +33,7 @@ pub struct RoutingWrapupCodeData {
 impl RoutingWrapupCodeData {
     /// The data source, reaching the platform through the provider's wrap-up code view.
     pub fn new(api: WrapupCodesView) -> Arc<Self> {
-        Self::with_wait(api, LOOKUP_WAIT)
+        Self::with_wait(api, crate::platform::lag_waits::scaled(LOOKUP_WAIT))
     }
 
     /// The data source with a different retry budget (tests).

@@ -248,7 +248,7 @@ async fn confirm_missing<'a>(
         if missing.is_empty() {
             break;
         }
-        tokio::time::sleep(delay).await;
+        tokio::time::sleep(crate::platform::lag_waits::scaled(delay)).await;
         let mut still = Vec::new();
         for id in missing {
             if !queues.code_exists(id).await? {
