@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::resources::support::{ClientHandle, PlatformError};
+use crate::platform::QueuesView;
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::tf_model;
 use tfplugin_framework::{Attribute, Block, DataSource, Diagnostics, Model, Schema, TfValue};
@@ -28,27 +28,13 @@ tf_model! {
 
 /// The data source.
 pub struct RoutingQueueData {
-    client: ClientHandle,
+    queues: QueuesView,
 }
 
 impl RoutingQueueData {
-    /// The data source over the provider's shared client.
-    pub fn new(client: ClientHandle) -> Arc<Self> {
-        Arc::new(RoutingQueueData { client })
-    }
-}
-
-fn attribute(name: &str, description: &str, required: bool) -> Attribute {
-    Attribute {
-        name: name.into(),
-        ty: Type::String,
-        description: description.into(),
-        required,
-        optional: false,
-        computed: !required,
-        sensitive: false,
-        write_only: false,
-        deprecated: false,
+    /// The data source over the provider's queue view.
+    pub fn new(queues: QueuesView) -> Arc<Self> {
+        Arc::new(RoutingQueueData { queues })
     }
 }
 
@@ -62,21 +48,14 @@ pub fn data_source_schema() -> Schema {
                           conversations."
                 .into(),
             attributes: vec![
-                attribute(
-                    attr_name!(RoutingQueueDataModel.id),
-                    "The queue's ID (a UUID).",
-                    false,
-                ),
-                attribute(
-                    attr_name!(RoutingQueueDataModel.name),
-                    "Exact queue name; case is ignored. Exactly one queue must have it.",
-                    true,
-                ),
-                attribute(
-                    attr_name!(RoutingQueueDataModel.division_id),
-                    "ID of the division the queue belongs to.",
-                    false,
-                ),
+                Attribute::computed(attr_name!(RoutingQueueDataModel.id), Type::String)
+                    .description("The queue's ID (a UUID)."),
+                Attribute::required(attr_name!(RoutingQueueDataModel.name), Type::String)
+                    .description(
+                        "Exact queue name; case is ignored. Exactly one queue must have it.",
+                    ),
+                Attribute::computed(attr_name!(RoutingQueueDataModel.division_id), Type::String)
+                    .description("ID of the division the queue belongs to."),
             ],
             ..Block::default()
         },
@@ -120,12 +99,8 @@ impl DataSource for RoutingQueueData {
             );
             return (None, diagnostics);
         };
-        let found = match self.client.client().await {
-            Ok(client) => client
-                .queues()
-                .find_by_name(&name)
-                .await
-                .map_err(PlatformError::from),
+        let found = match self.queues.get().await {
+            Ok(queues) => queues.find_by_name(&name).await,
             Err(error) => Err(error),
         };
         let queues = match found {

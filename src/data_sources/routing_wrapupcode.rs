@@ -9,13 +9,11 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::platform::ApiHandle;
-use crate::resources::routing_wrapupcode::{
-    Flags, TYPE_NAME, WrapupCodeModel, name_problem, state_of, string_attribute,
-};
+use crate::platform::WrapupCodesView;
+use crate::resources::routing_wrapupcode::{TYPE_NAME, WrapupCodeModel, name_problem, state_of};
 use crate::resources::support::WrapupCode;
-use tfplugin_framework::cty::Value;
-use tfplugin_framework::{Block, DataSource, Diagnostics, Model, Schema, TfValue};
+use tfplugin_framework::cty::{Type, Value};
+use tfplugin_framework::{Attribute, Block, DataSource, Diagnostics, Model, Schema, TfValue};
 use tfplugin_framework::{attr_name, attr_path};
 
 /// The data source's configuration and result: the resource's attributes, of which only
@@ -27,18 +25,18 @@ pub const LOOKUP_WAIT: Duration = Duration::from_secs(15);
 
 /// The data source.
 pub struct RoutingWrapupCodeData {
-    api: ApiHandle,
+    api: WrapupCodesView,
     wait: Duration,
 }
 
 impl RoutingWrapupCodeData {
-    /// The data source, reaching the platform through the provider's shared handle.
-    pub fn new(api: ApiHandle) -> Arc<Self> {
+    /// The data source, reaching the platform through the provider's wrap-up code view.
+    pub fn new(api: WrapupCodesView) -> Arc<Self> {
         Self::with_wait(api, LOOKUP_WAIT)
     }
 
     /// The data source with a different retry budget (tests).
-    pub fn with_wait(api: ApiHandle, wait: Duration) -> Arc<Self> {
+    pub fn with_wait(api: WrapupCodesView, wait: Duration) -> Arc<Self> {
         Arc::new(RoutingWrapupCodeData { api, wait })
     }
 }
@@ -58,26 +56,14 @@ impl DataSource for RoutingWrapupCodeData {
                               platform's search catches up."
                     .into(),
                 attributes: vec![
-                    string_attribute(
-                        attr_name!(WrapupCodeDataModel.id),
-                        "The wrap-up code's ID (a UUID).",
-                        Flags::COMPUTED,
-                    ),
-                    string_attribute(
-                        attr_name!(WrapupCodeDataModel.name),
-                        "Exact wrap-up code name (case sensitive).",
-                        Flags::REQUIRED,
-                    ),
-                    string_attribute(
-                        attr_name!(WrapupCodeDataModel.division_id),
-                        "ID of the division the code belongs to.",
-                        Flags::COMPUTED,
-                    ),
-                    string_attribute(
-                        attr_name!(WrapupCodeDataModel.description),
-                        "The wrap-up code description; null when it has none.",
-                        Flags::COMPUTED,
-                    ),
+                    Attribute::computed(attr_name!(WrapupCodeDataModel.id), Type::String)
+                        .description("The wrap-up code's ID (a UUID)."),
+                    Attribute::required(attr_name!(WrapupCodeDataModel.name), Type::String)
+                        .description("Exact wrap-up code name (case sensitive)."),
+                    Attribute::computed(attr_name!(WrapupCodeDataModel.division_id), Type::String)
+                        .description("ID of the division the code belongs to."),
+                    Attribute::computed(attr_name!(WrapupCodeDataModel.description), Type::String)
+                        .description("The wrap-up code description; null when it has none."),
                 ],
                 ..Block::default()
             },
@@ -112,7 +98,7 @@ impl DataSource for RoutingWrapupCodeData {
             );
             return (None, diagnostics);
         };
-        let codes = match self.api.wrapup_codes().await {
+        let codes = match self.api.get().await {
             Ok(codes) => codes,
             Err(error) => return (None, error.diagnostics("look up the wrap-up code")),
         };
@@ -178,7 +164,7 @@ mod tests {
     use tfplugin_framework::model::{assert_model_matches, assert_round_trips};
 
     fn data_source() -> Arc<RoutingWrapupCodeData> {
-        RoutingWrapupCodeData::new(ApiHandle::lazy(|| {
+        RoutingWrapupCodeData::new(WrapupCodesView::lazy(|| {
             Err(crate::resources::support::PlatformError::NotConfigured(
                 "unused".into(),
             ))

@@ -7,14 +7,15 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::platform::ApiHandle;
+use crate::platform::WrapupCodesView;
 use crate::resources::routing_wrapupcode::{
-    Flags, TYPE_NAME, identity_of, state_of, string_attribute, validate_division_id,
+    TYPE_NAME, identity_of, state_of, validate_division_id,
 };
 use crate::resources::support::WrapupCode;
-use tfplugin_framework::cty::Value;
+use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::{
-    Block, Diagnostics, ListEvent, ListRequest, ListResource, ListSink, Model, Schema, TfValue,
+    Attribute, Block, Diagnostics, ListEvent, ListRequest, ListResource, ListSink, Model, Schema,
+    TfValue,
 };
 use tfplugin_framework::{attr_name, attr_path, tf_model};
 
@@ -30,12 +31,12 @@ tf_model! {
 
 /// The list resource.
 pub struct RoutingWrapupCodeList {
-    api: ApiHandle,
+    api: WrapupCodesView,
 }
 
 impl RoutingWrapupCodeList {
-    /// The list resource, reaching the platform through the provider's shared handle.
-    pub fn new(api: ApiHandle) -> Arc<Self> {
+    /// The list resource, reaching the platform through the provider's wrap-up code view.
+    pub fn new(api: WrapupCodesView) -> Arc<Self> {
         Arc::new(RoutingWrapupCodeList { api })
     }
 }
@@ -70,16 +71,12 @@ impl ListResource for RoutingWrapupCodeList {
             block: Block {
                 description: "Finds wrap-up codes to import, sorted by name.".into(),
                 attributes: vec![
-                    string_attribute(
-                        attr_name!(WrapupCodeListConfig.name_prefix),
-                        "Only codes whose name starts with this text (case sensitive).",
-                        Flags::OPTIONAL,
-                    ),
-                    string_attribute(
-                        attr_name!(WrapupCodeListConfig.division_id),
-                        "Only codes in this division (a division UUID).",
-                        Flags::OPTIONAL,
-                    ),
+                    Attribute::optional(attr_name!(WrapupCodeListConfig.name_prefix), Type::String)
+                        .description(
+                            "Only codes whose name starts with this text (case sensitive).",
+                        ),
+                    Attribute::optional(attr_name!(WrapupCodeListConfig.division_id), Type::String)
+                        .description("Only codes in this division (a division UUID)."),
                 ],
                 ..Block::default()
             },
@@ -108,7 +105,7 @@ impl ListResource for RoutingWrapupCodeList {
         };
         let prefix = config.name_prefix.as_str().filter(|p| !p.is_empty());
         let division_id = config.division_id.as_str();
-        let codes = match self.api.wrapup_codes().await {
+        let codes = match self.api.get().await {
             Ok(codes) => codes,
             Err(error) => return error.diagnostics("list wrap-up codes"),
         };
@@ -144,7 +141,7 @@ mod tests {
 
     #[test]
     fn the_config_model_matches_the_config_schema() {
-        let list = RoutingWrapupCodeList::new(ApiHandle::lazy(|| {
+        let list = RoutingWrapupCodeList::new(WrapupCodesView::lazy(|| {
             Err(crate::resources::support::PlatformError::NotConfigured(
                 "unused".into(),
             ))

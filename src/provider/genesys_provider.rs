@@ -2,9 +2,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::client::build_platform;
-use super::config::ProviderConfig;
-use super::schema::provider_schema;
+use super::client::{build_platform, log_in};
+use super::model::{ProviderConfig, provider_schema};
 use super::settings::{SharedSettings, process_env, resolve};
 use super::validate::validate_config;
 use crate::actions::conversation_wrapup::ConversationWrapupAction;
@@ -13,8 +12,8 @@ use crate::data_sources::conversations::ConversationsData;
 use crate::data_sources::routing_queue::RoutingQueueData;
 use crate::data_sources::routing_wrapupcode::RoutingWrapupCodeData;
 use crate::list::routing_wrapupcode::RoutingWrapupCodeList;
-use crate::platform::ClientHandle;
-use crate::platform::{ApiHandle, ConversationAccess, PlatformSlot};
+use crate::platform::{ClientView, QueuesView};
+use crate::platform::{ConversationsView, PlatformSlot, WrapupCodesView};
 use crate::resources::conversation_wrapup::ConversationWrapup;
 use crate::resources::routing_queue_wrapupcodes::RoutingQueueWrapupCodes;
 use crate::resources::routing_wrapupcode::RoutingWrapupCode;
@@ -42,16 +41,20 @@ impl GenesysProvider {
         self.settings.clone()
     }
 
-    fn codes(&self) -> ApiHandle {
-        ApiHandle::from_slot(self.platform.clone())
+    fn codes(&self) -> WrapupCodesView {
+        WrapupCodesView::from_slot(self.platform.clone())
     }
 
-    fn conversations(&self) -> ConversationAccess {
-        ConversationAccess::from_slot(self.platform.clone())
+    fn conversations(&self) -> ConversationsView {
+        ConversationsView::from_slot(self.platform.clone())
     }
 
-    fn client(&self) -> ClientHandle {
-        ClientHandle::from_slot(self.platform.clone())
+    fn client(&self) -> ClientView {
+        ClientView::from_slot(self.platform.clone())
+    }
+
+    fn queues(&self) -> QueuesView {
+        QueuesView::from_slot(self.platform.clone())
     }
 }
 
@@ -62,14 +65,14 @@ impl Provider for GenesysProvider {
     }
 
     async fn validate_config(&self, config: &Value) -> Diagnostics {
-        match ProviderConfig::from_value(config) {
+        match ProviderConfig::decode_block(config) {
             Ok(config) => validate_config(&config),
             Err(diagnostics) => diagnostics,
         }
     }
 
     async fn configure(&self, request: ConfigureRequest) -> ConfigureResponse {
-        let config = match ProviderConfig::from_value(&request.config) {
+        let config = match ProviderConfig::decode_block(&request.config) {
             Ok(config) => config,
             Err(diagnostics) => return diagnostics.into(),
         };
@@ -97,10 +100,17 @@ impl Provider for GenesysProvider {
                     );
                     DeferredReason::ProviderConfigUnknown
                 });
-                self.platform.set(build_platform(&settings));
+                let platform = build_platform(&settings);
+                let mut diagnostics = warnings;
+                if deferred.is_none()
+                    && let Err(login_failed) = log_in(&platform, &settings).await
+                {
+                    diagnostics.extend(login_failed);
+                }
+                self.platform.set(platform);
                 self.settings.set(settings);
                 ConfigureResponse {
-                    diagnostics: warnings,
+                    diagnostics,
                     deferred,
                 }
             }
@@ -111,7 +121,7 @@ impl Provider for GenesysProvider {
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![
             RoutingWrapupCode::new(self.codes()),
-            RoutingQueueWrapupCodes::new(self.client()),
+            RoutingQueueWrapupCodes::new(self.queues()),
             ConversationWrapup::new(self.conversations()),
         ]
     }
@@ -119,7 +129,7 @@ impl Provider for GenesysProvider {
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![
             RoutingWrapupCodeData::new(self.codes()),
-            RoutingQueueData::new(self.client()),
+            RoutingQueueData::new(self.queues()),
             ConversationsData::new(self.client(), self.conversations()),
         ]
     }
@@ -204,7 +214,7 @@ mod tests {
         assert!(!diagnostics.has_errors(), "{diagnostics:?}");
         let settings = handle.get().expect("configured");
         assert_eq!(settings.region.name, "eu-west-2");
-        assert!(settings.credentials.require().is_ok());
+        assert!(settings.credentials.is_ok());
     }
 
     #[test]
@@ -223,7 +233,7 @@ mod tests {
             configured.deferred,
             Some(DeferredReason::ProviderConfigUnknown)
         );
-        let error = match block_on(provider.client().client()) {
+        let error = match block_on(provider.client().get()) {
             Err(error) => error,
             Ok(_) => panic!("no client may be built for an unknown region"),
         };
@@ -244,7 +254,7 @@ mod tests {
             deferral_allowed: true,
         }));
         assert_eq!(configured.deferred, None);
-        assert!(block_on(provider.client().client()).is_ok());
+        assert!(block_on(provider.client().get()).is_ok());
     }
 
     #[test]

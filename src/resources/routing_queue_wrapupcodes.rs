@@ -4,7 +4,9 @@
 //! - Plan: `queue_id` replaces; the queue and every code are checked to exist, with the error
 //!   on the attribute at fault.
 //! - Create/update: one bulk POST of the missing codes, one DELETE per extra code, then a
-//!   paged read of what the queue holds.
+//!   paged read of what the queue holds. Each change is recorded as soon as the platform made
+//!   it, so a failure half-way leaves in state what the queue holds.
+//! - Reaches the platform through its queue view ([`crate::platform::Queues`]).
 //! - Read: the queue's codes, paged; codes added or removed outside show as drift.
 //! - Delete: removes the codes this resource holds. Import by queue ID; identity `{ queue_id }`.
 
@@ -14,14 +16,14 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::resources::support::{ClientHandle, PlatformError, StringSet, is_uuid};
-use genesys_client::{ClientError, GenesysClient, WrapupCodeQuery};
+use crate::platform::{PlatformError, Queues, QueuesView};
+use crate::resources::support::{StringSet, is_uuid};
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::tf_model;
 use tfplugin_framework::{
-    ApplyResult, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, IdentitySchema,
+    ApplyResponse, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, IdentitySchema,
     ImportRequest, ImportResult, ImportedResource, Model, PlanRequest, PlanResponse, ReadRequest,
-    ReadResult, Resource, Schema, TfValue, UpdateRequest,
+    ReadResponse, Resource, Schema, TfValue, UpdateRequest,
 };
 use tfplugin_framework::{attr_name, attr_path};
 
@@ -47,20 +49,6 @@ tf_model! {
     }
 }
 
-fn attribute(name: &str, ty: Type, description: &str, required: bool) -> Attribute {
-    Attribute {
-        name: name.into(),
-        ty,
-        description: description.into(),
-        required,
-        optional: false,
-        computed: !required,
-        sensitive: false,
-        write_only: false,
-        deprecated: false,
-    }
-}
-
 /// The resource schema.
 pub fn resource_schema() -> Schema {
     Schema {
@@ -73,24 +61,17 @@ pub fn resource_schema() -> Schema {
                           unset."
                 .into(),
             attributes: vec![
-                attribute(
-                    attr_name!(QueueWrapupCodesModel.id),
-                    Type::String,
-                    "The queue's ID, as `queue_id`.",
-                    false,
-                ),
-                attribute(
-                    attr_name!(QueueWrapupCodesModel.queue_id),
-                    Type::String,
-                    "ID of the queue (a UUID). Changing it replaces the resource.",
-                    true,
-                ),
-                attribute(
+                Attribute::computed(attr_name!(QueueWrapupCodesModel.id), Type::String)
+                    .description("The queue's ID, as `queue_id`."),
+                Attribute::required(attr_name!(QueueWrapupCodesModel.queue_id), Type::String)
+                    .description("ID of the queue (a UUID). Changing it replaces the resource."),
+                Attribute::required(
                     attr_name!(QueueWrapupCodesModel.wrapup_code_ids),
                     Type::set(Type::String),
+                )
+                .description(
                     "IDs of the wrap-up codes the queue holds; any other code is removed from \
                      the queue.",
-                    true,
                 ),
             ],
             ..Block::default()
@@ -123,18 +104,18 @@ fn state_of(queue_id: &str, codes: BTreeSet<String>) -> QueueWrapupCodesModel {
 
 /// The resource.
 pub struct RoutingQueueWrapupCodes {
-    client: ClientHandle,
+    queues: QueuesView,
 }
 
 impl RoutingQueueWrapupCodes {
-    /// The resource over the provider's shared client.
-    pub fn new(client: ClientHandle) -> Arc<Self> {
-        Arc::new(RoutingQueueWrapupCodes { client })
+    /// The resource over the provider's queue view.
+    pub fn new(queues: QueuesView) -> Arc<Self> {
+        Arc::new(RoutingQueueWrapupCodes { queues })
     }
 
-    async fn client(&self, diagnostics: &mut Diagnostics) -> Option<GenesysClient> {
-        match self.client.client().await {
-            Ok(client) => Some(client),
+    async fn queues(&self, diagnostics: &mut Diagnostics) -> Option<Arc<dyn Queues>> {
+        match self.queues.get().await {
+            Ok(queues) => Some(queues),
             Err(error) => {
                 error.to_diagnostics("reach Genesys Cloud", diagnostics);
                 None
@@ -143,15 +124,25 @@ impl RoutingQueueWrapupCodes {
     }
 }
 
-/// What the queue holds now; `None` when the queue does not exist.
-async fn assigned(
-    client: &GenesysClient,
-    queue_id: &str,
-) -> Result<Option<BTreeSet<String>>, ClientError> {
-    match client.queues().list_all_wrapup_codes(queue_id).await {
-        Ok(codes) => Ok(Some(codes.into_iter().map(|c| c.id).collect())),
-        Err(error) if error.is_not_found() => Ok(None),
-        Err(error) => Err(error),
+impl RoutingQueueWrapupCodes {
+    /// Create and update: makes the queue hold the planned codes.
+    async fn apply(&self, planned_state: &Value, response: &mut ApplyResponse) {
+        let Some(planned) = QueueWrapupCodesModel::read(planned_state, &mut response.diagnostics)
+        else {
+            return;
+        };
+        let wanted = planned.wrapup_code_ids.known().and_then(StringSet::known);
+        let (Some(queue_id), Some(wanted)) = (planned.queue_id.as_str(), wanted.as_ref()) else {
+            response.diagnostics.error(
+                "Queue and codes must be known",
+                "queue_id and wrapup_code_ids must be known when the resource is applied.",
+            );
+            return;
+        };
+        let Some(queues) = self.queues(&mut response.diagnostics).await else {
+            return;
+        };
+        reconcile(&*queues, queue_id, wanted, response).await;
     }
 }
 
@@ -166,71 +157,70 @@ fn unknown_queue(queue_id: &str, diagnostics: &mut Diagnostics) {
     );
 }
 
-/// Makes the queue hold exactly `wanted`: one POST of the missing codes, a DELETE per extra.
+/// Records in `response` that queue `queue_id` holds `codes`.
+fn record(response: &mut ApplyResponse, queue_id: &str, codes: BTreeSet<String>) {
+    response.new_state = state_of(queue_id, codes).to_value();
+    response.new_identity = Some(identity_of(queue_id));
+}
+
+/// Makes the queue hold exactly `wanted`: one POST of the missing codes, a DELETE per extra,
+/// then a read of what it holds. Each change is recorded in `response` as soon as the platform
+/// made it, so a later failure (an error diagnostic) leaves in state what the queue holds.
 async fn reconcile(
-    client: &GenesysClient,
+    queues: &dyn Queues,
     queue_id: &str,
     wanted: &BTreeSet<String>,
-    diagnostics: &mut Diagnostics,
-) -> Option<BTreeSet<String>> {
-    let current = match assigned(client, queue_id).await {
+    response: &mut ApplyResponse,
+) {
+    let diagnostics = &mut response.diagnostics;
+    let mut held = match queues.wrapup_code_ids(queue_id).await {
         Ok(Some(current)) => current,
-        Ok(None) => {
-            unknown_queue(queue_id, diagnostics);
-            return None;
-        }
+        Ok(None) => return unknown_queue(queue_id, diagnostics),
         Err(error) => {
-            PlatformError::from(error)
-                .to_diagnostics("read the queue's wrap-up codes", diagnostics);
-            return None;
+            return error.to_diagnostics("read the queue's wrap-up codes", diagnostics);
         }
     };
-    let missing: Vec<&str> = wanted.difference(&current).map(String::as_str).collect();
-    if !missing.is_empty()
-        && let Err(error) = client.queues().add_wrapup_codes(queue_id, &missing).await
-    {
-        let failure = PlatformError::from(error);
-        match failure {
-            PlatformError::Invalid(detail) | PlatformError::NotFound(detail)
-                if detail.status != Some(404) || detail.message.contains("code") =>
-            {
-                diagnostics.attribute_error(
-                    attr_path!(QueueWrapupCodesModel.wrapup_code_ids),
-                    "The platform refused a wrap-up code for this queue",
-                    format!(
-                        "Adding {} to queue {queue_id} failed: {detail}",
-                        missing.join(", ")
-                    ),
-                );
+    let missing: Vec<String> = wanted.difference(&held).cloned().collect();
+    if !missing.is_empty() {
+        let ids: Vec<&str> = missing.iter().map(String::as_str).collect();
+        if let Err(failure) = queues.add_wrapup_codes(queue_id, &ids).await {
+            match failure {
+                PlatformError::Invalid(detail) | PlatformError::NotFound(detail)
+                    if detail.status != Some(404) || detail.message.contains("code") =>
+                {
+                    diagnostics.attribute_error(
+                        attr_path!(QueueWrapupCodesModel.wrapup_code_ids),
+                        "The platform refused a wrap-up code for this queue",
+                        format!(
+                            "Adding {} to queue {queue_id} failed: {detail}",
+                            missing.join(", ")
+                        ),
+                    );
+                }
+                PlatformError::NotFound(_) => unknown_queue(queue_id, diagnostics),
+                other => other.to_diagnostics("assign wrap-up codes to the queue", diagnostics),
             }
-            PlatformError::NotFound(_) => unknown_queue(queue_id, diagnostics),
-            other => other.to_diagnostics("assign wrap-up codes to the queue", diagnostics),
+            return;
         }
-        return None;
+        held.extend(missing);
+        record(response, queue_id, held.clone());
     }
-    for extra in current.difference(wanted) {
-        match client.queues().remove_wrapup_code(queue_id, extra).await {
-            Ok(()) => {}
-            Err(error) if error.is_not_found() => {}
-            Err(error) => {
-                PlatformError::from(error).to_diagnostics(
-                    &format!("remove wrap-up code {extra} from the queue"),
-                    diagnostics,
-                );
-                return None;
-            }
+    let extras: Vec<String> = held.difference(wanted).cloned().collect();
+    for extra in extras {
+        if let Err(error) = queues.remove_wrapup_code(queue_id, &extra).await {
+            return error.to_diagnostics(
+                &format!("remove wrap-up code {extra} from the queue"),
+                &mut response.diagnostics,
+            );
         }
+        held.remove(&extra);
+        record(response, queue_id, held.clone());
     }
-    match assigned(client, queue_id).await {
-        Ok(Some(now)) => Some(now),
-        Ok(None) => {
-            unknown_queue(queue_id, diagnostics);
-            None
-        }
+    match queues.wrapup_code_ids(queue_id).await {
+        Ok(Some(now)) => record(response, queue_id, now),
+        Ok(None) => unknown_queue(queue_id, &mut response.diagnostics),
         Err(error) => {
-            PlatformError::from(error)
-                .to_diagnostics("read the queue's wrap-up codes", diagnostics);
-            None
+            error.to_diagnostics("read the queue's wrap-up codes", &mut response.diagnostics)
         }
     }
 }
@@ -250,9 +240,9 @@ const CONFIRM_DELAYS: [Duration; 6] = [
 /// within [`CONFIRM_DELAYS`]. The listing lags behind writes; only a code no read finds is
 /// unknown.
 async fn confirm_missing<'a>(
-    client: &GenesysClient,
+    queues: &dyn Queues,
     mut missing: Vec<&'a str>,
-) -> Result<Vec<&'a str>, ClientError> {
+) -> Result<Vec<&'a str>, PlatformError> {
     for delay in CONFIRM_DELAYS {
         if missing.is_empty() {
             break;
@@ -260,7 +250,7 @@ async fn confirm_missing<'a>(
         tokio::time::sleep(delay).await;
         let mut still = Vec::new();
         for id in missing {
-            if client.wrapup_codes().get_optional(id).await?.is_none() {
+            if !queues.code_exists(id).await? {
                 still.push(id);
             }
         }
@@ -344,16 +334,15 @@ impl Resource for RoutingQueueWrapupCodes {
         if !is_uuid(queue_id) {
             return;
         }
-        let Some(client) = self.client(&mut plan.diagnostics).await else {
+        let Some(queues) = self.queues(&mut plan.diagnostics).await else {
             return;
         };
         if prior.as_ref().and_then(|p| p.queue_id.as_str()) != Some(queue_id) {
-            match client.queues().get(queue_id).await {
-                Ok(Some(_)) => {}
-                Ok(None) => return unknown_queue(queue_id, &mut plan.diagnostics),
+            match queues.exists(queue_id).await {
+                Ok(true) => {}
+                Ok(false) => return unknown_queue(queue_id, &mut plan.diagnostics),
                 Err(error) => {
-                    return PlatformError::from(error)
-                        .to_diagnostics("look up the queue", &mut plan.diagnostics);
+                    return error.to_diagnostics("look up the queue", &mut plan.diagnostics);
                 }
             }
         }
@@ -373,22 +362,17 @@ impl Resource for RoutingQueueWrapupCodes {
         if new.is_empty() {
             return;
         }
-        let query = WrapupCodeQuery {
-            ids: new.clone(),
-            ..WrapupCodeQuery::default()
-        };
-        match client.wrapup_codes().list_all(&query).await {
+        match queues.listed_codes(&new).await {
             Ok(found) => {
-                let found: BTreeSet<String> = found.into_iter().map(|c| c.id).collect();
                 let listed_missing: Vec<&str> = new
                     .iter()
                     .filter(|c| !found.contains(*c))
                     .map(String::as_str)
                     .collect();
-                let unknown = match confirm_missing(&client, listed_missing).await {
+                let unknown = match confirm_missing(&*queues, listed_missing).await {
                     Ok(unknown) => unknown,
                     Err(error) => {
-                        return PlatformError::from(error)
+                        return error
                             .to_diagnostics("look up the wrap-up codes", &mut plan.diagnostics);
                     }
                 };
@@ -404,83 +388,40 @@ impl Resource for RoutingQueueWrapupCodes {
                     );
                 }
             }
-            Err(error) => PlatformError::from(error)
-                .to_diagnostics("look up the wrap-up codes", &mut plan.diagnostics),
+            Err(error) => error.to_diagnostics("look up the wrap-up codes", &mut plan.diagnostics),
         }
     }
 
-    async fn create(&self, request: CreateRequest) -> ApplyResult {
-        let mut result = ApplyResult::default();
-        let Some(planned) =
-            QueueWrapupCodesModel::read(&request.planned_state, &mut result.diagnostics)
-        else {
-            return result;
-        };
-        let wanted = planned.wrapup_code_ids.known().and_then(StringSet::known);
-        let (Some(queue_id), Some(wanted)) = (planned.queue_id.as_str(), wanted.as_ref()) else {
-            result.diagnostics.error(
-                "Queue and codes must be known",
-                "queue_id and wrapup_code_ids must be known when the resource is created.",
-            );
-            return result;
-        };
-        let Some(client) = self.client(&mut result.diagnostics).await else {
-            return result;
-        };
-        if let Some(now) = reconcile(&client, queue_id, wanted, &mut result.diagnostics).await {
-            result.new_state = Some(state_of(queue_id, now).to_value());
-            result.new_identity = Some(identity_of(queue_id));
-        }
-        result
+    async fn create(&self, request: CreateRequest, response: &mut ApplyResponse) {
+        self.apply(&request.planned_state, response).await;
     }
 
-    async fn read(&self, request: ReadRequest) -> ReadResult {
-        let mut result = ReadResult {
-            private: request.private.clone(),
-            new_identity: request.current_identity.clone(),
-            ..ReadResult::default()
-        };
+    async fn read(&self, request: ReadRequest, response: &mut ReadResponse) {
         let Some(current) =
-            QueueWrapupCodesModel::read(&request.current_state, &mut result.diagnostics)
+            QueueWrapupCodesModel::read(&request.current_state, &mut response.diagnostics)
         else {
-            result.new_state = Some(request.current_state);
-            return result;
+            return;
         };
         let Some(queue_id) = current.queue_id.as_str() else {
-            result.new_state = Some(request.current_state);
-            return result;
+            return;
         };
-        let Some(client) = self.client(&mut result.diagnostics).await else {
-            result.new_state = Some(request.current_state);
-            return result;
+        let Some(queues) = self.queues(&mut response.diagnostics).await else {
+            return;
         };
-        match assigned(&client, queue_id).await {
+        match queues.wrapup_code_ids(queue_id).await {
             Ok(Some(codes)) => {
-                result.new_state = Some(state_of(queue_id, codes).to_value());
-                result.new_identity = Some(identity_of(queue_id));
+                response.new_state = state_of(queue_id, codes).to_value();
+                response.new_identity = Some(identity_of(queue_id));
             }
-            Ok(None) => result.new_state = None,
+            Ok(None) => response.remove(),
             Err(error) => {
-                PlatformError::from(error)
-                    .to_diagnostics("read the queue's wrap-up codes", &mut result.diagnostics);
-                result.new_state = Some(request.current_state);
+                error.to_diagnostics("read the queue's wrap-up codes", &mut response.diagnostics)
             }
         }
-        result
     }
 
-    async fn update(&self, request: UpdateRequest) -> ApplyResult {
-        let create = CreateRequest {
-            config: request.config,
-            planned_state: request.planned_state,
-            planned_private: request.planned_private,
-            planned_identity: request.planned_identity,
-        };
-        let mut result = self.create(create).await;
-        if result.new_state.is_none() {
-            result.new_state = Some(request.prior_state);
-        }
-        result
+    async fn update(&self, request: UpdateRequest, response: &mut ApplyResponse) {
+        self.apply(&request.planned_state, response).await;
     }
 
     async fn delete(&self, request: DeleteRequest) -> Diagnostics {
@@ -492,7 +433,7 @@ impl Resource for RoutingQueueWrapupCodes {
         let Some(queue_id) = prior.queue_id.as_str() else {
             return diagnostics;
         };
-        let Some(client) = self.client(&mut diagnostics).await else {
+        let Some(queues) = self.queues(&mut diagnostics).await else {
             return diagnostics;
         };
         let codes: Vec<String> = prior
@@ -501,13 +442,11 @@ impl Resource for RoutingQueueWrapupCodes {
             .map(|s| s.known_elements().map(str::to_owned).collect())
             .unwrap_or_default();
         for code in &codes {
-            match client.queues().remove_wrapup_code(queue_id, code).await {
-                Ok(()) => {}
-                Err(error) if error.is_not_found() => {}
-                Err(error) => PlatformError::from(error).to_diagnostics(
+            if let Err(error) = queues.remove_wrapup_code(queue_id, code).await {
+                error.to_diagnostics(
                     &format!("remove wrap-up code {code} from queue {queue_id}"),
                     &mut diagnostics,
-                ),
+                );
             }
         }
         diagnostics

@@ -27,12 +27,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::support::{PlatformError, WrapupCode, WrapupCodeInput, is_uuid};
-use crate::platform::{ApiHandle, NameClaim};
+use crate::platform::{NameClaim, WrapupCodesView};
 use tfplugin_framework::attr_path;
 use tfplugin_framework::cty::Value;
 use tfplugin_framework::{
-    ApplyResult, CreateRequest, DeleteRequest, Diagnostics, IdentitySchema, ImportRequest,
-    ImportResult, ImportedResource, Model, PlanRequest, PlanResponse, ReadRequest, ReadResult,
+    ApplyResponse, CreateRequest, DeleteRequest, Diagnostics, IdentitySchema, ImportRequest,
+    ImportResult, ImportedResource, Model, PlanRequest, PlanResponse, ReadRequest, ReadResponse,
     Resource, Schema, TfValue, UpdateRequest,
 };
 
@@ -51,7 +51,6 @@ use import::import_error;
 pub use model::{WrapupCodeIdentity, WrapupCodeModel};
 use ownership::{adopt_planned, duplicate_name, held_name, name_taken, not_adopted};
 use safe_create::{CreateFailure, create_safely, find_holder};
-pub(crate) use schema::{Flags, string_attribute};
 pub use schema::{
     IMPORT_BY_NAME_PREFIX, NAME_MAX_CHARS, SCHEMA_VERSION, TYPE_NAME, identity_of, identity_schema,
     name_problem, resource_schema, state_of, validate_division_id, validate_name_and_division,
@@ -59,12 +58,12 @@ pub use schema::{
 
 /// The managed resource.
 pub struct RoutingWrapupCode {
-    api: ApiHandle,
+    api: WrapupCodesView,
 }
 
 impl RoutingWrapupCode {
-    /// The resource, reaching the platform through the provider's shared handle.
-    pub fn new(api: ApiHandle) -> Arc<Self> {
+    /// The resource, reaching the platform through the provider's wrap-up code view.
+    pub fn new(api: WrapupCodesView) -> Arc<Self> {
         Arc::new(RoutingWrapupCode { api })
     }
 }
@@ -201,7 +200,7 @@ impl Resource for RoutingWrapupCode {
         // Every planned name is claimed for this run (all plans of one run reach this
         // process): two resources with one name could never both exist.
         if let Some(name) = planned.name.as_str()
-            && let Ok(codes) = self.api.wrapup_codes().await
+            && let Ok(codes) = self.api.get().await
         {
             let rivals = codes.claim_name(NameClaim {
                 name: name.to_owned(),
@@ -219,7 +218,7 @@ impl Resource for RoutingWrapupCode {
         let Some(name) = renaming else {
             return;
         };
-        let codes = match self.api.wrapup_codes().await {
+        let codes = match self.api.get().await {
             Ok(codes) => codes,
             Err(error) => {
                 plan.diagnostics
@@ -255,49 +254,40 @@ impl Resource for RoutingWrapupCode {
         }
     }
 
-    async fn create(&self, request: CreateRequest) -> ApplyResult {
-        let mut diagnostics = Diagnostics::default();
-        let Some(planned) = WrapupCodeModel::read(&request.planned_state, &mut diagnostics) else {
-            return ApplyResult {
-                diagnostics,
-                ..ApplyResult::default()
-            };
+    async fn create(&self, request: CreateRequest, response: &mut ApplyResponse) {
+        let Some(planned) =
+            WrapupCodeModel::read(&request.planned_state, &mut response.diagnostics)
+        else {
+            return;
         };
         match self.create_code(&planned).await {
-            Ok((code, warnings)) => ApplyResult {
-                diagnostics: warnings,
-                ..applied(&code, &planned)
-            },
-            Err(diagnostics) => ApplyResult {
-                diagnostics,
-                ..ApplyResult::default()
-            },
+            Ok((code, warnings)) => {
+                applied(&code, &planned, response);
+                response.diagnostics.extend(warnings);
+            }
+            Err(diagnostics) => response.diagnostics.extend(diagnostics),
         }
     }
 
-    async fn read(&self, request: ReadRequest) -> ReadResult {
-        let mut result = ReadResult {
-            new_state: Some(request.current_state.clone()),
-            new_identity: request.current_identity.clone(),
-            ..ReadResult::default()
-        };
-        let Some(current) = WrapupCodeModel::read(&request.current_state, &mut result.diagnostics)
+    async fn read(&self, request: ReadRequest, response: &mut ReadResponse) {
+        let Some(current) =
+            WrapupCodeModel::read(&request.current_state, &mut response.diagnostics)
         else {
-            return result;
+            return;
         };
         let Some(id) = current.id.clone().into_known() else {
-            result.diagnostics.error(
+            response.diagnostics.error(
                 "Wrap-up code state has no ID",
                 "The state of this genesyscloud_routing_wrapupcode has no `id`; remove it with \
                  `terraform state rm` and import the code again.",
             );
-            return result;
+            return;
         };
-        let codes = match self.api.wrapup_codes().await {
+        let codes = match self.api.get().await {
             Ok(codes) => codes,
             Err(error) => {
-                result.diagnostics = error.diagnostics("read the wrap-up code");
-                return result;
+                response.diagnostics = error.diagnostics("read the wrap-up code");
+                return;
             }
         };
         codes.note_managed(&id);
@@ -305,43 +295,30 @@ impl Resource for RoutingWrapupCode {
         let in_state = |code: &WrapupCode| state_of(code, Some(&current)) == current;
         match codes.read_checked(&id, in_state).await {
             Ok(Some(code)) => {
-                result.new_state = Some(resource_state(&code).to_value());
-                result.new_identity = Some(identity_of(&code.id));
+                response.new_state = resource_state(&code).to_value();
+                response.new_identity = Some(identity_of(&code.id));
             }
             Ok(None) => {
                 tracing::info!(%id, "wrap-up code is gone from the platform; dropping it from state");
-                result.new_state = None;
-                result.new_identity = None;
+                response.remove();
             }
             Err(error) => {
-                result.diagnostics = error.diagnostics(&format!("read wrap-up code {id}"))
+                response.diagnostics = error.diagnostics(&format!("read wrap-up code {id}"))
             }
         }
-        result
     }
 
-    async fn update(&self, request: UpdateRequest) -> ApplyResult {
-        let mut diagnostics = Diagnostics::default();
+    async fn update(&self, request: UpdateRequest, response: &mut ApplyResponse) {
         let (Some(prior), Some(planned)) = (
-            WrapupCodeModel::read(&request.prior_state, &mut diagnostics),
-            WrapupCodeModel::read(&request.planned_state, &mut diagnostics),
+            WrapupCodeModel::read(&request.prior_state, &mut response.diagnostics),
+            WrapupCodeModel::read(&request.planned_state, &mut response.diagnostics),
         ) else {
-            return ApplyResult {
-                new_state: Some(request.prior_state.clone()),
-                new_identity: request.planned_identity.clone(),
-                diagnostics,
-                ..ApplyResult::default()
-            };
+            return;
         };
         match self.update_code(&prior, &planned).await {
-            Ok(code) => applied(&code, &planned),
+            Ok(code) => applied(&code, &planned, response),
             // The code is as it was: state keeps the prior values.
-            Err(diagnostics) => ApplyResult {
-                new_state: Some(request.prior_state.clone()),
-                new_identity: request.planned_identity.clone(),
-                diagnostics,
-                ..ApplyResult::default()
-            },
+            Err(diagnostics) => response.diagnostics.extend(diagnostics),
         }
     }
 
@@ -353,7 +330,7 @@ impl Resource for RoutingWrapupCode {
         let Some(id) = prior.id.into_known() else {
             return diagnostics;
         };
-        let codes = match self.api.wrapup_codes().await {
+        let codes = match self.api.get().await {
             Ok(codes) => codes,
             Err(error) => return error.diagnostics("delete the wrap-up code"),
         };
@@ -443,18 +420,15 @@ fn resource_state(code: &WrapupCode) -> WrapupCodeModel {
     state
 }
 
-/// The result of a create or update that left `code` on the platform. A planned null
-/// description (see `modify_plan`) stays null when the platform holds none.
-fn applied(code: &WrapupCode, planned: &WrapupCodeModel) -> ApplyResult {
+/// Records a create or update that left `code` on the platform. A planned null description
+/// (see `modify_plan`) stays null when the platform holds none.
+fn applied(code: &WrapupCode, planned: &WrapupCodeModel, response: &mut ApplyResponse) {
     let mut state = resource_state(code);
     if planned.description.is_null() && code.description.is_none() {
         state.description = TfValue::Null;
     }
-    ApplyResult {
-        new_state: Some(state.to_value()),
-        new_identity: Some(identity_of(&code.id)),
-        ..ApplyResult::default()
-    }
+    response.new_state = state.to_value();
+    response.new_identity = Some(identity_of(&code.id));
 }
 
 impl RoutingWrapupCode {
@@ -468,7 +442,7 @@ impl RoutingWrapupCode {
         let input = input_from(planned)?;
         let codes = self
             .api
-            .wrapup_codes()
+            .get()
             .await
             .map_err(|error| error.diagnostics("create the wrap-up code"))?;
         if let Some(id) = planned.id.as_str() {
@@ -506,7 +480,7 @@ impl RoutingWrapupCode {
         let input = input_from(planned)?;
         let codes = self
             .api
-            .wrapup_codes()
+            .get()
             .await
             .map_err(|error| error.diagnostics("update the wrap-up code"))?;
         let action = format!("update wrap-up code {id}");

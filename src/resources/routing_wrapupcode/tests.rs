@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::fake::{FakePlatform, code};
 use super::*;
+use tfplugin_framework::resource::run_update;
 
 /// The model of a value the resource returned.
 fn model(value: &Value) -> WrapupCodeModel {
@@ -12,7 +13,7 @@ fn model(value: &Value) -> WrapupCodeModel {
 
 #[tokio::test]
 async fn version_zero_state_upgrades_to_the_same_attributes() {
-    let resource = RoutingWrapupCode::new(ApiHandle::lazy(|| {
+    let resource = RoutingWrapupCode::new(WrapupCodesView::lazy(|| {
         Err(PlatformError::NotConfigured("unused".into()))
     }));
     let upgraded = resource
@@ -70,7 +71,7 @@ async fn create_plan_leaves_an_unset_division_to_the_platform_and_refuses_a_take
         .lock()
         .unwrap()
         .push(code("existing", "Taken", None));
-    let resource = RoutingWrapupCode::new(ApiHandle::fixed(platform.clone(), true));
+    let resource = RoutingWrapupCode::new(WrapupCodesView::over_api(platform.clone(), true));
 
     let (request, mut plan) = plan_request(None, config("Fresh"));
     resource.modify_plan(&request, &mut plan).await;
@@ -101,7 +102,7 @@ async fn update_plan_keeps_identity_and_allows_renaming_to_another_case() {
         .lock()
         .unwrap()
         .push(code("mine", "Sale", None));
-    let resource = RoutingWrapupCode::new(ApiHandle::fixed(platform.clone(), true));
+    let resource = RoutingWrapupCode::new(WrapupCodesView::over_api(platform.clone(), true));
     let prior = state_of(&code("mine", "Sale", None), None);
     let renamed = WrapupCodeModel {
         name: "SALE".into(),
@@ -139,20 +140,20 @@ async fn update_renames_in_place_and_keeps_prior_state_when_refused() {
         .lock()
         .unwrap()
         .extend([code("mine", "Sale", None), code("other", "Refund", None)]);
-    let resource = RoutingWrapupCode::new(ApiHandle::fixed(platform.clone(), true));
+    let resource = RoutingWrapupCode::new(WrapupCodesView::over_api(platform.clone(), true));
 
-    let renamed = resource.update(update_request("Sale completed")).await;
+    let renamed = run_update(resource.as_ref(), update_request("Sale completed")).await;
     assert!(
         renamed.diagnostics.0.is_empty(),
         "{:?}",
         renamed.diagnostics
     );
-    let state = renamed.new_state.unwrap();
+    let state = renamed.new_state;
     assert_eq!(model(&state).name.as_str(), Some("Sale completed"));
     assert_eq!(renamed.new_identity, Some(identity_of("mine")));
 
     // Another code holds the name: the error names it, and state keeps the prior values.
-    let refused = resource.update(update_request("refund")).await;
+    let refused = run_update(resource.as_ref(), update_request("refund")).await;
     let diagnostic = &refused.diagnostics.0[0];
     assert_eq!(diagnostic.attribute, Some(attr_path!(WrapupCodeModel.name)));
     assert!(
@@ -160,28 +161,22 @@ async fn update_renames_in_place_and_keeps_prior_state_when_refused() {
         "{}",
         diagnostic.detail
     );
-    assert_eq!(
-        model(refused.new_state.as_ref().unwrap()).name.as_str(),
-        Some("Sale")
-    );
+    assert_eq!(model(&refused.new_state).name.as_str(), Some("Sale"));
     assert_eq!(platform.codes.lock().unwrap()[0].name, "Sale completed");
 }
 
 #[tokio::test]
 async fn updating_a_code_deleted_outside_says_so_and_keeps_prior_state() {
     let platform = Arc::new(FakePlatform::default());
-    let resource = RoutingWrapupCode::new(ApiHandle::fixed(platform.clone(), true));
-    let result = resource.update(update_request("Sale completed")).await;
+    let resource = RoutingWrapupCode::new(WrapupCodesView::over_api(platform.clone(), true));
+    let result = run_update(resource.as_ref(), update_request("Sale completed")).await;
     let diagnostic = &result.diagnostics.0[0];
     assert_eq!(
         diagnostic.summary,
         "Wrap-up code was deleted outside Terraform"
     );
     assert!(diagnostic.detail.contains("mine"), "{}", diagnostic.detail);
-    assert_eq!(
-        model(result.new_state.as_ref().unwrap()).name.as_str(),
-        Some("Sale")
-    );
+    assert_eq!(model(&result.new_state).name.as_str(), Some("Sale"));
 }
 
 #[test]
