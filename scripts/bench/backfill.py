@@ -176,7 +176,7 @@ def latencies(emulator, n, code, samples=100):
         write.append(ms)
     def stats(values):
         values = sorted(values)
-        return {"p50_ms": round(values[len(values) // 2], 3),
+        return {"min_ms": round(values[0], 3), "p50_ms": round(values[len(values) // 2], 3),
                 "p95_ms": round(values[int(len(values) * 0.95)], 3)}
     return {"query_page": stats(query), "multi_get_100": stats(multi), "write": stats(write)}
 
