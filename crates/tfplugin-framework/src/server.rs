@@ -1,6 +1,7 @@
-//! The tfplugin6 gRPC server: answers every RPC of protocol 6.10 by dispatching to the
-//! [`Provider`]'s types by name. Resource-level logic lives in `resource_rpcs.rs`, the
-//! streaming RPCs in `streams.rs`; this file holds the service and provider-level RPCs.
+//! The tfplugin6 gRPC server: answers every RPC of protocol 6.11 (Terraform 1.16, a superset
+//! of the 6.10 of Terraform 1.13 to 1.15) by dispatching to the [`Provider`]'s types by name.
+//! Resource-level logic lives in `resource_rpcs.rs`, the streaming RPCs in `streams.rs`; this
+//! file holds the service and provider-level RPCs.
 
 use std::future::Future;
 use std::pin::Pin;

@@ -70,6 +70,7 @@ async fn plan(
         config: config.clone(),
         prior_private: Vec::new(),
         prior_identity: None,
+        planned_private: None,
     };
     let mut response = PlanResponse {
         planned_state: proposed,
