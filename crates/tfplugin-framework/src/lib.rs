@@ -42,4 +42,4 @@ pub use schema::{
 };
 pub use server::GrpcProvider;
 pub use stop::{StopSignal, StopToken, stop_requested, writes_finished};
-pub use workload::{operations_peak, operations_running};
+pub use workload::Workload;
