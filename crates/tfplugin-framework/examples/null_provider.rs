@@ -14,9 +14,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::{
-    Action, ApplyResult, Attribute, Block, ConfigureRequest, ConfigureResponse, CreateRequest,
+    Action, ApplyResponse, Attribute, Block, ConfigureRequest, ConfigureResponse, CreateRequest,
     DataSource, DeleteRequest, Diagnostics, ListResource, Model, PlanRequest, PlanResponse,
-    Provider, ReadRequest, ReadResult, Resource, Schema, TfValue, UpdateRequest, attr_name,
+    Provider, ReadRequest, ReadResponse, Resource, Schema, TfValue, UpdateRequest, attr_name,
     attr_path, tf_model,
 };
 
@@ -140,29 +140,20 @@ impl Resource for NullResource {
         }
     }
 
-    async fn create(&self, request: CreateRequest) -> ApplyResult {
-        let mut result = ApplyResult::default();
-        if let Some(mut planned) = NullModel::read(&request.planned_state, &mut result.diagnostics)
+    async fn create(&self, request: CreateRequest, response: &mut ApplyResponse) {
+        if let Some(mut planned) =
+            NullModel::read(&request.planned_state, &mut response.diagnostics)
         {
             planned.id = random_id().into();
-            result.new_state = Some(planned.to_value());
-        }
-        result
-    }
-
-    async fn read(&self, request: ReadRequest) -> ReadResult {
-        ReadResult {
-            new_state: Some(request.current_state),
-            private: request.private,
-            ..ReadResult::default()
+            response.new_state = planned.to_value();
         }
     }
 
-    async fn update(&self, request: UpdateRequest) -> ApplyResult {
-        ApplyResult {
-            new_state: Some(request.planned_state),
-            ..ApplyResult::default()
-        }
+    /// Nothing outside Terraform to look at: the state stays as it is.
+    async fn read(&self, _request: ReadRequest, _response: &mut ReadResponse) {}
+
+    async fn update(&self, request: UpdateRequest, response: &mut ApplyResponse) {
+        response.new_state = request.planned_state;
     }
 
     async fn delete(&self, _request: DeleteRequest) -> Diagnostics {
