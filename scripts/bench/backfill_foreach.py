@@ -19,46 +19,15 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from api_calls import Emulator, Terraform, delta  # noqa: E402
+from api_calls import BACKFILL_HCL, Emulator, Terraform, delta  # noqa: E402
 
 INTERVAL = "2026-11-30T00:00:00Z/2026-12-01T00:00:00Z"
-
-BACKFILL_HCL = """
-variable "interval" {
-  type = string
-}
-
-data "genesyscloud_routing_wrapupcode" "backfill" {
-  name = "Back-filled after outage"
-}
-
-data "genesyscloud_conversations" "day" {
-  interval = var.interval
-  wrapup   = "any"
-}
-
-locals {
-  backfill = {
-    for c in data.genesyscloud_conversations.day.conversations :
-    c.participant_id => c
-    if c.wrapup_required && (c.wrapup_code_id == null || c.wrapup_code_id == data.genesyscloud_routing_wrapupcode.backfill.id)
-  }
-}
-
-resource "genesyscloud_conversation_wrapup" "backfill" {
-  for_each         = local.backfill
-  conversation_id  = each.value.conversation_id
-  participant_id   = each.value.participant_id
-  communication_id = each.value.communication_id
-  wrapup_code_name = data.genesyscloud_routing_wrapupcode.backfill.name
-  notes            = "Back-filled by Terraform"
-}
-"""
 
 
 def floor_hcl(n):
@@ -125,7 +94,6 @@ def run_floor(args, tmp, index):
         f.write(floor_hcl(args.conversations))
     env = {k: v for k, v in os.environ.items() if not k.startswith("TF_LOG")}
     env.update(TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
-    import subprocess
     started = time.monotonic()
     done = subprocess.run([args.terraform, "apply", "-auto-approve", "-input=false", "-no-color",
                            "-lock=false", f"-parallelism={args.parallelism}"],
