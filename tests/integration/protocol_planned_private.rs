@@ -210,7 +210,7 @@ async fn the_apply_plan_takes_the_first_plans_resolution_and_reads_nothing() {
     drop(plan_process);
 
     // The apply process: Terraform 1.16 plans again, handing back the first plan's private.
-    let mut apply_process = Process::start(&emu, true).await;
+    let (mut apply_process, configured) = calls_of(&emu, Process::start(&emu, true)).await;
     let (again, counts) = calls_of(
         &emu,
         apply_process.plan(&config, true, first.planned_private.clone()),
@@ -252,10 +252,17 @@ async fn the_apply_plan_takes_the_first_plans_resolution_and_reads_nothing() {
         state.get_attr("wrapup_code_id"),
         Some(&Value::string(&code_id))
     );
+    // The whole apply process: what configure, this plan and the apply cost together.
+    let of = |route: &str| configured.of(route) + counts.of(route);
     assert_eq!(
-        (counts.total(), counts.tokens(), counts.of(WRITE)),
+        (
+            configured.total() + counts.total(),
+            of("POST /oauth/token"),
+            of(WRITE)
+        ),
         (3, 1, 1),
-        "the apply process's floor: one login, the write and its read-back: {:?}",
+        "the apply process's floor: one login, the write and its read-back: {:?} then {:?}",
+        configured.0,
         counts.0
     );
 }
