@@ -260,7 +260,10 @@ impl AnalyticsReads {
         tokio::spawn(async move {
             let opened = tokio::time::Instant::now();
             tokio::time::sleep(this.window).await;
-            let mut busy_until = tokio::time::Instant::now();
+            let mut busy = Busy {
+                until: tokio::time::Instant::now(),
+                now: false,
+            };
             loop {
                 let batch = {
                     let mut reads = this.lock();
@@ -269,13 +272,13 @@ impl AnalyticsReads {
                         return; // sent already, full
                     };
                     let quiet = reads.quiet();
-                    let why = this.send_reason(open.waiters, opened, quiet, &mut busy_until);
+                    let why = this.send_reason(open.waiters, opened, quiet, &mut busy);
                     if why == Some(SendReason::Quiet) {
                         reads.sent_on_quiet = Some(tokio::time::Instant::now());
                     }
                     match why {
                         Some(why) => reads.open.take().map(|batch| Ok((why, batch))),
-                        None => Some(Err((busy_until + quiet).min(opened + MAX_BATCH_WAIT))),
+                        None => Some(Err((busy.until + quiet).min(opened + MAX_BATCH_WAIT))),
                     }
                 };
                 match batch {
@@ -306,24 +309,28 @@ impl AnalyticsReads {
     }
 
     /// Why a batch of `waiters` reads, open since `opened`, should be sent now; `None` while
-    /// it should wait for others. `busy_until` is the last time other operations ran.
+    /// it should wait for others. `busy` says when other operations last ran.
     fn send_reason(
         &self,
         waiters: usize,
         opened: tokio::time::Instant,
         quiet: Duration,
-        busy_until: &mut tokio::time::Instant,
+        busy: &mut Busy,
     ) -> Option<SendReason> {
         let Some(operations) = &self.operations else {
             return Some(SendReason::Window);
         };
         let now = tokio::time::Instant::now();
-        if operations.running() > waiters {
-            *busy_until = now;
+        // The batch looks again at every start and end of an operation: other operations
+        // running now, or running until this change, were busy until now.
+        let others = operations.running() > waiters;
+        if others || busy.now {
+            busy.until = now;
         }
+        busy.now = others;
         if waiters >= operations.peak() {
             Some(SendReason::Peak)
-        } else if now.duration_since(*busy_until) >= quiet {
+        } else if now.duration_since(busy.until) >= quiet {
             Some(SendReason::Quiet)
         } else if now.duration_since(opened) >= MAX_BATCH_WAIT {
             Some(SendReason::LongestWait)
@@ -365,6 +372,14 @@ impl AnalyticsReads {
         }
         let _ = batch.done.send(true);
     }
+}
+
+/// When a waiting batch last saw other operations run.
+struct Busy {
+    /// The last time they ran.
+    until: tokio::time::Instant,
+    /// Whether they ran when the batch last looked.
+    now: bool,
 }
 
 /// Resolves when the number of operations running changes; never without operations to
@@ -639,6 +654,31 @@ mod tests {
         assert!(reads.view("b").await.is_some());
         assert_eq!(requests.load(Ordering::SeqCst), 3);
         assert_eq!(largest.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_quiet_time_counts_from_the_end_of_the_last_other_operation() {
+        // Another operation runs beside the read and ends 500 ms later; nothing else comes.
+        let operations = Running::new(2, 10);
+        let (requests, largest) = (Arc::default(), Arc::default());
+        let reads = paced(&operations, &requests, &largest);
+        let started = tokio::time::Instant::now();
+        let ending = Arc::clone(&operations);
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            ending.running.send_replace(1);
+        });
+        assert!(reads.view("a").await.is_some());
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_millis(500) + QUIET,
+            "sent {waited:?} after it opened: the quiet time starts when the other ends"
+        );
+        assert!(
+            waited < MAX_BATCH_WAIT,
+            "sent on quiet, not at its longest wait"
+        );
+        assert_eq!(requests.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test(start_paused = true)]
