@@ -10,7 +10,7 @@
 //! - **Coalescing**: a conversation not seen yet joins an open batch, so the refreshes and
 //!   plans Terraform runs together (10 at a time by default) share one request. The batch
 //!   stays open [`COALESCE_WINDOW`] at least; then it is sent as soon as it holds as many
-//!   reads as the most operations the process has run at once (its [`Workload`]'s peak:
+//!   reads as the most operations the process has run at once (its [`Operations`]' peak:
 //!   Terraform's parallelism), or nothing but its own reads has run for a quiet time, or
 //!   [`MAX_BATCH_WAIT`] after it opened; and at once when full. The write and read-back of
 //!   another wrap-up are usually followed by Terraform's next plan, which then joins: so a
@@ -32,7 +32,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 
 use super::PlatformError;
 use genesys_client::models::{
@@ -55,16 +55,16 @@ pub const MAX_QUIET: Duration = Duration::from_millis(1600);
 /// How long a batch waits at most for the process's other operations to join it.
 pub const MAX_BATCH_WAIT: Duration = Duration::from_secs(2);
 
-/// How often a waiting batch looks at the workload again.
-const WORKLOAD_POLL: Duration = Duration::from_millis(2);
-
-/// The process's operations, as a batch sees them. Without one, a batch is sent when its
-/// window ends.
-pub trait Workload: Send + Sync {
+/// The process's operations (what Terraform runs in it), as a batch sees them. Without one,
+/// a batch is sent when its window ends.
+pub trait Operations: Send + Sync {
     /// How many operations run now, the batch's own waiting reads included.
     fn running(&self) -> usize;
     /// The most that ever ran at once.
     fn peak(&self) -> usize;
+    /// The number running, as a receiver woken whenever an operation starts or ends: a
+    /// waiting batch looks again then, and never polls.
+    fn watch(&self) -> watch::Receiver<usize>;
 }
 
 /// Fetches the analytics views of up to [`MULTI_GET_MAX_IDS`] conversations.
@@ -80,7 +80,7 @@ pub type MultiGet = Arc<
 /// Why a batch that is not full is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SendReason {
-    /// Its window ended (no workload to wait for).
+    /// Its window ended (no operations to wait for).
     Window,
     /// It holds as many reads as the process ever ran operations at once.
     Peak,
@@ -96,6 +96,8 @@ struct OpenBatch {
     ids: Vec<String>,
     /// Reads waiting on it (two may wait for one conversation).
     waiters: usize,
+    /// Woken when a read joins, for the batch to look again.
+    joined: Arc<Notify>,
     done: watch::Sender<bool>,
 }
 
@@ -137,7 +139,7 @@ impl Reads {
 pub struct AnalyticsReads {
     enabled: bool,
     window: Duration,
-    workload: Option<Arc<dyn Workload>>,
+    operations: Option<Arc<dyn Operations>>,
     fetch: MultiGet,
     reads: Mutex<Reads>,
 }
@@ -146,21 +148,21 @@ impl AnalyticsReads {
     /// Bulk reads through `fetch`, each batch sent when its `window` ends; when `enabled` is
     /// false (`read_cache = false`) nothing is read in bulk and every read is exact.
     pub fn new(enabled: bool, window: Duration, fetch: MultiGet) -> Arc<Self> {
-        Self::with_workload(enabled, window, None, fetch)
+        Self::with_operations(enabled, window, None, fetch)
     }
 
-    /// As [`new`](Self::new), but a batch whose window ended waits for `workload`'s other
-    /// operations to join it (see the module's documentation).
-    pub fn with_workload(
+    /// As [`new`](Self::new), but a batch whose window ended waits for the other
+    /// `operations` to join it (see the module's documentation).
+    pub fn with_operations(
         enabled: bool,
         window: Duration,
-        workload: Option<Arc<dyn Workload>>,
+        operations: Option<Arc<dyn Operations>>,
         fetch: MultiGet,
     ) -> Arc<Self> {
         Arc::new(AnalyticsReads {
             enabled,
             window,
-            workload,
+            operations,
             fetch,
             reads: Mutex::default(),
         })
@@ -227,6 +229,7 @@ impl AnalyticsReads {
         if let Some(open) = &mut reads.open {
             let done = open.done.subscribe();
             open.waiters += 1;
+            open.joined.notify_one();
             if !open.ids.iter().any(|id| id == conversation_id) {
                 open.ids.push(conversation_id.to_owned());
             }
@@ -240,18 +243,27 @@ impl AnalyticsReads {
         reads.batches += 1;
         reads.learn_quiet();
         let (sender, done) = watch::channel(false);
+        let joined = Arc::new(Notify::new());
         reads.open = Some(OpenBatch {
             number: reads.batches,
             ids: vec![conversation_id.to_owned()],
             waiters: 1,
+            joined: Arc::clone(&joined),
             done: sender,
         });
         let (this, number) = (self.clone(), reads.batches);
+        let mut operations = self
+            .operations
+            .as_ref()
+            .map(|operations| operations.watch());
         // Its own task: a read Terraform cancels must not strand the others in its batch.
         tokio::spawn(async move {
             let opened = tokio::time::Instant::now();
             tokio::time::sleep(this.window).await;
-            let mut busy_until = tokio::time::Instant::now();
+            let mut busy = Busy {
+                until: tokio::time::Instant::now(),
+                now: false,
+            };
             loop {
                 let batch = {
                     let mut reads = this.lock();
@@ -259,15 +271,19 @@ impl AnalyticsReads {
                     else {
                         return; // sent already, full
                     };
-                    let why =
-                        this.send_reason(open.waiters, opened, reads.quiet(), &mut busy_until);
+                    let quiet = reads.quiet();
+                    let why = this.send_reason(open.waiters, opened, quiet, &mut busy);
                     if why == Some(SendReason::Quiet) {
                         reads.sent_on_quiet = Some(tokio::time::Instant::now());
                     }
-                    why.and_then(|why| Some((why, reads.open.take()?)))
+                    match why {
+                        Some(why) => reads.open.take().map(|batch| Ok((why, batch))),
+                        None => Some(Err((busy.until + quiet).min(opened + MAX_BATCH_WAIT))),
+                    }
                 };
                 match batch {
-                    Some((why, batch)) => {
+                    None => return,
+                    Some(Ok((why, batch))) => {
                         tracing::debug!(
                             conversations = batch.ids.len(),
                             waiters = batch.waiters,
@@ -277,7 +293,15 @@ impl AnalyticsReads {
                         );
                         return this.send(batch).await;
                     }
-                    None => tokio::time::sleep(WORKLOAD_POLL).await,
+                    // Look again when an operation starts or ends, a read joins, or the
+                    // quiet time or the longest wait is up.
+                    Some(Err(deadline)) => {
+                        tokio::select! {
+                            _ = operation_changed(&mut operations) => {}
+                            _ = joined.notified() => {}
+                            _ = tokio::time::sleep_until(deadline) => {}
+                        }
+                    }
                 }
             }
         });
@@ -285,24 +309,28 @@ impl AnalyticsReads {
     }
 
     /// Why a batch of `waiters` reads, open since `opened`, should be sent now; `None` while
-    /// it should wait for others. `busy_until` is the last time other operations ran.
+    /// it should wait for others. `busy` says when other operations last ran.
     fn send_reason(
         &self,
         waiters: usize,
         opened: tokio::time::Instant,
         quiet: Duration,
-        busy_until: &mut tokio::time::Instant,
+        busy: &mut Busy,
     ) -> Option<SendReason> {
-        let Some(workload) = &self.workload else {
+        let Some(operations) = &self.operations else {
             return Some(SendReason::Window);
         };
         let now = tokio::time::Instant::now();
-        if workload.running() > waiters {
-            *busy_until = now;
+        // The batch looks again at every start and end of an operation: other operations
+        // running now, or running until this change, were busy until now.
+        let others = operations.running() > waiters;
+        if others || busy.now {
+            busy.until = now;
         }
-        if waiters >= workload.peak() {
+        busy.now = others;
+        if waiters >= operations.peak() {
             Some(SendReason::Peak)
-        } else if now.duration_since(*busy_until) >= quiet {
+        } else if now.duration_since(busy.until) >= quiet {
             Some(SendReason::Quiet)
         } else if now.duration_since(opened) >= MAX_BATCH_WAIT {
             Some(SendReason::LongestWait)
@@ -344,6 +372,25 @@ impl AnalyticsReads {
         }
         let _ = batch.done.send(true);
     }
+}
+
+/// When a waiting batch last saw other operations run.
+struct Busy {
+    /// The last time they ran.
+    until: tokio::time::Instant,
+    /// Whether they ran when the batch last looked.
+    now: bool,
+}
+
+/// Resolves when the number of operations running changes; never without operations to
+/// watch, or once their counter is gone.
+async fn operation_changed(operations: &mut Option<watch::Receiver<usize>>) {
+    if let Some(watch) = operations
+        && watch.changed().await.is_ok()
+    {
+        return;
+    }
+    std::future::pending().await
 }
 
 /// The wrap-up analytics shows for a participant: the code, note and tags on the wrap-up
@@ -525,30 +572,42 @@ mod tests {
     }
 
     /// A process running `running` operations, `peak` at most.
-    struct Operations {
-        running: AtomicUsize,
+    struct Running {
+        running: watch::Sender<usize>,
         peak: usize,
     }
 
-    impl Workload for Operations {
+    impl Running {
+        fn new(running: usize, peak: usize) -> Arc<Self> {
+            Arc::new(Running {
+                running: watch::Sender::new(running),
+                peak,
+            })
+        }
+    }
+
+    impl Operations for Running {
         fn running(&self) -> usize {
-            self.running.load(Ordering::SeqCst)
+            *self.running.borrow()
         }
         fn peak(&self) -> usize {
             self.peak
         }
+        fn watch(&self) -> watch::Receiver<usize> {
+            self.running.subscribe()
+        }
     }
 
     fn paced(
-        operations: &Arc<Operations>,
+        operations: &Arc<Running>,
         requests: &Arc<AtomicUsize>,
         largest: &Arc<AtomicUsize>,
     ) -> Arc<AnalyticsReads> {
-        let workload: Arc<dyn Workload> = operations.clone();
-        AnalyticsReads::with_workload(
+        let operations: Arc<dyn Operations> = operations.clone();
+        AnalyticsReads::with_operations(
             true,
             COALESCE_WINDOW,
-            Some(workload),
+            Some(operations),
             counting(Arc::clone(requests), Arc::clone(largest)),
         )
     }
@@ -557,10 +616,7 @@ mod tests {
     async fn a_batch_waits_for_the_operations_still_running_to_join_it() {
         // Three operations at once; the second and third plan only after some other work
         // (longer than the short window), as Terraform's next plans follow earlier applies.
-        let operations = Arc::new(Operations {
-            running: AtomicUsize::new(3),
-            peak: 3,
-        });
+        let operations = Running::new(3, 3);
         let (requests, largest) = (Arc::default(), Arc::default());
         let reads = paced(&operations, &requests, &largest);
         let later = |id: &'static str, after: u64| {
@@ -583,10 +639,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_batch_goes_without_the_peak_when_nothing_else_runs_or_it_waited_too_long() {
         // Alone: the process once ran 10 operations, but now runs only this read.
-        let operations = Arc::new(Operations {
-            running: AtomicUsize::new(1),
-            peak: 10,
-        });
+        let operations = Running::new(1, 10);
         let (requests, largest) = (Arc::default(), Arc::default());
         let reads = paced(&operations, &requests, &largest);
         assert!(reads.view("a").await.is_some());
@@ -597,10 +650,35 @@ mod tests {
         assert_eq!(reads.lock().quiet(), QUIET * 2);
         assert_eq!(requests.load(Ordering::SeqCst), 2);
         // Another operation that never joins: the batch goes at its longest wait.
-        operations.running.store(2, Ordering::SeqCst);
+        operations.running.send_replace(2);
         assert!(reads.view("b").await.is_some());
         assert_eq!(requests.load(Ordering::SeqCst), 3);
         assert_eq!(largest.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_quiet_time_counts_from_the_end_of_the_last_other_operation() {
+        // Another operation runs beside the read and ends 500 ms later; nothing else comes.
+        let operations = Running::new(2, 10);
+        let (requests, largest) = (Arc::default(), Arc::default());
+        let reads = paced(&operations, &requests, &largest);
+        let started = tokio::time::Instant::now();
+        let ending = Arc::clone(&operations);
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            ending.running.send_replace(1);
+        });
+        assert!(reads.view("a").await.is_some());
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_millis(500) + QUIET,
+            "sent {waited:?} after it opened: the quiet time starts when the other ends"
+        );
+        assert!(
+            waited < MAX_BATCH_WAIT,
+            "sent on quiet, not at its longest wait"
+        );
+        assert_eq!(requests.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test(start_paused = true)]

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use tokio::sync::OnceCell;
 
 use super::analytics_reads::{
-    AnalyticsReads, COALESCE_WINDOW, MultiGet, Workload, conversation_from_view, wrapup_in_view,
+    AnalyticsReads, COALESCE_WINDOW, MultiGet, Operations, conversation_from_view, wrapup_in_view,
 };
 use super::{PlatformError, WrapupCodes};
 use genesys_client::models::{
@@ -118,18 +118,18 @@ impl GenesysConversations {
     }
 
     /// With the read cache on: plans and refreshes read conversations in bulk through
-    /// analytics, their batches paced by the process's `workload`, and code lookups by ID go
+    /// analytics, their batches paced by the process's `operations`, and code lookups by ID go
     /// through the wrap-up code view's listing.
     pub fn with_read_cache(
         mut self,
         codes: WrapupCodes,
         read_cache: bool,
-        workload: Option<Arc<dyn Workload>>,
+        operations: Option<Arc<dyn Operations>>,
     ) -> Self {
-        self.analytics = AnalyticsReads::with_workload(
+        self.analytics = AnalyticsReads::with_operations(
             read_cache,
             COALESCE_WINDOW,
-            workload,
+            operations,
             multi_get(self.client.clone()),
         );
         self.codes = Some(codes);

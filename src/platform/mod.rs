@@ -19,7 +19,7 @@ use std::sync::{Arc, RwLock};
 use tokio::sync::OnceCell;
 
 pub use analytics_reads::{
-    AnalyticsReads, COALESCE_WINDOW, MAX_BATCH_WAIT, MAX_QUIET, QUIET, Workload,
+    AnalyticsReads, COALESCE_WINDOW, MAX_BATCH_WAIT, MAX_QUIET, Operations, QUIET,
     conversation_from_view,
 };
 pub use conversations::{ConversationApi, GenesysConversations, ShowsState, WrapupKey};
@@ -43,20 +43,20 @@ pub struct Platform {
 
 impl Platform {
     /// The views over one API client: every type then shares its token pool, rate gate and
-    /// read cache. `workload` counts the operations the process runs, for bulk reads to wait
+    /// read cache. `operations` counts the operations the process runs, for bulk reads to wait
     /// for (see [`AnalyticsReads`]).
     pub fn over_client(
         client: GenesysClient,
         read_cache: bool,
         policy: WriterPolicy,
-        workload: Option<Arc<dyn Workload>>,
+        operations: Option<Arc<dyn Operations>>,
     ) -> Self {
         let codes = WrapupCodes::new(Arc::new(GenesysWrapupCodes(client.clone())), read_cache)
             .with_policy(policy);
         let conversations = GenesysConversations::new(client.clone()).with_read_cache(
             codes.clone(),
             read_cache,
-            workload,
+            operations,
         );
         Platform {
             codes,

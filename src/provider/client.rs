@@ -5,26 +5,37 @@
 use std::sync::Arc;
 
 use super::{MissingCredentials, ProviderSettings};
-use crate::platform::{Platform, PlatformError, Workload, WriterPolicy};
+use crate::platform::{Operations, Platform, PlatformError, WriterPolicy};
 use genesys_client::{ClientConfig, ClientError, Credentials, GenesysClient, LoginError};
-use tfplugin_framework::Diagnostics;
+use tfplugin_framework::{Diagnostics, Workload};
 
-/// The provider's RPCs in progress, which bulk reads wait for (see [`Workload`]).
-struct RpcWorkload;
-
-impl Workload for RpcWorkload {
+/// The provider's RPCs in progress, as Terraform runs them: bulk reads wait for them.
+impl Operations for Workload {
     fn running(&self) -> usize {
-        tfplugin_framework::operations_running()
+        Workload::running(self)
     }
 
     fn peak(&self) -> usize {
-        tfplugin_framework::operations_peak()
+        Workload::peak(self)
+    }
+
+    fn watch(&self) -> tokio::sync::watch::Receiver<usize> {
+        Workload::watch(self)
     }
 }
 
 /// The platform for these settings: one API client (token pool, rate gate) and one read cache
-/// behind every view.
+/// behind every view, with no operations to pace bulk reads by.
 pub fn build_platform(settings: &ProviderSettings) -> Result<Platform, PlatformError> {
+    build_platform_for(settings, None)
+}
+
+/// As [`build_platform`], with bulk reads paced by the RPCs Terraform runs (`workload`, from
+/// `ConfigureProvider`).
+pub fn build_platform_for(
+    settings: &ProviderSettings,
+    workload: Option<Workload>,
+) -> Result<Platform, PlatformError> {
     let unknown = settings.unknown_connection_settings();
     if !unknown.is_empty() {
         // No fallback to the environment or a default: that could be another org.
@@ -42,7 +53,7 @@ pub fn build_platform(settings: &ProviderSettings) -> Result<Platform, PlatformE
         client,
         settings.read_cache,
         writer_policy(settings),
-        Some(Arc::new(RpcWorkload)),
+        workload.map(|workload| Arc::new(workload) as Arc<dyn Operations>),
     ))
 }
 

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::client::{build_platform, log_in};
+use super::client::{build_platform_for, log_in};
 use super::model::{ProviderConfig, provider_schema};
 use super::settings::{SharedSettings, process_env, resolve};
 use super::validate::validate_config;
@@ -100,7 +100,7 @@ impl Provider for GenesysProvider {
                     );
                     DeferredReason::ProviderConfigUnknown
                 });
-                let platform = build_platform(&settings);
+                let platform = build_platform_for(&settings, Some(request.workload));
                 let mut diagnostics = warnings;
                 if deferred.is_none()
                     && let Err(login_failed) = log_in(&platform, &settings).await
@@ -210,6 +210,7 @@ mod tests {
                 ("access_token", Value::String("tok".into())),
             ]),
             deferral_allowed: false,
+            workload: tfplugin_framework::Workload::default(),
         }))
         .diagnostics;
         assert!(!diagnostics.has_errors(), "{diagnostics:?}");
@@ -228,6 +229,7 @@ mod tests {
                 ("access_token", Value::String("tok".into())),
             ]),
             deferral_allowed: true,
+            workload: tfplugin_framework::Workload::default(),
         }));
         assert!(!configured.diagnostics.has_errors(), "{configured:?}");
         assert_eq!(
@@ -253,6 +255,7 @@ mod tests {
                 ("access_token", Value::String("tok".into())),
             ]),
             deferral_allowed: true,
+            workload: tfplugin_framework::Workload::default(),
         }));
         assert_eq!(configured.deferred, None);
         assert!(block_on(provider.client().get()).is_ok());
@@ -265,6 +268,7 @@ mod tests {
             terraform_version: "1.15.5".into(),
             config: block(&[("login_url", Value::String("http://example.com".into()))]),
             deferral_allowed: false,
+            workload: tfplugin_framework::Workload::default(),
         }))
         .diagnostics;
         assert_eq!(

@@ -13,4 +13,5 @@ mod cty_props;
 mod protocol_descriptor;
 mod protocol_handshake;
 mod protocol_panics;
+mod protocol_planned_private;
 mod protocol_server;

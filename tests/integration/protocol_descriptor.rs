@@ -4,6 +4,10 @@
 //! time (nothing upstream is committed). The Terraform release our proto names must match
 //! exactly; older and newer releases must agree on everything both have, and what only one
 //! side has is printed (`--nocapture`) as the precise difference between the versions.
+//!
+//! Our proto is 6.11 (Terraform 1.16), and no 1.16 binary can be installed here: so against
+//! the last 6.10 release (Terraform 1.15) ours must be exactly Terraform's plus the 6.11
+//! additions, listed one by one in [`ADDED_IN_6_11`].
 
 use crate::protocol_support::descriptors::{
     Differences, Extracted, TerraformBuild, compare, embedded_files, extracted, our_files,
@@ -12,6 +16,18 @@ use crate::protocol_support::descriptors::{
 use tfplugin_framework::{host, tfplugin6};
 
 const OUR_PROTO: &str = include_str!("../../crates/tfplugin-framework/proto/tfplugin6.proto");
+
+/// The last release of protocol 6.10.
+const LAST_6_10_RELEASE: &str = "1.15";
+
+/// What protocol 6.11 (Terraform 1.16, `docs/plugin-protocol/tfplugin6.proto` at v1.16.0)
+/// adds to Terraform 1.15's 6.10, as the descriptor comparison names elements.
+const ADDED_IN_6_11: [&str; 4] = [
+    "message .tfplugin6.ClientCapabilities field  3: bool store_planned_private",
+    "message .tfplugin6.ClientCapabilities field  4: bool computed_blocks_allowed",
+    "message .tfplugin6.PlanResourceChange.Request field  9: bytes planned_private",
+    "message .tfplugin6.Schema.Block field  8: bool computed",
+];
 
 /// What the header of our proto claims: the protocol minor ("tfplugin6 protocol 6.N") and the
 /// Terraform release whose proto it matches ("match Terraform vX.Y.Z").
@@ -76,12 +92,14 @@ fn builds_or_skip() -> Option<&'static [Extracted]> {
 /// Prints the differences for one build and returns the failures they make under the rule:
 /// conflicts always fail; at the reference release anything one-sided fails; on an older
 /// release what only Terraform has fails (we would drop a field it sends); on a newer one
-/// what only we have fails (Terraform never had it).
+/// what only we have fails (Terraform never had it). While the reference is a 1.16 release,
+/// Terraform 1.15 must differ from ours by exactly `added_in_6_11`, all only ours.
 fn judge(
     what: &str,
     build: &TerraformBuild,
     reference: &str,
     differences: &Differences,
+    added_in_6_11: &[&str],
 ) -> Vec<String> {
     let mut failures = Vec::new();
     for (key, ours, theirs) in &differences.conflicts {
@@ -98,6 +116,27 @@ fn judge(
         println!("  only Terraform: {only}");
     }
     let one_sided = match relation(&build.version, reference) {
+        _ if reference.starts_with("1.16.")
+            && relation(&build.version, LAST_6_10_RELEASE).is_eq() =>
+        {
+            // Exactly Terraform 1.15's elements plus the listed 6.11 additions.
+            let unlisted = differences
+                .only_ours
+                .iter()
+                .filter(|only| !added_in_6_11.contains(&only.as_str()))
+                .cloned();
+            let missing = added_in_6_11
+                .iter()
+                .filter(|added| !differences.only_ours.iter().any(|only| only == *added))
+                .map(|added| format!("the 6.11 addition {added} is not in our proto"));
+            differences
+                .only_theirs
+                .iter()
+                .cloned()
+                .chain(unlisted)
+                .chain(missing)
+                .collect()
+        }
         std::cmp::Ordering::Equal => [
             differences.only_ours.as_slice(),
             differences.only_theirs.as_slice(),
@@ -168,11 +207,25 @@ fn tfplugin6_proto_matches_the_descriptor_terraform_embeds() {
                 ));
             }
         }
-        failures.extend(judge("tfplugin6.proto", build, &reference, &differences));
+        failures.extend(judge(
+            "tfplugin6.proto",
+            build,
+            &reference,
+            &differences,
+            &ADDED_IN_6_11,
+        ));
     }
     if !reference_seen {
+        let last_6_10_seen = builds
+            .iter()
+            .any(|extracted| relation(&extracted.build.version, LAST_6_10_RELEASE).is_eq());
         println!(
-            "note: no Terraform {reference} among the builds; only common subsets were checked"
+            "note: no Terraform {reference} among the builds; common subsets were checked{}",
+            if last_6_10_seen {
+                ", and Terraform 1.15's 6.10 plus the listed 6.11 additions"
+            } else {
+                ""
+            }
         );
     }
     assert!(failures.is_empty(), "{failures:#?}");
@@ -207,7 +260,7 @@ fn go_plugin_protos_match_the_descriptors_terraform_embeds() {
                 &shape(std::slice::from_ref(our_file)),
                 &shape(std::slice::from_ref(file)),
             );
-            failures.extend(judge(suffix, build, &reference, &differences));
+            failures.extend(judge(suffix, build, &reference, &differences, &[]));
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");

@@ -1001,6 +1001,7 @@ async fn configure_endpoint(
             client_capabilities: Some(proto::ClientCapabilities {
                 deferral_allowed,
                 write_only_attributes_allowed: true,
+                ..Default::default()
             }),
         })
         .await
@@ -1013,6 +1014,7 @@ fn capabilities(deferral_allowed: bool) -> Option<proto::ClientCapabilities> {
     Some(proto::ClientCapabilities {
         deferral_allowed,
         write_only_attributes_allowed: true,
+        ..Default::default()
     })
 }
 

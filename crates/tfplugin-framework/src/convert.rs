@@ -117,6 +117,7 @@ fn block_to_proto(block: &Block, version: i64) -> proto::schema::Block {
         description_kind: proto::StringKind::Markdown as i32,
         deprecated: block.deprecated,
         deprecation_message: String::new(),
+        computed: false,
     }
 }
 
@@ -148,7 +149,10 @@ fn nested_block_to_proto(nested: &NestedBlock) -> proto::schema::NestedBlock {
     };
     proto::schema::NestedBlock {
         type_name: nested.type_name.clone(),
-        block: Some(block_to_proto(&nested.block, 0)),
+        block: Some(proto::schema::Block {
+            computed: nested.computed,
+            ..block_to_proto(&nested.block, 0)
+        }),
         nesting: nesting as i32,
         min_items: nested.min_items,
         max_items: nested.max_items,

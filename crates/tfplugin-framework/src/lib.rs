@@ -44,4 +44,4 @@ pub use schema::{
 pub use sensitive::Sensitive;
 pub use server::GrpcProvider;
 pub use stop::{StopSignal, StopToken, stop_requested, writes_finished};
-pub use workload::{operations_peak, operations_running};
+pub use workload::Workload;

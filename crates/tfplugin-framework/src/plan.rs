@@ -37,15 +37,21 @@ fn for_each_object(block: &Block, value: &mut Value, visit: &mut dyn FnMut(&Bloc
     }
 }
 
-/// The default plan for a create: computed attributes the configuration leaves null become
-/// unknown ("known after apply").
+/// The default plan for a create: computed attributes, and computed nested blocks (Terraform
+/// 1.16 sends an empty one as null), that the configuration leaves null become unknown ("known
+/// after apply").
 pub fn mark_computed_nulls_unknown(block: &Block, proposed: &mut Value) {
     for_each_object(block, proposed, &mut |block, object| {
         let Value::Object(attributes) = object else {
             return;
         };
-        for attribute in block.attributes.iter().filter(|a| a.computed) {
-            if let Some(value) = attributes.get_mut(&attribute.name)
+        let computed_attributes = block.attributes.iter().filter(|a| a.computed);
+        let computed_blocks = block.block_types.iter().filter(|b| b.computed);
+        let names = computed_attributes
+            .map(|a| &a.name)
+            .chain(computed_blocks.map(|b| &b.type_name));
+        for name in names {
+            if let Some(value) = attributes.get_mut(name)
                 && value.is_null()
             {
                 *value = Value::unknown();
@@ -116,6 +122,7 @@ mod tests {
                 nesting: Nesting::List,
                 min_items: 0,
                 max_items: 0,
+                computed: false,
             }],
             ..Block::default()
         }
@@ -144,6 +151,27 @@ mod tests {
         mark_computed_nulls_unknown(&block(), &mut proposed);
         assert_eq!(
             proposed,
+            value(Value::unknown(), Value::string("d1"), Value::unknown())
+        );
+    }
+
+    #[test]
+    fn create_plan_makes_a_null_computed_block_unknown_and_keeps_a_configured_one() {
+        let mut schema = block();
+        assert!(!schema.has_computed_blocks());
+        schema.block_types[0].computed = true;
+        assert!(schema.has_computed_blocks());
+        let mut proposed = value(Value::Null, Value::string("d1"), Value::Null);
+        let Value::Object(attributes) = &mut proposed else {
+            unreachable!("value() builds an object")
+        };
+        attributes.insert("rule".into(), Value::Null);
+        mark_computed_nulls_unknown(&schema, &mut proposed);
+        assert_eq!(proposed.get_attr("rule"), Some(&Value::unknown()));
+        let mut configured = value(Value::Null, Value::string("d1"), Value::Null);
+        mark_computed_nulls_unknown(&schema, &mut configured);
+        assert_eq!(
+            configured,
             value(Value::unknown(), Value::string("d1"), Value::unknown())
         );
     }

@@ -12,6 +12,11 @@ pub struct PlanRequest {
     pub config: Value,
     pub prior_private: Vec<u8>,
     pub prior_identity: Option<Value>,
+    /// The private data this change's first plan returned, handed back by a Terraform that
+    /// keeps it (`store_planned_private`, protocol 6.11, Terraform 1.16+) when it plans the
+    /// change again just before applying it. `None` in a first plan, from a Terraform that does
+    /// not keep it (1.15 and older), and when the first plan returned none.
+    pub planned_private: Option<Vec<u8>>,
 }
 
 /// The plan as the server computed it by default, which the resource may change: on create,

@@ -28,6 +28,24 @@ impl GrpcProvider {
         request: validate_resource_config::Request,
     ) -> RpcResult<validate_resource_config::Response> {
         let entry = self.registry.resource(&request.type_name)?;
+        let computed_blocks_allowed = request
+            .client_capabilities
+            .as_ref()
+            .is_some_and(|capabilities| capabilities.computed_blocks_allowed);
+        if entry.schema.block.has_computed_blocks() && !computed_blocks_allowed {
+            // Such a Terraform ignores the computed flag and would treat the provider's value
+            // as a configuration mismatch.
+            let mut diagnostics = Diagnostics::default();
+            diagnostics.error(
+                "Terraform too old for this resource type",
+                format!(
+                    "{} has nested blocks whose value the provider computes, which needs \
+                     Terraform 1.16 or later (plugin protocol 6.11).",
+                    request.type_name
+                ),
+            );
+            return Err(diagnostics);
+        }
         let config = decode("configuration", request.config.as_ref(), &entry.ty)?;
         let diagnostics = entry.resource.validate(&config).await;
         Ok(validate_resource_config::Response {
@@ -223,12 +241,18 @@ impl GrpcProvider {
             mark_computed_nulls_unknown(&entry.schema.block, &mut planned_state);
         }
         null_write_only(&entry.schema.block, &mut planned_state);
+        let stores_planned_private = request
+            .client_capabilities
+            .as_ref()
+            .is_some_and(|capabilities| capabilities.store_planned_private);
         let plan_request = PlanRequest {
             prior_state,
             proposed_new_state: proposed,
             config,
             prior_private: request.prior_private.clone(),
             prior_identity: prior_identity.clone(),
+            planned_private: (stores_planned_private && !request.planned_private.is_empty())
+                .then_some(request.planned_private),
         };
         let mut plan = PlanResponse {
             planned_state,

@@ -142,6 +142,10 @@ pub struct NestedBlock {
     pub nesting: Nesting,
     pub min_items: i64,
     pub max_items: i64,
+    /// The provider may set the block's value when the configuration leaves it empty
+    /// (protocol 6.11, Terraform 1.16+). A resource with such a block is refused, at
+    /// validation, by a Terraform that does not say `computed_blocks_allowed`.
+    pub computed: bool,
 }
 
 /// The identity schema of a managed resource (Terraform 1.12+).
@@ -187,6 +191,13 @@ impl Block {
             (nested.type_name.clone(), ty)
         });
         Type::object(attributes.chain(blocks))
+    }
+
+    /// Whether any nested block, at any depth, is computed (protocol 6.11).
+    pub fn has_computed_blocks(&self) -> bool {
+        self.block_types
+            .iter()
+            .any(|nested| nested.computed || nested.block.has_computed_blocks())
     }
 
     /// The attribute named `name`, if the block has one.
@@ -278,6 +289,7 @@ mod tests {
             nesting,
             min_items: 0,
             max_items: 0,
+            computed: false,
         };
         let block = Block {
             attributes: vec![attribute("id", Type::String), attribute("n", Type::Number)],

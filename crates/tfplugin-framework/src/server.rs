@@ -1,6 +1,7 @@
-//! The tfplugin6 gRPC server: answers every RPC of protocol 6.10 by dispatching to the
-//! [`Provider`]'s types by name. Resource-level logic lives in `resource_rpcs.rs`, the
-//! streaming RPCs in `streams.rs`; this file holds the service and provider-level RPCs.
+//! The tfplugin6 gRPC server: answers every RPC of protocol 6.11 (Terraform 1.16, a superset
+//! of the 6.10 of Terraform 1.13 to 1.15) by dispatching to the [`Provider`]'s types by name.
+//! Resource-level logic lives in `resource_rpcs.rs`, the streaming RPCs in `streams.rs`; this
+//! file holds the service and provider-level RPCs.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -18,8 +19,7 @@ use super::convert::{
 use super::panics::catching;
 use super::registry::Registry;
 use super::stop::{Cancelled, StopSignal, WriteRunning, cancelled};
-use super::workload::OperationRunning;
-use super::{ConfigureRequest, DeferredReason, Diagnostics, Provider};
+use super::{ConfigureRequest, DeferredReason, Diagnostics, Provider, Workload};
 use crate::tfplugin6 as proto;
 use crate::tfplugin6::provider_server::{Provider as ProviderRpc, ProviderServer};
 
@@ -38,6 +38,8 @@ pub struct GrpcProvider {
     schema: proto::get_provider_schema::Response,
     /// What the last `ConfigureProvider` asked to defer, if anything.
     deferred: Arc<std::sync::RwLock<Option<DeferredReason>>>,
+    /// The RPCs in flight, handed to the provider at configure.
+    pub(super) workload: Workload,
 }
 
 impl GrpcProvider {
@@ -51,6 +53,7 @@ impl GrpcProvider {
             stop: StopSignal::default(),
             schema,
             deferred: Arc::default(),
+            workload: Workload::default(),
         }
     }
 
@@ -92,7 +95,7 @@ impl GrpcProvider {
         work: impl Future<Output = Result<R, Diagnostics>>,
     ) -> Result<Response<R>, Status> {
         tracing::debug!(rpc, "handling RPC");
-        let _running = OperationRunning::start();
+        let _running = self.workload.start();
         let response = match self.stop.run(catching(rpc, work)).await {
             Ok(Ok(response)) => response,
             Ok(Err(diagnostics)) => R::from_diagnostics(diagnostics_to_proto(&diagnostics)),
@@ -120,9 +123,10 @@ impl GrpcProvider {
     {
         tracing::debug!(rpc, "handling RPC");
         let token = self.stop.token();
+        let operation = self.workload.start();
         let (answer, answered) = tokio::sync::oneshot::channel();
         tokio::spawn(async move {
-            let _running = (WriteRunning::start(), OperationRunning::start());
+            let _running = (WriteRunning::start(), operation);
             let (response, outcome) = match token.scope(catching(rpc, work)).await {
                 Ok(done) => done,
                 Err(diagnostics) => {
@@ -402,6 +406,7 @@ impl ProviderRpc for GrpcProvider {
                     terraform_version: request.terraform_version,
                     config,
                     deferral_allowed,
+                    workload: self.workload.clone(),
                 })
                 .await;
             *self

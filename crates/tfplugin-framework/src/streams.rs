@@ -13,7 +13,6 @@ use super::panics::catching_diagnostics;
 use super::registry::{Registry, ResourceEntry};
 use super::server::{EventStream, GrpcProvider, decode, encode};
 use super::stop::{WriteRunning, cancelled};
-use super::workload::OperationRunning;
 use super::{ActionRequest, Diagnostics, ListEvent, ListRequest, ListSink};
 use crate::tfplugin6::{self as proto, invoke_action, list_resource};
 
@@ -57,8 +56,9 @@ impl GrpcProvider {
         // stop through the token and sends nothing new), and it finishes even when Terraform
         // stops reading the stream.
         let token = self.stop.token();
+        let operation = self.workload.start();
         tokio::spawn(async move {
-            let _running = (WriteRunning::start(), OperationRunning::start());
+            let _running = (WriteRunning::start(), operation);
             let work = run_action(&registry, request, &events);
             let diagnostics = token
                 .scope(catching_diagnostics("InvokeAction", work))

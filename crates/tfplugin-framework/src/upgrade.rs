@@ -89,6 +89,7 @@ mod tests {
                 nesting: Nesting::List,
                 min_items: 0,
                 max_items: 0,
+                computed: false,
             }],
             ..Block::default()
         }

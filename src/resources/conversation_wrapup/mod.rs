@@ -28,10 +28,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::wrapup_apply::{
-    Applied, CodeChoiceAttr, ConversationApi, ConversationsView, Resolution, ResolvedCode,
-    SchemaKind, Target, TargetSpec, VERIFY_DELAYS, WrapupError, WrapupSpec, apply_resolved,
-    apply_wrapup, before_in, check_awaiting_wrapup, endpoint_for, input_attributes, resolve_code,
-    resolve_target, validate_inputs,
+    Applied, CodeChoice, CodeChoiceAttr, ConversationApi, ConversationsView, Resolution,
+    ResolvedCode, SchemaKind, Target, TargetSpec, VERIFY_DELAYS, WrapupError, WrapupSpec,
+    apply_resolved, apply_wrapup, before_in, check_awaiting_wrapup, endpoint_for, input_attributes,
+    resolve_code, resolve_target, validate_inputs,
 };
 use crate::resources::support::PlatformDiagnostics;
 use crate::resources::support::PlatformError;
@@ -228,8 +228,13 @@ impl Resource for ConversationWrapup {
             None => None,
         };
         let normalised = plan_no_notes_or_tags(&config, prior.as_ref(), &mut planned);
+        // Terraform 1.16+ hands the apply's plan what the first plan resolved.
+        let first_plan = request.planned_private.as_deref().and_then(private::load);
         let changed = match &prior {
-            None => self.plan_create(&config, &mut planned, plan).await,
+            None => {
+                self.plan_create(&config, &mut planned, plan, first_plan)
+                    .await
+            }
             Some(prior) => self.plan_update(prior, &config, &mut planned, plan).await,
         };
         if changed || normalised {
@@ -329,13 +334,15 @@ fn plan_warning(error: &WrapupError, diagnostics: &mut Diagnostics) {
 
 impl ConversationWrapup {
     /// A create plan: when the inputs are known, resolves the participant, communication and
-    /// code now, so the plan shows them and an impossible wrap-up fails before apply. True
-    /// when `planned` changed.
+    /// code now, so the plan shows them and an impossible wrap-up fails before apply. The plan
+    /// Terraform makes again to apply takes what `first_plan` resolved for the same target
+    /// instead (Terraform 1.16+), reading nothing. True when `planned` changed.
     async fn plan_create(
         &self,
         config: &ConversationWrapupModel,
         planned: &mut ConversationWrapupModel,
         plan: &mut PlanResponse,
+        first_plan: Option<Planned>,
     ) -> bool {
         let inputs = config.inputs();
         let spec = WrapupSpec::from_inputs(&inputs, &inputs);
@@ -347,21 +354,36 @@ impl ConversationWrapup {
         let Some(api) = self.api(&mut plan.diagnostics).await else {
             return false;
         };
+        let first_plan = first_plan.filter(|first| carries(first, &target_spec));
         let resolved = async {
-            let (target, conversation) = resolve_target(&*api, &target_spec).await?;
-            check_awaiting_wrapup(&target)?;
+            let (target, before, first_code) = match first_plan {
+                // The first plan resolved and checked this target; the apply checks the write.
+                Some(Planned {
+                    target,
+                    code,
+                    before,
+                }) => (target, before, code),
+                None => {
+                    let (target, conversation) = resolve_target(&*api, &target_spec).await?;
+                    check_awaiting_wrapup(&target)?;
+                    let before = before_in(&conversation, &target.participant_id);
+                    (target, before, None)
+                }
+            };
             let code = match &spec {
-                Some(spec) => match resolve_code(&*api, &target, &spec.code).await {
-                    Ok(code) => Some(code),
-                    Err(error) if assignable_later(&error) => {
-                        plan_warning(&error, &mut plan.diagnostics);
-                        None
-                    }
-                    Err(error) => return Err(error),
+                Some(spec) => match first_code.filter(|code| chosen(code, &spec.code)) {
+                    Some(code) => Some(code),
+                    None => match resolve_code(&*api, &target, &spec.code).await {
+                        Ok(code) => Some(code),
+                        Err(error) if assignable_later(&error) => {
+                            plan_warning(&error, &mut plan.diagnostics);
+                            None
+                        }
+                        Err(error) => return Err(error),
+                    },
                 },
                 None => None,
             };
-            let before = before_in(&conversation, &target.participant_id);
             Ok::<_, WrapupError>(Planned {
                 target,
                 code,
@@ -525,7 +547,8 @@ impl ConversationWrapup {
             return;
         };
         let delays = &self.verify_delays;
-        let applied = match private::load(private).filter(|carried| carries(carried, &spec)) {
+        let applied = match private::load(private).filter(|carried| carries(carried, &spec.target))
+        {
             Some(Planned {
                 target,
                 code,
@@ -616,9 +639,9 @@ fn unverified(
     );
 }
 
-/// Whether `carried` is the resolution of `spec`'s target (it always is, unless Terraform
-/// hands apply private state from another plan).
-fn carries(carried: &Planned, spec: &WrapupSpec) -> bool {
+/// Whether `carried` is the resolution of `spec` (it always is, unless Terraform hands apply
+/// private state from another plan).
+fn carries(carried: &Planned, spec: &TargetSpec) -> bool {
     let target = &carried.target;
     let same = |given: &Option<String>, resolved: &str| {
         given
@@ -627,9 +650,19 @@ fn carries(carried: &Planned, spec: &WrapupSpec) -> bool {
     };
     target
         .conversation_id
-        .eq_ignore_ascii_case(&spec.target.conversation_id)
-        && same(&spec.target.participant_id, &target.participant_id)
-        && same(&spec.target.communication_id, &target.communication_id)
+        .eq_ignore_ascii_case(&spec.conversation_id)
+        && same(&spec.participant_id, &target.participant_id)
+        && same(&spec.communication_id, &target.communication_id)
+}
+
+/// Whether `code`, resolved by an earlier plan, is the one `choice` names: the same ID, or
+/// (by name) the same exact name.
+fn chosen(code: &ResolvedCode, choice: &CodeChoice) -> bool {
+    match (&choice.id, &choice.name) {
+        (Some(id), _) => id.eq_ignore_ascii_case(&code.id),
+        (None, Some(name)) => code.name.as_deref() == Some(name.as_str()),
+        (None, None) => false,
+    }
 }
 
 /// The attribute that selected the communication, as resolution names it.

@@ -71,6 +71,7 @@ async fn plan(
         config: config.clone(),
         prior_private: Vec::new(),
         prior_identity: None,
+        planned_private: None,
     };
     let mut response = PlanResponse {
         planned_state: proposed,

@@ -48,6 +48,7 @@ fn plan_request(
         config: config.to_value(),
         prior_private: Vec::new(),
         prior_identity: None,
+        planned_private: None,
     };
     let response = PlanResponse {
         planned_state: planned,

@@ -37,7 +37,19 @@ impl Drop for Harness {
 pub async fn start() -> Harness {
     let provider = TestProvider::new();
     let calls = Arc::clone(&provider.calls);
-    let provider: Arc<dyn Provider> = Arc::new(provider);
+    let (client, server) = serve(Arc::new(provider)).await;
+    Harness {
+        client,
+        calls,
+        server,
+    }
+}
+
+/// Serves any provider on a loopback port as [`start`] does: a connected client, and the
+/// server task (abort it to stop serving).
+pub async fn serve(
+    provider: Arc<dyn Provider>,
+) -> (ProviderClient<Channel>, tokio::task::JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");
@@ -52,11 +64,7 @@ pub async fn start() -> Harness {
     let client = ProviderClient::connect(format!("http://{address}"))
         .await
         .expect("connect to the in-process server");
-    Harness {
-        client,
-        calls,
-        server,
-    }
+    (client, server)
 }
 
 /// Encodes `value` as Terraform would send it (msgpack).
