@@ -8,7 +8,9 @@ use async_trait::async_trait;
 use crate::resources::support::{ClientHandle, PlatformError};
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::tf_model;
-use tfplugin_framework::{Attribute, Block, DataSource, Diagnostics, Model, Schema, TfValue};
+use tfplugin_framework::{
+    Attribute, Block, DataSource, DataSourceRequest, Diagnostics, Model, Schema, TfValue,
+};
 use tfplugin_framework::{attr_name, attr_path};
 
 /// The Terraform type name.
@@ -107,7 +109,8 @@ impl DataSource for RoutingQueueData {
         diagnostics
     }
 
-    async fn read(&self, config: Value) -> (Option<Value>, Diagnostics) {
+    async fn read(&self, request: DataSourceRequest) -> (Option<Value>, Diagnostics) {
+        let config = request.config;
         let mut diagnostics = Diagnostics::default();
         let Some(config) = RoutingQueueDataModel::read(&config, &mut diagnostics) else {
             return (None, diagnostics);

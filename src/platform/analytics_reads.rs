@@ -33,6 +33,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
 use super::PlatformError;
 use genesys_client::models::{
@@ -140,21 +141,25 @@ pub struct AnalyticsReads {
     workload: Option<Arc<dyn Workload>>,
     fetch: MultiGet,
     reads: Mutex<Reads>,
+    /// Fired by a stop: an open batch then goes out at once instead of waiting for others.
+    cancel: CancellationToken,
 }
 
 impl AnalyticsReads {
     /// Bulk reads through `fetch`, each batch sent when its `window` ends; when `enabled` is
     /// false (`read_cache = false`) nothing is read in bulk and every read is exact.
     pub fn new(enabled: bool, window: Duration, fetch: MultiGet) -> Arc<Self> {
-        Self::with_workload(enabled, window, None, fetch)
+        Self::with_workload(enabled, window, None, CancellationToken::new(), fetch)
     }
 
     /// As [`new`](Self::new), but a batch whose window ended waits for `workload`'s other
-    /// operations to join it (see the module's documentation).
+    /// operations to join it (see the module's documentation); once `cancel` fires, a batch
+    /// waits no longer.
     pub fn with_workload(
         enabled: bool,
         window: Duration,
         workload: Option<Arc<dyn Workload>>,
+        cancel: CancellationToken,
         fetch: MultiGet,
     ) -> Arc<Self> {
         Arc::new(AnalyticsReads {
@@ -163,7 +168,16 @@ impl AnalyticsReads {
             workload,
             fetch,
             reads: Mutex::default(),
+            cancel,
         })
+    }
+
+    /// Sleeps for `wait`, or less when a stop comes.
+    async fn unless_stopped(&self, wait: Duration) {
+        tokio::select! {
+            () = self.cancel.cancelled() => {}
+            () = tokio::time::sleep(wait) => {}
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Reads> {
@@ -250,7 +264,7 @@ impl AnalyticsReads {
         // Its own task: a read Terraform cancels must not strand the others in its batch.
         tokio::spawn(async move {
             let opened = tokio::time::Instant::now();
-            tokio::time::sleep(this.window).await;
+            let _stopped = this.unless_stopped(this.window).await;
             let mut busy_until = tokio::time::Instant::now();
             loop {
                 let batch = {
@@ -259,8 +273,11 @@ impl AnalyticsReads {
                     else {
                         return; // sent already, full
                     };
-                    let why =
-                        this.send_reason(open.waiters, opened, reads.quiet(), &mut busy_until);
+                    let why = if this.cancel.is_cancelled() {
+                        Some(SendReason::Window)
+                    } else {
+                        this.send_reason(open.waiters, opened, reads.quiet(), &mut busy_until)
+                    };
                     if why == Some(SendReason::Quiet) {
                         reads.sent_on_quiet = Some(tokio::time::Instant::now());
                     }
@@ -277,7 +294,7 @@ impl AnalyticsReads {
                         );
                         return this.send(batch).await;
                     }
-                    None => tokio::time::sleep(WORKLOAD_POLL).await,
+                    None => this.unless_stopped(WORKLOAD_POLL).await,
                 }
             }
         });
@@ -549,6 +566,7 @@ mod tests {
             true,
             COALESCE_WINDOW,
             Some(workload),
+            CancellationToken::new(),
             counting(Arc::clone(requests), Arc::clone(largest)),
         )
     }

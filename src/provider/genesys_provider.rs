@@ -96,7 +96,8 @@ impl Provider for GenesysProvider {
                     );
                     DeferredReason::ProviderConfigUnknown
                 });
-                self.platform.set(build_platform(&settings));
+                self.platform
+                    .set(build_platform(&settings, request.cancel.clone()));
                 self.settings.set(settings);
                 ConfigureResponse {
                     diagnostics: warnings,
@@ -195,6 +196,7 @@ mod tests {
                 ("access_token", Value::String("tok".into())),
             ]),
             deferral_allowed: false,
+            cancel: tfplugin_framework::CancellationToken::new(),
         }))
         .diagnostics;
         assert!(!diagnostics.has_errors(), "{diagnostics:?}");
@@ -213,6 +215,7 @@ mod tests {
                 ("access_token", Value::String("tok".into())),
             ]),
             deferral_allowed: true,
+            cancel: tfplugin_framework::CancellationToken::new(),
         }));
         assert!(!configured.diagnostics.has_errors(), "{configured:?}");
         assert_eq!(
@@ -238,6 +241,7 @@ mod tests {
                 ("access_token", Value::String("tok".into())),
             ]),
             deferral_allowed: true,
+            cancel: tfplugin_framework::CancellationToken::new(),
         }));
         assert_eq!(configured.deferred, None);
         assert!(block_on(provider.client().client()).is_ok());
@@ -250,6 +254,7 @@ mod tests {
             terraform_version: "1.15.5".into(),
             config: block(&[("login_url", Value::String("http://example.com".into()))]),
             deferral_allowed: false,
+            cancel: tfplugin_framework::CancellationToken::new(),
         }))
         .diagnostics;
         assert_eq!(

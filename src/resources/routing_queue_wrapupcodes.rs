@@ -257,7 +257,11 @@ async fn confirm_missing<'a>(
         if missing.is_empty() {
             break;
         }
-        tokio::time::sleep(delay).await;
+        // A stop ends the delay: the reads then go out at once.
+        tokio::select! {
+            () = client.cancellation().cancelled() => {}
+            () = tokio::time::sleep(delay) => {}
+        }
         let mut still = Vec::new();
         for id in missing {
             if client.wrapup_codes().get_optional(id).await?.is_none() {
@@ -475,6 +479,7 @@ impl Resource for RoutingQueueWrapupCodes {
             planned_state: request.planned_state,
             planned_private: request.planned_private,
             planned_identity: request.planned_identity,
+            cancel: request.cancel,
         };
         let mut result = self.create(create).await;
         if result.new_state.is_none() {

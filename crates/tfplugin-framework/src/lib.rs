@@ -28,7 +28,7 @@ mod upgrade;
 mod workload;
 
 pub use action::{Action, ActionRequest, ProgressSink};
-pub use data_source::DataSource;
+pub use data_source::{DataSource, DataSourceRequest};
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use list_resource::{ListEvent, ListRequest, ListResource, ListSink};
 pub use model::{Model, ModelError, TfValue};
@@ -41,5 +41,5 @@ pub use schema::{
     Attribute, Block, IdentityAttribute, IdentitySchema, NestedBlock, Nesting, Schema,
 };
 pub use server::GrpcProvider;
-pub use stop::{StopSignal, StopToken, stop_requested, writes_finished};
+pub use stop::{CancellationToken, StopSignal, writes_finished};
 pub use workload::{operations_peak, operations_running};

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::{Action, DataSource, Diagnostics, ListResource, Resource, Schema};
+use super::{Action, CancellationToken, DataSource, Diagnostics, ListResource, Resource, Schema};
 use crate::cty::Value;
 
 /// What `ConfigureProvider` carries.
@@ -14,6 +14,9 @@ pub struct ConfigureRequest {
     /// Whether this Terraform accepts deferred answers (`ClientCapabilities.deferral_allowed`;
     /// false on release builds of Terraform 1.15, which refuse `-allow-deferral`).
     pub deferral_allowed: bool,
+    /// Fired by a StopProvider that comes while the configured provider works: a handle
+    /// built here (an API client) may keep it, so its waits end on a stop.
+    pub cancel: CancellationToken,
 }
 
 /// Why Terraform should postpone a type's work to a later plan (tfplugin6 `Deferred.Reason`).

@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 
-use super::{Diagnostics, IdentitySchema, Schema};
+use super::{CancellationToken, Diagnostics, IdentitySchema, Schema};
 use crate::cty::{AttributePath, Value};
 
 /// Input to [`Resource::modify_plan`]. Called for create (`prior_state` is `None`) and update;
@@ -12,6 +12,8 @@ pub struct PlanRequest {
     pub config: Value,
     pub prior_private: Vec<u8>,
     pub prior_identity: Option<Value>,
+    /// Fired by StopProvider: every wait of this operation selects on it (see `stop.rs`).
+    pub cancel: CancellationToken,
 }
 
 /// The plan as the server computed it by default, which the resource may change: on create,
@@ -32,6 +34,8 @@ pub struct CreateRequest {
     pub planned_state: Value,
     pub planned_private: Vec<u8>,
     pub planned_identity: Option<Value>,
+    /// Fired by StopProvider: every wait of this operation selects on it (see `stop.rs`).
+    pub cancel: CancellationToken,
 }
 
 /// Input to [`Resource::update`].
@@ -42,6 +46,8 @@ pub struct UpdateRequest {
     pub planned_state: Value,
     pub planned_private: Vec<u8>,
     pub planned_identity: Option<Value>,
+    /// Fired by StopProvider: every wait of this operation selects on it (see `stop.rs`).
+    pub cancel: CancellationToken,
 }
 
 /// Input to [`Resource::delete`].
@@ -49,6 +55,8 @@ pub struct UpdateRequest {
 pub struct DeleteRequest {
     pub prior_state: Value,
     pub private: Vec<u8>,
+    /// Fired by StopProvider: every wait of this operation selects on it (see `stop.rs`).
+    pub cancel: CancellationToken,
 }
 
 /// Result of create/update. `new_state: None` means nothing exists on the platform; a
@@ -68,6 +76,8 @@ pub struct ReadRequest {
     pub current_state: Value,
     pub private: Vec<u8>,
     pub current_identity: Option<Value>,
+    /// Fired by StopProvider: every wait of this operation selects on it (see `stop.rs`).
+    pub cancel: CancellationToken,
 }
 
 /// Result of read. `new_state: None` means the object is gone and leaves state.
@@ -85,6 +95,8 @@ pub struct ReadResult {
 pub struct ImportRequest {
     pub id: Option<String>,
     pub identity: Option<Value>,
+    /// Fired by StopProvider: every wait of this operation selects on it (see `stop.rs`).
+    pub cancel: CancellationToken,
 }
 
 /// One imported object; Terraform reads it with [`Resource::read`] afterwards.

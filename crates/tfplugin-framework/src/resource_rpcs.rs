@@ -10,8 +10,8 @@ use super::registry::ResourceEntry;
 use super::server::{GrpcProvider, decode, encode};
 use super::upgrade::{decode_current, decode_current_identity};
 use super::{
-    CreateRequest, DeleteRequest, Diagnostics, ImportRequest, PlanRequest, PlanResponse,
-    ReadRequest, UpdateRequest,
+    CancellationToken, CreateRequest, DataSourceRequest, DeleteRequest, Diagnostics, ImportRequest,
+    PlanRequest, PlanResponse, ReadRequest, UpdateRequest,
 };
 use crate::tfplugin6::{
     self as proto, apply_resource_change, generate_resource_config, import_resource_state,
@@ -120,6 +120,7 @@ impl GrpcProvider {
     pub(super) async fn read_resource(
         &self,
         request: read_resource::Request,
+        cancel: CancellationToken,
     ) -> RpcResult<read_resource::Response> {
         let entry = self.registry.resource(&request.type_name)?;
         let current_state = decode("current state", request.current_state.as_ref(), &entry.ty)?;
@@ -146,6 +147,7 @@ impl GrpcProvider {
                 current_state,
                 private: request.private.clone(),
                 current_identity: current_identity.clone(),
+                cancel,
             })
             .await;
         let mut diagnostics = result.diagnostics;
@@ -179,6 +181,7 @@ impl GrpcProvider {
     pub(super) async fn plan_resource_change(
         &self,
         request: plan_resource_change::Request,
+        cancel: CancellationToken,
     ) -> RpcResult<plan_resource_change::Response> {
         let entry = self.registry.resource(&request.type_name)?;
         let prior = decode("prior state", request.prior_state.as_ref(), &entry.ty)?;
@@ -231,6 +234,7 @@ impl GrpcProvider {
             config,
             prior_private: request.prior_private.clone(),
             prior_identity: prior_identity.clone(),
+            cancel,
         };
         let mut plan = PlanResponse {
             planned_state,
@@ -279,6 +283,7 @@ impl GrpcProvider {
     pub(super) async fn apply_resource_change(
         registry: std::sync::Arc<super::registry::Registry>,
         request: apply_resource_change::Request,
+        cancel: CancellationToken,
     ) -> RpcResult<(apply_resource_change::Response, String)> {
         let entry = registry.resource(&request.type_name)?;
         let prior = decode("prior state", request.prior_state.as_ref(), &entry.ty)?;
@@ -293,6 +298,7 @@ impl GrpcProvider {
                 .delete(DeleteRequest {
                     prior_state: prior.clone(),
                     private: planned_private.clone(),
+                    cancel,
                 })
                 .await;
             let outcome = format!(
@@ -328,6 +334,7 @@ impl GrpcProvider {
                     planned_state: planned,
                     planned_private: planned_private.clone(),
                     planned_identity: planned_identity.clone(),
+                    cancel,
                 })
                 .await
         } else {
@@ -339,6 +346,7 @@ impl GrpcProvider {
                     planned_state: planned,
                     planned_private: planned_private.clone(),
                     planned_identity: planned_identity.clone(),
+                    cancel,
                 })
                 .await
         };
@@ -383,6 +391,7 @@ impl GrpcProvider {
     pub(super) async fn import_resource_state(
         &self,
         request: import_resource_state::Request,
+        cancel: CancellationToken,
     ) -> RpcResult<import_resource_state::Response> {
         let entry = self.registry.resource(&request.type_name)?;
         let identity = decode_identity(entry, request.identity.as_ref())?;
@@ -412,7 +421,14 @@ impl GrpcProvider {
                 deferred: Some(deferred),
             });
         }
-        let result = entry.resource.import(ImportRequest { id, identity }).await;
+        let result = entry
+            .resource
+            .import(ImportRequest {
+                id,
+                identity,
+                cancel,
+            })
+            .await;
         let mut diagnostics = result.diagnostics;
         let mut imported_resources = Vec::new();
         for imported in result.imported {
@@ -443,6 +459,7 @@ impl GrpcProvider {
     pub(super) async fn read_data_source(
         &self,
         request: read_data_source::Request,
+        cancel: CancellationToken,
     ) -> RpcResult<read_data_source::Response> {
         let entry = self.registry.data_source(&request.type_name)?;
         let config = decode("configuration", request.config.as_ref(), &entry.ty)?;
@@ -456,7 +473,10 @@ impl GrpcProvider {
                 deferred: Some(deferred),
             });
         }
-        let (state, mut diagnostics) = entry.data_source.read(config).await;
+        let (state, mut diagnostics) = entry
+            .data_source
+            .read(DataSourceRequest { config, cancel })
+            .await;
         let mut response = read_data_source::Response::default();
         match state {
             Some(state) => match encode("data source state", &state, &entry.ty) {

@@ -34,6 +34,7 @@ use super::wrapup_apply::{
     validate_inputs,
 };
 use genesys_client::models::AssignedWrapupCode;
+use tfplugin_framework::CancellationToken;
 use tfplugin_framework::cty::{AttributePath, Type, Value};
 use tfplugin_framework::{
     ApplyResult, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, Model, PlanRequest,
@@ -255,7 +256,13 @@ impl Resource for ConversationWrapup {
         };
         let private = request.planned_private;
         if let Some(applied) = self
-            .apply(&planned, &config, &private, &mut result.diagnostics)
+            .apply(
+                &planned,
+                &config,
+                &private,
+                &request.cancel,
+                &mut result.diagnostics,
+            )
             .await
         {
             result.new_state = Some(applied_state(&planned, &applied));
@@ -301,7 +308,13 @@ impl Resource for ConversationWrapup {
         let private = request.planned_private;
         result.new_state = Some(
             match self
-                .apply(&planned, &config, &private, &mut result.diagnostics)
+                .apply(
+                    &planned,
+                    &config,
+                    &private,
+                    &request.cancel,
+                    &mut result.diagnostics,
+                )
                 .await
             {
                 Some(applied) => applied_state(&planned, &applied),
@@ -543,6 +556,7 @@ impl ConversationWrapup {
         planned: &ConversationWrapupModel,
         config: &ConversationWrapupModel,
         private: &[u8],
+        cancel: &CancellationToken,
         diagnostics: &mut Diagnostics,
     ) -> Option<Applied> {
         let Some(spec) = WrapupSpec::from_inputs(&planned.inputs(), &config.inputs()) else {
@@ -579,12 +593,12 @@ impl ConversationWrapup {
                             code,
                             before,
                         };
-                        apply_resolved(&*api, &spec, resolution, delays, None).await
+                        apply_resolved(&*api, &spec, resolution, delays, None, cancel).await
                     }
                     Err(error) => Err(error),
                 }
             }
-            None => apply_wrapup(&*api, &spec, delays, None).await,
+            None => apply_wrapup(&*api, &spec, delays, None, cancel).await,
         };
         match applied {
             Ok(applied) => {

@@ -47,6 +47,7 @@ fn plan_request(
         config: config.to_value(),
         prior_private: Vec::new(),
         prior_identity: None,
+        cancel: tfplugin_framework::CancellationToken::new(),
     };
     let response = PlanResponse {
         planned_state: planned,
@@ -128,6 +129,7 @@ fn update_request(new_name: &str) -> UpdateRequest {
         planned_state: planned,
         planned_private: Vec::new(),
         planned_identity: Some(identity_of("mine")),
+        cancel: tfplugin_framework::CancellationToken::new(),
     }
 }
 

@@ -14,7 +14,7 @@ use super::proof::{Before, Evidence, before_in, differences, evidence, needs_end
 use super::resolve::{ResolvedCode, Target, check_awaiting_wrapup, resolve_code, resolve_target};
 use crate::resources::support::PlatformError;
 use genesys_client::models::WrapupInput;
-use tfplugin_framework::{Diagnostics, ProgressSink, stop_requested};
+use tfplugin_framework::{CancellationToken, Diagnostics, ProgressSink};
 
 /// How many times one wrap-up is posted when answers are lost and reading back shows it did
 /// not land (the first post and two more).
@@ -111,6 +111,7 @@ pub async fn apply_wrapup(
     spec: &WrapupSpec,
     verify_delays: &[Duration],
     progress: Option<&ProgressSink>,
+    cancel: &CancellationToken,
 ) -> Result<Applied, WrapupError> {
     say(
         progress,
@@ -136,18 +137,20 @@ pub async fn apply_wrapup(
         ),
     )
     .await;
-    apply_resolved(api, spec, resolution, verify_delays, progress).await
+    apply_resolved(api, spec, resolution, verify_delays, progress, cancel).await
 }
 
 /// Posts the wrap-up `resolution` designates with the code's ID, then reads the participant's
 /// wrap-up back (waiting `verify_delays` between reads) until it holds every field sent and,
-/// when it held those values already, until its `endTime` shows this write landed.
+/// when it held those values already, until its `endTime` shows this write landed. A stop
+/// (`cancel`) ends the delays, so the remaining reads go out at once, and posts nothing again.
 pub async fn apply_resolved(
     api: &dyn ConversationApi,
     spec: &WrapupSpec,
     resolution: Resolution,
     verify_delays: &[Duration],
     progress: Option<&ProgressSink>,
+    cancel: &CancellationToken,
 ) -> Result<Applied, WrapupError> {
     let Resolution {
         target,
@@ -189,37 +192,38 @@ pub async fn apply_resolved(
             format!("Verifying the platform kept the wrap-up: {read_back}"),
         )
         .await;
-        let found = match verify(api, &target, &code, &before, &input, verify_delays).await? {
-            Ok(unproven) => {
-                let message = match &unproven {
-                    None => format!(
-                        "Verified: participant {} holds wrap-up code {}",
-                        target.participant_id, code.id
-                    ),
-                    Some(_) => format!(
-                        "Read back: participant {} holds wrap-up code {}, as it did before the \
+        let found =
+            match verify(api, &target, &code, &before, &input, verify_delays, cancel).await? {
+                Ok(unproven) => {
+                    let message = match &unproven {
+                        None => format!(
+                            "Verified: participant {} holds wrap-up code {}",
+                            target.participant_id, code.id
+                        ),
+                        Some(_) => format!(
+                            "Read back: participant {} holds wrap-up code {}, as it did before the \
                          write; the platform shows no endTime that would prove this write landed",
-                        target.participant_id, code.id
-                    ),
-                };
-                say(progress, message).await;
-                let applied_at = OffsetDateTime::now_utc()
-                    .format(&Rfc3339)
-                    .expect("the current UTC time always formats as RFC 3339");
-                return Ok(Applied {
-                    target,
-                    code,
-                    applied_at,
-                    unproven,
-                });
-            }
-            Err(found) => found,
-        };
+                            target.participant_id, code.id
+                        ),
+                    };
+                    say(progress, message).await;
+                    let applied_at = OffsetDateTime::now_utc()
+                        .format(&Rfc3339)
+                        .expect("the current UTC time always formats as RFC 3339");
+                    return Ok(Applied {
+                        target,
+                        code,
+                        applied_at,
+                        unproven,
+                    });
+                }
+                Err(found) => found,
+            };
         match lost_answer {
             // The answer was lost and the read-back proves the write did not land: sending it
             // again cannot apply it twice (a wrap-up write replaces the participant's wrap-up),
             // so it is posted again, unless Terraform asked the provider to stop.
-            Some(detail) if posts < MAX_POSTS && !stop_requested() => {
+            Some(detail) if posts < MAX_POSTS && !cancel.is_cancelled() => {
                 say(
                     progress,
                     format!(
@@ -299,12 +303,16 @@ async fn verify(
     before: &Before,
     input: &WrapupInput,
     verify_delays: &[Duration],
+    cancel: &CancellationToken,
 ) -> Result<Result<Option<String>, String>, WrapupError> {
     let read_back = read_back_route(target);
     let mut found = String::new();
     for delay in verify_delays {
         if !delay.is_zero() {
-            tokio::time::sleep(*delay).await;
+            tokio::select! {
+                () = cancel.cancelled() => {}
+                () = tokio::time::sleep(*delay) => {}
+            }
         }
         let current = api
             .participant_wrapup(&target.conversation_id, &target.participant_id)
@@ -380,9 +388,15 @@ mod tests {
     #[tokio::test]
     async fn a_code_name_is_posted_as_its_id_to_the_media_endpoint_and_read_back() {
         let platform = FakePlatform::ended();
-        let applied = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
-            .await
-            .expect("applied");
+        let applied = apply_wrapup(
+            &platform,
+            &by_name("Sale completed"),
+            &NO_WAIT,
+            None,
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("applied");
         assert_eq!(applied.code.id, SALE);
         assert_eq!(applied.target.participant_id, AGENT);
         assert_eq!(applied.target.communication_id, AGENT_CALL);
@@ -400,9 +414,15 @@ mod tests {
             ignore_writes: true,
             ..FakePlatform::ended()
         };
-        let error = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
-            .await
-            .expect_err("nothing persisted");
+        let error = apply_wrapup(
+            &platform,
+            &by_name("Sale completed"),
+            &NO_WAIT,
+            None,
+            &CancellationToken::new(),
+        )
+        .await
+        .expect_err("nothing persisted");
         let (summary, detail, attribute) = only_diagnostic(&error);
         assert_eq!(
             summary,
@@ -429,9 +449,15 @@ mod tests {
     async fn a_lost_answer_for_a_write_that_did_not_land_is_posted_again() {
         let platform = FakePlatform::ended();
         *platform.lost_answers.lock().expect("not poisoned") = 1;
-        let applied = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
-            .await
-            .expect("the second post lands");
+        let applied = apply_wrapup(
+            &platform,
+            &by_name("Sale completed"),
+            &NO_WAIT,
+            None,
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("the second post lands");
         assert_eq!(applied.code.id, SALE);
         assert_eq!(platform.posts.lock().expect("not poisoned").len(), 2);
     }
@@ -440,9 +466,15 @@ mod tests {
     async fn answers_lost_every_time_stop_after_three_posts_saying_nothing_landed() {
         let platform = FakePlatform::ended();
         *platform.lost_answers.lock().expect("not poisoned") = 10;
-        let error = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
-            .await
-            .expect_err("nothing landed");
+        let error = apply_wrapup(
+            &platform,
+            &by_name("Sale completed"),
+            &NO_WAIT,
+            None,
+            &CancellationToken::new(),
+        )
+        .await
+        .expect_err("nothing landed");
         assert_eq!(
             platform.posts.lock().expect("not poisoned").len(),
             MAX_POSTS
@@ -470,9 +502,15 @@ mod tests {
     #[tokio::test]
     async fn a_dropped_write_of_values_already_held_fails_on_the_unmoved_end_time() {
         let platform = holding_the_sale(true, true);
-        let error = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
-            .await
-            .expect_err("the end time never moved");
+        let error = apply_wrapup(
+            &platform,
+            &by_name("Sale completed"),
+            &NO_WAIT,
+            None,
+            &CancellationToken::new(),
+        )
+        .await
+        .expect_err("the end time never moved");
         let (summary, detail, _) = only_diagnostic(&error);
         assert_eq!(
             summary,
@@ -485,18 +523,30 @@ mod tests {
     #[tokio::test]
     async fn a_kept_write_of_values_already_held_is_verified_by_the_moved_end_time() {
         let platform = holding_the_sale(false, true);
-        let applied = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
-            .await
-            .expect("the end time moved");
+        let applied = apply_wrapup(
+            &platform,
+            &by_name("Sale completed"),
+            &NO_WAIT,
+            None,
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("the end time moved");
         assert_eq!(applied.unproven, None);
     }
 
     #[tokio::test]
     async fn values_already_held_without_end_times_apply_with_a_warning_not_a_claim() {
         let platform = holding_the_sale(true, false);
-        let applied = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
-            .await
-            .expect("nothing contradicts the write");
+        let applied = apply_wrapup(
+            &platform,
+            &by_name("Sale completed"),
+            &NO_WAIT,
+            None,
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("nothing contradicts the write");
         let mut diagnostics = Diagnostics::default();
         applied.to_diagnostics(&mut diagnostics);
         assert_eq!(diagnostics.0.len(), 1, "{diagnostics:?}");
@@ -518,7 +568,7 @@ mod tests {
             notes: Some("corrected".into()),
             ..by_name("Sale completed")
         };
-        let error = apply_wrapup(&platform, &spec, &NO_WAIT, None)
+        let error = apply_wrapup(&platform, &spec, &NO_WAIT, None, &CancellationToken::new())
             .await
             .expect_err("the notes were not kept");
         let (_, detail, _) = only_diagnostic(&error);
@@ -547,6 +597,7 @@ mod tests {
             resolution,
             &NO_WAIT,
             None,
+            &CancellationToken::new(),
         )
         .await
         .expect_err("the fresh read shows the end time did not move");
@@ -561,9 +612,15 @@ mod tests {
     #[tokio::test]
     async fn a_code_not_assigned_to_the_queue_lists_the_allowed_names() {
         let platform = FakePlatform::ended();
-        let error = apply_wrapup(&platform, &by_name("Refund"), &NO_WAIT, None)
-            .await
-            .expect_err("unknown name");
+        let error = apply_wrapup(
+            &platform,
+            &by_name("Refund"),
+            &NO_WAIT,
+            None,
+            &CancellationToken::new(),
+        )
+        .await
+        .expect_err("unknown name");
         let (_, detail, attribute) = only_diagnostic(&error);
         assert!(detail.contains("\"Sale completed\""), "{detail}");
         assert!(detail.contains("\"No sale\""), "{detail}");
@@ -579,9 +636,15 @@ mod tests {
     #[tokio::test]
     async fn a_connected_agent_is_refused_before_anything_is_posted() {
         let platform = FakePlatform::with_agent_state("connected");
-        let error = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
-            .await
-            .expect_err("still connected");
+        let error = apply_wrapup(
+            &platform,
+            &by_name("Sale completed"),
+            &NO_WAIT,
+            None,
+            &CancellationToken::new(),
+        )
+        .await
+        .expect_err("still connected");
         let (summary, detail, attribute) = only_diagnostic(&error);
         assert_eq!(summary, "Participant is not awaiting wrap-up");
         assert!(detail.contains("still connected"), "{detail}");
@@ -597,9 +660,15 @@ mod tests {
     async fn a_missing_conversation_points_at_conversation_id() {
         let platform = FakePlatform::ended();
         platform.purge();
-        let error = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
-            .await
-            .expect_err("no conversation");
+        let error = apply_wrapup(
+            &platform,
+            &by_name("Sale completed"),
+            &NO_WAIT,
+            None,
+            &CancellationToken::new(),
+        )
+        .await
+        .expect_err("no conversation");
         let (summary, _, attribute) = only_diagnostic(&error);
         assert_eq!(summary, "Conversation not found");
         assert_eq!(
@@ -619,7 +688,7 @@ mod tests {
             },
             ..base
         };
-        let error = apply_wrapup(&platform, &spec, &NO_WAIT, None)
+        let error = apply_wrapup(&platform, &spec, &NO_WAIT, None, &CancellationToken::new())
             .await
             .expect_err("customers take no wrap-up");
         let (summary, _, attribute) = only_diagnostic(&error);
