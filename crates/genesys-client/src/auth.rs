@@ -12,7 +12,7 @@ use url::Url;
 use super::config::{Credentials, Secret};
 use super::error::{LoginError, error_chain};
 use super::numbers::{parse_retry_after, token_lifetime};
-use super::retry::{Cancelled, RetryPolicy, is_transient_status, pause, unless_cancelled};
+use super::retry::{Cancelled, RetryPolicy, is_transient_status, pause};
 use tokio_util::sync::CancellationToken;
 
 /// Renew at most this long before the token expires.
@@ -101,7 +101,9 @@ impl Authenticator {
     }
 
     /// A valid token: the cached one, or a freshly fetched one.
-    /// Waiting for another caller's login, and a login's retries, end when `cancel` fires.
+    /// A login's retries end when `cancel` fires. Waiting for another caller's login is not
+    /// cut short: that login sends at most one more request before its own retries end, and
+    /// a read that settles what a write did must not fail for the sake of a short wait.
     pub(crate) async fn token(
         &self,
         http: &reqwest::Client,
@@ -119,9 +121,7 @@ impl Authenticator {
                 client_secret,
             } => (client_id, client_secret),
         };
-        let mut state = unless_cancelled(cancel, self.state.lock())
-            .await
-            .map_err(|Cancelled| LoginError::Interrupted)?;
+        let mut state = self.state.lock().await;
         if let Some(status) = state.refused {
             return Err(LoginError::RefusedEarlier { status });
         }

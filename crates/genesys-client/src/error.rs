@@ -101,8 +101,7 @@ pub enum LoginError {
         "the login host refused these OAuth client credentials earlier in this run (HTTP {status}); not trying again"
     )]
     RefusedEarlier { status: u16 },
-    /// A login retry (or the wait for another caller's login) was cut short because the
-    /// caller's cancellation token fired.
+    /// A login retry was cut short because the caller's cancellation token fired.
     #[error("the login was not finished: the caller asked to stop")]
     Interrupted,
 }
@@ -193,6 +192,9 @@ pub enum ClientError {
     /// An argument the client refuses before sending (e.g. an empty id).
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// A paged listing stopped making progress and was abandoned (see [`crate::paging`]).
+    #[error("{0}")]
+    Paging(#[from] crate::paging::PagingError),
     /// The client configuration is unusable.
     #[error("invalid client configuration: {0}")]
     Config(#[from] ConfigError),
