@@ -524,6 +524,37 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_stop_sends_an_open_batch_at_once() {
+        let (requests, largest) = (Arc::default(), Arc::default());
+        let cancel = CancellationToken::new();
+        let reads = AnalyticsReads::with_workload(
+            true,
+            Duration::from_secs(600),
+            None,
+            cancel.clone(),
+            counting(Arc::clone(&requests), Arc::clone(&largest)),
+        );
+        let started = tokio::time::Instant::now();
+        let viewing = tokio::spawn({
+            let reads = Arc::clone(&reads);
+            async move { reads.view("a").await.is_some() }
+        });
+        // The main task never sleeps, so the paused clock stands still until the stop.
+        for _ in 0..8 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(requests.load(Ordering::SeqCst), 0, "the batch waits");
+        cancel.cancel();
+        assert!(viewing.await.expect("the read finishes"));
+        assert_eq!(
+            started.elapsed(),
+            Duration::ZERO,
+            "the window was not waited out"
+        );
+        assert_eq!(requests.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn concurrent_reads_share_one_request_per_hundred_ids() {
         let (requests, largest) = (Arc::default(), Arc::default());
         let reads = AnalyticsReads::new(

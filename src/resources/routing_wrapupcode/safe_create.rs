@@ -208,6 +208,35 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_stop_during_the_pause_before_a_resend_sends_no_second_post() {
+        let platform = std::sync::Arc::new(FakePlatform::default());
+        platform.refuse_unanswered.store(5, Ordering::SeqCst);
+        let cancel = CancellationToken::new();
+        let creating = tokio::spawn({
+            let (platform, cancel) = (platform.clone(), cancel.clone());
+            async move {
+                create_safely(&*platform, &input("Sale"), Some(WRITER), &cancel)
+                    .await
+                    .is_ok()
+            }
+        });
+        // The main task never sleeps, so the paused clock stands still until the stop.
+        while platform.posts.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        for _ in 0..8 {
+            tokio::task::yield_now().await;
+        }
+        cancel.cancel();
+        let created = creating.await.expect("the create finishes");
+        assert!(
+            !created,
+            "the first POST did not land and none was sent again"
+        );
+        assert_eq!(platform.posts.load(Ordering::SeqCst), 1, "no second POST");
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_create_refused_without_answer_is_sent_again() {
         let platform = FakePlatform::default();
         platform.refuse_unanswered.store(2, Ordering::SeqCst);

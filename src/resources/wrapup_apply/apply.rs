@@ -423,6 +423,34 @@ mod tests {
         assert_eq!(posts[0].2.notes.as_deref(), Some("back-filled"));
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn a_stop_ends_the_delays_between_read_backs_at_once() {
+        let platform = FakePlatform {
+            ignore_writes: true,
+            ..FakePlatform::ended()
+        };
+        let long = Duration::from_secs(600);
+        let cancel = CancellationToken::new();
+        cancel.cancel();
+        let started = tokio::time::Instant::now();
+        let error = apply_wrapup(
+            &platform,
+            &by_name("Sale completed"),
+            &[Duration::ZERO, long, long],
+            None,
+            &cancel,
+        )
+        .await
+        .expect_err("nothing persisted");
+        assert_eq!(started.elapsed(), Duration::ZERO, "no delay was waited out");
+        assert!(
+            matches!(error, WrapupError::NotPersisted { .. }),
+            "{error:?}"
+        );
+        let posts = platform.posts.lock().expect("not poisoned");
+        assert_eq!(posts.len(), 1, "nothing is posted again after a stop");
+    }
+
     #[tokio::test]
     async fn a_write_the_platform_drops_fails_saying_what_was_sent() {
         let platform = FakePlatform {
