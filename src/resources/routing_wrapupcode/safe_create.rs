@@ -189,19 +189,22 @@ mod tests {
     use super::super::fake::{FakePlatform, WRITER, code, input, made_by, now};
     use super::*;
 
+    /// Creates "Sale" as `writer`, with no stop.
+    async fn create_unstopped(
+        platform: &FakePlatform,
+        writer: Option<&str>,
+    ) -> Result<WrapupCode, CreateFailure> {
+        create_safely(platform, &input("Sale"), writer, &CancellationToken::new()).await
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_lost_create_answer_adopts_the_code_instead_of_duplicating_it() {
         let platform = FakePlatform::default();
         platform.lose_answers.store(1, Ordering::SeqCst);
-        let created = create_safely(
-            &platform,
-            &input("Sale"),
-            Some(WRITER),
-            &CancellationToken::new(),
-        )
-        .await
-        .ok()
-        .unwrap();
+        let created = create_unstopped(&platform, Some(WRITER))
+            .await
+            .ok()
+            .unwrap();
         assert_eq!(created.name, "Sale");
         assert_eq!(platform.codes.lock().unwrap().len(), 1);
         assert_eq!(platform.posts.load(Ordering::SeqCst), 1);
@@ -240,15 +243,10 @@ mod tests {
     async fn a_create_refused_without_answer_is_sent_again() {
         let platform = FakePlatform::default();
         platform.refuse_unanswered.store(2, Ordering::SeqCst);
-        let created = create_safely(
-            &platform,
-            &input("Sale"),
-            Some(WRITER),
-            &CancellationToken::new(),
-        )
-        .await
-        .ok()
-        .unwrap();
+        let created = create_unstopped(&platform, Some(WRITER))
+            .await
+            .ok()
+            .unwrap();
         assert_eq!(created.name, "Sale");
         assert_eq!(platform.codes.lock().unwrap().len(), 1);
         assert_eq!(platform.posts.load(Ordering::SeqCst), 3);
@@ -260,15 +258,10 @@ mod tests {
         platform.lose_answers.store(1, Ordering::SeqCst);
         // The pre-check sees an empty org, then the look-up after the lost answer lags.
         platform.hide_new_codes.store(2, Ordering::SeqCst);
-        let created = create_safely(
-            &platform,
-            &input("Sale"),
-            Some(WRITER),
-            &CancellationToken::new(),
-        )
-        .await
-        .ok()
-        .unwrap();
+        let created = create_unstopped(&platform, Some(WRITER))
+            .await
+            .ok()
+            .unwrap();
         assert_eq!(created.id, "id-0");
         assert_eq!(platform.codes.lock().unwrap().len(), 1);
         assert_eq!(platform.posts.load(Ordering::SeqCst), 2);
@@ -302,7 +295,7 @@ mod tests {
             .unwrap()
             .push(code("existing", "SALE", None));
         assert!(matches!(
-            create_safely(&platform, &input("Sale"), Some(WRITER), &CancellationToken::new()).await,
+            create_unstopped(&platform, Some(WRITER)).await,
             Err(CreateFailure::NameTaken(code)) if code.id == "existing"
         ));
     }
@@ -315,14 +308,7 @@ mod tests {
             .lock()
             .unwrap()
             .push(code("existing", "Sale", None));
-        match create_safely(
-            &platform,
-            &input("Sale"),
-            Some(WRITER),
-            &CancellationToken::new(),
-        )
-        .await
-        {
+        match create_unstopped(&platform, Some(WRITER)).await {
             Err(CreateFailure::NameTaken(code)) => assert_eq!(code.id, "existing"),
             _ => panic!("expected the name to be reported as taken"),
         }
@@ -337,14 +323,7 @@ mod tests {
         platform.refuse_unanswered.store(1, Ordering::SeqCst);
         *platform.outsider_at_first_post.lock().unwrap() =
             Some(made_by("theirs", "Sale", "an-admin-user", &now()));
-        match create_safely(
-            &platform,
-            &input("Sale"),
-            Some(WRITER),
-            &CancellationToken::new(),
-        )
-        .await
-        {
+        match create_unstopped(&platform, Some(WRITER)).await {
             Err(CreateFailure::NotOurs { code, why }) => {
                 assert_eq!(code.id, "theirs");
                 assert!(why.contains("created by an-admin-user"), "{why}");
@@ -369,14 +348,7 @@ mod tests {
         // The pre-check misses it; the POST is refused unanswered and the look-up finds it.
         platform.hide_new_codes.store(1, Ordering::SeqCst);
         platform.refuse_unanswered.store(1, Ordering::SeqCst);
-        match create_safely(
-            &platform,
-            &input("Sale"),
-            Some(WRITER),
-            &CancellationToken::new(),
-        )
-        .await
-        {
+        match create_unstopped(&platform, Some(WRITER)).await {
             Err(CreateFailure::NotOurs { code, why }) => {
                 assert_eq!(code.id, "older");
                 assert!(why.contains("before this create"), "{why}");
@@ -390,7 +362,7 @@ mod tests {
         let platform = FakePlatform::default();
         platform.lose_answers.store(1, Ordering::SeqCst);
         assert!(matches!(
-            create_safely(&platform, &input("Sale"), None, &CancellationToken::new()).await,
+            create_unstopped(&platform, None).await,
             Err(CreateFailure::NotOurs { .. })
         ));
         assert_eq!(platform.posts.load(Ordering::SeqCst), 1);
@@ -404,15 +376,6 @@ mod tests {
             .lock()
             .unwrap()
             .push(code("other", "Sale completed", None));
-        assert!(
-            create_safely(
-                &platform,
-                &input("Sale"),
-                Some(WRITER),
-                &CancellationToken::new()
-            )
-            .await
-            .is_ok()
-        );
+        assert!(create_unstopped(&platform, Some(WRITER)).await.is_ok());
     }
 }

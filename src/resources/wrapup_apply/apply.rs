@@ -393,6 +393,11 @@ mod tests {
 
     const NO_WAIT: [Duration; 2] = [Duration::ZERO, Duration::ZERO];
 
+    /// Applies `spec` without verify delays and without a stop.
+    async fn apply_now(platform: &FakePlatform, spec: &WrapupSpec) -> Result<Applied, WrapupError> {
+        apply_wrapup(platform, spec, &NO_WAIT, None, &CancellationToken::new()).await
+    }
+
     fn only_diagnostic(error: &WrapupError) -> (String, String, Option<AttributePath>) {
         let diagnostics = error.diagnostics();
         assert_eq!(diagnostics.0.len(), 1, "{diagnostics:?}");
@@ -403,15 +408,9 @@ mod tests {
     #[tokio::test]
     async fn a_code_name_is_posted_as_its_id_to_the_media_endpoint_and_read_back() {
         let platform = FakePlatform::ended();
-        let applied = apply_wrapup(
-            &platform,
-            &by_name("Sale completed"),
-            &NO_WAIT,
-            None,
-            &CancellationToken::new(),
-        )
-        .await
-        .expect("applied");
+        let applied = apply_now(&platform, &by_name("Sale completed"))
+            .await
+            .expect("applied");
         assert_eq!(applied.code.id, SALE);
         assert_eq!(applied.target.participant_id, AGENT);
         assert_eq!(applied.target.communication_id, AGENT_CALL);
@@ -457,15 +456,9 @@ mod tests {
             ignore_writes: true,
             ..FakePlatform::ended()
         };
-        let error = apply_wrapup(
-            &platform,
-            &by_name("Sale completed"),
-            &NO_WAIT,
-            None,
-            &CancellationToken::new(),
-        )
-        .await
-        .expect_err("nothing persisted");
+        let error = apply_now(&platform, &by_name("Sale completed"))
+            .await
+            .expect_err("nothing persisted");
         let (summary, detail, attribute) = only_diagnostic(&error);
         assert_eq!(
             summary,
@@ -492,15 +485,9 @@ mod tests {
     async fn a_lost_answer_for_a_write_that_did_not_land_is_posted_again() {
         let platform = FakePlatform::ended();
         *platform.lost_answers.lock().expect("not poisoned") = 1;
-        let applied = apply_wrapup(
-            &platform,
-            &by_name("Sale completed"),
-            &NO_WAIT,
-            None,
-            &CancellationToken::new(),
-        )
-        .await
-        .expect("the second post lands");
+        let applied = apply_now(&platform, &by_name("Sale completed"))
+            .await
+            .expect("the second post lands");
         assert_eq!(applied.code.id, SALE);
         assert_eq!(platform.posts.lock().expect("not poisoned").len(), 2);
     }
@@ -509,15 +496,9 @@ mod tests {
     async fn answers_lost_every_time_stop_after_three_posts_saying_nothing_landed() {
         let platform = FakePlatform::ended();
         *platform.lost_answers.lock().expect("not poisoned") = 10;
-        let error = apply_wrapup(
-            &platform,
-            &by_name("Sale completed"),
-            &NO_WAIT,
-            None,
-            &CancellationToken::new(),
-        )
-        .await
-        .expect_err("nothing landed");
+        let error = apply_now(&platform, &by_name("Sale completed"))
+            .await
+            .expect_err("nothing landed");
         assert_eq!(
             platform.posts.lock().expect("not poisoned").len(),
             MAX_POSTS
@@ -545,15 +526,9 @@ mod tests {
     #[tokio::test]
     async fn a_dropped_write_of_values_already_held_fails_on_the_unmoved_end_time() {
         let platform = holding_the_sale(true, true);
-        let error = apply_wrapup(
-            &platform,
-            &by_name("Sale completed"),
-            &NO_WAIT,
-            None,
-            &CancellationToken::new(),
-        )
-        .await
-        .expect_err("the end time never moved");
+        let error = apply_now(&platform, &by_name("Sale completed"))
+            .await
+            .expect_err("the end time never moved");
         let (summary, detail, _) = only_diagnostic(&error);
         assert_eq!(
             summary,
@@ -566,30 +541,18 @@ mod tests {
     #[tokio::test]
     async fn a_kept_write_of_values_already_held_is_verified_by_the_moved_end_time() {
         let platform = holding_the_sale(false, true);
-        let applied = apply_wrapup(
-            &platform,
-            &by_name("Sale completed"),
-            &NO_WAIT,
-            None,
-            &CancellationToken::new(),
-        )
-        .await
-        .expect("the end time moved");
+        let applied = apply_now(&platform, &by_name("Sale completed"))
+            .await
+            .expect("the end time moved");
         assert_eq!(applied.unproven, None);
     }
 
     #[tokio::test]
     async fn values_already_held_without_end_times_apply_with_a_warning_not_a_claim() {
         let platform = holding_the_sale(true, false);
-        let applied = apply_wrapup(
-            &platform,
-            &by_name("Sale completed"),
-            &NO_WAIT,
-            None,
-            &CancellationToken::new(),
-        )
-        .await
-        .expect("nothing contradicts the write");
+        let applied = apply_now(&platform, &by_name("Sale completed"))
+            .await
+            .expect("nothing contradicts the write");
         let mut diagnostics = Diagnostics::default();
         applied.to_diagnostics(&mut diagnostics);
         assert_eq!(diagnostics.0.len(), 1, "{diagnostics:?}");
@@ -655,15 +618,9 @@ mod tests {
     #[tokio::test]
     async fn a_code_not_assigned_to_the_queue_lists_the_allowed_names() {
         let platform = FakePlatform::ended();
-        let error = apply_wrapup(
-            &platform,
-            &by_name("Refund"),
-            &NO_WAIT,
-            None,
-            &CancellationToken::new(),
-        )
-        .await
-        .expect_err("unknown name");
+        let error = apply_now(&platform, &by_name("Refund"))
+            .await
+            .expect_err("unknown name");
         let (_, detail, attribute) = only_diagnostic(&error);
         assert!(detail.contains("\"Sale completed\""), "{detail}");
         assert!(detail.contains("\"No sale\""), "{detail}");
@@ -679,15 +636,9 @@ mod tests {
     #[tokio::test]
     async fn a_connected_agent_is_refused_before_anything_is_posted() {
         let platform = FakePlatform::with_agent_state("connected");
-        let error = apply_wrapup(
-            &platform,
-            &by_name("Sale completed"),
-            &NO_WAIT,
-            None,
-            &CancellationToken::new(),
-        )
-        .await
-        .expect_err("still connected");
+        let error = apply_now(&platform, &by_name("Sale completed"))
+            .await
+            .expect_err("still connected");
         let (summary, detail, attribute) = only_diagnostic(&error);
         assert_eq!(summary, "Participant is not awaiting wrap-up");
         assert!(detail.contains("still connected"), "{detail}");
@@ -703,15 +654,9 @@ mod tests {
     async fn a_missing_conversation_points_at_conversation_id() {
         let platform = FakePlatform::ended();
         platform.purge();
-        let error = apply_wrapup(
-            &platform,
-            &by_name("Sale completed"),
-            &NO_WAIT,
-            None,
-            &CancellationToken::new(),
-        )
-        .await
-        .expect_err("no conversation");
+        let error = apply_now(&platform, &by_name("Sale completed"))
+            .await
+            .expect_err("no conversation");
         let (summary, _, attribute) = only_diagnostic(&error);
         assert_eq!(summary, "Conversation not found");
         assert_eq!(
