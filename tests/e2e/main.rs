@@ -32,6 +32,7 @@ mod provider_config;
 mod provider_debug;
 mod provider_harness;
 mod provider_schema;
+mod release_init;
 mod terraform_versions;
 mod tls_roots;
 mod wrapup_backfill_action;

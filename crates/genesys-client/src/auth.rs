@@ -263,6 +263,13 @@ impl Authenticator {
                     .map_err(|Cancelled| LoginError::Interrupted)?;
                 continue;
             }
+            if status == 429 || is_login_throttle(status, &oauth) {
+                return Err(LoginError::Throttled {
+                    status,
+                    attempts: attempt,
+                    correlation_id,
+                });
+            }
             return Err(if matches!(status, 400 | 401 | 403) {
                 LoginError::Rejected {
                     status,

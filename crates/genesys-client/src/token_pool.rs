@@ -29,6 +29,7 @@ use url::Url;
 
 use super::auth::Authenticator;
 use super::config::Credentials;
+use super::error::LoginError;
 use super::retry::{self, Cancelled, RetryPolicy};
 use tokio_util::sync::CancellationToken;
 
@@ -235,6 +236,31 @@ impl TokenPool {
                 (*oldest + WINDOW).saturating_duration_since(now)
             });
         Err(next_free.max(Duration::from_millis(1)))
+    }
+
+    /// Logs the first token in now, so a refusal shows before any request is made; the token
+    /// then serves the first requests (one login per process). Spends no budget. With a
+    /// supplied access token there is nothing to log in. Its retries end when `cancel` fires.
+    pub(crate) async fn login(
+        &self,
+        http: &reqwest::Client,
+        cancel: &CancellationToken,
+    ) -> Result<(), LoginError> {
+        let auth = {
+            let mut slots = self.lock();
+            if slots.is_empty() {
+                slots.push(Slot {
+                    auth: Arc::new(Authenticator::new(
+                        self.credentials.clone(),
+                        &self.login_base,
+                        self.retry.clone(),
+                    )),
+                    sent: VecDeque::new(),
+                });
+            }
+            slots[0].auth.clone()
+        };
+        auth.token(http, cancel).await.map(drop)
     }
 
     /// A 429 arrived although the budget allowed the request: the platform's limit is lower
