@@ -27,7 +27,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::support::{PlatformError, WrapupCode, WrapupCodeInput, is_uuid};
-use crate::platform::{ApiHandle, NameClaim};
+use crate::platform::{NameClaim, WrapupCodesView};
 use tfplugin_framework::CancellationToken;
 use tfplugin_framework::attr_path;
 use tfplugin_framework::cty::Value;
@@ -59,12 +59,12 @@ pub use schema::{
 
 /// The managed resource.
 pub struct RoutingWrapupCode {
-    api: ApiHandle,
+    api: WrapupCodesView,
 }
 
 impl RoutingWrapupCode {
-    /// The resource, reaching the platform through the provider's shared handle.
-    pub fn new(api: ApiHandle) -> Arc<Self> {
+    /// The resource, reaching the platform through the provider's wrap-up code view.
+    pub fn new(api: WrapupCodesView) -> Arc<Self> {
         Arc::new(RoutingWrapupCode { api })
     }
 }
@@ -201,7 +201,7 @@ impl Resource for RoutingWrapupCode {
         // Every planned name is claimed for this run (all plans of one run reach this
         // process): two resources with one name could never both exist.
         if let Some(name) = planned.name.as_str()
-            && let Ok(codes) = self.api.wrapup_codes().await
+            && let Ok(codes) = self.api.get().await
         {
             let rivals = codes.claim_name(NameClaim {
                 name: name.to_owned(),
@@ -219,7 +219,7 @@ impl Resource for RoutingWrapupCode {
         let Some(name) = renaming else {
             return;
         };
-        let codes = match self.api.wrapup_codes().await {
+        let codes = match self.api.get().await {
             Ok(codes) => codes,
             Err(error) => {
                 plan.diagnostics
@@ -284,7 +284,7 @@ impl Resource for RoutingWrapupCode {
             );
             return;
         };
-        let codes = match self.api.wrapup_codes().await {
+        let codes = match self.api.get().await {
             Ok(codes) => codes,
             Err(error) => {
                 response.diagnostics = error.diagnostics("read the wrap-up code");
@@ -331,7 +331,7 @@ impl Resource for RoutingWrapupCode {
         let Some(id) = prior.id.into_known() else {
             return diagnostics;
         };
-        let codes = match self.api.wrapup_codes().await {
+        let codes = match self.api.get().await {
             Ok(codes) => codes,
             Err(error) => return error.diagnostics("delete the wrap-up code"),
         };
@@ -444,7 +444,7 @@ impl RoutingWrapupCode {
         let input = input_from(planned)?;
         let codes = self
             .api
-            .wrapup_codes()
+            .get()
             .await
             .map_err(|error| error.diagnostics("create the wrap-up code"))?;
         if let Some(id) = planned.id.as_str() {
@@ -489,7 +489,7 @@ impl RoutingWrapupCode {
         let input = input_from(planned)?;
         let codes = self
             .api
-            .wrapup_codes()
+            .get()
             .await
             .map_err(|error| error.diagnostics("update the wrap-up code"))?;
         let action = format!("update wrap-up code {id}");
