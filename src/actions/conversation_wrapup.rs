@@ -143,7 +143,15 @@ impl Action for ConversationWrapupAction {
                 return diagnostics;
             }
         };
-        match apply_wrapup(&*api, &spec, &VERIFY_DELAYS, Some(&progress)).await {
+        match apply_wrapup(
+            &*api,
+            &spec,
+            &VERIFY_DELAYS,
+            Some(&progress),
+            &request.cancel,
+        )
+        .await
+        {
             Ok(applied) => applied.to_diagnostics(&mut diagnostics),
             Err(error) => error.to_diagnostics(&mut diagnostics),
         }

@@ -20,7 +20,9 @@ use genesys_client::{Interval, MAX_INTERVAL_DAYS};
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::model::CtyConvert;
 use tfplugin_framework::tf_model;
-use tfplugin_framework::{Attribute, Block, DataSource, Diagnostics, Model, Schema, TfValue};
+use tfplugin_framework::{
+    Attribute, Block, DataSource, DataSourceRequest, Diagnostics, Model, Schema, TfValue,
+};
 use tfplugin_framework::{attr_name, attr_path};
 
 /// The Terraform type name.
@@ -297,7 +299,8 @@ impl DataSource for ConversationsData {
         diagnostics
     }
 
-    async fn read(&self, config: Value) -> (Option<Value>, Diagnostics) {
+    async fn read(&self, request: DataSourceRequest) -> (Option<Value>, Diagnostics) {
+        let config = request.config;
         let mut diagnostics = Diagnostics::default();
         let Some(config) = ConversationsDataModel::read(&config, &mut diagnostics) else {
             return (None, diagnostics);

@@ -9,7 +9,9 @@ use crate::platform::QueuesView;
 use crate::resources::support::PlatformDiagnostics;
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::tf_model;
-use tfplugin_framework::{Attribute, Block, DataSource, Diagnostics, Model, Schema, TfValue};
+use tfplugin_framework::{
+    Attribute, Block, DataSource, DataSourceRequest, Diagnostics, Model, Schema, TfValue,
+};
 use tfplugin_framework::{attr_name, attr_path};
 
 /// The Terraform type name.
@@ -87,7 +89,8 @@ impl DataSource for RoutingQueueData {
         diagnostics
     }
 
-    async fn read(&self, config: Value) -> (Option<Value>, Diagnostics) {
+    async fn read(&self, request: DataSourceRequest) -> (Option<Value>, Diagnostics) {
+        let config = request.config;
         let mut diagnostics = Diagnostics::default();
         let Some(config) = RoutingQueueDataModel::read(&config, &mut diagnostics) else {
             return (None, diagnostics);

@@ -14,7 +14,9 @@ use crate::resources::routing_wrapupcode::{TYPE_NAME, WrapupCodeModel, name_prob
 use crate::resources::support::PlatformDiagnostics;
 use crate::resources::support::WrapupCode;
 use tfplugin_framework::cty::{Type, Value};
-use tfplugin_framework::{Attribute, Block, DataSource, Diagnostics, Model, Schema, TfValue};
+use tfplugin_framework::{
+    Attribute, Block, DataSource, DataSourceRequest, Diagnostics, Model, Schema, TfValue,
+};
 use tfplugin_framework::{attr_name, attr_path};
 
 /// The data source's configuration and result: the resource's attributes, of which only
@@ -86,9 +88,9 @@ impl DataSource for RoutingWrapupCodeData {
         diagnostics
     }
 
-    async fn read(&self, config: Value) -> (Option<Value>, Diagnostics) {
+    async fn read(&self, request: DataSourceRequest) -> (Option<Value>, Diagnostics) {
         let mut diagnostics = Diagnostics::default();
-        let Some(config) = WrapupCodeDataModel::read(&config, &mut diagnostics) else {
+        let Some(config) = WrapupCodeDataModel::read(&request.config, &mut diagnostics) else {
             return (None, diagnostics);
         };
         let Some(name) = config.name.into_known() else {
@@ -118,7 +120,10 @@ impl DataSource for RoutingWrapupCodeData {
             if !found.is_empty() || tokio::time::Instant::now() + pause > deadline {
                 break found;
             }
-            tokio::time::sleep(pause).await;
+            tokio::select! {
+                () = request.cancel.cancelled() => break found,
+                () = tokio::time::sleep(pause) => {}
+            }
             pause = (pause * 2).min(Duration::from_secs(3));
         };
         match matches.as_slice() {

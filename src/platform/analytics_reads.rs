@@ -33,6 +33,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{Notify, watch};
+use tokio_util::sync::CancellationToken;
 
 use super::PlatformError;
 use genesys_client::models::{
@@ -142,21 +143,25 @@ pub struct AnalyticsReads {
     operations: Option<Arc<dyn Operations>>,
     fetch: MultiGet,
     reads: Mutex<Reads>,
+    /// Fired by a stop: an open batch then goes out at once instead of waiting for others.
+    cancel: CancellationToken,
 }
 
 impl AnalyticsReads {
     /// Bulk reads through `fetch`, each batch sent when its `window` ends; when `enabled` is
     /// false (`read_cache = false`) nothing is read in bulk and every read is exact.
     pub fn new(enabled: bool, window: Duration, fetch: MultiGet) -> Arc<Self> {
-        Self::with_operations(enabled, window, None, fetch)
+        Self::with_operations(enabled, window, None, CancellationToken::new(), fetch)
     }
 
     /// As [`new`](Self::new), but a batch whose window ended waits for the other
-    /// `operations` to join it (see the module's documentation).
+    /// `operations` to join it (see the module's documentation); once `cancel` fires, a batch
+    /// waits no longer.
     pub fn with_operations(
         enabled: bool,
         window: Duration,
         operations: Option<Arc<dyn Operations>>,
+        cancel: CancellationToken,
         fetch: MultiGet,
     ) -> Arc<Self> {
         Arc::new(AnalyticsReads {
@@ -165,7 +170,16 @@ impl AnalyticsReads {
             operations,
             fetch,
             reads: Mutex::default(),
+            cancel,
         })
+    }
+
+    /// Sleeps for `wait`, or less when a stop comes.
+    async fn unless_stopped(&self, wait: Duration) {
+        tokio::select! {
+            () = self.cancel.cancelled() => {}
+            () = tokio::time::sleep(wait) => {}
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Reads> {
@@ -259,7 +273,7 @@ impl AnalyticsReads {
         // Its own task: a read Terraform cancels must not strand the others in its batch.
         tokio::spawn(async move {
             let opened = tokio::time::Instant::now();
-            tokio::time::sleep(this.window).await;
+            this.unless_stopped(this.window).await;
             let mut busy = Busy {
                 until: tokio::time::Instant::now(),
                 now: false,
@@ -272,7 +286,11 @@ impl AnalyticsReads {
                         return; // sent already, full
                     };
                     let quiet = reads.quiet();
-                    let why = this.send_reason(open.waiters, opened, quiet, &mut busy);
+                    let why = if this.cancel.is_cancelled() {
+                        Some(SendReason::Window)
+                    } else {
+                        this.send_reason(open.waiters, opened, quiet, &mut busy)
+                    };
                     if why == Some(SendReason::Quiet) {
                         reads.sent_on_quiet = Some(tokio::time::Instant::now());
                     }
@@ -293,13 +311,14 @@ impl AnalyticsReads {
                         );
                         return this.send(batch).await;
                     }
-                    // Look again when an operation starts or ends, a read joins, or the
-                    // quiet time or the longest wait is up.
+                    // Look again when an operation starts or ends, a read joins, the quiet
+                    // time or the longest wait is up, or a stop comes.
                     Some(Err(deadline)) => {
                         tokio::select! {
                             _ = operation_changed(&mut operations) => {}
                             _ = joined.notified() => {}
                             _ = tokio::time::sleep_until(deadline) => {}
+                            _ = this.cancel.cancelled() => {}
                         }
                     }
                 }
@@ -554,6 +573,37 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_stop_sends_an_open_batch_at_once() {
+        let (requests, largest) = (Arc::default(), Arc::default());
+        let cancel = CancellationToken::new();
+        let reads = AnalyticsReads::with_operations(
+            true,
+            Duration::from_secs(600),
+            None,
+            cancel.clone(),
+            counting(Arc::clone(&requests), Arc::clone(&largest)),
+        );
+        let started = tokio::time::Instant::now();
+        let viewing = tokio::spawn({
+            let reads = Arc::clone(&reads);
+            async move { reads.view("a").await.is_some() }
+        });
+        // The main task never sleeps, so the paused clock stands still until the stop.
+        for _ in 0..8 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(requests.load(Ordering::SeqCst), 0, "the batch waits");
+        cancel.cancel();
+        assert!(viewing.await.expect("the read finishes"));
+        assert_eq!(
+            started.elapsed(),
+            Duration::ZERO,
+            "the window was not waited out"
+        );
+        assert_eq!(requests.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn concurrent_reads_share_one_request_per_hundred_ids() {
         let (requests, largest) = (Arc::default(), Arc::default());
         let reads = AnalyticsReads::new(
@@ -608,6 +658,7 @@ mod tests {
             true,
             COALESCE_WINDOW,
             Some(operations),
+            CancellationToken::new(),
             counting(Arc::clone(requests), Arc::clone(largest)),
         )
     }

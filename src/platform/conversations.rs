@@ -130,6 +130,7 @@ impl GenesysConversations {
             read_cache,
             COALESCE_WINDOW,
             operations,
+            self.client.cancellation().clone(),
             multi_get(self.client.clone()),
         );
         self.codes = Some(codes);

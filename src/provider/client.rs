@@ -8,6 +8,7 @@ use super::{MissingCredentials, ProviderSettings};
 use crate::platform::{Operations, Platform, PlatformError, WriterPolicy};
 use genesys_client::{ClientConfig, ClientError, Credentials, GenesysClient, LoginError};
 use tfplugin_framework::{Diagnostics, Workload};
+use tokio_util::sync::CancellationToken;
 
 /// The provider's RPCs in progress, as Terraform runs them: bulk reads wait for them.
 impl Operations for Workload {
@@ -25,9 +26,14 @@ impl Operations for Workload {
 }
 
 /// The platform for these settings: one API client (token pool, rate gate) and one read cache
-/// behind every view, with no operations to pace bulk reads by.
-pub fn build_platform(settings: &ProviderSettings) -> Result<Platform, PlatformError> {
-    build_platform_for(settings, None)
+/// behind every view, with no operations to pace bulk reads by. Every wait of the client
+/// (backoff, budget, rate gate, login retries) and the bulk reads' batch window end when
+/// `cancel` (the stop of `ConfigureProvider`'s request) fires.
+pub fn build_platform(
+    settings: &ProviderSettings,
+    cancel: CancellationToken,
+) -> Result<Platform, PlatformError> {
+    build_platform_for(settings, None, cancel)
 }
 
 /// As [`build_platform`], with bulk reads paced by the RPCs Terraform runs (`workload`, from
@@ -35,13 +41,14 @@ pub fn build_platform(settings: &ProviderSettings) -> Result<Platform, PlatformE
 pub fn build_platform_for(
     settings: &ProviderSettings,
     workload: Option<Workload>,
+    cancel: CancellationToken,
 ) -> Result<Platform, PlatformError> {
     let unknown = settings.unknown_connection_settings();
     if !unknown.is_empty() {
         // No fallback to the environment or a default: that could be another org.
         return Err(PlatformError::ConfigUnknown(unknown));
     }
-    let client = build_client(settings)?;
+    let client = build_client(settings)?.with_cancellation(cancel);
     tracing::debug!(
         api_base = %client.config().api_base_url,
         read_cache = settings.read_cache,
@@ -135,7 +142,6 @@ pub fn build_client(settings: &ProviderSettings) -> Result<GenesysClient, Platfo
         .and_then(|config| config.with_login_base_url(&settings.login_base))
         .map_err(|error| PlatformError::NotConfigured(format!("Invalid API settings: {error}.")))?
         .with_user_agent_version(env!("CARGO_PKG_VERSION"))
-        .with_stop_check(tfplugin_framework::stop_requested)
         .with_max_tokens(settings.token_pool_size);
     if let Some(budget) = settings.max_requests_per_minute {
         config = config.with_requests_per_minute(budget);

@@ -100,7 +100,8 @@ impl Provider for GenesysProvider {
                     );
                     DeferredReason::ProviderConfigUnknown
                 });
-                let platform = build_platform_for(&settings, Some(request.workload));
+                let platform =
+                    build_platform_for(&settings, Some(request.workload), request.cancel.clone());
                 let mut diagnostics = warnings;
                 if deferred.is_none()
                     && let Err(login_failed) = log_in(&platform, &settings).await
@@ -211,6 +212,7 @@ mod tests {
             ]),
             deferral_allowed: false,
             workload: tfplugin_framework::Workload::default(),
+            cancel: tfplugin_framework::CancellationToken::new(),
         }))
         .diagnostics;
         assert!(!diagnostics.has_errors(), "{diagnostics:?}");
@@ -230,6 +232,7 @@ mod tests {
             ]),
             deferral_allowed: true,
             workload: tfplugin_framework::Workload::default(),
+            cancel: tfplugin_framework::CancellationToken::new(),
         }));
         assert!(!configured.diagnostics.has_errors(), "{configured:?}");
         assert_eq!(
@@ -256,6 +259,7 @@ mod tests {
             ]),
             deferral_allowed: true,
             workload: tfplugin_framework::Workload::default(),
+            cancel: tfplugin_framework::CancellationToken::new(),
         }));
         assert_eq!(configured.deferred, None);
         assert!(block_on(provider.client().get()).is_ok());
@@ -269,6 +273,7 @@ mod tests {
             config: block(&[("login_url", Value::String("http://example.com".into()))]),
             deferral_allowed: false,
             workload: tfplugin_framework::Workload::default(),
+            cancel: tfplugin_framework::CancellationToken::new(),
         }))
         .diagnostics;
         assert_eq!(

@@ -19,6 +19,7 @@ use async_trait::async_trait;
 use crate::platform::{PlatformError, Queues, QueuesView};
 use crate::resources::support::PlatformDiagnostics;
 use crate::resources::support::{StringSet, is_uuid};
+use tfplugin_framework::CancellationToken;
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::tf_model;
 use tfplugin_framework::{
@@ -243,12 +244,17 @@ const CONFIRM_DELAYS: [Duration; 6] = [
 async fn confirm_missing<'a>(
     queues: &dyn Queues,
     mut missing: Vec<&'a str>,
+    cancel: &CancellationToken,
 ) -> Result<Vec<&'a str>, PlatformError> {
     for delay in CONFIRM_DELAYS {
         if missing.is_empty() {
             break;
         }
-        tokio::time::sleep(crate::platform::lag_waits::scaled(delay)).await;
+        // A stop ends the delay: the reads then go out at once.
+        tokio::select! {
+            () = cancel.cancelled() => {}
+            () = tokio::time::sleep(crate::platform::lag_waits::scaled(delay)) => {}
+        }
         let mut still = Vec::new();
         for id in missing {
             if !queues.code_exists(id).await? {
@@ -370,7 +376,8 @@ impl Resource for RoutingQueueWrapupCodes {
                     .filter(|c| !found.contains(*c))
                     .map(String::as_str)
                     .collect();
-                let unknown = match confirm_missing(&*queues, listed_missing).await {
+                let unknown = match confirm_missing(&*queues, listed_missing, &request.cancel).await
+                {
                     Ok(unknown) => unknown,
                     Err(error) => {
                         return error

@@ -31,7 +31,10 @@ fn access(org: &Org) -> ConversationsView {
     let (settings, _) = resolve(&ProviderConfig::default(), &lookup, "1.15.5")
         .expect("the emulator settings resolve");
     let slot = PlatformSlot::default();
-    slot.set(build_platform(&settings));
+    slot.set(build_platform(
+        &settings,
+        tfplugin_framework::CancellationToken::new(),
+    ));
     ConversationsView::from_slot(slot)
 }
 
@@ -62,7 +65,14 @@ fn apply_by_name(org: &Org, conversation_id: &str, name: &str) -> Result<Applied
     let access = access(org);
     org.block_on(async {
         let api = access.get().await.expect("client builds");
-        apply_wrapup(&*api, &by_name(conversation_id, name), &QUICK, None).await
+        apply_wrapup(
+            &*api,
+            &by_name(conversation_id, name),
+            &QUICK,
+            None,
+            &tfplugin_framework::CancellationToken::new(),
+        )
+        .await
     })
 }
 

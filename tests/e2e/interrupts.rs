@@ -135,3 +135,71 @@ fn sigint_to_the_process_group_mid_apply_on_a_slow_link_leaves_no_orphan() {
 fn counts(org: &Org) -> Value {
     org.requests()
 }
+
+const BUDGET_CODES: usize = 30;
+
+/// `BUDGET_CODES` codes, behind a provider block that sets the budget (`None`: the default).
+fn budgeted_codes(budget: Option<u32>) -> String {
+    let provider = match budget {
+        Some(per_minute) => format!(
+            "provider \"genesyscloud\" {{\n  max_requests_per_minute = {per_minute}\n  token_pool_size         = 1\n}}\n\n"
+        ),
+        None => String::new(),
+    };
+    format!(
+        "{provider}resource \"genesyscloud_routing_wrapupcode\" \"budgeted\" {{\n  count = {BUDGET_CODES}\n  name  = \"Budgeted ${{count.index}}\"\n}}\n"
+    )
+}
+
+/// With a budget of 4 requests a minute on one token, the apply's ten parallel creates wait
+/// for the budget for minutes (the first few go out at once, the rest one every 15 s at
+/// best). A SIGINT then reaches each wait through the request's cancellation token: the
+/// waiting creates are not sent, Terraform ends long before the budget would have let them
+/// through, and state holds exactly the codes the platform holds. The hang detector allows
+/// a minute, while the budget alone would hold the run for about two.
+#[test]
+fn sigint_while_writes_wait_for_the_rate_budget_ends_the_apply_with_state_equal_to_the_platform() {
+    let org = Org::start();
+    let workdir = org.workdir();
+    workdir.config(&budgeted_codes(Some(4)));
+    let mut running = workdir.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    wait_for("the first creates", || {
+        creates_sent(&org) >= 2 || !running.is_running()
+    });
+    assert!(
+        running.is_running(),
+        "apply ended early: {}",
+        running.wait()
+    );
+    let interrupted = Instant::now();
+    running.signal(Signal::Interrupt);
+    let output = running
+        .wait_within(Duration::from_secs(60))
+        .unwrap_or_else(|timed_out| {
+            panic!("Terraform still waited for the budget a minute after SIGINT: {timed_out}")
+        });
+    eprintln!(
+        "terraform ended {:?} after SIGINT, {} creates sent",
+        interrupted.elapsed(),
+        creates_sent(&org)
+    );
+    assert!(
+        output.combined().contains("Interrupt received"),
+        "Terraform saw the interrupt: {output}"
+    );
+    let (platform, state) = platform_and_state_ids(&org, &workdir);
+    assert!(
+        !platform.is_empty() && platform.len() < BUDGET_CODES,
+        "the interrupt stopped the apply part-way ({} codes): {output}",
+        platform.len()
+    );
+    assert_eq!(platform, state, "state holds exactly the platform's codes");
+
+    // At the default budget the next apply creates the rest, and then nothing is left to do.
+    workdir.config(&budgeted_codes(None));
+    workdir.apply();
+    let (platform, state) = platform_and_state_ids(&org, &workdir);
+    assert_eq!(platform.len(), BUDGET_CODES);
+    assert_eq!(platform, state);
+    workdir.plan_is_empty();
+}

@@ -33,7 +33,10 @@ fn resource(org: &Org, read_cache: bool) -> Arc<RoutingWrapupCode> {
     let (settings, _) =
         resolve(&ProviderConfig::default(), &lookup, "1.15.5").expect("settings resolve");
     let slot = PlatformSlot::default();
-    slot.set(build_platform(&settings));
+    slot.set(build_platform(
+        &settings,
+        tfplugin_framework::CancellationToken::new(),
+    ));
     RoutingWrapupCode::new(WrapupCodesView::from_slot(slot))
 }
 
@@ -61,6 +64,7 @@ fn create(resource: &RoutingWrapupCode, name: &str) -> Value {
             planned_state: planned(name),
             planned_private: Vec::new(),
             planned_identity: None,
+            cancel: tfplugin_framework::CancellationToken::new(),
         },
     ));
     assert!(
@@ -156,6 +160,7 @@ fn reads_of_many_codes_cost_one_listing_with_the_cache_and_one_get_each_without(
                     current_state: state,
                     private: Vec::new(),
                     current_identity: None,
+                    cancel: tfplugin_framework::CancellationToken::new(),
                 },
             ));
             assert!(!result.diagnostics.has_errors(), "{:?}", result.diagnostics);

@@ -12,7 +12,8 @@ use url::Url;
 use super::config::{Credentials, Secret};
 use super::error::{LoginError, error_chain};
 use super::numbers::{parse_retry_after, token_lifetime};
-use super::retry::{RetryPolicy, is_transient_status};
+use super::retry::{Cancelled, RetryPolicy, is_transient_status, pause};
+use tokio_util::sync::CancellationToken;
 
 /// Renew at most this long before the token expires.
 const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(60);
@@ -100,7 +101,14 @@ impl Authenticator {
     }
 
     /// A valid token: the cached one, or a freshly fetched one.
-    pub(crate) async fn token(&self, http: &reqwest::Client) -> Result<BearerToken, LoginError> {
+    /// A login's retries end when `cancel` fires. Waiting for another caller's login is not
+    /// cut short: that login sends at most one more request before its own retries end, and
+    /// a read that settles what a write did must not fail for the sake of a short wait.
+    pub(crate) async fn token(
+        &self,
+        http: &reqwest::Client,
+        cancel: &CancellationToken,
+    ) -> Result<BearerToken, LoginError> {
         let (client_id, client_secret) = match &self.credentials {
             Credentials::AccessToken(token) => {
                 return Ok(BearerToken {
@@ -122,7 +130,7 @@ impl Authenticator {
         {
             return Ok(cached.token.clone());
         }
-        let (value, lifetime) = match self.fetch(http, client_id, client_secret).await {
+        let (value, lifetime) = match self.fetch(http, client_id, client_secret, cancel).await {
             Ok(fetched) => fetched,
             Err(error) => {
                 if let LoginError::Rejected { status, .. } = &error {
@@ -162,6 +170,7 @@ impl Authenticator {
         http: &reqwest::Client,
         client_id: &str,
         client_secret: &Secret,
+        cancel: &CancellationToken,
     ) -> Result<(Secret, Duration), LoginError> {
         let started = Instant::now();
         let mut attempt = 0u32;
@@ -184,7 +193,9 @@ impl Authenticator {
                         "genesys login transport error"
                     );
                     if let Some(wait) = self.next_wait(attempt, started, None) {
-                        tokio::time::sleep(wait).await;
+                        pause(wait, cancel)
+                            .await
+                            .map_err(|Cancelled| LoginError::Interrupted)?;
                         continue;
                     }
                     return Err(LoginError::Transport {
@@ -213,7 +224,9 @@ impl Authenticator {
                 Ok(body) => body,
                 Err(err) => {
                     if let Some(wait) = self.next_wait(attempt, started, None) {
-                        tokio::time::sleep(wait).await;
+                        pause(wait, cancel)
+                            .await
+                            .map_err(|Cancelled| LoginError::Interrupted)?;
                         continue;
                     }
                     return Err(LoginError::Transport {
@@ -228,7 +241,9 @@ impl Authenticator {
             if status == 429 || is_transient_status(status) {
                 let hint = if status == 429 { retry_after } else { None };
                 if let Some(wait) = self.next_wait(attempt, started, hint) {
-                    tokio::time::sleep(wait).await;
+                    pause(wait, cancel)
+                        .await
+                        .map_err(|Cancelled| LoginError::Interrupted)?;
                     continue;
                 }
             }
@@ -243,7 +258,9 @@ impl Authenticator {
                     wait_ms = wait.as_millis() as u64,
                     "genesys login throttled"
                 );
-                tokio::time::sleep(wait).await;
+                pause(wait, cancel)
+                    .await
+                    .map_err(|Cancelled| LoginError::Interrupted)?;
                 continue;
             }
             if status == 429 || is_login_throttle(status, &oauth) {

@@ -8,14 +8,22 @@ use super::error::{ClientError, error_chain};
 use super::rate_gate::RateGate;
 use super::tls_roots;
 use super::token_pool::TokenPool;
+use tokio_util::sync::CancellationToken;
 
 /// A Genesys Cloud Platform API client. Clones share one connection pool, one token pool with
 /// its per-token budgets, and one rate gate.
 /// API areas hang off it: [`wrapup_codes`](Self::wrapup_codes), [`divisions`](Self::divisions),
 /// [`queues`](Self::queues), [`conversations`](Self::conversations).
+///
+/// A handle also carries a [`CancellationToken`]: when it fires, every wait of a call made
+/// through that handle (backoff, rate gate, token budget, login retries) ends at once and the
+/// call fails with [`ClientError::Interrupted`] without sending anything new (see
+/// [`GenesysClient::with_cancellation`]).
 #[derive(Clone)]
 pub struct GenesysClient {
     pub(crate) inner: Arc<Inner>,
+    /// Ends this handle's waits; never fired for a handle built by [`GenesysClient::new`].
+    pub(crate) cancel: CancellationToken,
 }
 
 pub(crate) struct Inner {
@@ -72,14 +80,35 @@ impl GenesysClient {
                 rate_gate: RateGate::default(),
                 org_limit_read: tokio::sync::OnceCell::new(),
             }),
+            cancel: CancellationToken::new(),
         })
+    }
+
+    /// A handle on the same client (connections, tokens, budget, rate gate) whose calls end
+    /// with [`ClientError::Interrupted`] once `cancel` fires: any wait they are in ends at
+    /// once, a write not yet sent is not sent, a request already sent is seen through to its
+    /// answer. A read that needs no wait is still sent after the token fired (it settles what
+    /// an earlier write did).
+    pub fn with_cancellation(&self, cancel: CancellationToken) -> Self {
+        GenesysClient {
+            inner: Arc::clone(&self.inner),
+            cancel,
+        }
+    }
+
+    /// The token that ends this handle's waits (see [`GenesysClient::with_cancellation`]).
+    pub fn cancellation(&self) -> &CancellationToken {
+        &self.cancel
     }
 
     /// Logs in now (OAuth client credentials; nothing to do for a supplied access token), so
     /// refused credentials or a throttled login host show once, before any API call. The
     /// token is kept and serves the calls that follow.
     pub async fn login(&self) -> Result<(), ClientError> {
-        self.inner.pool.login(&self.inner.http).await?;
+        self.inner
+            .pool
+            .login(&self.inner.http, &self.cancel)
+            .await?;
         Ok(())
     }
 

@@ -134,11 +134,6 @@ pub struct ClientConfig {
     pub request_timeout: Duration,
     /// Limit for establishing a TCP/TLS connection.
     pub connect_timeout: Duration,
-    /// Asked before a write (any method but GET/HEAD) is sent, and during the waits before
-    /// one: `true` means the caller wants to stop, so the write is not sent and the call ends
-    /// with [`ClientError::Interrupted`](super::ClientError::Interrupted). Requests already
-    /// sent are always seen through. Never stops by default.
-    pub stop_requested: fn() -> bool,
     /// The client's budget per access token: requests in any minute.
     pub requests_per_minute: u32,
     /// Whether the budget is the org's own limit (read once, the first time a token has spent
@@ -148,11 +143,6 @@ pub struct ClientConfig {
     /// How many access tokens the client may hold at once (taken one by one, only when every
     /// token's budget is spent and work waits).
     pub max_tokens: usize,
-}
-
-/// The default [`ClientConfig::stop_requested`]: never stop.
-fn never() -> bool {
-    false
 }
 
 /// Default per-attempt timeout: generous for slow list pages, short enough for a Terraform run.
@@ -173,17 +163,10 @@ impl ClientConfig {
             user_agent: default_user_agent(env!("CARGO_PKG_VERSION")),
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            stop_requested: never,
             requests_per_minute: super::DEFAULT_REQUESTS_PER_MINUTE,
             read_org_limit: true,
             max_tokens: super::DEFAULT_MAX_TOKENS,
         }
-    }
-
-    /// Sets the check asked before each write is sent (see [`ClientConfig::stop_requested`]).
-    pub fn with_stop_check(mut self, stop_requested: fn() -> bool) -> Self {
-        self.stop_requested = stop_requested;
-        self
     }
 
     /// Like [`ClientConfig::new`] with the region given by its `aws_region` name.

@@ -109,6 +109,9 @@ pub enum LoginError {
         "the login host refused these OAuth client credentials earlier in this run (HTTP {status}); not trying again"
     )]
     RefusedEarlier { status: u16 },
+    /// A login retry was cut short because the caller's cancellation token fired.
+    #[error("the login was not finished: the caller asked to stop")]
+    Interrupted,
 }
 
 fn fmt_oauth(error: &Option<String>, description: &Option<String>) -> String {
@@ -165,8 +168,10 @@ pub enum ClientError {
         cause: AmbiguousCause,
         correlation_id: Option<String>,
     },
-    /// A write was not sent because the caller asked to stop before it went out (see
-    /// [`ClientConfig::stop_requested`](super::ClientConfig::stop_requested)). Nothing changed.
+    /// The request was not sent because the caller's cancellation token fired (see
+    /// [`GenesysClient::with_cancellation`](super::GenesysClient::with_cancellation)) while
+    /// it waited (backoff, rate gate, token budget, login) or before a write went out.
+    /// Nothing changed.
     #[error("{method} {route} was not sent: the caller asked to stop before it went out")]
     Interrupted { method: Method, route: &'static str },
     /// Getting an OAuth token failed.

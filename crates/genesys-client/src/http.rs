@@ -1,7 +1,7 @@
 //! One place that builds URLs and sends requests: bearer auth with one renewal on 401, retries
 //! per [`retry`](super::retry), error mapping and per-request logging.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use reqwest::Method;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER};
@@ -12,10 +12,10 @@ use url::Url;
 
 use super::auth::correlation_id;
 use super::client::GenesysClient;
-use super::error::{AmbiguousCause, ApiFailure, ClientError, error_chain};
+use super::error::{AmbiguousCause, ApiFailure, ClientError, LoginError, error_chain};
 use super::models::ErrorBody;
 use super::numbers::parse_retry_after;
-use super::retry::{is_idempotent, is_transient_status};
+use super::retry::{is_idempotent, is_transient_status, pause};
 
 /// A request before it is sent: method, route template with its path values, query, body.
 pub(crate) struct ApiRequest<'a> {
@@ -167,18 +167,15 @@ impl GenesysClient {
         let mut attempts = 0u32;
         let mut retries = 0u32;
         let mut renewed = false;
-        let stop = inner.config.stop_requested;
+        let cancel = &self.cancel;
         let writes = !matches!(method, Method::GET | Method::HEAD);
-        let stopped = || writes && stop();
+        let interrupted = |method: Method, attempts: u32| {
+            debug!(method = %method, route, attempts, "request not sent: the caller asked to stop");
+            ClientError::Interrupted { method, route }
+        };
         loop {
-            if writes {
-                until_stopped(inner.rate_gate.wait(), stop).await;
-            } else {
-                inner.rate_gate.wait().await;
-            }
-            if stopped() {
-                debug!(method = %method, route, attempt = attempts + 1, "write not sent: stop requested");
-                return Err(ClientError::Interrupted { method, route });
+            if inner.rate_gate.wait(cancel).await.is_err() {
+                return Err(interrupted(method, attempts));
             }
             if !request.org_limit_read && inner.pool.org_limit_due() {
                 // The job may exceed the default budget: learn the org's own limit first
@@ -188,9 +185,18 @@ impl GenesysClient {
                     .get_or_init(|| Box::pin(self.adopt_org_limit()))
                     .await;
             }
+            let Ok(lease) = inner.pool.acquire(cancel).await else {
+                return Err(interrupted(method, attempts));
+            };
+            let token = match lease.auth.token(&inner.http, cancel).await {
+                Ok(token) => token,
+                Err(LoginError::Interrupted) => return Err(interrupted(method, attempts)),
+                Err(error) => return Err(error.into()),
+            };
+            if writes && cancel.is_cancelled() {
+                return Err(interrupted(method, attempts));
+            }
             attempts += 1;
-            let lease = inner.pool.acquire().await;
-            let token = lease.auth.token(&inner.http).await?;
             let mut builder = inner
                 .http
                 .request(method.clone(), url.clone())
@@ -247,7 +253,9 @@ impl GenesysClient {
                     }
                     if let Some(wait) = policy.next_wait(retries, started.elapsed(), None) {
                         retries += 1;
-                        pause(wait, writes.then_some(stop)).await;
+                        if pause(wait, cancel).await.is_err() {
+                            return Err(interrupted(method, attempts));
+                        }
                         continue;
                     }
                     return Err(ClientError::Transport {
@@ -309,7 +317,9 @@ impl GenesysClient {
                 && let Some(wait) = policy.next_wait(retries, started.elapsed(), None)
             {
                 retries += 1;
-                pause(wait, writes.then_some(stop)).await;
+                if pause(wait, cancel).await.is_err() {
+                    return Err(interrupted(method, attempts));
+                }
                 continue;
             }
             let failure = ApiFailure {
@@ -329,30 +339,6 @@ impl GenesysClient {
             }
             return Err(ClientError::from_status(failure, retry_after));
         }
-    }
-}
-
-/// How often a write's wait checks whether the caller asked to stop.
-const STOP_POLL: Duration = Duration::from_millis(50);
-
-/// Resolves when `work` does or, earlier, when `stop` says the caller wants to stop.
-async fn until_stopped(work: impl std::future::Future<Output = ()>, stop: fn() -> bool) {
-    tokio::pin!(work);
-    loop {
-        if stop() {
-            return;
-        }
-        if tokio::time::timeout(STOP_POLL, &mut work).await.is_ok() {
-            return;
-        }
-    }
-}
-
-/// Sleeps for `wait`; a write's wait (`stop` given) ends early when the caller asks to stop.
-async fn pause(wait: Duration, stop: Option<fn() -> bool>) {
-    match stop {
-        Some(stop) => until_stopped(tokio::time::sleep(wait), stop).await,
-        None => tokio::time::sleep(wait).await,
     }
 }
 

@@ -16,8 +16,10 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 use super::numbers::MAX_RETRY_AFTER;
+use super::retry::{self, Cancelled};
 
 /// The longest span waiters are spread over after a pause ends.
 const MAX_RELEASE_SPREAD: Duration = Duration::from_secs(2);
@@ -56,18 +58,18 @@ impl RateGate {
     }
 
     /// Returns once no pause is in effect, at a random point of the release spread after it
-    /// ended; a pause extended meanwhile is waited out too.
-    pub(crate) async fn wait(&self) {
+    /// ended; a pause extended meanwhile is waited out too. Ends at once when `cancel` fires.
+    pub(crate) async fn wait(&self, cancel: &CancellationToken) -> Result<(), Cancelled> {
         loop {
             let Some(pause) = *self.lock() else {
-                return;
+                return Ok(());
             };
             let now = Instant::now();
             if pause.until <= now {
-                return;
+                return Ok(());
             }
             let release = release_at(pause, fastrand::f64());
-            tokio::time::sleep(release.saturating_duration_since(now)).await;
+            retry::pause(release.saturating_duration_since(now), cancel).await?;
         }
     }
 
@@ -104,7 +106,9 @@ mod tests {
     async fn without_a_pause_wait_returns_at_once() {
         let gate = RateGate::default();
         let before = Instant::now();
-        gate.wait().await;
+        gate.wait(&CancellationToken::new())
+            .await
+            .expect("never cancelled");
         assert_eq!(
             before.elapsed(),
             Duration::ZERO,
@@ -120,7 +124,9 @@ mod tests {
         gate.pause_for(300 * MS);
         gate.pause_for(50 * MS);
         assert!(gate.remaining() > 200 * MS, "{:?}", gate.remaining());
-        gate.wait().await;
+        gate.wait(&CancellationToken::new())
+            .await
+            .expect("never cancelled");
         assert!(before.elapsed() >= 300 * MS, "{:?}", before.elapsed());
         assert_eq!(gate.remaining(), Duration::ZERO);
     }
@@ -170,7 +176,9 @@ mod tests {
             .map(|_| {
                 let gate = std::sync::Arc::clone(&gate);
                 tokio::spawn(async move {
-                    gate.wait().await;
+                    gate.wait(&CancellationToken::new())
+                        .await
+                        .expect("never cancelled");
                     Instant::now()
                 })
             })
@@ -195,6 +203,23 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_cancelled_token_ends_the_wait_for_a_pause_at_once() {
+        let gate = std::sync::Arc::new(RateGate::default());
+        gate.pause_for(MAX_RETRY_AFTER);
+        let cancel = CancellationToken::new();
+        let started = Instant::now();
+        let waiting = tokio::spawn({
+            let (gate, cancel) = (std::sync::Arc::clone(&gate), cancel.clone());
+            async move { gate.wait(&cancel).await }
+        });
+        tokio::task::yield_now().await;
+        cancel.cancel();
+        assert_eq!(waiting.await.expect("the waiter finishes"), Err(Cancelled));
+        assert_eq!(started.elapsed(), Duration::ZERO);
+        assert!(gate.remaining() > Duration::ZERO, "the pause itself stays");
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_pause_extended_while_waiting_is_waited_out_too() {
         let gate = std::sync::Arc::new(RateGate::default());
         let before = Instant::now();
@@ -204,7 +229,9 @@ mod tests {
             tokio::time::sleep(50 * MS).await;
             extender.pause_for(300 * MS);
         });
-        gate.wait().await;
+        gate.wait(&CancellationToken::new())
+            .await
+            .expect("never cancelled");
         assert!(before.elapsed() >= 350 * MS, "{:?}", before.elapsed());
     }
 }

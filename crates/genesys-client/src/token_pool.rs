@@ -30,7 +30,8 @@ use url::Url;
 use super::auth::Authenticator;
 use super::config::Credentials;
 use super::error::LoginError;
-use super::retry::RetryPolicy;
+use super::retry::{self, Cancelled, RetryPolicy};
+use tokio_util::sync::CancellationToken;
 
 /// The span a token's budget is counted over: the platform's minute plus a margin for the
 /// time between sending a request and the platform counting it.
@@ -181,18 +182,18 @@ impl TokenPool {
     }
 
     /// Takes one request's share of a token's budget, waiting while every token's budget is
-    /// spent and the pool may not grow.
-    pub(crate) async fn acquire(&self) -> Lease {
+    /// spent and the pool may not grow; the wait ends at once when `cancel` fires.
+    pub(crate) async fn acquire(&self, cancel: &CancellationToken) -> Result<Lease, Cancelled> {
         loop {
             let wait = match self.try_acquire(Instant::now()) {
-                Ok(lease) => return lease,
+                Ok(lease) => return Ok(lease),
                 Err(wait) => wait,
             };
             // Waiters wake spread out, not all at the instant the first budget frees up.
             let jitter = (wait / 10)
                 .min(Duration::from_millis(250))
                 .mul_f64(fastrand::f64());
-            tokio::time::sleep(wait + jitter).await;
+            retry::pause(wait + jitter, cancel).await?;
         }
     }
 
@@ -239,8 +240,12 @@ impl TokenPool {
 
     /// Logs the first token in now, so a refusal shows before any request is made; the token
     /// then serves the first requests (one login per process). Spends no budget. With a
-    /// supplied access token there is nothing to log in.
-    pub(crate) async fn login(&self, http: &reqwest::Client) -> Result<(), LoginError> {
+    /// supplied access token there is nothing to log in. Its retries end when `cancel` fires.
+    pub(crate) async fn login(
+        &self,
+        http: &reqwest::Client,
+        cancel: &CancellationToken,
+    ) -> Result<(), LoginError> {
         let auth = {
             let mut slots = self.lock();
             if slots.is_empty() {
@@ -255,7 +260,7 @@ impl TokenPool {
             }
             slots[0].auth.clone()
         };
-        auth.token(http).await.map(drop)
+        auth.token(http, cancel).await.map(drop)
     }
 
     /// A 429 arrived although the budget allowed the request: the platform's limit is lower
@@ -439,11 +444,43 @@ mod tests {
         assert_eq!(small.per_minute(), 1);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn acquire_returns_at_once_while_a_budget_is_left() {
         let pool = pool(1, 2);
-        pool.acquire().await;
-        pool.acquire().await;
+        let cancel = CancellationToken::new();
+        let started = Instant::now();
+        assert!(pool.acquire(&cancel).await.is_ok());
+        assert!(pool.acquire(&cancel).await.is_ok());
+        assert_eq!(started.elapsed(), Duration::ZERO);
         assert!(pool.try_acquire(Instant::now()).is_err());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_cancelled_token_ends_the_wait_for_the_budget_at_once() {
+        let pool = std::sync::Arc::new(pool(1, 1));
+        let cancel = CancellationToken::new();
+        assert!(
+            pool.acquire(&cancel).await.is_ok(),
+            "the budget's one request"
+        );
+        let started = Instant::now();
+        let waiting = tokio::spawn({
+            let (pool, cancel) = (std::sync::Arc::clone(&pool), cancel.clone());
+            async move { pool.acquire(&cancel).await.map(|_| ()) }
+        });
+        tokio::task::yield_now().await;
+        cancel.cancel();
+        assert_eq!(waiting.await.expect("the waiter finishes"), Err(Cancelled));
+        assert_eq!(
+            started.elapsed(),
+            Duration::ZERO,
+            "not a minute for the budget"
+        );
+        let uncancelled = CancellationToken::new();
+        assert!(pool.acquire(&uncancelled).await.is_ok());
+        assert!(
+            started.elapsed() >= WINDOW,
+            "without a stop it waits out the budget"
+        );
     }
 }

@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use tokio::sync::Notify;
 
-use super::{Diagnostics, Schema};
+use super::{CancellationToken, Diagnostics, Schema};
 use crate::cty::Value;
 
 /// Input to [`Action::plan`] and [`Action::invoke`].
@@ -12,6 +12,8 @@ use crate::cty::Value;
 pub struct ActionRequest {
     /// The action's `config {}` value (may contain unknowns at plan time).
     pub config: Value,
+    /// Fired by StopProvider: every wait of this operation selects on it (see `stop.rs`).
+    pub cancel: CancellationToken,
 }
 
 /// How many progress messages may wait for Terraform before new ones replace the newest

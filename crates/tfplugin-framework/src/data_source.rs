@@ -1,7 +1,16 @@
 use async_trait::async_trait;
 
-use super::{Diagnostics, Schema};
+use super::{CancellationToken, Diagnostics, Schema};
 use crate::cty::Value;
+
+/// Input to [`DataSource::read`].
+#[derive(Debug, Clone)]
+pub struct DataSourceRequest {
+    /// The data source's configuration (object of its schema).
+    pub config: Value,
+    /// Fired by StopProvider: every wait of this operation selects on it (see `stop.rs`).
+    pub cancel: CancellationToken,
+}
 
 /// A data source type. One implementation per Terraform type, in `src/data_sources/`.
 #[async_trait]
@@ -12,5 +21,5 @@ pub trait DataSource: Send + Sync + 'static {
         Diagnostics::default()
     }
     /// Reads the data source; returns its full state (object of the schema) or errors.
-    async fn read(&self, config: Value) -> (Option<Value>, Diagnostics);
+    async fn read(&self, request: DataSourceRequest) -> (Option<Value>, Diagnostics);
 }

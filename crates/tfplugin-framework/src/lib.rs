@@ -29,7 +29,7 @@ mod upgrade;
 mod workload;
 
 pub use action::{Action, ActionRequest, ProgressSink};
-pub use data_source::DataSource;
+pub use data_source::{DataSource, DataSourceRequest};
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use list_resource::{ListEvent, ListRequest, ListResource, ListSink};
 pub use model::{Model, ModelError, TfValue};
@@ -43,5 +43,5 @@ pub use schema::{
 };
 pub use sensitive::Sensitive;
 pub use server::GrpcProvider;
-pub use stop::{StopSignal, StopToken, stop_requested, writes_finished};
+pub use stop::{CancellationToken, StopSignal, writes_finished};
 pub use workload::Workload;

@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use tokio::sync::mpsc;
 
-use super::{Diagnostics, Schema};
+use super::{CancellationToken, Diagnostics, Schema};
 use crate::cty::Value;
 
 /// Input to [`ListResource::list`].
@@ -13,6 +13,8 @@ pub struct ListRequest {
     pub include_resource: bool,
     /// Maximum number of results Terraform will read.
     pub limit: i64,
+    /// Fired by StopProvider: every wait of this operation selects on it (see `stop.rs`).
+    pub cancel: CancellationToken,
 }
 
 /// One result of a list: identity is mandatory; `resource_object` is the managed resource's

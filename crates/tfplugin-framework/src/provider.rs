@@ -2,7 +2,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::{Action, DataSource, Diagnostics, ListResource, Resource, Schema, Workload};
+use super::{
+    Action, CancellationToken, DataSource, Diagnostics, ListResource, Resource, Schema, Workload,
+};
 use crate::cty::Value;
 
 /// What `ConfigureProvider` carries.
@@ -17,6 +19,10 @@ pub struct ConfigureRequest {
     /// The RPCs this process is serving, for code that paces itself by what Terraform runs
     /// (e.g. a bulk read waiting for the operations running beside it).
     pub workload: Workload,
+
+    /// Fired by a StopProvider that comes while the configured provider works: a handle
+    /// built here (an API client) may keep it, so its waits end on a stop.
+    pub cancel: CancellationToken,
 }
 
 /// Why Terraform should postpone a type's work to a later plan (tfplugin6 `Deferred.Reason`).

@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 
-use super::{Diagnostics, IdentitySchema, Schema};
+use super::{CancellationToken, Diagnostics, IdentitySchema, Schema};
 use crate::cty::{AttributePath, Value};
 
 /// Input to [`Resource::modify_plan`]. Called for create (`prior_state` is `None`) and update;
@@ -17,6 +17,9 @@ pub struct PlanRequest {
     /// change again just before applying it. `None` in a first plan, from a Terraform that does
     /// not keep it (1.15 and older), and when the first plan returned none.
     pub planned_private: Option<Vec<u8>>,
+
+    /// Fired by StopProvider: every wait of this operation selects on it (see `stop.rs`).
+    pub cancel: CancellationToken,
 }
 
 /// The plan as the server computed it by default, which the resource may change: on create,
@@ -37,6 +40,8 @@ pub struct CreateRequest {
     pub planned_state: Value,
     pub planned_private: Vec<u8>,
     pub planned_identity: Option<Value>,
+    /// Fired by StopProvider: every wait of this operation selects on it (see `stop.rs`).
+    pub cancel: CancellationToken,
 }
 
 /// Input to [`Resource::update`].
@@ -47,6 +52,8 @@ pub struct UpdateRequest {
     pub planned_state: Value,
     pub planned_private: Vec<u8>,
     pub planned_identity: Option<Value>,
+    /// Fired by StopProvider: every wait of this operation selects on it (see `stop.rs`).
+    pub cancel: CancellationToken,
 }
 
 /// Input to [`Resource::delete`].
@@ -54,6 +61,8 @@ pub struct UpdateRequest {
 pub struct DeleteRequest {
     pub prior_state: Value,
     pub private: Vec<u8>,
+    /// Fired by StopProvider: every wait of this operation selects on it (see `stop.rs`).
+    pub cancel: CancellationToken,
 }
 
 /// The answer to create or update, owned by the server and handed to the type to fill in.
@@ -102,6 +111,8 @@ pub struct ReadRequest {
     pub current_state: Value,
     pub private: Vec<u8>,
     pub current_identity: Option<Value>,
+    /// Fired by StopProvider: every wait of this operation selects on it (see `stop.rs`).
+    pub cancel: CancellationToken,
 }
 
 /// The answer to read, owned by the server. It starts as the prior state, private state and
@@ -148,6 +159,8 @@ impl ReadResponse {
 pub struct ImportRequest {
     pub id: Option<String>,
     pub identity: Option<Value>,
+    /// Fired by StopProvider: every wait of this operation selects on it (see `stop.rs`).
+    pub cancel: CancellationToken,
 }
 
 /// One imported object; Terraform reads it with [`Resource::read`] afterwards.

@@ -11,8 +11,8 @@ use super::resource::{run_create, run_read, run_update};
 use super::server::{GrpcProvider, decode, encode};
 use super::upgrade::{decode_current, decode_current_identity};
 use super::{
-    CreateRequest, DeleteRequest, Diagnostics, ImportRequest, PlanRequest, PlanResponse,
-    ReadRequest, UpdateRequest,
+    CancellationToken, CreateRequest, DataSourceRequest, DeleteRequest, Diagnostics, ImportRequest,
+    PlanRequest, PlanResponse, ReadRequest, UpdateRequest,
 };
 use crate::tfplugin6::{
     self as proto, apply_resource_change, generate_resource_config, import_resource_state,
@@ -139,6 +139,7 @@ impl GrpcProvider {
     pub(super) async fn read_resource(
         &self,
         request: read_resource::Request,
+        cancel: CancellationToken,
     ) -> RpcResult<read_resource::Response> {
         let entry = self.registry.resource(&request.type_name)?;
         let current_state = decode("current state", request.current_state.as_ref(), &entry.ty)?;
@@ -163,6 +164,7 @@ impl GrpcProvider {
             current_state,
             private: request.private,
             current_identity,
+            cancel,
         };
         let result = run_read(entry.resource.as_ref(), read_request).await;
         let mut new_state = if result.is_removed() {
@@ -195,6 +197,7 @@ impl GrpcProvider {
     pub(super) async fn plan_resource_change(
         &self,
         request: plan_resource_change::Request,
+        cancel: CancellationToken,
     ) -> RpcResult<plan_resource_change::Response> {
         let entry = self.registry.resource(&request.type_name)?;
         let prior = decode("prior state", request.prior_state.as_ref(), &entry.ty)?;
@@ -253,6 +256,8 @@ impl GrpcProvider {
             prior_identity: prior_identity.clone(),
             planned_private: (stores_planned_private && !request.planned_private.is_empty())
                 .then_some(request.planned_private),
+
+            cancel,
         };
         let mut plan = PlanResponse {
             planned_state,
@@ -301,6 +306,7 @@ impl GrpcProvider {
     pub(super) async fn apply_resource_change(
         registry: std::sync::Arc<super::registry::Registry>,
         request: apply_resource_change::Request,
+        cancel: CancellationToken,
     ) -> RpcResult<(apply_resource_change::Response, String)> {
         let entry = registry.resource(&request.type_name)?;
         let prior = decode("prior state", request.prior_state.as_ref(), &entry.ty)?;
@@ -315,6 +321,7 @@ impl GrpcProvider {
                 .delete(DeleteRequest {
                     prior_state: prior.clone(),
                     private: planned_private.clone(),
+                    cancel,
                 })
                 .await;
             let outcome = format!(
@@ -348,6 +355,7 @@ impl GrpcProvider {
                 planned_state: planned,
                 planned_private,
                 planned_identity,
+                cancel,
             };
             run_create(entry.resource.as_ref(), create).await
         } else {
@@ -357,6 +365,7 @@ impl GrpcProvider {
                 planned_state: planned,
                 planned_private,
                 planned_identity,
+                cancel,
             };
             run_update(entry.resource.as_ref(), update).await
         };
@@ -405,6 +414,7 @@ impl GrpcProvider {
     pub(super) async fn import_resource_state(
         &self,
         request: import_resource_state::Request,
+        cancel: CancellationToken,
     ) -> RpcResult<import_resource_state::Response> {
         let entry = self.registry.resource(&request.type_name)?;
         let identity = decode_identity(entry, request.identity.as_ref())?;
@@ -434,7 +444,14 @@ impl GrpcProvider {
                 deferred: Some(deferred),
             });
         }
-        let result = entry.resource.import(ImportRequest { id, identity }).await;
+        let result = entry
+            .resource
+            .import(ImportRequest {
+                id,
+                identity,
+                cancel,
+            })
+            .await;
         let mut diagnostics = result.diagnostics;
         let mut imported_resources = Vec::new();
         for imported in result.imported {
@@ -465,6 +482,7 @@ impl GrpcProvider {
     pub(super) async fn read_data_source(
         &self,
         request: read_data_source::Request,
+        cancel: CancellationToken,
     ) -> RpcResult<read_data_source::Response> {
         let entry = self.registry.data_source(&request.type_name)?;
         let config = decode("configuration", request.config.as_ref(), &entry.ty)?;
@@ -478,7 +496,10 @@ impl GrpcProvider {
                 deferred: Some(deferred),
             });
         }
-        let (state, mut diagnostics) = entry.data_source.read(config).await;
+        let (state, mut diagnostics) = entry
+            .data_source
+            .read(DataSourceRequest { config, cancel })
+            .await;
         let mut response = read_data_source::Response::default();
         match state {
             Some(state) => match encode("data source state", &state, &entry.ty) {

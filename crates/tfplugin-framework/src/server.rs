@@ -18,7 +18,7 @@ use super::convert::{
 };
 use super::panics::catching;
 use super::registry::Registry;
-use super::stop::{Cancelled, StopSignal, WriteRunning, cancelled};
+use super::stop::{CancellationToken, Cancelled, StopSignal, WriteRunning, cancelled};
 use super::{ConfigureRequest, DeferredReason, Diagnostics, Provider, Workload};
 use crate::tfplugin6 as proto;
 use crate::tfplugin6::provider_server::{Provider as ProviderRpc, ProviderServer};
@@ -94,9 +94,20 @@ impl GrpcProvider {
         rpc: &'static str,
         work: impl Future<Output = Result<R, Diagnostics>>,
     ) -> Result<Response<R>, Status> {
+        self.guarded_with(rpc, &self.stop.token(), work).await
+    }
+
+    /// [`GrpcProvider::guarded`] for work that carries `cancel` in its request: the race
+    /// and the work's own waits end on the same stop.
+    async fn guarded_with<R: WithDiagnostics>(
+        &self,
+        rpc: &'static str,
+        cancel: &CancellationToken,
+        work: impl Future<Output = Result<R, Diagnostics>>,
+    ) -> Result<Response<R>, Status> {
         tracing::debug!(rpc, "handling RPC");
         let _running = self.workload.start();
-        let response = match self.stop.run(catching(rpc, work)).await {
+        let response = match StopSignal::run(cancel, catching(rpc, work)).await {
             Ok(Ok(response)) => response,
             Ok(Err(diagnostics)) => R::from_diagnostics(diagnostics_to_proto(&diagnostics)),
             Err(Cancelled) => {
@@ -108,8 +119,8 @@ impl GrpcProvider {
     }
 
     /// Runs a write RPC's work to completion in its own task, whatever happens to the call:
-    /// StopProvider does not abandon it (the work sees the stop through
-    /// [`stop_requested`](super::stop_requested) and sends nothing new), and when Terraform
+    /// StopProvider does not abandon it (the work's request carries the stop's token, which
+    /// ends its waits, so it sends nothing new), and when Terraform
     /// cancels the call or goes away (tonic then drops this future) the task still finishes
     /// and logs what it did, so a change that reached the platform is never left half done.
     /// A panic in the work is answered as an error diagnostic.
@@ -122,12 +133,11 @@ impl GrpcProvider {
         R: WithDiagnostics + Send + 'static,
     {
         tracing::debug!(rpc, "handling RPC");
-        let token = self.stop.token();
         let operation = self.workload.start();
         let (answer, answered) = tokio::sync::oneshot::channel();
         tokio::spawn(async move {
             let _running = (WriteRunning::start(), operation);
-            let (response, outcome) = match token.scope(catching(rpc, work)).await {
+            let (response, outcome) = match catching(rpc, work).await {
                 Ok(done) => done,
                 Err(diagnostics) => {
                     let outcome = format!("failed: {}", summarize(&diagnostics));
@@ -407,6 +417,7 @@ impl ProviderRpc for GrpcProvider {
                     config,
                     deferral_allowed,
                     workload: self.workload.clone(),
+                    cancel: self.stop.token(),
                 })
                 .await;
             *self
@@ -504,8 +515,13 @@ impl ProviderRpc for GrpcProvider {
         request: Request<proto::read_resource::Request>,
     ) -> Result<Response<proto::read_resource::Response>, Status> {
         let request = request.into_inner();
-        self.guarded("ReadResource", self.read_resource(request))
-            .await
+        let cancel = self.stop.token();
+        self.guarded_with(
+            "ReadResource",
+            &cancel,
+            self.read_resource(request, cancel.clone()),
+        )
+        .await
     }
 
     async fn plan_resource_change(
@@ -513,8 +529,13 @@ impl ProviderRpc for GrpcProvider {
         request: Request<proto::plan_resource_change::Request>,
     ) -> Result<Response<proto::plan_resource_change::Response>, Status> {
         let request = request.into_inner();
-        self.guarded("PlanResourceChange", self.plan_resource_change(request))
-            .await
+        let cancel = self.stop.token();
+        self.guarded_with(
+            "PlanResourceChange",
+            &cancel,
+            self.plan_resource_change(request, cancel.clone()),
+        )
+        .await
     }
 
     async fn apply_resource_change(
@@ -525,7 +546,7 @@ impl ProviderRpc for GrpcProvider {
         let registry = Arc::clone(&self.registry);
         self.guarded_write(
             "ApplyResourceChange",
-            Self::apply_resource_change(registry, request),
+            Self::apply_resource_change(registry, request, self.stop.token()),
         )
         .await
     }
@@ -535,8 +556,13 @@ impl ProviderRpc for GrpcProvider {
         request: Request<proto::import_resource_state::Request>,
     ) -> Result<Response<proto::import_resource_state::Response>, Status> {
         let request = request.into_inner();
-        self.guarded("ImportResourceState", self.import_resource_state(request))
-            .await
+        let cancel = self.stop.token();
+        self.guarded_with(
+            "ImportResourceState",
+            &cancel,
+            self.import_resource_state(request, cancel.clone()),
+        )
+        .await
     }
 
     async fn move_resource_state(
@@ -556,8 +582,13 @@ impl ProviderRpc for GrpcProvider {
         request: Request<proto::read_data_source::Request>,
     ) -> Result<Response<proto::read_data_source::Response>, Status> {
         let request = request.into_inner();
-        self.guarded("ReadDataSource", self.read_data_source(request))
-            .await
+        let cancel = self.stop.token();
+        self.guarded_with(
+            "ReadDataSource",
+            &cancel,
+            self.read_data_source(request, cancel.clone()),
+        )
+        .await
     }
 
     async fn generate_resource_config(
@@ -757,7 +788,8 @@ impl ProviderRpc for GrpcProvider {
         request: Request<proto::plan_action::Request>,
     ) -> Result<Response<proto::plan_action::Response>, Status> {
         let request = request.into_inner();
-        self.guarded("PlanAction", async {
+        let cancel = self.stop.token();
+        self.guarded_with("PlanAction", &cancel, async {
             let entry = self.registry.action(&request.action_type)?;
             let config = decode("action configuration", request.config.as_ref(), &entry.ty)?;
             if let Some(deferred) = self.deferral(request.client_capabilities.as_ref()) {
@@ -766,7 +798,13 @@ impl ProviderRpc for GrpcProvider {
                     deferred: Some(deferred),
                 });
             }
-            let diagnostics = entry.action.plan(super::ActionRequest { config }).await;
+            let diagnostics = entry
+                .action
+                .plan(super::ActionRequest {
+                    config,
+                    cancel: cancel.clone(),
+                })
+                .await;
             Ok(proto::plan_action::Response {
                 diagnostics: diagnostics_to_proto(&diagnostics),
                 deferred: None,

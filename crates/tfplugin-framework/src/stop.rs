@@ -1,97 +1,72 @@
 //! StopProvider: Terraform asks the provider to stop in-flight work (user interrupt).
 //!
-//! Reads and plans race their work against this signal and are abandoned: dropping them loses
+//! Every request the server hands to a type carries a [`CancellationToken`] (the `cancel`
+//! field of [`CreateRequest`](super::CreateRequest), [`ReadRequest`](super::ReadRequest),
+//! [`DataSourceRequest`](super::DataSourceRequest), [`ListRequest`](super::ListRequest),
+//! [`ActionRequest`](super::ActionRequest), …). StopProvider fires the tokens of every
+//! operation running at that moment, and every wait below the type (retry backoff, the rate
+//! budget, the token pool, a batch window, a settle delay) selects on it, so a stop ends each
+//! wait at once. Nothing polls.
+//!
+//! Reads and plans are also raced against their token and abandoned: dropping them loses
 //! nothing. Writes (ApplyResourceChange, InvokeAction) are never abandoned, because a write
-//! that reached the platform must be answered for Terraform to record it. They run to
-//! completion in their own task, under a [`StopToken`] that the code below (the platform
-//! client) consults through [`stop_requested`] so that a request not yet sent is not sent.
-//! The provider keeps serving afterwards.
+//! that reached the platform must be answered for Terraform to record it: they run to
+//! completion in their own task, and their token ends their waits, so a request not yet sent
+//! is not sent. The provider keeps serving afterwards: operations that start after a stop get
+//! a fresh token (one `--debug` process serves several Terraform runs).
 
 use std::future::Future;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{Notify, watch};
+use tokio::sync::Notify;
+pub use tokio_util::sync::CancellationToken;
 
 use super::Diagnostics;
 
-/// Broadcasts "stop what you are doing" to every operation running at that moment.
-/// Operations that start later are not affected.
-#[derive(Clone)]
+/// Fires "stop what you are doing" into every operation running at that moment. Operations
+/// that start later are not affected.
+#[derive(Clone, Default)]
 pub struct StopSignal {
-    generation: Arc<watch::Sender<u64>>,
+    /// The parent of the tokens handed out since the last stop.
+    current: Arc<Mutex<CancellationToken>>,
 }
 
 /// The operation was abandoned because of a StopProvider call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cancelled;
 
-impl Default for StopSignal {
-    fn default() -> Self {
-        StopSignal {
-            generation: Arc::new(watch::channel(0).0),
-        }
-    }
-}
-
 impl StopSignal {
-    /// Cancels every operation currently running under [`StopSignal::run`].
+    /// Cancels the token of every operation started before now; later ones get a fresh one.
     pub fn stop(&self) {
-        self.generation.send_modify(|generation| *generation += 1);
+        let fired = std::mem::take(&mut *self.lock());
+        fired.cancel();
     }
 
-    /// A handle that resolves on the next [`StopSignal::stop`].
-    pub fn listener(&self) -> StopListener {
-        StopListener(self.generation.subscribe())
+    /// The token for an operation starting now: cancelled by the next [`StopSignal::stop`].
+    pub fn token(&self) -> CancellationToken {
+        self.lock().child_token()
     }
 
-    /// A token for an operation starting now: it reports the first stop after this moment.
-    pub fn token(&self) -> StopToken {
-        let receiver = self.generation.subscribe();
-        let started = *receiver.borrow();
-        StopToken { receiver, started }
-    }
-
-    /// Runs `work` unless a stop arrives first, in which case `work` is dropped.
-    pub async fn run<T>(&self, work: impl Future<Output = T>) -> Result<T, Cancelled> {
-        let mut listener = self.listener();
+    /// Runs `work` unless `cancel` fires first, in which case `work` is dropped.
+    pub async fn run<T>(
+        cancel: &CancellationToken,
+        work: impl Future<Output = T>,
+    ) -> Result<T, Cancelled> {
         tokio::select! {
             biased;
-            () = listener.stopped() => Err(Cancelled),
+            () = cancel.cancelled() => Err(Cancelled),
             output = work => Ok(output),
         }
     }
-}
 
-/// Whether StopProvider was called since one operation started.
-#[derive(Clone)]
-pub struct StopToken {
-    receiver: watch::Receiver<u64>,
-    started: u64,
-}
-
-impl StopToken {
-    /// True once StopProvider was called after this operation started.
-    pub fn is_stopped(&self) -> bool {
-        *self.receiver.borrow() != self.started
+    fn lock(&self) -> std::sync::MutexGuard<'_, CancellationToken> {
+        // A token is always valid: a panic elsewhere cannot leave it inconsistent.
+        self.current
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
-
-    /// Runs `work` with this token as the current task's, so [`stop_requested`] sees it.
-    pub async fn scope<F: Future>(self, work: F) -> F::Output {
-        CURRENT.scope(self, work).await
-    }
-}
-
-tokio::task_local! {
-    static CURRENT: StopToken;
-}
-
-/// Whether Terraform asked the provider to stop since the operation running in this task
-/// started. Code that is about to send a write checks it and does not send; outside a write
-/// operation's task it is always false.
-pub fn stop_requested() -> bool {
-    CURRENT.try_with(StopToken::is_stopped).unwrap_or(false)
 }
 
 /// Writes running in this process (their tasks outlive the RPC that started them).
@@ -131,18 +106,6 @@ pub async fn writes_finished(limit: Duration) -> usize {
     }
 }
 
-/// Waits for the next stop after it was created.
-pub struct StopListener(watch::Receiver<u64>);
-
-impl StopListener {
-    /// Resolves when StopProvider is called (never, if the signal is gone).
-    pub async fn stopped(&mut self) {
-        if self.0.changed().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    }
-}
-
 /// The error diagnostic an operation cancelled by StopProvider returns.
 pub fn cancelled(rpc: &str) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
@@ -161,41 +124,42 @@ pub fn cancelled(rpc: &str) -> Diagnostics {
 mod tests {
     use super::*;
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn stop_cancels_running_work_but_not_later_work() {
         let signal = StopSignal::default();
+        let token = signal.token();
         let running = tokio::spawn({
-            let signal = signal.clone();
-            async move { signal.run(std::future::pending::<()>()).await }
+            let token = token.clone();
+            async move { StopSignal::run(&token, std::future::pending::<()>()).await }
         });
-        // Let the task subscribe before stopping.
-        while signal.generation.receiver_count() == 0 {
-            tokio::task::yield_now().await;
-        }
+        tokio::task::yield_now().await;
         signal.stop();
         assert_eq!(running.await.expect("task runs"), Err(Cancelled));
-        let later = signal
-            .run(tokio::time::sleep(Duration::from_millis(1)))
-            .await;
-        assert_eq!(later, Ok(()));
+        assert!(token.is_cancelled());
+        let later = signal.token();
+        assert!(!later.is_cancelled(), "a stop does not reach later work");
+        let done = StopSignal::run(&later, tokio::time::sleep(Duration::from_secs(3600))).await;
+        assert_eq!(done, Ok(()));
     }
 
-    #[tokio::test]
-    async fn a_token_sees_only_stops_after_its_operation_started() {
+    #[tokio::test(start_paused = true)]
+    async fn a_stop_ends_a_wait_selecting_on_the_token_at_once() {
         let signal = StopSignal::default();
-        signal.stop();
         let token = signal.token();
-        assert!(!token.is_stopped(), "an earlier stop does not count");
-        let seen = token
-            .clone()
-            .scope(async {
-                let before = stop_requested();
-                signal.stop();
-                (before, stop_requested())
-            })
-            .await;
-        assert_eq!(seen, (false, true));
-        assert!(token.is_stopped());
-        assert!(!stop_requested(), "outside the scope nothing is stopped");
+        let started = tokio::time::Instant::now();
+        let waiting = tokio::spawn(async move {
+            tokio::select! {
+                () = token.cancelled() => "cancelled",
+                () = tokio::time::sleep(Duration::from_secs(600)) => "slept",
+            }
+        });
+        tokio::task::yield_now().await;
+        signal.stop();
+        assert_eq!(waiting.await.expect("task runs"), "cancelled");
+        assert_eq!(
+            started.elapsed(),
+            Duration::ZERO,
+            "no time passed on the paused clock"
+        );
     }
 }

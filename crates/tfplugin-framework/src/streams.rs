@@ -12,7 +12,7 @@ use super::convert::diagnostics_to_proto;
 use super::panics::catching_diagnostics;
 use super::registry::{Registry, ResourceEntry};
 use super::server::{EventStream, GrpcProvider, decode, encode};
-use super::stop::{WriteRunning, cancelled};
+use super::stop::{CancellationToken, WriteRunning, cancelled};
 use super::{ActionRequest, Diagnostics, ListEvent, ListRequest, ListSink};
 use crate::tfplugin6::{self as proto, invoke_action, list_resource};
 
@@ -26,15 +26,15 @@ impl GrpcProvider {
     ) -> EventStream<list_resource::Event> {
         let (events, receiver) = mpsc::channel(BUFFER);
         let registry = Arc::clone(&self.registry);
-        let mut stop = self.stop.listener();
+        let cancel = self.stop.token();
         tokio::spawn(async move {
             tokio::select! {
                 biased;
-                () = stop.stopped() => {
+                () = cancel.cancelled() => {
                     let _ = events.send(Ok(diagnostic_event(&cancelled("ListResource")))).await;
                 }
                 panic = catching_diagnostics("ListResource", async {
-                    run_list(&registry, request, &events).await;
+                    run_list(&registry, request, cancel.clone(), &events).await;
                     Diagnostics::default()
                 }) => {
                     if panic.has_errors() {
@@ -52,17 +52,15 @@ impl GrpcProvider {
     ) -> EventStream<invoke_action::Event> {
         let (events, receiver) = mpsc::channel(BUFFER);
         let registry = Arc::clone(&self.registry);
-        // An action writes to the platform: it is never abandoned on StopProvider (it sees the
-        // stop through the token and sends nothing new), and it finishes even when Terraform
-        // stops reading the stream.
-        let token = self.stop.token();
+        // An action writes to the platform: it is never abandoned on StopProvider (its request
+        // carries the stop's token, which ends its waits, so it sends nothing new), and it
+        // finishes even when Terraform stops reading the stream.
+        let cancel = self.stop.token();
         let operation = self.workload.start();
         tokio::spawn(async move {
             let _running = (WriteRunning::start(), operation);
-            let work = run_action(&registry, request, &events);
-            let diagnostics = token
-                .scope(catching_diagnostics("InvokeAction", work))
-                .await;
+            let work = run_action(&registry, request, cancel, &events);
+            let diagnostics = catching_diagnostics("InvokeAction", work).await;
             if events.is_closed() {
                 tracing::warn!(
                     rpc = "InvokeAction",
@@ -96,6 +94,7 @@ fn diagnostic_event(diagnostics: &Diagnostics) -> list_resource::Event {
 async fn run_list(
     registry: &Registry,
     request: list_resource::Request,
+    cancel: CancellationToken,
     events: &Events<list_resource::Event>,
 ) {
     let prepared = registry.list(&request.type_name).and_then(|list| {
@@ -126,6 +125,7 @@ async fn run_list(
                 config,
                 include_resource,
                 limit,
+                cancel,
             },
             ListSink(sink),
         ),
@@ -225,6 +225,7 @@ fn list_event(
 async fn run_action(
     registry: &Registry,
     request: invoke_action::Request,
+    cancel: CancellationToken,
     events: &Events<invoke_action::Event>,
 ) -> Diagnostics {
     let entry = match registry.action(&request.action_type) {
@@ -239,7 +240,7 @@ async fn run_action(
     // A panic in the action completes it with an error, after the progress it reported.
     let work = catching_diagnostics(
         "InvokeAction",
-        entry.action.invoke(ActionRequest { config }, sink),
+        entry.action.invoke(ActionRequest { config, cancel }, sink),
     );
     with_progress(work, feed, events).await
 }

@@ -148,7 +148,16 @@ impl Action for ConversationWrapupBackfill {
             .await;
         let stream = DetailsStream::new(client, job.interval, filters);
         let lookups = RunLookups::new(api);
-        match run::run(&job, stream, &lookups, settings, Some(&progress)).await {
+        match run::run(
+            &job,
+            stream,
+            &lookups,
+            settings,
+            &request.cancel,
+            Some(&progress),
+        )
+        .await
+        {
             Ok(report) => report_to(&job, &report, &progress, &mut diagnostics).await,
             Err(error @ RunError::OverCap { .. }) => diagnostics.attribute_error(
                 tfplugin_framework::attr_path!(BackfillModel.max_conversations),

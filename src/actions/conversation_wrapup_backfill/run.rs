@@ -13,7 +13,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use genesys_client::models::{AnalyticsConversation, Conversation};
-use tfplugin_framework::{ProgressSink, stop_requested};
+use tfplugin_framework::{CancellationToken, ProgressSink};
 use tokio::time::Instant;
 
 use super::model::BackfillJob;
@@ -104,13 +104,15 @@ struct Feed {
     pages: Arc<AtomicU64>,
     stopped: Arc<AtomicBool>,
     query_error: Arc<std::sync::Mutex<Option<PlatformError>>>,
+    /// Fired by a stop: no page is read and no participant taken after it.
+    cancel: CancellationToken,
 }
 
 /// The next participant to process, reading the next page when the last one is used up;
 /// `None` at the end, on a stop request, or when the query fails.
 async fn next_work(mut feed: Feed) -> Option<(Work, Feed)> {
     loop {
-        if stop_requested() {
+        if feed.cancel.is_cancelled() {
             feed.stopped.store(true, Ordering::SeqCst);
             return None;
         }
@@ -194,6 +196,7 @@ async fn process(
     job: &BackfillJob,
     lookups: &RunLookups,
     settings: RunSettings,
+    cancel: &CancellationToken,
     work: Work,
 ) -> Done {
     let (participant_id, communication_id) = match work.pick {
@@ -224,9 +227,18 @@ async fn process(
     let outcome = match resolve_wrapup(&api, &spec).await {
         Err(error) => classify(&error),
         Ok(_) if job.dry_run => Outcome::WouldWrite,
-        Ok(_) if stop_requested() => Outcome::NotSent,
+        Ok(_) if cancel.is_cancelled() => Outcome::NotSent,
         Ok(resolution) => {
-            match apply_resolved(&api, &spec, resolution, settings.verify_delays, None).await {
+            match apply_resolved(
+                &api,
+                &spec,
+                resolution,
+                settings.verify_delays,
+                None,
+                cancel,
+            )
+            .await
+            {
                 Ok(applied) => Outcome::Written {
                     unproven: applied.unproven.is_some(),
                 },
@@ -247,6 +259,7 @@ pub async fn run(
     mut stream: DetailsStream,
     lookups: &RunLookups,
     settings: RunSettings,
+    cancel: &CancellationToken,
     progress: Option<&ProgressSink>,
 ) -> Result<RunReport, RunError> {
     let started = Instant::now();
@@ -293,11 +306,14 @@ pub async fn run(
         pages: pages.clone(),
         stopped: stopped.clone(),
         query_error: query_error.clone(),
+        cancel: cancel.clone(),
     };
     let work = futures_util::stream::unfold(feed, next_work);
     let work = std::pin::pin!(work);
     let mut results = work
-        .map(|work| -> BoxFuture<'_, Done> { Box::pin(process(job, lookups, settings, work)) })
+        .map(|work| -> BoxFuture<'_, Done> {
+            Box::pin(process(job, lookups, settings, cancel, work))
+        })
         .buffer_unordered(settings.concurrency.max(1));
     let mut tally = Tally::default();
     let mut ticker =

@@ -36,6 +36,7 @@ use super::wrapup_apply::{
 use crate::resources::support::PlatformDiagnostics;
 use crate::resources::support::PlatformError;
 use genesys_client::models::AssignedWrapupCode;
+use tfplugin_framework::CancellationToken;
 use tfplugin_framework::cty::{AttributePath, Type, Value};
 use tfplugin_framework::{
     ApplyResponse, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, Model, PlanRequest,
@@ -250,7 +251,8 @@ impl Resource for ConversationWrapup {
             return;
         };
         let private = request.planned_private;
-        self.apply(&planned, &config, &private, response).await;
+        self.apply(&planned, &config, &private, &request.cancel, response)
+            .await;
         response.private = private::without(&private);
     }
 
@@ -278,7 +280,8 @@ impl Resource for ConversationWrapup {
             return;
         };
         let private = request.planned_private;
-        self.apply(&planned, &config, &private, response).await;
+        self.apply(&planned, &config, &private, &request.cancel, response)
+            .await;
         response.private = private::without(&private);
     }
 
@@ -532,6 +535,7 @@ impl ConversationWrapup {
         planned: &ConversationWrapupModel,
         config: &ConversationWrapupModel,
         private: &[u8],
+        cancel: &CancellationToken,
         response: &mut ApplyResponse,
     ) {
         let diagnostics = &mut response.diagnostics;
@@ -572,12 +576,12 @@ impl ConversationWrapup {
                             code,
                             before,
                         };
-                        apply_resolved(&*api, &spec, resolution, delays, None).await
+                        apply_resolved(&*api, &spec, resolution, delays, None, cancel).await
                     }
                     Err(error) => Err(error),
                 }
             }
-            None => apply_wrapup(&*api, &spec, delays, None).await,
+            None => apply_wrapup(&*api, &spec, delays, None, cancel).await,
         };
         match applied {
             Ok(applied) => {

@@ -72,6 +72,8 @@ async fn plan(
         prior_private: Vec::new(),
         prior_identity: None,
         planned_private: None,
+
+        cancel: tfplugin_framework::CancellationToken::new(),
     };
     let mut response = PlanResponse {
         planned_state: proposed,
@@ -95,6 +97,7 @@ async fn create(resource: &ConversationWrapup, config: &Value) -> Value {
             planned_state: planned.planned_state,
             planned_private: Vec::new(),
             planned_identity: None,
+            cancel: tfplugin_framework::CancellationToken::new(),
         },
     )
     .await;
@@ -109,6 +112,7 @@ async fn refresh(resource: &ConversationWrapup, state: &Value) -> Option<Value> 
             current_state: state.clone(),
             private: Vec::new(),
             current_identity: None,
+            cancel: tfplugin_framework::CancellationToken::new(),
         },
     )
     .await;
@@ -166,6 +170,7 @@ async fn a_wrap_up_changed_on_the_platform_is_drift_that_apply_restores() {
             planned_state: next.planned_state,
             planned_private: Vec::new(),
             planned_identity: None,
+            cancel: tfplugin_framework::CancellationToken::new(),
         },
     )
     .await;
@@ -194,6 +199,7 @@ async fn ids_the_plan_left_unknown_are_resolved_at_apply() {
             planned_state: default_create_plan(&config),
             planned_private: Vec::new(),
             planned_identity: None,
+            cancel: tfplugin_framework::CancellationToken::new(),
         },
     )
     .await;
@@ -252,6 +258,7 @@ async fn destroy_only_warns() {
         .delete(DeleteRequest {
             prior_state: state,
             private: Vec::new(),
+            cancel: tfplugin_framework::CancellationToken::new(),
         })
         .await;
     assert!(!diagnostics.has_errors());

@@ -29,6 +29,8 @@ use async_trait::async_trait;
 use super::support::{PlatformError, WrapupCode, WrapupCodeInput, is_uuid};
 use crate::platform::{NameClaim, WrapupCodesView};
 use crate::resources::support::PlatformDiagnostics;
+
+use tfplugin_framework::CancellationToken;
 use tfplugin_framework::attr_path;
 use tfplugin_framework::cty::Value;
 use tfplugin_framework::{
@@ -261,7 +263,7 @@ impl Resource for RoutingWrapupCode {
         else {
             return;
         };
-        match self.create_code(&planned).await {
+        match self.create_code(&planned, &request.cancel).await {
             Ok((code, warnings)) => {
                 applied(&code, &planned, response);
                 response.diagnostics.extend(warnings);
@@ -439,6 +441,7 @@ impl RoutingWrapupCode {
     async fn create_code(
         &self,
         planned: &WrapupCodeModel,
+        cancel: &CancellationToken,
     ) -> Result<(WrapupCode, Diagnostics), Diagnostics> {
         let input = input_from(planned)?;
         let codes = self
@@ -450,7 +453,14 @@ impl RoutingWrapupCode {
             let code = adopt_planned(&codes, id, &input).await?;
             return Ok((code, Diagnostics::default()));
         }
-        match create_safely(codes.api(), &input, codes.policy().writer.as_deref()).await {
+        match create_safely(
+            codes.api(),
+            &input,
+            codes.policy().writer.as_deref(),
+            cancel,
+        )
+        .await
+        {
             Ok(code) => {
                 codes.remember(code.clone()).await;
                 Ok((code, Diagnostics::default()))

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 use super::ownership::not_ours;
 use crate::resources::support::{PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput};
-use tfplugin_framework::stop_requested;
+use tfplugin_framework::CancellationToken;
 
 /// How many times create sends the POST when its answers keep getting lost.
 const CREATE_ATTEMPTS: u32 = 5;
@@ -122,10 +122,13 @@ impl From<PlatformError> for CreateFailure {
 /// and a conflict on that retry means a POST did land, so the holder is looked up (waiting out
 /// read-after-write lag) and checked. Once Terraform asked the provider to stop, no POST is
 /// sent again: a lost answer is then settled by looking the code up, never by a second POST.
+/// The stop is `cancel`: it also ends the pause before a re-send. The look-up that settles a
+/// lost answer is not cut short by it (it is short, and state must hold a code that landed).
 pub(super) async fn create_safely(
     api: &dyn WrapupCodeApi,
     input: &WrapupCodeInput,
     writer: Option<&str>,
+    cancel: &CancellationToken,
 ) -> Result<WrapupCode, CreateFailure> {
     // Served from the process's listing when the read cache is on: one listing for all the
     // creates of an apply, not a search per code.
@@ -148,7 +151,7 @@ pub(super) async fn create_safely(
                 if let Some(code) = find_holder(api, &input.name).await? {
                     return proof.adopt(code);
                 }
-                if stop_requested() {
+                if cancel.is_cancelled() {
                     // Terraform is stopping: no second POST, but the first may have landed and
                     // only be hidden by search lag, so look a little longer before giving up.
                     return adopt_or(api, input, &proof, PlatformError::Ambiguous(detail)).await;
@@ -156,7 +159,13 @@ pub(super) async fn create_safely(
                 if attempt >= CREATE_ATTEMPTS {
                     return Err(PlatformError::Ambiguous(detail).into());
                 }
-                tokio::time::sleep(CREATE_RETRY_PAUSE * 2u32.pow(attempt - 1)).await;
+                let pause = CREATE_RETRY_PAUSE * 2u32.pow(attempt - 1);
+                tokio::select! {
+                    () = cancel.cancelled() => {
+                        return adopt_or(api, input, &proof, PlatformError::Ambiguous(detail)).await;
+                    }
+                    () = tokio::time::sleep(pause) => {}
+                }
             }
             Err(PlatformError::Stopped(detail)) if attempt > 1 => {
                 // The stop came during the pause before a re-send: the earlier POST's fate is
@@ -186,11 +195,19 @@ mod tests {
     use super::super::fake::{FakePlatform, WRITER, code, input, made_by, now};
     use super::*;
 
+    /// Creates "Sale" as `writer`, with no stop.
+    async fn create_unstopped(
+        platform: &FakePlatform,
+        writer: Option<&str>,
+    ) -> Result<WrapupCode, CreateFailure> {
+        create_safely(platform, &input("Sale"), writer, &CancellationToken::new()).await
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_lost_create_answer_adopts_the_code_instead_of_duplicating_it() {
         let platform = FakePlatform::default();
         platform.lose_answers.store(1, Ordering::SeqCst);
-        let created = create_safely(&platform, &input("Sale"), Some(WRITER))
+        let created = create_unstopped(&platform, Some(WRITER))
             .await
             .ok()
             .unwrap();
@@ -200,10 +217,39 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_stop_during_the_pause_before_a_resend_sends_no_second_post() {
+        let platform = std::sync::Arc::new(FakePlatform::default());
+        platform.refuse_unanswered.store(5, Ordering::SeqCst);
+        let cancel = CancellationToken::new();
+        let creating = tokio::spawn({
+            let (platform, cancel) = (platform.clone(), cancel.clone());
+            async move {
+                create_safely(&*platform, &input("Sale"), Some(WRITER), &cancel)
+                    .await
+                    .is_ok()
+            }
+        });
+        // The main task never sleeps, so the paused clock stands still until the stop.
+        while platform.posts.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        for _ in 0..8 {
+            tokio::task::yield_now().await;
+        }
+        cancel.cancel();
+        let created = creating.await.expect("the create finishes");
+        assert!(
+            !created,
+            "the first POST did not land and none was sent again"
+        );
+        assert_eq!(platform.posts.load(Ordering::SeqCst), 1, "no second POST");
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_create_refused_without_answer_is_sent_again() {
         let platform = FakePlatform::default();
         platform.refuse_unanswered.store(2, Ordering::SeqCst);
-        let created = create_safely(&platform, &input("Sale"), Some(WRITER))
+        let created = create_unstopped(&platform, Some(WRITER))
             .await
             .ok()
             .unwrap();
@@ -218,7 +264,7 @@ mod tests {
         platform.lose_answers.store(1, Ordering::SeqCst);
         // The pre-check sees an empty org, then the look-up after the lost answer lags.
         platform.hide_new_codes.store(2, Ordering::SeqCst);
-        let created = create_safely(&platform, &input("Sale"), Some(WRITER))
+        let created = create_unstopped(&platform, Some(WRITER))
             .await
             .ok()
             .unwrap();
@@ -233,13 +279,11 @@ mod tests {
         platform.lose_answers.store(1, Ordering::SeqCst);
         // The pre-check sees an empty org, then the look-up after the lost answer lags.
         platform.hide_new_codes.store(2, Ordering::SeqCst);
-        let signal = tfplugin_framework::StopSignal::default();
-        let token = signal.token();
+        let cancel = CancellationToken::new();
         // The fake sends every POST, so stopping first stands for a stop that came while the
         // first POST was on its way (the real client would not have sent it at all).
-        signal.stop();
-        let created = token
-            .scope(create_safely(&platform, &input("Sale"), Some(WRITER)))
+        cancel.cancel();
+        let created = create_safely(&platform, &input("Sale"), Some(WRITER), &cancel)
             .await
             .ok()
             .unwrap();
@@ -257,7 +301,7 @@ mod tests {
             .unwrap()
             .push(code("existing", "SALE", None));
         assert!(matches!(
-            create_safely(&platform, &input("Sale"), Some(WRITER)).await,
+            create_unstopped(&platform, Some(WRITER)).await,
             Err(CreateFailure::NameTaken(code)) if code.id == "existing"
         ));
     }
@@ -270,7 +314,7 @@ mod tests {
             .lock()
             .unwrap()
             .push(code("existing", "Sale", None));
-        match create_safely(&platform, &input("Sale"), Some(WRITER)).await {
+        match create_unstopped(&platform, Some(WRITER)).await {
             Err(CreateFailure::NameTaken(code)) => assert_eq!(code.id, "existing"),
             _ => panic!("expected the name to be reported as taken"),
         }
@@ -285,7 +329,7 @@ mod tests {
         platform.refuse_unanswered.store(1, Ordering::SeqCst);
         *platform.outsider_at_first_post.lock().unwrap() =
             Some(made_by("theirs", "Sale", "an-admin-user", &now()));
-        match create_safely(&platform, &input("Sale"), Some(WRITER)).await {
+        match create_unstopped(&platform, Some(WRITER)).await {
             Err(CreateFailure::NotOurs { code, why }) => {
                 assert_eq!(code.id, "theirs");
                 assert!(why.contains("created by an-admin-user"), "{why}");
@@ -310,7 +354,7 @@ mod tests {
         // The pre-check misses it; the POST is refused unanswered and the look-up finds it.
         platform.hide_new_codes.store(1, Ordering::SeqCst);
         platform.refuse_unanswered.store(1, Ordering::SeqCst);
-        match create_safely(&platform, &input("Sale"), Some(WRITER)).await {
+        match create_unstopped(&platform, Some(WRITER)).await {
             Err(CreateFailure::NotOurs { code, why }) => {
                 assert_eq!(code.id, "older");
                 assert!(why.contains("before this create"), "{why}");
@@ -324,7 +368,7 @@ mod tests {
         let platform = FakePlatform::default();
         platform.lose_answers.store(1, Ordering::SeqCst);
         assert!(matches!(
-            create_safely(&platform, &input("Sale"), None).await,
+            create_unstopped(&platform, None).await,
             Err(CreateFailure::NotOurs { .. })
         ));
         assert_eq!(platform.posts.load(Ordering::SeqCst), 1);
@@ -338,10 +382,6 @@ mod tests {
             .lock()
             .unwrap()
             .push(code("other", "Sale completed", None));
-        assert!(
-            create_safely(&platform, &input("Sale"), Some(WRITER))
-                .await
-                .is_ok()
-        );
+        assert!(create_unstopped(&platform, Some(WRITER)).await.is_ok());
     }
 }

@@ -49,6 +49,8 @@ fn plan_request(
         prior_private: Vec::new(),
         prior_identity: None,
         planned_private: None,
+
+        cancel: tfplugin_framework::CancellationToken::new(),
     };
     let response = PlanResponse {
         planned_state: planned,
@@ -130,6 +132,7 @@ fn update_request(new_name: &str) -> UpdateRequest {
         planned_state: planned,
         planned_private: Vec::new(),
         planned_identity: Some(identity_of("mine")),
+        cancel: tfplugin_framework::CancellationToken::new(),
     }
 }
 

@@ -14,7 +14,7 @@ use super::proof::{Before, Evidence, before_in, differences, evidence, needs_end
 use super::resolve::{ResolvedCode, Target, check_awaiting_wrapup, resolve_code, resolve_target};
 use crate::resources::support::PlatformError;
 use genesys_client::models::WrapupInput;
-use tfplugin_framework::{Diagnostics, ProgressSink, stop_requested};
+use tfplugin_framework::{CancellationToken, Diagnostics, ProgressSink};
 
 /// How many times one wrap-up is posted when answers are lost and reading back shows it did
 /// not land (the first post and two more).
@@ -111,6 +111,7 @@ pub async fn apply_wrapup(
     spec: &WrapupSpec,
     verify_delays: &[Duration],
     progress: Option<&ProgressSink>,
+    cancel: &CancellationToken,
 ) -> Result<Applied, WrapupError> {
     say(
         progress,
@@ -136,18 +137,20 @@ pub async fn apply_wrapup(
         ),
     )
     .await;
-    apply_resolved(api, spec, resolution, verify_delays, progress).await
+    apply_resolved(api, spec, resolution, verify_delays, progress, cancel).await
 }
 
 /// Posts the wrap-up `resolution` designates with the code's ID, then reads the participant's
 /// wrap-up back (waiting `verify_delays` between reads) until it holds every field sent and,
-/// when it held those values already, until its `endTime` shows this write landed.
+/// when it held those values already, until its `endTime` shows this write landed. A stop
+/// (`cancel`) ends the delays, so the remaining reads go out at once, and posts nothing again.
 pub async fn apply_resolved(
     api: &dyn ConversationApi,
     spec: &WrapupSpec,
     resolution: Resolution,
     verify_delays: &[Duration],
     progress: Option<&ProgressSink>,
+    cancel: &CancellationToken,
 ) -> Result<Applied, WrapupError> {
     let Resolution {
         target,
@@ -189,7 +192,7 @@ pub async fn apply_resolved(
             format!("Verifying the platform kept the wrap-up: {read_back}"),
         )
         .await;
-        let verified = verify(api, &target, &code, &before, &input, verify_delays).await;
+        let verified = verify(api, &target, &code, &before, &input, verify_delays, cancel).await;
         let found = match verified {
             Err(error) => {
                 // The write may have landed: the caller keeps it, and the next read checks.
@@ -231,7 +234,7 @@ pub async fn apply_resolved(
             // The answer was lost and the read-back proves the write did not land: sending it
             // again cannot apply it twice (a wrap-up write replaces the participant's wrap-up),
             // so it is posted again, unless Terraform asked the provider to stop.
-            Some(detail) if posts < MAX_POSTS && !stop_requested() => {
+            Some(detail) if posts < MAX_POSTS && !cancel.is_cancelled() => {
                 say(
                     progress,
                     format!(
@@ -318,12 +321,16 @@ async fn verify(
     before: &Before,
     input: &WrapupInput,
     verify_delays: &[Duration],
+    cancel: &CancellationToken,
 ) -> Result<Result<Option<String>, String>, PlatformError> {
     let read_back = read_back_route(target);
     let mut found = String::new();
     for delay in verify_delays {
         if !delay.is_zero() {
-            tokio::time::sleep(crate::platform::lag_waits::scaled(*delay)).await;
+            tokio::select! {
+                () = cancel.cancelled() => {}
+                () = tokio::time::sleep(crate::platform::lag_waits::scaled(*delay)) => {}
+            }
         }
         let current = api
             .participant_wrapup(&target.conversation_id, &target.participant_id)
@@ -386,6 +393,11 @@ mod tests {
 
     const NO_WAIT: [Duration; 2] = [Duration::ZERO, Duration::ZERO];
 
+    /// Applies `spec` without verify delays and without a stop.
+    async fn apply_now(platform: &FakePlatform, spec: &WrapupSpec) -> Result<Applied, WrapupError> {
+        apply_wrapup(platform, spec, &NO_WAIT, None, &CancellationToken::new()).await
+    }
+
     fn only_diagnostic(error: &WrapupError) -> (String, String, Option<AttributePath>) {
         let diagnostics = error.diagnostics();
         assert_eq!(diagnostics.0.len(), 1, "{diagnostics:?}");
@@ -396,7 +408,7 @@ mod tests {
     #[tokio::test]
     async fn a_code_name_is_posted_as_its_id_to_the_media_endpoint_and_read_back() {
         let platform = FakePlatform::ended();
-        let applied = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+        let applied = apply_now(&platform, &by_name("Sale completed"))
             .await
             .expect("applied");
         assert_eq!(applied.code.id, SALE);
@@ -410,13 +422,41 @@ mod tests {
         assert_eq!(posts[0].2.notes.as_deref(), Some("back-filled"));
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn a_stop_ends_the_delays_between_read_backs_at_once() {
+        let platform = FakePlatform {
+            ignore_writes: true,
+            ..FakePlatform::ended()
+        };
+        let long = Duration::from_secs(600);
+        let cancel = CancellationToken::new();
+        cancel.cancel();
+        let started = tokio::time::Instant::now();
+        let error = apply_wrapup(
+            &platform,
+            &by_name("Sale completed"),
+            &[Duration::ZERO, long, long],
+            None,
+            &cancel,
+        )
+        .await
+        .expect_err("nothing persisted");
+        assert_eq!(started.elapsed(), Duration::ZERO, "no delay was waited out");
+        assert!(
+            matches!(error, WrapupError::NotPersisted { .. }),
+            "{error:?}"
+        );
+        let posts = platform.posts.lock().expect("not poisoned");
+        assert_eq!(posts.len(), 1, "nothing is posted again after a stop");
+    }
+
     #[tokio::test]
     async fn a_write_the_platform_drops_fails_saying_what_was_sent() {
         let platform = FakePlatform {
             ignore_writes: true,
             ..FakePlatform::ended()
         };
-        let error = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+        let error = apply_now(&platform, &by_name("Sale completed"))
             .await
             .expect_err("nothing persisted");
         let (summary, detail, attribute) = only_diagnostic(&error);
@@ -445,7 +485,7 @@ mod tests {
     async fn a_lost_answer_for_a_write_that_did_not_land_is_posted_again() {
         let platform = FakePlatform::ended();
         *platform.lost_answers.lock().expect("not poisoned") = 1;
-        let applied = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+        let applied = apply_now(&platform, &by_name("Sale completed"))
             .await
             .expect("the second post lands");
         assert_eq!(applied.code.id, SALE);
@@ -456,7 +496,7 @@ mod tests {
     async fn answers_lost_every_time_stop_after_three_posts_saying_nothing_landed() {
         let platform = FakePlatform::ended();
         *platform.lost_answers.lock().expect("not poisoned") = 10;
-        let error = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+        let error = apply_now(&platform, &by_name("Sale completed"))
             .await
             .expect_err("nothing landed");
         assert_eq!(
@@ -486,7 +526,7 @@ mod tests {
     #[tokio::test]
     async fn a_dropped_write_of_values_already_held_fails_on_the_unmoved_end_time() {
         let platform = holding_the_sale(true, true);
-        let error = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+        let error = apply_now(&platform, &by_name("Sale completed"))
             .await
             .expect_err("the end time never moved");
         let (summary, detail, _) = only_diagnostic(&error);
@@ -501,7 +541,7 @@ mod tests {
     #[tokio::test]
     async fn a_kept_write_of_values_already_held_is_verified_by_the_moved_end_time() {
         let platform = holding_the_sale(false, true);
-        let applied = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+        let applied = apply_now(&platform, &by_name("Sale completed"))
             .await
             .expect("the end time moved");
         assert_eq!(applied.unproven, None);
@@ -510,7 +550,7 @@ mod tests {
     #[tokio::test]
     async fn values_already_held_without_end_times_apply_with_a_warning_not_a_claim() {
         let platform = holding_the_sale(true, false);
-        let applied = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+        let applied = apply_now(&platform, &by_name("Sale completed"))
             .await
             .expect("nothing contradicts the write");
         let mut diagnostics = Diagnostics::default();
@@ -534,7 +574,7 @@ mod tests {
             notes: Some("corrected".into()),
             ..by_name("Sale completed")
         };
-        let error = apply_wrapup(&platform, &spec, &NO_WAIT, None)
+        let error = apply_wrapup(&platform, &spec, &NO_WAIT, None, &CancellationToken::new())
             .await
             .expect_err("the notes were not kept");
         let (_, detail, _) = only_diagnostic(&error);
@@ -563,6 +603,7 @@ mod tests {
             resolution,
             &NO_WAIT,
             None,
+            &CancellationToken::new(),
         )
         .await
         .expect_err("the fresh read shows the end time did not move");
@@ -577,7 +618,7 @@ mod tests {
     #[tokio::test]
     async fn a_code_not_assigned_to_the_queue_lists_the_allowed_names() {
         let platform = FakePlatform::ended();
-        let error = apply_wrapup(&platform, &by_name("Refund"), &NO_WAIT, None)
+        let error = apply_now(&platform, &by_name("Refund"))
             .await
             .expect_err("unknown name");
         let (_, detail, attribute) = only_diagnostic(&error);
@@ -595,7 +636,7 @@ mod tests {
     #[tokio::test]
     async fn a_connected_agent_is_refused_before_anything_is_posted() {
         let platform = FakePlatform::with_agent_state("connected");
-        let error = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+        let error = apply_now(&platform, &by_name("Sale completed"))
             .await
             .expect_err("still connected");
         let (summary, detail, attribute) = only_diagnostic(&error);
@@ -613,7 +654,7 @@ mod tests {
     async fn a_missing_conversation_points_at_conversation_id() {
         let platform = FakePlatform::ended();
         platform.purge();
-        let error = apply_wrapup(&platform, &by_name("Sale completed"), &NO_WAIT, None)
+        let error = apply_now(&platform, &by_name("Sale completed"))
             .await
             .expect_err("no conversation");
         let (summary, _, attribute) = only_diagnostic(&error);
@@ -635,7 +676,7 @@ mod tests {
             },
             ..base
         };
-        let error = apply_wrapup(&platform, &spec, &NO_WAIT, None)
+        let error = apply_wrapup(&platform, &spec, &NO_WAIT, None, &CancellationToken::new())
             .await
             .expect_err("customers take no wrap-up");
         let (summary, _, attribute) = only_diagnostic(&error);

@@ -68,21 +68,6 @@ impl Emu {
         GenesysClient::new(self.config(credentials, retry)).expect("client builds")
     }
 
-    /// A client that asks `stop_requested` before each write.
-    pub fn stoppable_client(
-        &self,
-        retry: RetryPolicy,
-        stop_requested: fn() -> bool,
-    ) -> GenesysClient {
-        let config = self
-            .config(
-                Credentials::client_credentials(CLIENT_ID, CLIENT_SECRET),
-                retry,
-            )
-            .with_stop_check(stop_requested);
-        GenesysClient::new(config).expect("client builds")
-    }
-
     /// The client configuration `client_with` builds from.
     pub fn config(&self, credentials: Credentials, retry: RetryPolicy) -> ClientConfig {
         ClientConfig::new(

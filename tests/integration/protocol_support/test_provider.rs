@@ -10,10 +10,10 @@ use async_trait::async_trait;
 use tfplugin_framework::cty::{AttributePath, Type, Value};
 use tfplugin_framework::{
     Action, ActionRequest, ApplyResponse, Attribute, Block, ConfigureRequest, ConfigureResponse,
-    CreateRequest, DataSource, DeferredReason, DeleteRequest, Diagnostics, IdentityAttribute,
-    IdentitySchema, ImportRequest, ImportResult, ImportedResource, ListEvent, ListRequest,
-    ListResource, ListSink, PlanRequest, PlanResponse, ProgressSink, Provider, ReadRequest,
-    ReadResponse, Resource, Schema, UpdateRequest,
+    CreateRequest, DataSource, DataSourceRequest, DeferredReason, DeleteRequest, Diagnostics,
+    IdentityAttribute, IdentitySchema, ImportRequest, ImportResult, ImportedResource, ListEvent,
+    ListRequest, ListResource, ListSink, PlanRequest, PlanResponse, ProgressSink, Provider,
+    ReadRequest, ReadResponse, Resource, Schema, UpdateRequest,
 };
 
 /// Current schema version of `test_thing`; version 1 called `name` `title`.
@@ -192,9 +192,7 @@ impl Resource for Thing {
         match request.planned_state.attr_str("name") {
             // A write already sent: its answer comes only after Terraform asked to stop.
             Some("slow") => {
-                while !tfplugin_framework::stop_requested() {
-                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-                }
+                request.cancel.cancelled().await;
             }
             // A write that finishes when the test says so.
             Some("held") => {
@@ -317,8 +315,12 @@ impl DataSource for Lookup {
         }
     }
 
-    async fn read(&self, config: Value) -> (Option<Value>, Diagnostics) {
-        let name = config.attr_str("name").unwrap_or_default().to_string();
+    async fn read(&self, request: DataSourceRequest) -> (Option<Value>, Diagnostics) {
+        let name = request
+            .config
+            .attr_str("name")
+            .unwrap_or_default()
+            .to_string();
         let mut diagnostics = Diagnostics::default();
         if name == "missing" {
             diagnostics.attribute_error(AttributePath::root("name"), "Not found", "No such thing.");

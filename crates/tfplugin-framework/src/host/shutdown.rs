@@ -1,36 +1,22 @@
 //! The process-wide "stop serving" signal, fired by GRPCController.Shutdown or a signal.
 
-use std::sync::Arc;
-
-use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
 /// A one-way latch: once triggered, every waiter (the server, long-lived streams) resolves.
-#[derive(Clone)]
-pub struct Shutdown(Arc<watch::Sender<bool>>);
-
-impl Default for Shutdown {
-    fn default() -> Self {
-        Shutdown(Arc::new(watch::channel(false).0))
-    }
-}
+#[derive(Clone, Default)]
+pub struct Shutdown(CancellationToken);
 
 impl Shutdown {
     /// Starts the shutdown (idempotent).
     pub fn trigger(&self) {
-        self.0.send_replace(true);
+        self.0.cancel();
     }
 
     /// Resolves once the shutdown was triggered.
     pub fn wait(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
-        let mut receiver = self.0.subscribe();
-        async move {
-            // The sender lives as long as any clone of `Shutdown`; if it is gone, nobody can
-            // trigger anymore, so resolving is as good as waiting forever.
-            let _ = receiver.wait_for(|triggered| *triggered).await;
-        }
+        self.0.clone().cancelled_owned()
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
