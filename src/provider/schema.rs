@@ -119,8 +119,9 @@ pub const MAX_REQUESTS_PER_MINUTE: Setting = Setting {
               Defaults to the org's own per-token limit (`client.credentials.token.rate.per.minute`), \
               read once per provider process when a run comes near 300 requests a minute on a \
               token, or 300, the platform's default, when the OAuth client may not read it. \
-              Requests beyond it wait instead of meeting a 429; a 429 lowers the budget for the \
-              rest of the run.",
+              Requests beyond it wait instead of meeting a 429; a 429 lowers the budget by a \
+              tenth (once per rate-limit pause), and each 10 s without one raises it again by a \
+              tenth of its ceiling, up to this figure (or the org's limit).",
 };
 
 pub const ADOPT_IDENTICAL_WRAPUP_CODES: Setting = Setting {
