@@ -3,8 +3,9 @@
 //!
 //! - Plan: `queue_id` replaces; the queue and every code are checked to exist, with the error
 //!   on the attribute at fault.
-//! - Create/update: one bulk POST of the missing codes, one DELETE per extra code, then a
-//!   paged read of what the queue holds.
+//! - Create/update: the missing codes in POSTs of at most 100 (the platform's limit per
+//!   request), one DELETE per extra code, then a paged read of what the queue holds. A
+//!   failure part-way still reads the queue, so state holds what landed.
 //! - Read: the queue's codes, paged; codes added or removed outside show as drift.
 //! - Delete: removes the codes this resource holds. Import by queue ID; identity `{ queue_id }`.
 
@@ -14,8 +15,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use crate::platform::{ApiFailure, Subject};
 use crate::resources::support::{ClientHandle, PlatformError, StringSet, is_uuid};
-use genesys_client::{ClientError, GenesysClient, WrapupCodeQuery};
+use genesys_client::{ClientError, GenesysClient, MAX_CODES_PER_ADD, WrapupCodeQuery};
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::tf_model;
 use tfplugin_framework::{
@@ -166,7 +168,9 @@ fn unknown_queue(queue_id: &str, diagnostics: &mut Diagnostics) {
     );
 }
 
-/// Makes the queue hold exactly `wanted`: one POST of the missing codes, a DELETE per extra.
+/// Makes the queue hold exactly `wanted`: POSTs of the missing codes, a DELETE per extra.
+/// Returns what the queue holds afterwards, read again even when a write failed part-way
+/// (earlier chunks may have landed); `None` only when that read fails too.
 async fn reconcile(
     client: &GenesysClient,
     queue_id: &str,
@@ -185,28 +189,37 @@ async fn reconcile(
             return None;
         }
     };
-    let missing: Vec<&str> = wanted.difference(&current).map(String::as_str).collect();
+    // Whether or not every write landed, state is what the queue holds now.
+    write_changes(client, queue_id, wanted, &current, diagnostics).await;
+    match assigned(client, queue_id).await {
+        Ok(Some(now)) => Some(now),
+        Ok(None) if diagnostics.has_errors() => None,
+        Ok(None) => {
+            unknown_queue(queue_id, diagnostics);
+            None
+        }
+        Err(error) => {
+            PlatformError::from(error)
+                .to_diagnostics("read the queue's wrap-up codes", diagnostics);
+            None
+        }
+    }
+}
+
+/// Adds the missing codes and removes the extra ones; a failed write puts its error in
+/// `diagnostics` and leaves the rest undone.
+async fn write_changes(
+    client: &GenesysClient,
+    queue_id: &str,
+    wanted: &BTreeSet<String>,
+    current: &BTreeSet<String>,
+    diagnostics: &mut Diagnostics,
+) {
+    let missing: Vec<&str> = wanted.difference(current).map(String::as_str).collect();
     if !missing.is_empty()
         && let Err(error) = client.queues().add_wrapup_codes(queue_id, &missing).await
     {
-        let failure = PlatformError::from(error);
-        match failure {
-            PlatformError::Invalid(detail) | PlatformError::NotFound(detail)
-                if detail.status != Some(404) || detail.message.contains("code") =>
-            {
-                diagnostics.attribute_error(
-                    attr_path!(QueueWrapupCodesModel.wrapup_code_ids),
-                    "The platform refused a wrap-up code for this queue",
-                    format!(
-                        "Adding {} to queue {queue_id} failed: {detail}",
-                        missing.join(", ")
-                    ),
-                );
-            }
-            PlatformError::NotFound(_) => unknown_queue(queue_id, diagnostics),
-            other => other.to_diagnostics("assign wrap-up codes to the queue", diagnostics),
-        }
-        return None;
+        return add_failed(PlatformError::from(error), queue_id, &missing, diagnostics);
     }
     for extra in current.difference(wanted) {
         match client.queues().remove_wrapup_code(queue_id, extra).await {
@@ -217,21 +230,58 @@ async fn reconcile(
                     &format!("remove wrap-up code {extra} from the queue"),
                     diagnostics,
                 );
-                return None;
+                return;
             }
         }
     }
-    match assigned(client, queue_id).await {
-        Ok(Some(now)) => Some(now),
-        Ok(None) => {
-            unknown_queue(queue_id, diagnostics);
-            None
+}
+
+/// The error for a refused add: on the codes the platform named (as the error's entity or
+/// in its message), else on the request as a whole (its size, the queue), never blaming a
+/// code the platform did not name.
+fn add_failed(
+    failure: PlatformError,
+    queue_id: &str,
+    missing: &[&str],
+    diagnostics: &mut Diagnostics,
+) {
+    let named = |detail: &ApiFailure| -> Vec<&str> {
+        missing
+            .iter()
+            .copied()
+            .filter(|code| {
+                detail.message.contains(code)
+                    || detail.subjects.iter().any(
+                        |subject| matches!(subject, Subject::Entity(id) if id.eq_ignore_ascii_case(code)),
+                    )
+            })
+            .collect()
+    };
+    match failure {
+        PlatformError::Invalid(detail) | PlatformError::NotFound(detail)
+            if !named(&detail).is_empty() =>
+        {
+            diagnostics.attribute_error(
+                attr_path!(QueueWrapupCodesModel.wrapup_code_ids),
+                "The platform refused a wrap-up code for this queue",
+                format!(
+                    "Adding {} to queue {queue_id} failed: {detail}",
+                    named(&detail).join(", ")
+                ),
+            );
         }
-        Err(error) => {
-            PlatformError::from(error)
-                .to_diagnostics("read the queue's wrap-up codes", diagnostics);
-            None
-        }
+        PlatformError::Invalid(detail) => diagnostics.attribute_error(
+            attr_path!(QueueWrapupCodesModel.wrapup_code_ids),
+            "The platform refused to add wrap-up codes to this queue",
+            format!(
+                "Adding {} code(s) to queue {queue_id}, in requests of at most \
+                 {MAX_CODES_PER_ADD}, failed: {detail}. The platform named no code; codes \
+                 added before the failure stay assigned and are kept in state.",
+                missing.len()
+            ),
+        ),
+        PlatformError::NotFound(_) => unknown_queue(queue_id, diagnostics),
+        other => other.to_diagnostics("assign wrap-up codes to the queue", diagnostics),
     }
 }
 

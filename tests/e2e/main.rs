@@ -31,6 +31,7 @@ mod provider_config;
 mod provider_debug;
 mod provider_harness;
 mod provider_schema;
+mod queue_codes_at_scale;
 mod terraform_versions;
 mod wrapupcode_data_source;
 mod wrapupcode_divisions;
