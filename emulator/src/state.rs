@@ -8,6 +8,7 @@ use std::time::Instant;
 use uuid::Uuid;
 
 use crate::EmulatorConfig;
+use crate::analytics::index::DetailsIndex;
 use crate::auth::Tokens;
 use crate::counter::Counter;
 use crate::error::ApiError;
@@ -34,6 +35,8 @@ pub struct World {
     pub counter: Counter,
     pub rate: RateWindows,
     pub shadows: Shadows,
+    /// The details query's start-time index and cached matches.
+    pub details_index: DetailsIndex,
 }
 
 /// What list (and, optionally, get) reads still show while a write is "in flight" under the
@@ -105,6 +108,7 @@ impl AppState {
                     counter: Counter::default(),
                     rate: RateWindows::default(),
                     shadows: Shadows::default(),
+                    details_index: DetailsIndex::default(),
                 }),
                 config,
             }),

@@ -1,3 +1,4 @@
 //! Terraform action types, one file each.
 
 pub mod conversation_wrapup;
+pub mod conversation_wrapup_backfill;

@@ -526,7 +526,7 @@ mod tests {
         })
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn concurrent_reads_share_one_request_per_hundred_ids() {
         let (requests, largest) = (Arc::default(), Arc::default());
         let reads = AnalyticsReads::new(
@@ -573,7 +573,7 @@ mod tests {
         )
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_batch_waits_for_the_operations_still_running_to_join_it() {
         // Three operations at once; the second and third plan only after some other work
         // (longer than the short window), as Terraform's next plans follow earlier applies.
@@ -600,7 +600,7 @@ mod tests {
         assert_eq!(largest.load(Ordering::SeqCst), 3);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_batch_goes_without_the_peak_when_nothing_else_runs_or_it_waited_too_long() {
         // Alone: the process once ran 10 operations, but now runs only this read.
         let operations = Arc::new(Operations {
@@ -623,7 +623,7 @@ mod tests {
         assert_eq!(largest.load(Ordering::SeqCst), 1);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn prefetched_views_cost_nothing_and_unknown_ids_are_none() {
         let (requests, largest) = (Arc::new(AtomicUsize::new(0)), Arc::default());
         let reads = AnalyticsReads::new(true, Duration::ZERO, counting(requests.clone(), largest));
@@ -646,7 +646,7 @@ mod tests {
         );
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn off_or_failed_bulk_reads_answer_none_without_retrying() {
         let requests = Arc::new(AtomicUsize::new(0));
         let counted = requests.clone();

@@ -8,6 +8,7 @@
 
 mod analytics_reads;
 mod conversations;
+mod details_stream;
 mod error;
 mod wrapup_codes;
 
@@ -17,8 +18,10 @@ use tokio::sync::OnceCell;
 
 pub use analytics_reads::{
     AnalyticsReads, COALESCE_WINDOW, MAX_BATCH_WAIT, MAX_QUIET, QUIET, Workload,
+    conversation_from_view,
 };
 pub use conversations::{ConversationApi, GenesysConversations, ShowsState, WrapupKey};
+pub use details_stream::{DetailsStream, IN_FLIGHT_PER_TOKEN, MAX_IN_FLIGHT, bulk_concurrency};
 pub use error::{ApiFailure, PlatformError, Subject};
 pub use wrapup_codes::{
     GenesysWrapupCodes, NameClaim, Origin, WrapupCode, WrapupCodeApi, WrapupCodeInput, WrapupCodes,

@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use super::{Credentials, MissingCredentials, ProviderSettings};
+use super::{MissingCredentials, ProviderSettings};
 use crate::platform::{Platform, PlatformError, Workload, WriterPolicy};
-use genesys_client::{ClientConfig, GenesysClient};
+use genesys_client::{ClientConfig, Credentials, GenesysClient};
 
 /// The provider's RPCs in progress, which bulk reads wait for (see [`Workload`]).
 struct RpcWorkload;
@@ -49,8 +49,8 @@ pub fn build_platform(settings: &ProviderSettings) -> Result<Platform, PlatformE
 /// whether it may adopt identical codes.
 fn writer_policy(settings: &ProviderSettings) -> WriterPolicy {
     let writer = match &settings.credentials {
-        Credentials::ClientCredentials { client_id, .. } => Some(client_id.clone()),
-        Credentials::AccessToken(_) | Credentials::Missing(_) => None,
+        Ok(Credentials::ClientCredentials { client_id, .. }) => Some(client_id.clone()),
+        Ok(Credentials::AccessToken(_)) | Err(_) => None,
     };
     WriterPolicy {
         writer,
@@ -60,20 +60,10 @@ fn writer_policy(settings: &ProviderSettings) -> WriterPolicy {
 
 /// Builds the API client from resolved provider settings, or says why it cannot.
 pub fn build_client(settings: &ProviderSettings) -> Result<GenesysClient, PlatformError> {
-    let credentials = match settings.credentials.require() {
-        Ok(Credentials::ClientCredentials {
-            client_id,
-            client_secret,
-        }) => genesys_client::Credentials::client_credentials(
-            client_id.clone(),
-            genesys_client::Secret::new(client_secret.expose()),
-        ),
-        Ok(Credentials::AccessToken(token)) => {
-            genesys_client::Credentials::access_token(genesys_client::Secret::new(token.expose()))
-        }
-        Ok(Credentials::Missing(missing)) => return Err(no_credentials(missing)),
-        Err(missing) => return Err(no_credentials(&missing)),
-    };
+    let credentials = settings
+        .credentials
+        .clone()
+        .map_err(|missing| no_credentials(&missing))?;
     let mut config = ClientConfig::new(credentials, settings.region)
         .with_api_base_url(&settings.api_base)
         .and_then(|config| config.with_login_base_url(&settings.login_base))

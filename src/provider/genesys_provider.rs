@@ -3,11 +3,11 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::client::build_platform;
-use super::config::ProviderConfig;
-use super::schema::provider_schema;
+use super::model::{ProviderConfig, provider_schema};
 use super::settings::{SharedSettings, process_env, resolve};
 use super::validate::validate_config;
 use crate::actions::conversation_wrapup::ConversationWrapupAction;
+use crate::actions::conversation_wrapup_backfill::ConversationWrapupBackfill;
 use crate::data_sources::conversations::ConversationsData;
 use crate::data_sources::routing_queue::RoutingQueueData;
 use crate::data_sources::routing_wrapupcode::RoutingWrapupCodeData;
@@ -61,14 +61,14 @@ impl Provider for GenesysProvider {
     }
 
     async fn validate_config(&self, config: &Value) -> Diagnostics {
-        match ProviderConfig::from_value(config) {
+        match ProviderConfig::decode_block(config) {
             Ok(config) => validate_config(&config),
             Err(diagnostics) => diagnostics,
         }
     }
 
     async fn configure(&self, request: ConfigureRequest) -> ConfigureResponse {
-        let config = match ProviderConfig::from_value(&request.config) {
+        let config = match ProviderConfig::decode_block(&request.config) {
             Ok(config) => config,
             Err(diagnostics) => return diagnostics.into(),
         };
@@ -128,7 +128,10 @@ impl Provider for GenesysProvider {
     }
 
     fn actions(&self) -> Vec<Arc<dyn Action>> {
-        vec![ConversationWrapupAction::new(self.conversations())]
+        vec![
+            ConversationWrapupAction::new(self.conversations()),
+            ConversationWrapupBackfill::new(self.client(), self.conversations()),
+        ]
     }
 }
 
@@ -200,7 +203,7 @@ mod tests {
         assert!(!diagnostics.has_errors(), "{diagnostics:?}");
         let settings = handle.get().expect("configured");
         assert_eq!(settings.region.name, "eu-west-2");
-        assert!(settings.credentials.require().is_ok());
+        assert!(settings.credentials.is_ok());
     }
 
     #[test]

@@ -1,10 +1,8 @@
-//! The Genesys Cloud provider: configuration schema, validation, the settings resources use,
-//! and the types it offers.
+//! The Genesys Cloud provider: its settings (one declaration: model, schema, environment
+//! fallback), their validation and resolution, and the types it offers.
 
-mod config;
 mod genesys_provider;
-mod schema;
-mod secret;
+mod model;
 mod settings;
 mod validate;
 
@@ -12,13 +10,11 @@ pub mod client;
 
 use std::sync::Arc;
 
-pub use config::{Field, ProviderConfig};
 pub use genesys_provider::GenesysProvider;
-pub use schema::{SETTINGS, Setting, SettingKind, provider_schema};
-pub use secret::Secret;
+pub use model::{ProviderConfig, SETTINGS, Setting, SettingType, provider_schema};
 pub use settings::{
-    Credentials, EnvLookup, MissingCredentials, NotConfigured, ProviderSettings, SharedSettings,
-    process_env, resolve,
+    EnvLookup, MissingCredentials, NotConfigured, ProviderSettings, SharedSettings, process_env,
+    resolve,
 };
 pub use validate::{SettingError, validate_config};
 

@@ -1,17 +1,15 @@
 use std::sync::{Arc, PoisonError, RwLock};
 
-use super::config::{Field, ProviderConfig};
-use super::schema::ADOPT_IDENTICAL_WRAPUP_CODES;
-use super::schema::{
-    ACCESS_TOKEN, API_URL, AWS_REGION, LOGIN_URL, MAX_REQUESTS_PER_MINUTE, OAUTHCLIENT_ID,
-    OAUTHCLIENT_SECRET, READ_CACHE, SETTINGS, Setting, TOKEN_POOL_SIZE,
+use super::model::{
+    ACCESS_TOKEN, ADOPT_IDENTICAL_WRAPUP_CODES, API_URL, AWS_REGION, LOGIN_URL,
+    MAX_REQUESTS_PER_MINUTE, OAUTHCLIENT_ID, OAUTHCLIENT_SECRET, ProviderConfig, READ_CACHE,
+    Setting, SettingType, TOKEN_POOL_SIZE,
 };
-use super::secret::Secret;
 use super::validate::{
-    Source, parse_base_url, parse_bool, parse_number, parse_region, report, validate_config,
+    SettingError, Source, parse_base_url, parse_region, report, validate_config,
 };
-use genesys_client::Region;
-use tfplugin_framework::Diagnostics;
+use genesys_client::{Credentials, Region, Secret};
+use tfplugin_framework::{Diagnostics, TfValue};
 
 /// The provider configuration after merging the provider block with the `GENESYSCLOUD_*`
 /// environment: what resources use to build the API client. `Debug` redacts secrets.
@@ -23,7 +21,9 @@ pub struct ProviderSettings {
     pub api_base: String,
     /// Login host base URL without trailing slash, e.g. `https://login.mypurecloud.com`.
     pub login_base: String,
-    pub credentials: Credentials,
+    /// How to authenticate, or why there is nothing usable: fine for validate and plans
+    /// that need no API, an error for the rest.
+    pub credentials: Result<Credentials, MissingCredentials>,
     /// Whether bulk refresh may serve reads from one paged list per run.
     pub read_cache: bool,
     /// How many access tokens the client may hold (1–50).
@@ -64,30 +64,6 @@ impl ProviderSettings {
     }
 }
 
-/// How the provider authenticates to the Platform API.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Credentials {
-    /// OAuth client-credentials grant against the login host.
-    ClientCredentials {
-        client_id: String,
-        client_secret: Secret,
-    },
-    /// A bearer token supplied by the user.
-    AccessToken(Secret),
-    /// Nothing usable: fine for validate and plans that need no API, an error for the rest.
-    Missing(MissingCredentials),
-}
-
-impl Credentials {
-    /// The credentials, or why there are none; resources call this before using the API.
-    pub fn require(&self) -> Result<&Credentials, MissingCredentials> {
-        match self {
-            Credentials::Missing(missing) => Err(missing.clone()),
-            usable => Ok(usable),
-        }
-    }
-}
-
 /// Why no credentials are available (the message tells the user what to set).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MissingCredentials {
@@ -117,6 +93,50 @@ pub fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
+/// Reads settings from the block, falling back to their environment variables, and collects
+/// what is wrong with the variables.
+struct Resolver<'a> {
+    env: EnvLookup<'a>,
+    diagnostics: Diagnostics,
+}
+
+impl Resolver<'_> {
+    /// The setting's environment variable; empty counts as unset.
+    fn env(&self, setting: Setting) -> Option<String> {
+        (self.env)(setting.env).filter(|value| !value.is_empty())
+    }
+
+    /// The value written in the block when known (validated already), else the one its
+    /// environment variable gives, with where it came from. An invalid variable is reported,
+    /// naming it, and counts as unset.
+    fn value<T: SettingType>(
+        &mut self,
+        setting: Setting,
+        field: &TfValue<T>,
+    ) -> Option<(T, Source)> {
+        if let Some(value) = field.known() {
+            return Some((value.clone(), Source::Attribute(setting)));
+        }
+        let text = self.env(setting)?;
+        self.check(Source::Env(setting), T::from_env(setting, &text))
+            .map(|value| (value, Source::Env(setting)))
+    }
+
+    /// The checked value, or `None` with the error reported against `source`.
+    fn check<U>(&mut self, source: Source, checked: Result<U, SettingError>) -> Option<U> {
+        checked
+            .map_err(|error| report(&mut self.diagnostics, source, &error))
+            .ok()
+    }
+
+    /// A base URL from the block or the environment, else `default`.
+    fn base_url(&mut self, setting: Setting, field: &TfValue<String>, default: String) -> String {
+        self.value(setting, field)
+            .and_then(|(text, source)| self.check(source, parse_base_url(&text)))
+            .unwrap_or(default)
+    }
+}
+
 /// Merges the provider block with the environment (attributes win) and validates both.
 /// Returns the settings plus warnings, or the errors. Missing credentials are not an error.
 pub fn resolve(
@@ -124,104 +144,53 @@ pub fn resolve(
     env: EnvLookup<'_>,
     terraform_version: &str,
 ) -> Result<(ProviderSettings, Diagnostics), Diagnostics> {
-    let mut diagnostics = validate_config(config);
+    let diagnostics = validate_config(config);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let env = |setting: Setting| env(setting.env).filter(|value| !value.is_empty());
+    let mut resolver = Resolver { env, diagnostics };
 
-    let region = match config.aws_region.known() {
-        Some(name) => parse_region(name).ok(),
-        None => env(AWS_REGION).and_then(|name| {
-            parse_region(&name)
-                .map_err(|error| report(&mut diagnostics, Source::Env(AWS_REGION), &error))
-                .ok()
-        }),
-    };
-    let region = region
+    let region = resolver
+        .value(AWS_REGION, &config.aws_region)
+        .and_then(|(name, source)| resolver.check(source, parse_region(&name)))
         .or_else(|| Region::by_name(Region::DEFAULT))
         .unwrap_or(Region::ALL[0]);
+    let api_base = resolver.base_url(API_URL, &config.api_url, region.api_base());
+    let login_base = resolver.base_url(LOGIN_URL, &config.login_url, region.login_base());
+    let read_cache = resolver
+        .value(READ_CACHE, &config.read_cache)
+        .is_none_or(|(flag, _)| flag);
+    let adopt_identical_wrapup_codes = resolver
+        .value(
+            ADOPT_IDENTICAL_WRAPUP_CODES,
+            &config.adopt_identical_wrapup_codes,
+        )
+        .is_some_and(|(flag, _)| flag);
+    let token_pool_size = resolver
+        .value(TOKEN_POOL_SIZE, &config.token_pool_size)
+        .map_or(genesys_client::DEFAULT_MAX_TOKENS as i64, |(size, _)| size);
+    let max_requests_per_minute = resolver
+        .value(MAX_REQUESTS_PER_MINUTE, &config.max_requests_per_minute)
+        .map(|(budget, _)| budget);
 
-    let mut base_url = |setting: Setting, field: &Field<String>, default: String| {
-        match field.known() {
-            Some(text) => parse_base_url(text).ok(),
-            None => env(setting).and_then(|text| {
-                parse_base_url(&text)
-                    .map_err(|error| report(&mut diagnostics, Source::Env(setting), &error))
-                    .ok()
-            }),
-        }
-        .unwrap_or(default)
-    };
-    let api_base = base_url(API_URL, &config.api_url, region.api_base());
-    let login_base = base_url(LOGIN_URL, &config.login_url, region.login_base());
-
-    let mut flag = |setting: Setting, field: &Field<bool>, default: bool| match field.known() {
-        Some(flag) => *flag,
-        None => env(setting)
-            .and_then(|text| {
-                parse_bool(&text)
-                    .map_err(|error| report(&mut diagnostics, Source::Env(setting), &error))
-                    .ok()
-            })
-            .unwrap_or(default),
-    };
-    let read_cache = flag(READ_CACHE, &config.read_cache, true);
-    let adopt_identical_wrapup_codes = flag(
-        ADOPT_IDENTICAL_WRAPUP_CODES,
-        &config.adopt_identical_wrapup_codes,
-        false,
-    );
-
-    let mut number = |setting: Setting, field: &Field<i64>| match field.known() {
-        Some(value) => Some(*value),
-        None => env(setting).and_then(|text| {
-            parse_number(setting, &text)
-                .map_err(|error| report(&mut diagnostics, Source::Env(setting), &error))
-                .ok()
-        }),
-    };
-    let token_pool_size = number(TOKEN_POOL_SIZE, &config.token_pool_size)
-        .unwrap_or(genesys_client::DEFAULT_MAX_TOKENS as i64);
-    let max_requests_per_minute = number(MAX_REQUESTS_PER_MINUTE, &config.max_requests_per_minute);
-
-    let credentials = resolve_credentials(config, &env, &mut diagnostics);
+    let credentials = resolve_credentials(config, &mut resolver);
+    let mut diagnostics = resolver.diagnostics;
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
     // Unknown credentials are reported by the platform (nothing is called), not as missing.
-    let credentials_unknown = config.oauthclient_id == Field::Unknown
-        || config.oauthclient_secret == Field::Unknown
-        || config.access_token == Field::Unknown;
+    let credentials_unknown = config.oauthclient_id.is_unknown()
+        || config.oauthclient_secret.is_unknown()
+        || config.access_token.is_unknown();
     if !credentials_unknown
-        && let Credentials::Missing(
-            missing @ (MissingCredentials::NoClientId | MissingCredentials::NoClientSecret),
-        ) = &credentials
+        && let Err(missing @ (MissingCredentials::NoClientId | MissingCredentials::NoClientSecret)) =
+            &credentials
     {
         diagnostics.warning(
             "Incomplete Genesys Cloud credentials",
             format!("{missing}. Operations that call the API will fail until this is fixed."),
         );
     }
-
-    let fields_unknown = [
-        config.oauthclient_id == Field::Unknown,
-        config.oauthclient_secret == Field::Unknown,
-        config.aws_region == Field::Unknown,
-        config.access_token == Field::Unknown,
-        config.api_url == Field::Unknown,
-        config.login_url == Field::Unknown,
-        config.read_cache == Field::Unknown,
-        config.token_pool_size == Field::Unknown,
-        config.max_requests_per_minute == Field::Unknown,
-        config.adopt_identical_wrapup_codes == Field::Unknown,
-    ];
-    let unknown_attributes = SETTINGS
-        .iter()
-        .zip(fields_unknown)
-        .filter(|(_, unknown)| *unknown)
-        .map(|(setting, _)| setting.name)
-        .collect();
 
     Ok((
         ProviderSettings {
@@ -235,7 +204,7 @@ pub fn resolve(
                 .map(|budget| u32::try_from(budget.clamp(1, 100_000)).unwrap_or(1)),
             adopt_identical_wrapup_codes,
             terraform_version: terraform_version.to_string(),
-            unknown_attributes,
+            unknown_attributes: config.unknown_settings(),
         },
         diagnostics,
     ))
@@ -245,48 +214,53 @@ pub fn resolve(
 /// the environment a token together with client credentials is ambiguous and refused.
 fn resolve_credentials(
     config: &ProviderConfig,
-    env: &dyn Fn(Setting) -> Option<String>,
-    diagnostics: &mut Diagnostics,
-) -> Credentials {
+    resolver: &mut Resolver<'_>,
+) -> Result<Credentials, MissingCredentials> {
     if let Some(token) = config.access_token.known() {
-        return Credentials::AccessToken(token.clone());
+        return Ok(Credentials::access_token(token.expose().as_str()));
     }
     let config_id = config.oauthclient_id.known().cloned();
-    let config_secret = config.oauthclient_secret.known().cloned();
+    let config_secret = config
+        .oauthclient_secret
+        .known()
+        .map(|secret| Secret::new(secret.expose().as_str()));
     if config_id.is_some() || config_secret.is_some() {
         return client_credentials(
-            config_id.or_else(|| env(OAUTHCLIENT_ID)),
-            config_secret.or_else(|| env(OAUTHCLIENT_SECRET).map(Secret::new)),
+            config_id.or_else(|| resolver.env(OAUTHCLIENT_ID)),
+            config_secret.or_else(|| resolver.env(OAUTHCLIENT_SECRET).map(Secret::new)),
         );
     }
-    let env_token = env(ACCESS_TOKEN).map(Secret::new);
-    let env_id = env(OAUTHCLIENT_ID);
-    let env_secret = env(OAUTHCLIENT_SECRET).map(Secret::new);
+    let env_token = resolver.env(ACCESS_TOKEN).map(Secret::new);
+    let env_id = resolver.env(OAUTHCLIENT_ID);
+    let env_secret = resolver.env(OAUTHCLIENT_SECRET).map(Secret::new);
     match env_token {
         Some(_) if env_id.is_some() || env_secret.is_some() => {
-            diagnostics.error(
+            resolver.diagnostics.error(
                 "Conflicting credentials",
                 "The environment sets GENESYSCLOUD_ACCESS_TOKEN together with \
                  GENESYSCLOUD_OAUTHCLIENT_ID / GENESYSCLOUD_OAUTHCLIENT_SECRET; unset one of \
                  them, or choose in the provider block with `access_token` or \
                  `oauthclient_id` / `oauthclient_secret`.",
             );
-            Credentials::Missing(MissingCredentials::NotConfigured)
+            Err(MissingCredentials::NotConfigured)
         }
-        Some(token) => Credentials::AccessToken(token),
+        Some(token) => Ok(Credentials::AccessToken(token)),
         None => client_credentials(env_id, env_secret),
     }
 }
 
-fn client_credentials(client_id: Option<String>, client_secret: Option<Secret>) -> Credentials {
+fn client_credentials(
+    client_id: Option<String>,
+    client_secret: Option<Secret>,
+) -> Result<Credentials, MissingCredentials> {
     match (client_id, client_secret) {
-        (Some(client_id), Some(client_secret)) => Credentials::ClientCredentials {
+        (Some(client_id), Some(client_secret)) => Ok(Credentials::ClientCredentials {
             client_id,
             client_secret,
-        },
-        (Some(_), None) => Credentials::Missing(MissingCredentials::NoClientSecret),
-        (None, Some(_)) => Credentials::Missing(MissingCredentials::NoClientId),
-        (None, None) => Credentials::Missing(MissingCredentials::NotConfigured),
+        }),
+        (Some(_), None) => Err(MissingCredentials::NoClientSecret),
+        (None, Some(_)) => Err(MissingCredentials::NoClientId),
+        (None, None) => Err(MissingCredentials::NotConfigured),
     }
 }
 
@@ -320,6 +294,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+    use tfplugin_framework::Sensitive;
     use tfplugin_framework::cty::AttributePath;
 
     fn resolve_with(
@@ -350,10 +325,7 @@ mod tests {
         assert_eq!(settings.api_base, "https://api.mypurecloud.com");
         assert_eq!(settings.login_base, "https://login.mypurecloud.com");
         assert!(settings.read_cache);
-        assert_eq!(
-            settings.credentials.require(),
-            Err(MissingCredentials::NotConfigured)
-        );
+        assert_eq!(settings.credentials, Err(MissingCredentials::NotConfigured));
         assert_eq!(settings.terraform_version, "1.15.5");
     }
 
@@ -369,7 +341,7 @@ mod tests {
             Some(120)
         );
         let attribute = ProviderConfig {
-            max_requests_per_minute: Field::Set(450),
+            max_requests_per_minute: TfValue::Known(450),
             ..ProviderConfig::default()
         };
         assert_eq!(
@@ -396,10 +368,7 @@ mod tests {
         assert!(!settings.read_cache);
         assert_eq!(
             settings.credentials,
-            Credentials::ClientCredentials {
-                client_id: "env-id".into(),
-                client_secret: Secret::new("env-secret"),
-            }
+            Ok(Credentials::client_credentials("env-id", "env-secret"))
         );
     }
 
@@ -407,9 +376,9 @@ mod tests {
     fn attributes_win_over_env_vars() {
         let settings = settings(
             ProviderConfig {
-                aws_region: Field::Set("ap-southeast-2".into()),
-                api_url: Field::Set("http://127.0.0.1:9000/".into()),
-                read_cache: Field::Set(true),
+                aws_region: TfValue::Known("ap-southeast-2".into()),
+                api_url: TfValue::Known("http://127.0.0.1:9000/".into()),
+                read_cache: TfValue::Known(true),
                 ..Default::default()
             },
             &[
@@ -447,7 +416,7 @@ mod tests {
             ],
         );
         assert_eq!(settings.region.name, "us-east-1");
-        assert!(settings.credentials.require().is_err());
+        assert!(settings.credentials.is_err());
     }
 
     #[test]
@@ -471,7 +440,7 @@ mod tests {
     fn configure_repeats_the_attribute_validation() {
         let diagnostics = errors(
             ProviderConfig {
-                aws_region: Field::Set("mars-1".into()),
+                aws_region: TfValue::Known("mars-1".into()),
                 ..Default::default()
             },
             &[],
@@ -486,7 +455,7 @@ mod tests {
     fn access_token_from_config_wins_over_env_client_credentials() {
         let settings = settings(
             ProviderConfig {
-                access_token: Field::Set(Secret::new("tok")),
+                access_token: TfValue::Known(Sensitive::new("tok".into())),
                 ..Default::default()
             },
             &[
@@ -494,17 +463,14 @@ mod tests {
                 ("GENESYSCLOUD_OAUTHCLIENT_SECRET", "secret"),
             ],
         );
-        assert_eq!(
-            settings.credentials,
-            Credentials::AccessToken(Secret::new("tok"))
-        );
+        assert_eq!(settings.credentials, Ok(Credentials::access_token("tok")));
     }
 
     #[test]
     fn client_id_in_config_pairs_with_secret_from_env() {
         let settings = settings(
             ProviderConfig {
-                oauthclient_id: Field::Set("cfg-id".into()),
+                oauthclient_id: TfValue::Known("cfg-id".into()),
                 ..Default::default()
             },
             &[
@@ -514,10 +480,7 @@ mod tests {
         );
         assert_eq!(
             settings.credentials,
-            Credentials::ClientCredentials {
-                client_id: "cfg-id".into(),
-                client_secret: Secret::new("env-secret"),
-            }
+            Ok(Credentials::client_credentials("cfg-id", "env-secret"))
         );
     }
 
@@ -540,24 +503,21 @@ mod tests {
             ProviderConfig::default(),
             &[("GENESYSCLOUD_ACCESS_TOKEN", "tok")],
         );
-        assert_eq!(
-            settings.credentials,
-            Credentials::AccessToken(Secret::new("tok"))
-        );
+        assert_eq!(settings.credentials, Ok(Credentials::access_token("tok")));
     }
 
     #[test]
     fn half_client_credentials_warn_and_stay_missing() {
         let (settings, warnings) = resolve_with(
             ProviderConfig {
-                oauthclient_id: Field::Set("id".into()),
+                oauthclient_id: TfValue::Known("id".into()),
                 ..Default::default()
             },
             &[],
         )
         .unwrap();
         assert_eq!(
-            settings.credentials.require(),
+            settings.credentials,
             Err(MissingCredentials::NoClientSecret)
         );
         assert!(!warnings.has_errors());
@@ -572,18 +532,15 @@ mod tests {
             &[("GENESYSCLOUD_OAUTHCLIENT_SECRET", "s")],
         )
         .unwrap();
-        assert_eq!(
-            settings.credentials.require(),
-            Err(MissingCredentials::NoClientId)
-        );
+        assert_eq!(settings.credentials, Err(MissingCredentials::NoClientId));
     }
 
     #[test]
     fn unknown_attributes_fall_back_to_env_and_are_recorded() {
         let settings = settings(
             ProviderConfig {
-                api_url: Field::Unknown,
-                aws_region: Field::Unknown,
+                api_url: TfValue::unknown(),
+                aws_region: TfValue::unknown(),
                 ..Default::default()
             },
             &[("GENESYSCLOUD_REGION", "eu-central-1")],
@@ -597,8 +554,8 @@ mod tests {
     fn debug_output_never_shows_secrets() {
         let settings = settings(
             ProviderConfig {
-                oauthclient_id: Field::Set("visible-id".into()),
-                oauthclient_secret: Field::Set(Secret::new("very-secret-value")),
+                oauthclient_id: TfValue::Known("visible-id".into()),
+                oauthclient_secret: TfValue::Known(Sensitive::new("very-secret-value".into())),
                 ..Default::default()
             },
             &[],

@@ -1,15 +1,10 @@
-use std::net::IpAddr;
-
-use url::{Host, Url};
-
-use super::config::{Field, ProviderConfig};
-use super::schema::{
-    ACCESS_TOKEN, API_URL, AWS_REGION, LOGIN_URL, MAX_REQUESTS_PER_MINUTE, OAUTHCLIENT_ID,
-    OAUTHCLIENT_SECRET, Setting, TOKEN_POOL_SIZE,
-};
-use genesys_client::Region;
+use genesys_client::{BaseUrlError, Region};
 use tfplugin_framework::Diagnostics;
-use tfplugin_framework::cty::AttributePath;
+
+use super::model::{
+    ACCESS_TOKEN, API_URL, AWS_REGION, LOGIN_URL, MAX_REQUESTS_PER_MINUTE, OAUTHCLIENT_ID,
+    OAUTHCLIENT_SECRET, ProviderConfig, Setting, TOKEN_POOL_SIZE, setting_path,
+};
 
 /// Why one provider setting's value is unusable. Messages never contain secret values.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,25 +16,22 @@ pub enum SettingError {
         region_names()
     )]
     UnknownRegion { name: String },
-    #[error("`{value}` is not an absolute URL ({reason}); write it like `https://api.example.com`")]
-    MalformedUrl { value: String, reason: String },
-    #[error("the URL must not contain a user name or password")]
-    UrlWithCredentials,
-    #[error("`{value}` has a query or fragment; give only the scheme, host, port and path")]
-    UrlWithQuery { value: String },
-    #[error(
-        "`{value}` uses the `{scheme}` scheme; only `https` (or `http` to a loopback host) is allowed"
-    )]
-    UnsupportedScheme { value: String, scheme: String },
-    #[error(
-        "`{value}` uses plain `http://` to a host that is not loopback; use `https://` \
-         (`http://` is only allowed for localhost, 127.0.0.0/8 and ::1)"
-    )]
-    InsecureUrl { value: String },
+    /// The client's one base-URL rule refused it.
+    #[error(transparent)]
+    BaseUrl(BaseUrlError),
     #[error("`{value}` is not a boolean; use `true` or `false`")]
     InvalidBool { value: String },
     #[error("`{value}` is not a whole number from {min} to {max}")]
     OutOfRange { value: String, min: i64, max: i64 },
+}
+
+impl From<BaseUrlError> for SettingError {
+    fn from(error: BaseUrlError) -> Self {
+        match error {
+            BaseUrlError::Empty => SettingError::Empty,
+            other => SettingError::BaseUrl(other),
+        }
+    }
 }
 
 impl SettingError {
@@ -48,11 +40,8 @@ impl SettingError {
         match self {
             SettingError::Empty => "Empty provider setting",
             SettingError::UnknownRegion { .. } => "Unknown Genesys Cloud region",
-            SettingError::MalformedUrl { .. }
-            | SettingError::UrlWithCredentials
-            | SettingError::UrlWithQuery { .. }
-            | SettingError::UnsupportedScheme { .. } => "Invalid base URL",
-            SettingError::InsecureUrl { .. } => "Insecure base URL",
+            SettingError::BaseUrl(BaseUrlError::InsecureUrl { .. }) => "Insecure base URL",
+            SettingError::BaseUrl(_) => "Invalid base URL",
             SettingError::InvalidBool { .. } => "Invalid boolean setting",
             SettingError::OutOfRange { .. } => "Invalid number setting",
         }
@@ -82,7 +71,7 @@ pub fn report(diagnostics: &mut Diagnostics, source: Source, error: &SettingErro
                 String::new()
             };
             diagnostics.attribute_error(
-                AttributePath::root(setting.name),
+                setting_path(setting),
                 error.summary(),
                 format!("Invalid `{}`: {error}.{hint}", setting.name),
             );
@@ -108,43 +97,11 @@ pub fn parse_region(name: &str) -> Result<Region, SettingError> {
     })
 }
 
-/// Checks an API or login base URL and returns it without a trailing slash.
+/// Checks an API or login base URL (the client's one rule) and returns it without a
+/// trailing slash.
 pub fn parse_base_url(text: &str) -> Result<String, SettingError> {
-    if text.is_empty() {
-        return Err(SettingError::Empty);
-    }
-    let url = Url::parse(text).map_err(|error| SettingError::MalformedUrl {
-        value: text.to_string(),
-        reason: error.to_string(),
-    })?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(SettingError::UrlWithCredentials);
-    }
-    let shown = url.as_str().to_string();
-    match url.scheme() {
-        "https" => {}
-        "http" => {
-            if !url.host().is_some_and(is_loopback) {
-                return Err(SettingError::InsecureUrl { value: shown });
-            }
-        }
-        other => {
-            return Err(SettingError::UnsupportedScheme {
-                value: shown,
-                scheme: other.to_string(),
-            });
-        }
-    }
-    if url.host().is_none() {
-        return Err(SettingError::MalformedUrl {
-            value: shown,
-            reason: "no host".to_string(),
-        });
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(SettingError::UrlWithQuery { value: shown });
-    }
-    Ok(shown.trim_end_matches('/').to_string())
+    let url = genesys_client::config::parse_base_url(text)?;
+    Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
 /// The range a number setting accepts.
@@ -194,14 +151,6 @@ pub fn parse_bool(text: &str) -> Result<bool, SettingError> {
     }
 }
 
-fn is_loopback(host: Host<&str>) -> bool {
-    match host {
-        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
-        Host::Ipv4(ip) => IpAddr::V4(ip).is_loopback(),
-        Host::Ipv6(ip) => IpAddr::V6(ip).is_loopback(),
-    }
-}
-
 fn region_names() -> String {
     Region::ALL
         .iter()
@@ -222,12 +171,15 @@ pub fn validate_config(config: &ProviderConfig) -> Diagnostics {
     check_not_empty(
         &mut diagnostics,
         OAUTHCLIENT_SECRET,
-        config.oauthclient_secret.known().map(|s| s.expose()),
+        config
+            .oauthclient_secret
+            .known()
+            .map(|s| s.expose().as_str()),
     );
     check_not_empty(
         &mut diagnostics,
         ACCESS_TOKEN,
-        config.access_token.known().map(|s| s.expose()),
+        config.access_token.known().map(|s| s.expose().as_str()),
     );
     if let Some(name) = config.aws_region.known()
         && let Err(error) = parse_region(name)
@@ -251,12 +203,11 @@ pub fn validate_config(config: &ProviderConfig) -> Diagnostics {
             report(&mut diagnostics, Source::Attribute(setting), &error);
         }
     }
-    if matches!(config.access_token, Field::Set(_))
-        && (matches!(config.oauthclient_id, Field::Set(_))
-            || matches!(config.oauthclient_secret, Field::Set(_)))
+    if config.access_token.is_known()
+        && (config.oauthclient_id.is_known() || config.oauthclient_secret.is_known())
     {
         diagnostics.attribute_error(
-            AttributePath::root(ACCESS_TOKEN.name),
+            setting_path(ACCESS_TOKEN),
             "Conflicting credentials",
             "`access_token` cannot be combined with `oauthclient_id` / `oauthclient_secret`: \
              authenticate either with a bearer token or with OAuth client credentials.",
@@ -278,8 +229,9 @@ fn check_not_empty(diagnostics: &mut Diagnostics, setting: Setting, value: Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::secret::Secret;
     use tfplugin_framework::Severity;
+    use tfplugin_framework::cty::AttributePath;
+    use tfplugin_framework::{Sensitive, TfValue};
 
     fn only_error_at(diagnostics: &Diagnostics, attribute: &str) -> String {
         assert_eq!(diagnostics.0.len(), 1, "{diagnostics:?}");
@@ -299,7 +251,7 @@ mod tests {
     #[test]
     fn unknown_region_lists_the_valid_ones() {
         let config = ProviderConfig {
-            aws_region: Field::Set("mars-1".into()),
+            aws_region: TfValue::Known("mars-1".into()),
             ..Default::default()
         };
         let text = only_error_at(&validate_config(&config), "aws_region");
@@ -322,37 +274,9 @@ mod tests {
     }
 
     #[test]
-    fn http_is_accepted_only_for_loopback_hosts() {
-        for ok in [
-            "http://localhost:8080",
-            "http://LOCALHOST",
-            "http://127.0.0.1:1234",
-            "http://127.5.6.7",
-            "http://[::1]:9000",
-        ] {
-            assert!(parse_base_url(ok).is_ok(), "{ok}");
-        }
-        for refused in [
-            "http://example.com",
-            "http://10.0.0.1",
-            "http://128.0.0.1",
-            "http://[::2]",
-            "http://localhost.example.com",
-        ] {
-            assert!(
-                matches!(
-                    parse_base_url(refused),
-                    Err(SettingError::InsecureUrl { .. })
-                ),
-                "{refused}"
-            );
-        }
-    }
-
-    #[test]
     fn insecure_api_url_points_at_api_url() {
         let config = ProviderConfig {
-            api_url: Field::Set("http://example.com".into()),
+            api_url: TfValue::Known("http://example.com".into()),
             ..Default::default()
         };
         let text = only_error_at(&validate_config(&config), "api_url");
@@ -363,7 +287,7 @@ mod tests {
     #[test]
     fn malformed_login_url_points_at_login_url() {
         let config = ProviderConfig {
-            login_url: Field::Set("login.example.com".into()),
+            login_url: TfValue::Known("login.example.com".into()),
             ..Default::default()
         };
         let text = only_error_at(&validate_config(&config), "login_url");
@@ -372,70 +296,47 @@ mod tests {
     }
 
     #[test]
-    fn other_schemes_queries_and_userinfo_are_refused() {
-        assert!(matches!(
-            parse_base_url("ftp://api.example.com"),
-            Err(SettingError::UnsupportedScheme { .. })
-        ));
-        assert!(matches!(
-            parse_base_url("https://api.example.com/?x=1"),
-            Err(SettingError::UrlWithQuery { .. })
-        ));
-        assert!(matches!(
-            parse_base_url("https://api.example.com/#top"),
-            Err(SettingError::UrlWithQuery { .. })
-        ));
-        let error = parse_base_url("https://user:pa55word@api.example.com").unwrap_err();
-        assert_eq!(error, SettingError::UrlWithCredentials);
-        assert!(!error.to_string().contains("pa55word"));
-        assert!(matches!(
-            parse_base_url("https://"),
-            Err(SettingError::MalformedUrl { .. })
-        ));
-    }
-
-    #[test]
     fn empty_strings_are_refused_per_attribute() {
         for (setting, config) in [
             (
                 "oauthclient_id",
                 ProviderConfig {
-                    oauthclient_id: Field::Set(String::new()),
+                    oauthclient_id: TfValue::Known(String::new()),
                     ..Default::default()
                 },
             ),
             (
                 "oauthclient_secret",
                 ProviderConfig {
-                    oauthclient_secret: Field::Set(Secret::new("")),
+                    oauthclient_secret: TfValue::Known(Sensitive::new("".into())),
                     ..Default::default()
                 },
             ),
             (
                 "access_token",
                 ProviderConfig {
-                    access_token: Field::Set(Secret::new("")),
+                    access_token: TfValue::Known(Sensitive::new("".into())),
                     ..Default::default()
                 },
             ),
             (
                 "aws_region",
                 ProviderConfig {
-                    aws_region: Field::Set(String::new()),
+                    aws_region: TfValue::Known(String::new()),
                     ..Default::default()
                 },
             ),
             (
                 "api_url",
                 ProviderConfig {
-                    api_url: Field::Set(String::new()),
+                    api_url: TfValue::Known(String::new()),
                     ..Default::default()
                 },
             ),
             (
                 "login_url",
                 ProviderConfig {
-                    login_url: Field::Set(String::new()),
+                    login_url: TfValue::Known(String::new()),
                     ..Default::default()
                 },
             ),
@@ -449,13 +350,13 @@ mod tests {
     fn access_token_conflicts_with_client_credentials() {
         for config in [
             ProviderConfig {
-                access_token: Field::Set(Secret::new("tok-7f3a")),
-                oauthclient_id: Field::Set("id".into()),
+                access_token: TfValue::Known(Sensitive::new("tok-7f3a".into())),
+                oauthclient_id: TfValue::Known("id".into()),
                 ..Default::default()
             },
             ProviderConfig {
-                access_token: Field::Set(Secret::new("tok-7f3a")),
-                oauthclient_secret: Field::Set(Secret::new("sec-9b2c")),
+                access_token: TfValue::Known(Sensitive::new("tok-7f3a".into())),
+                oauthclient_secret: TfValue::Known(Sensitive::new("sec-9b2c".into())),
                 ..Default::default()
             },
         ] {
@@ -471,16 +372,16 @@ mod tests {
     #[test]
     fn unknown_values_are_not_errors() {
         let config = ProviderConfig {
-            oauthclient_id: Field::Unknown,
-            oauthclient_secret: Field::Unknown,
-            aws_region: Field::Unknown,
-            access_token: Field::Set(Secret::new("tok")),
-            api_url: Field::Unknown,
-            login_url: Field::Unknown,
-            read_cache: Field::Unknown,
-            token_pool_size: Field::Unknown,
-            max_requests_per_minute: Field::Unknown,
-            adopt_identical_wrapup_codes: Field::Unknown,
+            oauthclient_id: TfValue::unknown(),
+            oauthclient_secret: TfValue::unknown(),
+            aws_region: TfValue::unknown(),
+            access_token: TfValue::Known(Sensitive::new("tok".into())),
+            api_url: TfValue::unknown(),
+            login_url: TfValue::unknown(),
+            read_cache: TfValue::unknown(),
+            token_pool_size: TfValue::unknown(),
+            max_requests_per_minute: TfValue::unknown(),
+            adopt_identical_wrapup_codes: TfValue::unknown(),
         };
         assert_eq!(validate_config(&config), Diagnostics::default());
     }
@@ -488,16 +389,16 @@ mod tests {
     #[test]
     fn a_complete_valid_config_has_no_diagnostics() {
         let config = ProviderConfig {
-            oauthclient_id: Field::Set("id".into()),
-            oauthclient_secret: Field::Set(Secret::new("secret")),
-            aws_region: Field::Set("eu-west-1".into()),
-            access_token: Field::Unset,
-            api_url: Field::Set("http://127.0.0.1:8080".into()),
-            login_url: Field::Set("https://login.example.com".into()),
-            read_cache: Field::Set(false),
-            token_pool_size: Field::Set(50),
-            max_requests_per_minute: Field::Set(300),
-            adopt_identical_wrapup_codes: Field::Set(true),
+            oauthclient_id: TfValue::Known("id".into()),
+            oauthclient_secret: TfValue::Known(Sensitive::new("secret".into())),
+            aws_region: TfValue::Known("eu-west-1".into()),
+            access_token: TfValue::Null,
+            api_url: TfValue::Known("http://127.0.0.1:8080".into()),
+            login_url: TfValue::Known("https://login.example.com".into()),
+            read_cache: TfValue::Known(false),
+            token_pool_size: TfValue::Known(50),
+            max_requests_per_minute: TfValue::Known(300),
+            adopt_identical_wrapup_codes: TfValue::Known(true),
         };
         assert_eq!(validate_config(&config), Diagnostics::default());
     }
@@ -510,8 +411,8 @@ mod tests {
             (10, 0, "max_requests_per_minute"),
         ] {
             let config = ProviderConfig {
-                token_pool_size: Field::Set(pool),
-                max_requests_per_minute: Field::Set(budget),
+                token_pool_size: TfValue::Known(pool),
+                max_requests_per_minute: TfValue::Known(budget),
                 ..ProviderConfig::default()
             };
             let message = only_error_at(&validate_config(&config), attribute);

@@ -21,9 +21,9 @@ use genesys_client::{ClientError, GenesysClient, MAX_CODES_PER_ADD, WrapupCodeQu
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::tf_model;
 use tfplugin_framework::{
-    ApplyResult, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, IdentitySchema,
+    ApplyResponse, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, IdentitySchema,
     ImportRequest, ImportResult, ImportedResource, Model, PlanRequest, PlanResponse, ReadRequest,
-    ReadResult, Resource, Schema, TfValue, UpdateRequest,
+    ReadResponse, Resource, Schema, TfValue, UpdateRequest,
 };
 use tfplugin_framework::{attr_name, attr_path};
 
@@ -145,6 +145,28 @@ impl RoutingQueueWrapupCodes {
     }
 }
 
+impl RoutingQueueWrapupCodes {
+    /// Create and update: makes the queue hold the planned codes.
+    async fn apply(&self, planned_state: &Value, response: &mut ApplyResponse) {
+        let Some(planned) = QueueWrapupCodesModel::read(planned_state, &mut response.diagnostics)
+        else {
+            return;
+        };
+        let wanted = planned.wrapup_code_ids.known().and_then(StringSet::known);
+        let (Some(queue_id), Some(wanted)) = (planned.queue_id.as_str(), wanted.as_ref()) else {
+            response.diagnostics.error(
+                "Queue and codes must be known",
+                "queue_id and wrapup_code_ids must be known when the resource is applied.",
+            );
+            return;
+        };
+        let Some(client) = self.client(&mut response.diagnostics).await else {
+            return;
+        };
+        reconcile(&client, queue_id, wanted, response).await;
+    }
+}
+
 /// What the queue holds now; `None` when the queue does not exist.
 async fn assigned(
     client: &GenesysClient,
@@ -168,71 +190,64 @@ fn unknown_queue(queue_id: &str, diagnostics: &mut Diagnostics) {
     );
 }
 
-/// Makes the queue hold exactly `wanted`: POSTs of the missing codes, a DELETE per extra.
-/// Returns what the queue holds afterwards, read again even when a write failed part-way
-/// (earlier chunks may have landed); `None` only when that read fails too.
+/// Records in `response` that queue `queue_id` holds `codes`.
+fn record(response: &mut ApplyResponse, queue_id: &str, codes: BTreeSet<String>) {
+    response.new_state = state_of(queue_id, codes).to_value();
+    response.new_identity = Some(identity_of(queue_id));
+}
+
+/// Makes the queue hold exactly `wanted`: POSTs of at most 100 missing codes, a DELETE per
+/// extra, then a read of what it holds. Each change is recorded in `response` as soon as the platform
+/// made it, so a later failure (an error diagnostic) leaves in state what the queue holds.
 async fn reconcile(
     client: &GenesysClient,
     queue_id: &str,
     wanted: &BTreeSet<String>,
-    diagnostics: &mut Diagnostics,
-) -> Option<BTreeSet<String>> {
-    let current = match assigned(client, queue_id).await {
+    response: &mut ApplyResponse,
+) {
+    let diagnostics = &mut response.diagnostics;
+    let mut held = match assigned(client, queue_id).await {
         Ok(Some(current)) => current,
-        Ok(None) => {
-            unknown_queue(queue_id, diagnostics);
-            return None;
-        }
+        Ok(None) => return unknown_queue(queue_id, diagnostics),
         Err(error) => {
-            PlatformError::from(error)
+            return PlatformError::from(error)
                 .to_diagnostics("read the queue's wrap-up codes", diagnostics);
-            return None;
         }
     };
-    // Whether or not every write landed, state is what the queue holds now.
-    write_changes(client, queue_id, wanted, &current, diagnostics).await;
-    match assigned(client, queue_id).await {
-        Ok(Some(now)) => Some(now),
-        Ok(None) if diagnostics.has_errors() => None,
-        Ok(None) => {
-            unknown_queue(queue_id, diagnostics);
-            None
+    let missing: Vec<String> = wanted.difference(&held).cloned().collect();
+    if !missing.is_empty() {
+        let ids: Vec<&str> = missing.iter().map(String::as_str).collect();
+        if let Err(error) = client.queues().add_wrapup_codes(queue_id, &ids).await {
+            add_failed(PlatformError::from(error), queue_id, &ids, diagnostics);
+            // Chunks sent before the failure may have landed: state is what the queue holds.
+            if let Ok(Some(now)) = assigned(client, queue_id).await {
+                record(response, queue_id, now);
+            }
+            return;
         }
-        Err(error) => {
-            PlatformError::from(error)
-                .to_diagnostics("read the queue's wrap-up codes", diagnostics);
-            None
-        }
+        held.extend(missing);
+        record(response, queue_id, held.clone());
     }
-}
-
-/// Adds the missing codes and removes the extra ones; a failed write puts its error in
-/// `diagnostics` and leaves the rest undone.
-async fn write_changes(
-    client: &GenesysClient,
-    queue_id: &str,
-    wanted: &BTreeSet<String>,
-    current: &BTreeSet<String>,
-    diagnostics: &mut Diagnostics,
-) {
-    let missing: Vec<&str> = wanted.difference(current).map(String::as_str).collect();
-    if !missing.is_empty()
-        && let Err(error) = client.queues().add_wrapup_codes(queue_id, &missing).await
-    {
-        return add_failed(PlatformError::from(error), queue_id, &missing, diagnostics);
-    }
-    for extra in current.difference(wanted) {
-        match client.queues().remove_wrapup_code(queue_id, extra).await {
+    let extras: Vec<String> = held.difference(wanted).cloned().collect();
+    for extra in extras {
+        match client.queues().remove_wrapup_code(queue_id, &extra).await {
             Ok(()) => {}
             Err(error) if error.is_not_found() => {}
             Err(error) => {
-                PlatformError::from(error).to_diagnostics(
+                return PlatformError::from(error).to_diagnostics(
                     &format!("remove wrap-up code {extra} from the queue"),
-                    diagnostics,
+                    &mut response.diagnostics,
                 );
-                return;
             }
         }
+        held.remove(&extra);
+        record(response, queue_id, held.clone());
+    }
+    match assigned(client, queue_id).await {
+        Ok(Some(now)) => record(response, queue_id, now),
+        Ok(None) => unknown_queue(queue_id, &mut response.diagnostics),
+        Err(error) => PlatformError::from(error)
+            .to_diagnostics("read the queue's wrap-up codes", &mut response.diagnostics),
     }
 }
 
@@ -459,78 +474,35 @@ impl Resource for RoutingQueueWrapupCodes {
         }
     }
 
-    async fn create(&self, request: CreateRequest) -> ApplyResult {
-        let mut result = ApplyResult::default();
-        let Some(planned) =
-            QueueWrapupCodesModel::read(&request.planned_state, &mut result.diagnostics)
-        else {
-            return result;
-        };
-        let wanted = planned.wrapup_code_ids.known().and_then(StringSet::known);
-        let (Some(queue_id), Some(wanted)) = (planned.queue_id.as_str(), wanted.as_ref()) else {
-            result.diagnostics.error(
-                "Queue and codes must be known",
-                "queue_id and wrapup_code_ids must be known when the resource is created.",
-            );
-            return result;
-        };
-        let Some(client) = self.client(&mut result.diagnostics).await else {
-            return result;
-        };
-        if let Some(now) = reconcile(&client, queue_id, wanted, &mut result.diagnostics).await {
-            result.new_state = Some(state_of(queue_id, now).to_value());
-            result.new_identity = Some(identity_of(queue_id));
-        }
-        result
+    async fn create(&self, request: CreateRequest, response: &mut ApplyResponse) {
+        self.apply(&request.planned_state, response).await;
     }
 
-    async fn read(&self, request: ReadRequest) -> ReadResult {
-        let mut result = ReadResult {
-            private: request.private.clone(),
-            new_identity: request.current_identity.clone(),
-            ..ReadResult::default()
-        };
+    async fn read(&self, request: ReadRequest, response: &mut ReadResponse) {
         let Some(current) =
-            QueueWrapupCodesModel::read(&request.current_state, &mut result.diagnostics)
+            QueueWrapupCodesModel::read(&request.current_state, &mut response.diagnostics)
         else {
-            result.new_state = Some(request.current_state);
-            return result;
+            return;
         };
         let Some(queue_id) = current.queue_id.as_str() else {
-            result.new_state = Some(request.current_state);
-            return result;
+            return;
         };
-        let Some(client) = self.client(&mut result.diagnostics).await else {
-            result.new_state = Some(request.current_state);
-            return result;
+        let Some(client) = self.client(&mut response.diagnostics).await else {
+            return;
         };
         match assigned(&client, queue_id).await {
             Ok(Some(codes)) => {
-                result.new_state = Some(state_of(queue_id, codes).to_value());
-                result.new_identity = Some(identity_of(queue_id));
+                response.new_state = state_of(queue_id, codes).to_value();
+                response.new_identity = Some(identity_of(queue_id));
             }
-            Ok(None) => result.new_state = None,
-            Err(error) => {
-                PlatformError::from(error)
-                    .to_diagnostics("read the queue's wrap-up codes", &mut result.diagnostics);
-                result.new_state = Some(request.current_state);
-            }
+            Ok(None) => response.remove(),
+            Err(error) => PlatformError::from(error)
+                .to_diagnostics("read the queue's wrap-up codes", &mut response.diagnostics),
         }
-        result
     }
 
-    async fn update(&self, request: UpdateRequest) -> ApplyResult {
-        let create = CreateRequest {
-            config: request.config,
-            planned_state: request.planned_state,
-            planned_private: request.planned_private,
-            planned_identity: request.planned_identity,
-        };
-        let mut result = self.create(create).await;
-        if result.new_state.is_none() {
-            result.new_state = Some(request.prior_state);
-        }
-        result
+    async fn update(&self, request: UpdateRequest, response: &mut ApplyResponse) {
+        self.apply(&request.planned_state, response).await;
     }
 
     async fn delete(&self, request: DeleteRequest) -> Diagnostics {

@@ -4,8 +4,8 @@
 //! completes the go-plugin handshake, resolves the emulator's host name from that `/etc/hosts`
 //! (there is no resolv.conf, nsswitch.conf, libc or NSS module in the root) and reads a wrap-up
 //! code through it. The provider only speaks plain HTTP to loopback names, so the emulator is
-//! reached over HTTPS through a TLS front whose test CA is the root's only
-//! `/etc/ssl/certs/ca-certificates.crt`, as on a real system. Where the static Go Terraform is on the PATH it runs an apply and destroy
+//! reached over HTTPS through a TLS front whose test CA `SSL_CERT_FILE` names; the root has no
+//! CA bundle (`/etc/ssl` does not exist). Where the static Go Terraform is on the PATH it runs an apply and destroy
 //! inside the root too. The emulator binary serves from an empty root of its own.
 //!
 //! The binaries come from `scripts/release.sh` (`GENESYSCLOUD_STATIC_PROVIDER`,
@@ -277,11 +277,17 @@ fn first_line(mut command: Command) -> (Running, String) {
     (running, line)
 }
 
-/// Puts `front`'s CA where the provider's TLS stack looks for the system's trusted roots.
+/// Where [`trust`] puts the test CA inside the root: not a system bundle path, so the provider
+/// trusts it only through `SSL_CERT_FILE`.
+const TEST_CA_IN_ROOT: &str = "/test-ca.pem";
+
+/// Puts `front`'s CA at [`TEST_CA_IN_ROOT`]; commands in the root name it in `SSL_CERT_FILE`.
 fn trust(root: &Path, front: &TlsFront) {
-    let bundle = in_root(root, "/etc/ssl/certs/ca-certificates.crt");
-    std::fs::create_dir_all(bundle.parent().expect("a parent dir")).expect("create certs dir");
-    std::fs::write(bundle, &front.ca_pem).expect("write the CA bundle");
+    std::fs::write(in_root(root, TEST_CA_IN_ROOT), &front.ca_pem).expect("write the test CA");
+    assert!(
+        !in_root(root, "/etc/ssl").exists(),
+        "the root holds no CA bundle"
+    );
 }
 
 /// An object of `block`'s type with `set` and every other attribute and block null.
@@ -417,7 +423,8 @@ fn static_provider_handshakes_resolves_from_etc_hosts_and_reads_from_the_emulato
     command
         .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "6")
-        .env("PLUGIN_UNIX_SOCKET_DIR", "/tmp");
+        .env("PLUGIN_UNIX_SOCKET_DIR", "/tmp")
+        .env("SSL_CERT_FILE", TEST_CA_IN_ROOT);
     let (_plugin, line) = first_line(command);
     let fields: Vec<&str> = line.trim_end().split('|').collect();
     assert_eq!(fields.len(), 6, "handshake line: {line:?}");
@@ -497,6 +504,7 @@ fn terraform_applies_and_destroys_inside_the_empty_root() {
             .arg("-chdir=/work")
             .args(args)
             .env("TF_CLI_CONFIG_FILE", "/work/cli.tfrc")
+            .env("SSL_CERT_FILE", TEST_CA_IN_ROOT)
             .env("HOME", "/work")
             .env("TF_IN_AUTOMATION", "1")
             .env("TF_INPUT", "0")

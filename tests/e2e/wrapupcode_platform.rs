@@ -13,7 +13,8 @@ use genesyscloud_provider::provider::{ProviderConfig, resolve};
 use genesyscloud_provider::resources::routing_wrapupcode::RoutingWrapupCode;
 use serde_json::json;
 use tfplugin_framework::cty::{Refinements, Value};
-use tfplugin_framework::{CreateRequest, ReadRequest, Resource};
+use tfplugin_framework::resource::{run_create, run_read};
+use tfplugin_framework::{CreateRequest, ReadRequest};
 use wrapupcode_common::{CLIENT_ID, CLIENT_SECRET, GET_ROUTE, LIST_ROUTE, Org, calls_between};
 
 fn resource(org: &Org, read_cache: bool) -> Arc<RoutingWrapupCode> {
@@ -53,18 +54,21 @@ fn planned(name: &str) -> Value {
 
 fn create(resource: &RoutingWrapupCode, name: &str) -> Value {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
-    let result = runtime.block_on(resource.create(CreateRequest {
-        config: planned(name),
-        planned_state: planned(name),
-        planned_private: Vec::new(),
-        planned_identity: None,
-    }));
+    let result = runtime.block_on(run_create(
+        resource,
+        CreateRequest {
+            config: planned(name),
+            planned_state: planned(name),
+            planned_private: Vec::new(),
+            planned_identity: None,
+        },
+    ));
     assert!(
         !result.diagnostics.has_errors(),
         "create failed: {:?}",
         result.diagnostics
     );
-    result.new_state.expect("a created code has state")
+    result.new_state
 }
 
 fn id_of(state: &Value) -> String {
@@ -146,13 +150,17 @@ fn reads_of_many_codes_cost_one_listing_with_the_cache_and_one_get_each_without(
                 .into_iter()
                 .collect(),
             );
-            let result = runtime.block_on(resource.read(ReadRequest {
-                current_state: state,
-                private: Vec::new(),
-                current_identity: None,
-            }));
+            let result = runtime.block_on(run_read(
+                resource.as_ref(),
+                ReadRequest {
+                    current_state: state,
+                    private: Vec::new(),
+                    current_identity: None,
+                },
+            ));
             assert!(!result.diagnostics.has_errors(), "{:?}", result.diagnostics);
-            assert_eq!(id_of(&result.new_state.expect("still exists")), *id);
+            assert!(!result.is_removed(), "still exists");
+            assert_eq!(id_of(&result.new_state), *id);
         }
         let after = org.requests();
         assert_eq!(calls_between(&before, &after, LIST_ROUTE), lists, "{after}");

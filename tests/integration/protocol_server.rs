@@ -320,6 +320,53 @@ async fn apply_creates_updates_and_deletes_by_prior_and_planned_nullness() {
     assert_eq!(harness.calls.deletes.load(Ordering::SeqCst), 2);
 }
 
+/// The response a type fills in belongs to the server: what a create set before failing is
+/// saved beside the error, an update that fails before changing anything keeps the prior
+/// state, and a create that succeeds without a state is a provider bug, not a silent loss.
+#[tokio::test]
+async fn apply_sends_the_state_set_so_far_beside_an_error() {
+    let harness = start().await;
+    let ty = thing_type();
+    let mut client = harness.client.clone();
+    let half = client
+        .apply_resource_change(create_request("half"))
+        .await
+        .expect("ApplyResourceChange")
+        .into_inner();
+    assert_one_error(&half.diagnostics, "Second step failed");
+    assert_eq!(
+        value_of(half.new_state.as_ref(), &ty),
+        thing(Some("thing-half"), "half", None),
+        "what was created is saved beside the error"
+    );
+    assert!(half.new_identity.is_some());
+
+    let forgetful = client
+        .apply_resource_change(create_request("forgetful"))
+        .await
+        .expect("ApplyResourceChange")
+        .into_inner();
+    assert_one_error(
+        &forgetful.diagnostics,
+        "Missing resource state after create",
+    );
+
+    let prior = thing(Some("thing-a"), "a", Some("home"));
+    let refused = client
+        .apply_resource_change(proto::apply_resource_change::Request {
+            type_name: "test_thing".to_string(),
+            prior_state: dv(&prior, &ty),
+            planned_state: dv(&thing(Some("thing-a"), "a", Some("refused")), &ty),
+            config: dv(&thing(Some("thing-a"), "a", Some("refused")), &ty),
+            ..Default::default()
+        })
+        .await
+        .expect("ApplyResourceChange")
+        .into_inner();
+    assert_one_error(&refused.diagnostics, "Update refused");
+    assert_eq!(value_of(refused.new_state.as_ref(), &ty), prior);
+}
+
 #[tokio::test]
 async fn read_returns_the_state_or_null_when_the_object_is_gone() {
     let harness = start().await;
@@ -346,6 +393,17 @@ async fn read_returns_the_state_or_null_when_the_object_is_gone() {
     assert_eq!(value_of(found.new_state.as_ref(), &ty), present);
     assert_eq!(found.private, b"p");
     assert!(found.new_identity.is_some());
+
+    let unreadable = thing(Some("x"), "unreadable", None);
+    let failed = read(unreadable.clone()).await;
+    assert_one_error(&failed.diagnostics, "Read failed");
+    assert_eq!(
+        value_of(failed.new_state.as_ref(), &ty),
+        unreadable,
+        "a failed read keeps the prior state"
+    );
+    assert_eq!(failed.private, b"p");
+    assert!(failed.new_identity.is_some());
 
     let gone = read(thing(Some("x"), "gone", None)).await;
     assert_no_errors(&gone.diagnostics);

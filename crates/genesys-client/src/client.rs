@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::config::ClientConfig;
 use super::error::{ClientError, error_chain};
 use super::rate_gate::RateGate;
+use super::tls_roots;
 use super::token_pool::TokenPool;
 
 /// A Genesys Cloud Platform API client. Clones share one connection pool, one token pool with
@@ -31,7 +32,20 @@ pub(crate) struct Inner {
 impl GenesysClient {
     /// Builds a client; no request is made until the first call.
     pub fn new(config: ClientConfig) -> Result<Self, ClientError> {
+        let roots = tls_roots::trust_roots();
+        match &roots.fallback_reason {
+            Some(reason) => tracing::debug!(
+                roots = roots.certificates.len(),
+                "TLS roots: {reason}, so the client trusts the roots compiled into the binary"
+            ),
+            None => tracing::debug!(
+                roots = roots.certificates.len(),
+                source = ?roots.source,
+                "TLS roots: using the certificates found"
+            ),
+        }
         let http = reqwest::Client::builder()
+            .tls_certs_only(roots.certificates)
             .user_agent(config.user_agent.clone())
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)

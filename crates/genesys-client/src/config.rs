@@ -52,7 +52,7 @@ impl From<&str> for Secret {
 }
 
 /// How the client authenticates.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Credentials {
     /// OAuth client-credentials grant against the login host; tokens are fetched and renewed.
     ClientCredentials {
@@ -86,14 +86,35 @@ impl Credentials {
 pub enum ConfigError {
     #[error("unknown region {name:?}; valid regions: {valid}")]
     UnknownRegion { name: String, valid: String },
-    #[error("invalid {what} URL {url:?}: {reason}")]
-    InvalidUrl {
+    #[error("invalid {what} URL: {error}")]
+    BaseUrl {
         what: &'static str,
-        url: String,
-        reason: String,
+        #[source]
+        error: BaseUrlError,
     },
-    #[error("{what} must not be empty")]
-    Empty { what: &'static str },
+}
+
+/// Why a base URL (API or login host) is refused. Messages never show a user name or password
+/// written into the URL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BaseUrlError {
+    #[error("the value is empty")]
+    Empty,
+    #[error("`{value}` is not an absolute URL ({reason}); write it like `https://api.example.com`")]
+    MalformedUrl { value: String, reason: String },
+    #[error("the URL must not contain a user name or password")]
+    UrlWithCredentials,
+    #[error("`{value}` has a query or fragment; give only the scheme, host, port and path")]
+    UrlWithQuery { value: String },
+    #[error(
+        "`{value}` uses the `{scheme}` scheme; only `https` (or `http` to a loopback host) is allowed"
+    )]
+    UnsupportedScheme { value: String, scheme: String },
+    #[error(
+        "`{value}` uses plain `http://` to a host that is not loopback; use `https://` \
+         (`http://` is only allowed for localhost, 127.0.0.0/8 and ::1)"
+    )]
+    InsecureUrl { value: String },
 }
 
 /// Everything needed to build a [`GenesysClient`](super::GenesysClient).
@@ -176,13 +197,19 @@ impl ClientConfig {
 
     /// Overrides the API base URL (emulator, gateway). Plain `http` is allowed only to loopback.
     pub fn with_api_base_url(mut self, url: &str) -> Result<Self, ConfigError> {
-        self.api_base_url = parse_base_url("API base", url)?;
+        self.api_base_url = parse_base_url(url).map_err(|error| ConfigError::BaseUrl {
+            what: "API base",
+            error,
+        })?;
         Ok(self)
     }
 
     /// Overrides the login base URL. Plain `http` is allowed only to loopback.
     pub fn with_login_base_url(mut self, url: &str) -> Result<Self, ConfigError> {
-        self.login_base_url = parse_base_url("login base", url)?;
+        self.login_base_url = parse_base_url(url).map_err(|error| ConfigError::BaseUrl {
+            what: "login base",
+            error,
+        })?;
         Ok(self)
     }
 
@@ -229,43 +256,52 @@ pub fn default_user_agent(version: &str) -> String {
     format!("terraform-provider-genesyscloud/{version}")
 }
 
-/// Parses and checks a base URL: http(s), a host, no credentials/query/fragment, and plain
-/// `http` only for loopback hosts (tokens must not cross a network in clear text).
-pub fn parse_base_url(what: &'static str, raw: &str) -> Result<Url, ConfigError> {
-    let invalid = |reason: &str| ConfigError::InvalidUrl {
-        what,
-        url: raw.to_owned(),
-        reason: reason.to_owned(),
-    };
-    let trimmed = raw.trim();
-    if trimmed.is_empty() {
-        return Err(ConfigError::Empty { what });
+/// Checks an API or login base URL, the one rule for both: `https`, or plain `http` only to a
+/// loopback host (tokens must not cross a network in clear text); a host; no user name,
+/// password, query or fragment. Returns the URL as parsed (normalised, with a path).
+pub fn parse_base_url(text: &str) -> Result<Url, BaseUrlError> {
+    if text.is_empty() {
+        return Err(BaseUrlError::Empty);
     }
-    let url = Url::parse(trimmed).map_err(|e| invalid(&e.to_string()))?;
+    let url = Url::parse(text).map_err(|error| BaseUrlError::MalformedUrl {
+        value: text.to_string(),
+        reason: error.to_string(),
+    })?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("credentials in the URL are not allowed"));
+        return Err(BaseUrlError::UrlWithCredentials);
     }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid("a base URL takes no query or fragment"));
-    }
+    let shown = url.as_str().to_string();
     match url.scheme() {
         "https" => {}
-        "http" if is_loopback(&url) => {}
-        "http" => return Err(invalid("plain http is only allowed to a loopback host")),
-        _ => return Err(invalid("scheme must be https (or http to a loopback host)")),
+        "http" => {
+            if !url.host().is_some_and(is_loopback) {
+                return Err(BaseUrlError::InsecureUrl { value: shown });
+            }
+        }
+        other => {
+            return Err(BaseUrlError::UnsupportedScheme {
+                value: shown,
+                scheme: other.to_string(),
+            });
+        }
     }
     if url.host().is_none() {
-        return Err(invalid("missing host"));
+        return Err(BaseUrlError::MalformedUrl {
+            value: shown,
+            reason: "no host".to_string(),
+        });
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(BaseUrlError::UrlWithQuery { value: shown });
     }
     Ok(url)
 }
 
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
+fn is_loopback(host: url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => IpAddr::V4(ip).is_loopback(),
+        url::Host::Ipv6(ip) => IpAddr::V6(ip).is_loopback(),
     }
 }
 
@@ -334,22 +370,79 @@ mod tests {
     }
 
     #[test]
-    fn plain_http_is_allowed_only_to_loopback() {
-        assert!(parse_base_url("API base", "http://127.0.0.1:8080").is_ok());
-        assert!(parse_base_url("API base", "http://localhost:8080/prefix").is_ok());
-        assert!(parse_base_url("API base", "http://[::1]:9000").is_ok());
-        let err = parse_base_url("API base", "http://api.example.com").expect_err("not loopback");
-        assert!(err.to_string().contains("loopback"), "{err}");
-        assert!(parse_base_url("API base", "https://api.example.com").is_ok());
+    fn https_urls_are_accepted_with_their_path() {
+        let url = parse_base_url("https://gw.example.com:8443/genesys/").expect("https is fine");
+        assert_eq!(url.as_str(), "https://gw.example.com:8443/genesys/");
+        assert_eq!(
+            parse_base_url("https://api.example.com").map(|url| url.to_string()),
+            Ok("https://api.example.com/".to_string())
+        );
     }
 
     #[test]
-    fn malformed_base_urls_are_refused() {
-        assert!(parse_base_url("API base", "").is_err());
-        assert!(parse_base_url("API base", "ftp://127.0.0.1").is_err());
-        assert!(parse_base_url("API base", "not a url").is_err());
-        assert!(parse_base_url("API base", "https://user:pw@api.example.com").is_err());
-        assert!(parse_base_url("API base", "https://api.example.com/?a=b").is_err());
+    fn http_is_accepted_only_for_loopback_hosts() {
+        for ok in [
+            "http://localhost:8080",
+            "http://LOCALHOST",
+            "http://localhost:8080/prefix",
+            "http://127.0.0.1:1234",
+            "http://127.5.6.7",
+            "http://[::1]:9000",
+        ] {
+            assert!(parse_base_url(ok).is_ok(), "{ok}");
+        }
+        for refused in [
+            "http://example.com",
+            "http://10.0.0.1",
+            "http://128.0.0.1",
+            "http://[::2]",
+            "http://localhost.example.com",
+        ] {
+            let error = parse_base_url(refused).expect_err(refused);
+            assert!(
+                matches!(error, BaseUrlError::InsecureUrl { .. }),
+                "{refused}"
+            );
+            assert!(error.to_string().contains("loopback"), "{error}");
+        }
+    }
+
+    #[test]
+    fn other_schemes_queries_userinfo_and_non_urls_are_refused() {
+        assert_eq!(parse_base_url(""), Err(BaseUrlError::Empty));
+        assert!(matches!(
+            parse_base_url("ftp://api.example.com"),
+            Err(BaseUrlError::UnsupportedScheme { .. })
+        ));
+        assert!(matches!(
+            parse_base_url("https://api.example.com/?x=1"),
+            Err(BaseUrlError::UrlWithQuery { .. })
+        ));
+        assert!(matches!(
+            parse_base_url("https://api.example.com/#top"),
+            Err(BaseUrlError::UrlWithQuery { .. })
+        ));
+        assert!(matches!(
+            parse_base_url("not a url"),
+            Err(BaseUrlError::MalformedUrl { .. })
+        ));
+        assert!(matches!(
+            parse_base_url("https://"),
+            Err(BaseUrlError::MalformedUrl { .. })
+        ));
+    }
+
+    #[test]
+    fn a_password_in_the_url_is_refused_without_being_shown() {
+        let error = parse_base_url("https://user:pa55word@api.example.com").unwrap_err();
+        assert_eq!(error, BaseUrlError::UrlWithCredentials);
+        let config = ClientConfig::new(
+            Credentials::access_token("t"),
+            Region::by_name("us-east-1").expect("known"),
+        )
+        .with_login_base_url("https://user:pa55word@login.example.com")
+        .expect_err("credentials in the URL");
+        assert!(!config.to_string().contains("pa55word"), "{config}");
     }
 
     #[test]

@@ -187,6 +187,9 @@ pub enum ClientError {
     /// An argument the client refuses before sending (e.g. an empty id).
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// A paged listing stopped making progress and was abandoned (see [`crate::paging`]).
+    #[error("{0}")]
+    Paging(#[from] crate::paging::PagingError),
     /// The client configuration is unusable.
     #[error("invalid client configuration: {0}")]
     Config(#[from] ConfigError),

@@ -42,8 +42,17 @@ impl Answer {
     }
 }
 
-/// Serves `token` to `/oauth/token` and `api` in turn (the last one repeated) to everything
-/// else; counts API requests.
+/// API answers after which the fake server ends any listing with an empty page, so that a
+/// client that never stops on its own still ends (and the property reports it).
+const SERVER_ENDS_AFTER: usize = 40;
+
+/// Requests a minute the test client may spend on its one token: every 429 tightens it by a
+/// tenth, and even after [`SERVER_ENDS_AFTER`] of them (10,000 × 0.9⁴⁰ ≈ 147) it stays above
+/// the requests a case can make, so no case waits for the budget's minute.
+const TEST_BUDGET_PER_MINUTE: u32 = 10_000;
+
+/// Serves `token` to `/oauth/token` and `api` in turn (the last one repeated, until
+/// [`SERVER_ENDS_AFTER`] answers, then an empty page) to everything else; counts API requests.
 async fn serve(token: Answer, api: Vec<Answer>) -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
@@ -56,6 +65,11 @@ async fn serve(token: Answer, api: Vec<Answer>) -> (String, Arc<AtomicUsize>) {
     );
     let api_calls = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&api_calls);
+    let empty_page = Answer {
+        status: 200,
+        retry_after: None,
+        body: r#"{"entities":[]}"#.to_owned(),
+    };
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             let mut request = Vec::new();
@@ -70,7 +84,11 @@ async fn serve(token: Answer, api: Vec<Answer>) -> (String, Arc<AtomicUsize>) {
                 &token
             } else {
                 let n = counter.fetch_add(1, Ordering::SeqCst);
-                &api[n.min(api.len() - 1)]
+                if n >= SERVER_ENDS_AFTER {
+                    &empty_page
+                } else {
+                    &api[n.min(api.len() - 1)]
+                }
             };
             let _ = socket.write_all(&answer.raw()).await;
             let _ = socket.shutdown().await;
@@ -84,8 +102,8 @@ fn policy() -> RetryPolicy {
         max_attempts: 3,
         initial_backoff: Duration::from_millis(1),
         max_backoff: Duration::from_millis(2),
-        max_elapsed: Duration::from_millis(150),
-        rate_limit_budget: Duration::from_millis(150),
+        max_elapsed: Duration::from_millis(40),
+        rate_limit_budget: Duration::from_millis(40),
     }
 }
 
@@ -97,6 +115,8 @@ async fn client_for(url: &str) -> GenesysClient {
     .with_base_url(url)
     .expect("loopback http is allowed")
     .with_retry(policy())
+    .with_requests_per_minute(TEST_BUDGET_PER_MINUTE)
+    .with_max_tokens(1)
     .with_request_timeout(Duration::from_secs(5));
     GenesysClient::new(config).expect("a client")
 }
@@ -226,7 +246,7 @@ proptest! {
             .as_deref()
             .and_then(|v| parse_retry_after(v.as_bytes(), SystemTime::now()));
         if token_works && first.status == 429 && asked.is_some_and(|a| a > Duration::from_secs(1)) {
-            // The wait crosses the 150 ms budget: not started, one request, the wait reported.
+            // The wait crosses the 40 ms budget: not started, one request, the wait reported.
             match &home {
                 Err(ClientError::RateLimited { retry_after, .. }) => {
                     prop_assert_eq!(*retry_after, asked);
@@ -239,6 +259,46 @@ proptest! {
         if token_works && first.status == 404 {
             prop_assert!(home.as_ref().is_err_and(ClientError::is_not_found), "{:?}", home);
         }
+    }
+}
+
+/// A 200 listing page whose paging numbers (`pageNumber`, `pageCount`, the `nextUri`'s page)
+/// may be anything.
+fn listing_page() -> impl Strategy<Value = Answer> {
+    (number_text(), number_text()).prop_map(|(number, count)| Answer {
+        status: 200,
+        retry_after: None,
+        body: format!(
+            r#"{{"entities":[{{"id":"d1","name":"Home"}}],"pageNumber":{number},"pageCount":{count},"total":{count},"nextUri":"/x?pageNumber={number}"}}"#
+        ),
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// A server that repeats its last listing page (whatever page is asked for) costs at most
+    /// one request more than the pages it has: the client sees no progress and stops.
+    #[test]
+    fn a_listing_that_makes_no_progress_stops_by_itself(
+        pages in proptest::collection::vec(listing_page(), 1..4),
+    ) {
+        let distinct = pages.len();
+        let token = Answer {
+            status: 200,
+            retry_after: None,
+            body: r#"{"access_token":"tok","expires_in":86399}"#.into(),
+        };
+        let requests = runtime().block_on(async move {
+            let (url, api_calls) = serve(token, pages).await;
+            let client = client_for(&url).await;
+            let _ = no_panic(async move { client.divisions().list_all(None).await }).await;
+            api_calls.load(Ordering::SeqCst)
+        });
+        prop_assert!(
+            requests <= distinct + 1,
+            "{} requests for {} distinct pages", requests, distinct
+        );
     }
 }
 

@@ -25,6 +25,7 @@ mod rate_gate;
 pub mod read_cache;
 pub mod region;
 pub mod retry;
+mod tls_roots;
 mod token_pool;
 mod wrapup_codes;
 
@@ -33,7 +34,7 @@ pub use analytics::{
     Interval, IntervalError, MAX_INTERVAL_DAYS, MULTI_GET_MAX_IDS,
 };
 pub use client::GenesysClient;
-pub use config::{ClientConfig, ConfigError, Credentials, Secret};
+pub use config::{BaseUrlError, ClientConfig, ConfigError, Credentials, Secret};
 pub use conversations::ConversationsApi;
 pub use divisions::DivisionsApi;
 pub use error::{AmbiguousCause, ApiFailure, ClientError, ErrorClass, LoginError};

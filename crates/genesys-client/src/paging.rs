@@ -41,7 +41,67 @@ pub fn next_page_number<T>(page: &EntityListing<T>, requested: u32) -> Option<u3
     }
 }
 
-/// Fetches every page with `fetch(page_number)` and concatenates the entities.
+/// Why a listing was abandoned before its last page: the server stopped making progress, so
+/// walking on would only spend requests (a gateway that loops would otherwise cost up to
+/// [`MAX_PAGES`] of them).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PagingError {
+    /// The answer to page `requested` points to a next page that is not after it (for example,
+    /// the server answers page 1 whatever page is asked for).
+    #[error(
+        "the listing does not advance: asked for page {requested}, the answer (page {reported}) \
+         points to page {next} next; stopped instead of asking again"
+    )]
+    NotAdvancing {
+        requested: u32,
+        /// The `pageNumber` the answer reported, or `requested` when it reported none.
+        reported: u32,
+        next: u32,
+    },
+    /// Two consecutive answers carried the same `nextUri` (and `selfUri`): the server sent
+    /// the same page twice.
+    #[error(
+        "the listing sent the same page twice (pages {previous} and {requested} both say {uri}); \
+         stopped instead of asking again"
+    )]
+    SamePageTwice {
+        previous: u32,
+        requested: u32,
+        uri: String,
+    },
+    /// More than [`MAX_PAGES`] pages, each of which looked like progress.
+    #[error("the listing did not end after {MAX_PAGES} pages")]
+    TooManyPages,
+}
+
+/// The links of one answer that must change from page to page.
+#[derive(Default)]
+struct PageLinks {
+    self_uri: Option<String>,
+    next_uri: Option<String>,
+}
+
+impl PageLinks {
+    fn of<T>(page: &EntityListing<T>) -> Self {
+        let non_empty = |u: &Option<String>| u.clone().filter(|u| !u.is_empty());
+        PageLinks {
+            self_uri: non_empty(&page.self_uri),
+            next_uri: non_empty(&page.next_uri),
+        }
+    }
+
+    /// The `nextUri` this page repeats from `previous`: the same next link, and no `selfUri`
+    /// that tells the two apart. (A `selfUri` alone may legitimately lack the page number.)
+    fn repeated_from(&self, previous: &PageLinks) -> Option<&str> {
+        let next = self.next_uri.as_deref()?;
+        (previous.next_uri.as_deref() == Some(next) && self.self_uri == previous.self_uri)
+            .then_some(next)
+    }
+}
+
+/// Fetches every page with `fetch(page_number)` and concatenates the entities. A listing that
+/// stops making progress (a next page not after the one asked for, or the same page twice)
+/// ends in [`PagingError`] at once rather than after [`MAX_PAGES`] requests.
 pub async fn collect_all<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, ClientError>
 where
     F: FnMut(u32) -> Fut,
@@ -49,18 +109,39 @@ where
 {
     let mut all = Vec::new();
     let mut page_number = 1;
+    let mut previous: Option<(u32, PageLinks)> = None;
     for _ in 0..MAX_PAGES {
         let mut page = fetch(page_number).await?;
         let next = next_page_number(&page, page_number);
+        let links = PageLinks::of(&page);
+        if let Some((previous_number, previous_links)) = &previous
+            && let Some(uri) = links.repeated_from(previous_links)
+        {
+            return Err(PagingError::SamePageTwice {
+                previous: *previous_number,
+                requested: page_number,
+                uri: uri.to_owned(),
+            }
+            .into());
+        }
         all.append(&mut page.entities);
         match next {
-            Some(n) => page_number = n,
+            Some(n) if n > page_number => {
+                previous = Some((page_number, links));
+                page_number = n;
+            }
+            Some(n) => {
+                return Err(PagingError::NotAdvancing {
+                    requested: page_number,
+                    reported: page.page_number.unwrap_or(page_number),
+                    next: n,
+                }
+                .into());
+            }
             None => return Ok(all),
         }
     }
-    Err(ClientError::InvalidInput(format!(
-        "listing did not end after {MAX_PAGES} pages"
-    )))
+    Err(PagingError::TooManyPages.into())
 }
 
 #[cfg(test)]
@@ -139,5 +220,59 @@ mod tests {
         .expect("no errors");
         assert_eq!(calls, vec![1, 2, 3]);
         assert_eq!(all.len(), 6);
+    }
+
+    #[tokio::test]
+    async fn a_server_that_answers_page_one_to_everything_is_refused_on_the_second_page() {
+        let mut calls = Vec::new();
+        let err = collect_all(|n| {
+            calls.push(n);
+            async move { Ok(page(1, Some(10_000), None, 2)) }
+        })
+        .await
+        .expect_err("the second answer repeats page 1");
+        assert_eq!(calls, vec![1, 2]);
+        assert!(
+            matches!(
+                err,
+                ClientError::Paging(PagingError::NotAdvancing {
+                    requested: 2,
+                    reported: 1,
+                    next: 2
+                })
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("does not advance"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn the_same_next_link_twice_is_refused() {
+        let mut calls = 0;
+        let err = collect_all(|_| {
+            calls += 1;
+            async move { Ok(page(7, None, Some("/api/v2/x?cursor=same"), 2)) }
+        })
+        .await
+        .expect_err("the second answer is the same page");
+        assert_eq!(calls, 2);
+        match &err {
+            ClientError::Paging(PagingError::SamePageTwice { uri, .. }) => {
+                assert_eq!(uri, "/api/v2/x?cursor=same")
+            }
+            other => panic!("expected the same page twice, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn distinct_self_links_are_progress_even_with_the_same_next_link() {
+        let all = collect_all(|n| async move {
+            let mut answer = page(n, None, (n < 3).then_some("/api/v2/x?cursor=c"), 1);
+            answer.self_uri = Some(format!("/api/v2/x?pageNumber={n}"));
+            Ok(answer)
+        })
+        .await
+        .expect("three distinct pages");
+        assert_eq!(all.len(), 3);
     }
 }

@@ -96,18 +96,24 @@ fn release_at(pause: Pause, draw: f64) -> Instant {
 mod tests {
     use super::*;
 
+    // The tests run on tokio's paused clock: waits take no real time, and an elapsed time
+    // is exactly what the gate waited.
     const MS: Duration = Duration::from_millis(1);
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn without_a_pause_wait_returns_at_once() {
         let gate = RateGate::default();
         let before = Instant::now();
         gate.wait().await;
-        assert!(before.elapsed() < 50 * MS);
+        assert_eq!(
+            before.elapsed(),
+            Duration::ZERO,
+            "the paused clock did not move"
+        );
         assert_eq!(gate.remaining(), Duration::ZERO);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn the_longest_pause_wins_and_a_shorter_one_does_not_shorten_it() {
         let gate = RateGate::default();
         let before = Instant::now();
@@ -119,7 +125,7 @@ mod tests {
         assert_eq!(gate.remaining(), Duration::ZERO);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_pause_of_any_length_is_clamped_not_overflowed() {
         let gate = RateGate::default();
         gate.pause_for(Duration::MAX);
@@ -155,7 +161,7 @@ mod tests {
         assert_eq!(release_spread(Duration::from_millis(500)), 100 * MS);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn waiters_wake_spread_out_after_the_pause_not_at_one_instant() {
         let gate = std::sync::Arc::new(RateGate::default());
         let ends = Instant::now() + 1000 * MS;
@@ -188,7 +194,7 @@ mod tests {
         );
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_pause_extended_while_waiting_is_waited_out_too() {
         let gate = std::sync::Arc::new(RateGate::default());
         let before = Instant::now();

@@ -20,6 +20,7 @@ mod registry;
 pub mod resource;
 mod resource_rpcs;
 pub mod schema;
+mod sensitive;
 pub mod server;
 mod stop;
 mod streams;
@@ -34,12 +35,13 @@ pub use list_resource::{ListEvent, ListRequest, ListResource, ListSink};
 pub use model::{Model, ModelError, TfValue};
 pub use provider::{ConfigureRequest, ConfigureResponse, DeferredReason, Provider};
 pub use resource::{
-    ApplyResult, CreateRequest, DeleteRequest, ImportRequest, ImportResult, ImportedResource,
-    PlanRequest, PlanResponse, ReadRequest, ReadResult, Resource, UpdateRequest,
+    ApplyResponse, CreateRequest, DeleteRequest, ImportRequest, ImportResult, ImportedResource,
+    PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, UpdateRequest,
 };
 pub use schema::{
     Attribute, Block, IdentityAttribute, IdentitySchema, NestedBlock, Nesting, Schema,
 };
+pub use sensitive::Sensitive;
 pub use server::GrpcProvider;
 pub use stop::{StopSignal, StopToken, stop_requested, writes_finished};
 pub use workload::{operations_peak, operations_running};

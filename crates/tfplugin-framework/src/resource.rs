@@ -51,15 +51,44 @@ pub struct DeleteRequest {
     pub private: Vec<u8>,
 }
 
-/// Result of create/update. `new_state: None` means nothing exists on the platform; a
-/// partially successful create returns the state it has (at least the ID) plus errors so
-/// Terraform keeps track of what was created.
-#[derive(Debug, Clone, Default)]
-pub struct ApplyResult {
-    pub new_state: Option<Value>,
+/// The answer to create or update, owned by the server and handed to the type to fill in.
+/// Whatever it holds when the type returns is sent to Terraform, which saves `new_state` even
+/// beside an error diagnostic: a type records what the platform holds as soon as it holds it,
+/// and an early return afterwards (a failed later step) cannot lose it.
+///
+/// Create starts from a null state (nothing exists yet), update from the prior state (the
+/// object as it was): a type that fails before changing anything leaves them as they are.
+#[derive(Debug, Clone)]
+pub struct ApplyResponse {
+    /// The state to save; null means nothing exists on the platform.
+    pub new_state: Value,
+    /// Private state to save; starts as the planned private state.
     pub private: Vec<u8>,
+    /// The identity to save; starts as the planned identity.
     pub new_identity: Option<Value>,
     pub diagnostics: Diagnostics,
+}
+
+impl ApplyResponse {
+    /// The response to a create, before the type acts: nothing exists.
+    pub fn for_create(request: &CreateRequest) -> Self {
+        ApplyResponse {
+            new_state: Value::Null,
+            private: request.planned_private.clone(),
+            new_identity: request.planned_identity.clone(),
+            diagnostics: Diagnostics::default(),
+        }
+    }
+
+    /// The response to an update, before the type acts: the object as it was.
+    pub fn for_update(request: &UpdateRequest) -> Self {
+        ApplyResponse {
+            new_state: request.prior_state.clone(),
+            private: request.planned_private.clone(),
+            new_identity: request.planned_identity.clone(),
+            diagnostics: Diagnostics::default(),
+        }
+    }
 }
 
 /// Input to [`Resource::read`].
@@ -70,13 +99,42 @@ pub struct ReadRequest {
     pub current_identity: Option<Value>,
 }
 
-/// Result of read. `new_state: None` means the object is gone and leaves state.
-#[derive(Debug, Clone, Default)]
-pub struct ReadResult {
-    pub new_state: Option<Value>,
+/// The answer to read, owned by the server. It starts as the prior state, private state and
+/// identity, so a read that fails (or finds nothing to change) keeps them; an object that is
+/// gone from the platform is removed from state only by an explicit [`ReadResponse::remove`].
+#[derive(Debug, Clone)]
+pub struct ReadResponse {
+    /// The refreshed state; starts as the current state.
+    pub new_state: Value,
+    /// Private state; starts as the current private state.
     pub private: Vec<u8>,
+    /// The identity; starts as the current identity.
     pub new_identity: Option<Value>,
     pub diagnostics: Diagnostics,
+    removed: bool,
+}
+
+impl ReadResponse {
+    /// The response before the type reads: everything as Terraform holds it now.
+    pub fn for_request(request: &ReadRequest) -> Self {
+        ReadResponse {
+            new_state: request.current_state.clone(),
+            private: request.private.clone(),
+            new_identity: request.current_identity.clone(),
+            diagnostics: Diagnostics::default(),
+            removed: false,
+        }
+    }
+
+    /// The object is gone from the platform: Terraform removes it from state.
+    pub fn remove(&mut self) {
+        self.removed = true;
+    }
+
+    /// Whether [`ReadResponse::remove`] was called.
+    pub fn is_removed(&self) -> bool {
+        self.removed
+    }
 }
 
 /// Input to [`Resource::import`]: exactly one of `id` (CLI / `import { id }`) or `identity`
@@ -119,9 +177,15 @@ pub trait Resource: Send + Sync + 'static {
     /// Adjusts the server's default plan (unknowns, requires-replace, validation against the
     /// platform). The default keeps it as is.
     async fn modify_plan(&self, _request: &PlanRequest, _plan: &mut PlanResponse) {}
-    async fn create(&self, request: CreateRequest) -> ApplyResult;
-    async fn read(&self, request: ReadRequest) -> ReadResult;
-    async fn update(&self, request: UpdateRequest) -> ApplyResult;
+    /// Creates the object. `response` starts with a null state; set it as soon as the
+    /// platform holds something, so a later failure still leaves it in state.
+    async fn create(&self, request: CreateRequest, response: &mut ApplyResponse);
+    /// Refreshes the object. `response` starts as the current state; call
+    /// [`ReadResponse::remove`] when the object is gone.
+    async fn read(&self, request: ReadRequest, response: &mut ReadResponse);
+    /// Updates the object in place. `response` starts as the prior state; set it as soon as
+    /// the platform holds something new.
+    async fn update(&self, request: UpdateRequest, response: &mut ApplyResponse);
     async fn delete(&self, request: DeleteRequest) -> Diagnostics;
     /// Imports by ID or identity. The default says the type cannot be imported.
     async fn import(&self, _request: ImportRequest) -> ImportResult {
@@ -163,4 +227,25 @@ pub trait Resource: Send + Sync + 'static {
         );
         Err(diagnostics)
     }
+}
+
+/// Runs `resource`'s create as the server does, with a fresh [`ApplyResponse`].
+pub async fn run_create(resource: &dyn Resource, request: CreateRequest) -> ApplyResponse {
+    let mut response = ApplyResponse::for_create(&request);
+    resource.create(request, &mut response).await;
+    response
+}
+
+/// Runs `resource`'s update as the server does, with a response holding the prior state.
+pub async fn run_update(resource: &dyn Resource, request: UpdateRequest) -> ApplyResponse {
+    let mut response = ApplyResponse::for_update(&request);
+    resource.update(request, &mut response).await;
+    response
+}
+
+/// Runs `resource`'s read as the server does, with a response holding the current state.
+pub async fn run_read(resource: &dyn Resource, request: ReadRequest) -> ReadResponse {
+    let mut response = ReadResponse::for_request(&request);
+    resource.read(request, &mut response).await;
+    response
 }

@@ -7,6 +7,7 @@ use crate::cty::Value;
 use super::convert::diagnostics_to_proto;
 use super::plan::{config_from_state, mark_computed_nulls_unknown, null_write_only};
 use super::registry::ResourceEntry;
+use super::resource::{run_create, run_read, run_update};
 use super::server::{GrpcProvider, decode, encode};
 use super::upgrade::{decode_current, decode_current_identity};
 use super::{
@@ -140,29 +141,26 @@ impl GrpcProvider {
                 ..Default::default()
             });
         }
-        let result = entry
-            .resource
-            .read(ReadRequest {
-                current_state,
-                private: request.private.clone(),
-                current_identity: current_identity.clone(),
-            })
-            .await;
+        let read_request = ReadRequest {
+            current_state,
+            private: request.private,
+            current_identity,
+        };
+        let result = run_read(entry.resource.as_ref(), read_request).await;
+        let mut new_state = if result.is_removed() {
+            Value::Null
+        } else {
+            result.new_state
+        };
         let mut diagnostics = result.diagnostics;
-        let mut new_state = result.new_state.unwrap_or(Value::Null);
         null_write_only(&entry.schema.block, &mut new_state);
         let identity = if new_state.is_null() {
             None
         } else {
-            result.new_identity.or(current_identity)
-        };
-        let private = if result.private.is_empty() {
-            request.private
-        } else {
-            result.private
+            result.new_identity
         };
         let mut response = read_resource::Response {
-            private,
+            private: result.private,
             ..Default::default()
         };
         match encode_pair(entry, &new_state, identity.as_ref(), "refreshed state") {
@@ -321,42 +319,42 @@ impl GrpcProvider {
 
         let created = prior.is_null();
         let result = if created {
-            entry
-                .resource
-                .create(CreateRequest {
-                    config,
-                    planned_state: planned,
-                    planned_private: planned_private.clone(),
-                    planned_identity: planned_identity.clone(),
-                })
-                .await
+            let create = CreateRequest {
+                config,
+                planned_state: planned,
+                planned_private,
+                planned_identity,
+            };
+            run_create(entry.resource.as_ref(), create).await
         } else {
-            entry
-                .resource
-                .update(UpdateRequest {
-                    config,
-                    prior_state: prior,
-                    planned_state: planned,
-                    planned_private: planned_private.clone(),
-                    planned_identity: planned_identity.clone(),
-                })
-                .await
+            let update = UpdateRequest {
+                config,
+                prior_state: prior,
+                planned_state: planned,
+                planned_private,
+                planned_identity,
+            };
+            run_update(entry.resource.as_ref(), update).await
         };
         let mut diagnostics = result.diagnostics;
-        let mut new_state = result.new_state.unwrap_or(Value::Null);
+        let mut new_state = result.new_state;
+        if new_state.is_null() && !diagnostics.has_errors() {
+            let what = if created { "create" } else { "update" };
+            diagnostics.error(
+                format!("Missing resource state after {what}"),
+                format!(
+                    "{} set no state after a successful {what}. This is a bug in the provider.",
+                    request.type_name
+                ),
+            );
+        }
         null_write_only(&entry.schema.block, &mut new_state);
         let identity = if new_state.is_null() {
             None
         } else {
-            result
-                .new_identity
-                .or(planned_identity.filter(Value::is_wholly_known))
+            result.new_identity.filter(Value::is_wholly_known)
         };
-        let private = if result.private.is_empty() {
-            planned_private
-        } else {
-            result.private
-        };
+        let private = result.private;
         let mut response = apply_resource_change::Response {
             private,
             legacy_type_system: false,

@@ -1,4 +1,5 @@
 //! Analytics conversation details: the query language and the conversation views.
 
+pub mod index;
 pub mod query;
 pub mod view;

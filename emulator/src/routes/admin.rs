@@ -20,7 +20,7 @@ use crate::extract::{JsonBody, parse_id};
 use crate::faults::Faults;
 use crate::media::Media;
 use crate::routes::wrapup_codes::{CodeRequest, create_as};
-use crate::state::{AppState, Shadows};
+use crate::state::{AppState, Shadows, World};
 use crate::store::{Communication, Conversation, Participant, Queue, Store, Wrapup};
 
 /// Admin routes, guarded so only loopback peers reach them.
@@ -44,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/__emulator/requests", get(requests))
         .route("/__emulator/tokens/expire", post(expire_tokens))
         .route("/__emulator/reset", post(reset))
+        .merge(super::admin_bulk::routes())
         .route_layer(middleware::from_fn(loopback_only))
 }
 
@@ -92,9 +93,10 @@ fn checked_state(raw: &str, field: &str) -> Result<String, ApiError> {
     }
 }
 
+/// One conversation as the admin API seeds it.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SeedConversation {
+pub(crate) struct SeedConversation {
     media_type: String,
     participants: Vec<SeedParticipant>,
     /// When the conversation started (default: now); analytics intervals select on it.
@@ -287,49 +289,57 @@ async fn seed_conversation(
     State(state): State<AppState>,
     JsonBody(seed): JsonBody<SeedConversation>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    state.mutate(|world| Ok((StatusCode::CREATED, Json(seed_into(world, seed, "")?))))
+}
+
+/// Stores one seeded conversation and returns its ids as the admin API answers them.
+/// `field_prefix` names it in error messages (e.g. `conversations[3].`).
+pub(crate) fn seed_into(
+    world: &mut World,
+    seed: SeedConversation,
+    field_prefix: &str,
+) -> Result<Value, ApiError> {
     let media = Media::parse(&seed.media_type).ok_or_else(|| {
         ApiError::invalid_value(
-            "mediaType",
+            &format!("{field_prefix}mediaType"),
             format!("'{}' is not a media type", seed.media_type),
         )
     })?;
     if seed.participants.is_empty() {
         return Err(ApiError::invalid_value(
-            "participants",
+            &format!("{field_prefix}participants"),
             "A conversation needs at least one participant.",
         ));
     }
     let times = seed_times(&seed)?;
-    state.mutate(|world| {
-        let participants = seed
-            .participants
-            .into_iter()
-            .enumerate()
-            .map(|(i, p)| build_participant(&mut world.store, i, p, &times))
-            .collect::<Result<Vec<_>, _>>()?;
-        let conversation = Conversation {
-            id: Uuid::new_v4(),
-            media,
-            start_time: times.start.clone(),
-            participants,
-        };
-        let out = json!({
-            "conversationId": conversation.id,
-            "mediaType": media,
-            "participants": conversation.participants.iter().map(|p| json!({
-                "participantId": p.id,
-                "purpose": p.purpose,
-                "queueId": p.queue_id,
-                "communicationId": p.communications.first().map(|c| c.id),
-                "communicationIds": p.communications.iter().map(|c| c.id).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-        });
-        world
-            .store
-            .conversations
-            .insert(conversation.id, conversation);
-        Ok((StatusCode::CREATED, Json(out)))
-    })
+    let participants = seed
+        .participants
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| build_participant(&mut world.store, i, p, &times))
+        .collect::<Result<Vec<_>, _>>()?;
+    let conversation = Conversation {
+        id: Uuid::new_v4(),
+        media,
+        start_time: times.start.clone(),
+        participants,
+    };
+    let out = json!({
+        "conversationId": conversation.id,
+        "mediaType": media,
+        "participants": conversation.participants.iter().map(|p| json!({
+            "participantId": p.id,
+            "purpose": p.purpose,
+            "queueId": p.queue_id,
+            "communicationId": p.communications.first().map(|c| c.id),
+            "communicationIds": p.communications.iter().map(|c| c.id).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    });
+    world
+        .store
+        .conversations
+        .insert(conversation.id, conversation);
+    Ok(out)
 }
 
 #[derive(Deserialize)]
@@ -357,6 +367,7 @@ async fn set_participant_state(
             .find(|p| p.id == pid)
             .ok_or_else(|| ApiError::not_found("participant", &participant_id))?;
         let now = now_iso();
+        world.details_index.invalidate();
         for comm in &mut p.communications {
             comm.state = new_state.clone();
             comm.disconnected_time = comm.is_ended().then(|| {
@@ -541,6 +552,7 @@ async fn reset(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
         world.counter = Counter::default();
         world.rate.clear();
         world.shadows = Shadows::default();
+        world.details_index.invalidate();
         Ok(StatusCode::NO_CONTENT)
     })
 }

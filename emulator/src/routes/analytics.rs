@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
+use crate::analytics::index::reads_wrapups;
 use crate::analytics::query::{
     ConversationQuery, Interval, Level, QueryPage, check_filters, matches,
 };
@@ -70,40 +71,82 @@ async fn details_query(
             ));
         }
     };
-    let world = state.world();
-    let mut hits: Vec<(String, Uuid, Value)> = world
-        .store
-        .conversations
-        .values()
-        .filter(|c| started(&c.start_time).is_some_and(|s| interval.selects_start(s)))
-        .map(|c| {
-            let key = if by_end {
-                view::conversation_end(c).unwrap_or("~").to_owned()
-            } else {
-                c.start_time.clone()
-            };
-            (key, c.id, view::conversation(&world, c))
-        })
-        .filter(|(_, _, v)| matches(v, &query.conversation_filters, &query.segment_filters))
-        .collect();
-    hits.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-    if descending {
-        hits.reverse();
-    }
-    let total = hits.len();
+    let mut world = state.world();
+    let filtered = |c: &crate::store::Conversation, world: &crate::state::World| {
+        matches(
+            &view::conversation(world, c),
+            &query.conversation_filters,
+            &query.segment_filters,
+        )
+    };
+    let indexed = !by_end
+        && !reads_wrapups(&query.conversation_filters)
+        && !reads_wrapups(&query.segment_filters);
+    let ids: Vec<Uuid> = if indexed {
+        // Served from the start-time index; the filters run once per distinct query.
+        let key = format!(
+            "{}|{:?}|{:?}",
+            interval.start.unix_timestamp_nanos(),
+            interval.end.unix_timestamp_nanos(),
+            (&query.conversation_filters, &query.segment_filters)
+        );
+        let mut index = std::mem::take(&mut world.details_index);
+        let found = index.matches(&world.store, &interval, key, |c| filtered(c, &world));
+        world.details_index = index;
+        let total = found.len();
+        let skip = usize::try_from((page.number - 1) * page.size).unwrap_or(usize::MAX);
+        let take = page.size as usize;
+        let page_ids: Vec<Uuid> = if descending {
+            found.iter().rev().skip(skip).take(take).copied().collect()
+        } else {
+            found.iter().skip(skip).take(take).copied().collect()
+        };
+        return Ok(Json(page_answer(&world, total, &page_ids)));
+    } else {
+        let mut hits: Vec<(String, Uuid)> = world
+            .store
+            .conversations
+            .values()
+            .filter(|c| started(&c.start_time).is_some_and(|s| interval.selects_start(s)))
+            .filter(|c| filtered(c, &world))
+            .map(|c| {
+                let key = if by_end {
+                    view::conversation_end(c).unwrap_or("~").to_owned()
+                } else {
+                    c.start_time.clone()
+                };
+                (key, c.id)
+            })
+            .collect();
+        hits.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        if descending {
+            hits.reverse();
+        }
+        hits.into_iter().map(|(_, id)| id).collect()
+    };
+    let total = ids.len();
     let skip = usize::try_from((page.number - 1) * page.size).unwrap_or(usize::MAX);
-    let conversations: Vec<Value> = hits
+    let page_ids: Vec<Uuid> = ids
         .into_iter()
         .skip(skip)
         .take(page.size as usize)
-        .map(|(_, _, v)| v)
+        .collect();
+    Ok(Json(page_answer(&world, total, &page_ids)))
+}
+
+/// One page of a details query: the views of `ids` and the total.
+fn page_answer(world: &crate::state::World, total: usize, ids: &[Uuid]) -> Value {
+    let conversations: Vec<Value> = ids
+        .iter()
+        .filter_map(|id| world.store.conversations.get(id))
+        .map(|c| view::conversation(world, c))
         .collect();
     // The platform leaves `conversations` out of an answer without any.
     let mut out = json!({ "totalHits": total });
     if !conversations.is_empty() {
         out["conversations"] = Value::Array(conversations);
     }
-    Ok(Json(out))
+    out
 }
 
 async fn multi_get(

@@ -583,6 +583,7 @@ async fn patch_participant(
             let c = conversation(&world.store, Some(media), &conversation_id)?;
             let (conv, pid) = (c.id, participant(c, &participant_id)?.id);
             let now = now_iso();
+            world.details_index.invalidate();
             if let Some(p) = world
                 .store
                 .conversations

@@ -1,6 +1,7 @@
 //! HTTP routes, one module per API area.
 
 pub mod admin;
+pub mod admin_bulk;
 pub mod analytics;
 pub mod conversations;
 pub mod divisions;

@@ -30,14 +30,15 @@ use async_trait::async_trait;
 use super::wrapup_apply::{
     Applied, CodeChoiceAttr, ConversationAccess, ConversationApi, Resolution, ResolvedCode,
     SchemaKind, Target, TargetSpec, VERIFY_DELAYS, WrapupError, WrapupSpec, apply_resolved,
-    apply_wrapup, before_in, check_awaiting_wrapup, input_attributes, resolve_code, resolve_target,
-    validate_inputs,
+    apply_wrapup, before_in, check_awaiting_wrapup, endpoint_for, input_attributes, resolve_code,
+    resolve_target, validate_inputs,
 };
+use crate::resources::support::PlatformError;
 use genesys_client::models::AssignedWrapupCode;
 use tfplugin_framework::cty::{AttributePath, Type, Value};
 use tfplugin_framework::{
-    ApplyResult, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, Model, PlanRequest,
-    PlanResponse, ReadRequest, ReadResult, Resource, Schema, TfValue, UpdateRequest,
+    ApplyResponse, Attribute, Block, CreateRequest, DeleteRequest, Diagnostics, Model, PlanRequest,
+    PlanResponse, ReadRequest, ReadResponse, Resource, Schema, TfValue, UpdateRequest,
 };
 use tfplugin_framework::{attr_name, attr_path};
 
@@ -245,71 +246,44 @@ impl Resource for ConversationWrapup {
         }
     }
 
-    async fn create(&self, request: CreateRequest) -> ApplyResult {
-        let mut result = ApplyResult::default();
+    async fn create(&self, request: CreateRequest, response: &mut ApplyResponse) {
         let (Some(config), Some(planned)) = (
-            ConversationWrapupModel::read(&request.config, &mut result.diagnostics),
-            ConversationWrapupModel::read(&request.planned_state, &mut result.diagnostics),
+            ConversationWrapupModel::read(&request.config, &mut response.diagnostics),
+            ConversationWrapupModel::read(&request.planned_state, &mut response.diagnostics),
         ) else {
-            return result;
+            return;
         };
         let private = request.planned_private;
-        if let Some(applied) = self
-            .apply(&planned, &config, &private, &mut result.diagnostics)
-            .await
-        {
-            result.new_state = Some(applied_state(&planned, &applied));
-        }
-        result.private = private::without(&private);
-        result
+        self.apply(&planned, &config, &private, response).await;
+        response.private = private::without(&private);
     }
 
-    async fn read(&self, request: ReadRequest) -> ReadResult {
-        let mut result = ReadResult {
-            private: request.private.clone(),
-            ..ReadResult::default()
-        };
+    async fn read(&self, request: ReadRequest, response: &mut ReadResponse) {
         let Some(current) =
-            ConversationWrapupModel::read(&request.current_state, &mut result.diagnostics)
+            ConversationWrapupModel::read(&request.current_state, &mut response.diagnostics)
         else {
-            result.new_state = Some(request.current_state);
-            return result;
+            return;
         };
-        let Some(api) = self.api(&mut result.diagnostics).await else {
-            result.new_state = Some(request.current_state);
-            return result;
+        let Some(api) = self.api(&mut response.diagnostics).await else {
+            return;
         };
         match refresh::reconcile(&*api, &current).await {
-            Ok(state) => result.new_state = state.map(|state| state.to_value()),
-            Err(error) => {
-                error.to_diagnostics(&mut result.diagnostics);
-                result.new_state = Some(request.current_state);
-            }
+            Ok(Some(state)) => response.new_state = state.to_value(),
+            Ok(None) => response.remove(),
+            Err(error) => error.to_diagnostics(&mut response.diagnostics),
         }
-        result
     }
 
-    async fn update(&self, request: UpdateRequest) -> ApplyResult {
-        let mut result = ApplyResult::default();
+    async fn update(&self, request: UpdateRequest, response: &mut ApplyResponse) {
         let (Some(config), Some(planned)) = (
-            ConversationWrapupModel::read(&request.config, &mut result.diagnostics),
-            ConversationWrapupModel::read(&request.planned_state, &mut result.diagnostics),
+            ConversationWrapupModel::read(&request.config, &mut response.diagnostics),
+            ConversationWrapupModel::read(&request.planned_state, &mut response.diagnostics),
         ) else {
-            result.new_state = Some(request.prior_state);
-            return result;
+            return;
         };
         let private = request.planned_private;
-        result.new_state = Some(
-            match self
-                .apply(&planned, &config, &private, &mut result.diagnostics)
-                .await
-            {
-                Some(applied) => applied_state(&planned, &applied),
-                None => request.prior_state,
-            },
-        );
-        result.private = private::without(&private);
-        result
+        self.apply(&planned, &config, &private, response).await;
+        response.private = private::without(&private);
     }
 
     async fn delete(&self, request: DeleteRequest) -> Diagnostics {
@@ -537,23 +511,28 @@ impl ConversationWrapup {
     }
 
     /// Applies the planned wrap-up, with what plan resolved when `private` carries it (else
-    /// resolving it now); `None` (with diagnostics) when it did not persist.
+    /// resolving it now), and records in `response` what the platform holds: the applied
+    /// wrap-up once read back; a wrap-up whose write landed but could not be read back, with
+    /// a warning (the next refresh checks it); otherwise the state as it was, with the error.
     async fn apply(
         &self,
         planned: &ConversationWrapupModel,
         config: &ConversationWrapupModel,
         private: &[u8],
-        diagnostics: &mut Diagnostics,
-    ) -> Option<Applied> {
+        response: &mut ApplyResponse,
+    ) {
+        let diagnostics = &mut response.diagnostics;
         let Some(spec) = WrapupSpec::from_inputs(&planned.inputs(), &config.inputs()) else {
             diagnostics.error(
                 "Wrap-up inputs are not known",
                 "Terraform sent unknown or invalid inputs at apply time; this is a bug in the \
                  provider.",
             );
-            return None;
+            return;
         };
-        let api = self.api(diagnostics).await?;
+        let Some(api) = self.api(diagnostics).await else {
+            return;
+        };
         let delays = &self.verify_delays;
         let applied = match private::load(private).filter(|carried| carries(carried, &spec)) {
             Some(Planned {
@@ -588,15 +567,62 @@ impl ConversationWrapup {
         };
         match applied {
             Ok(applied) => {
-                applied.to_diagnostics(diagnostics);
-                Some(applied)
+                applied.to_diagnostics(&mut response.diagnostics);
+                response.new_state = applied_state(planned, &applied);
             }
-            Err(error) => {
-                error.to_diagnostics(diagnostics);
-                None
+            Err(WrapupError::Unverified {
+                written,
+                post_answered,
+                action,
+                error,
+            }) => {
+                // The write may have landed: state keeps it, and the next refresh checks it.
+                response.new_state = applied_state(planned, &written);
+                unverified(
+                    &written,
+                    post_answered,
+                    &action,
+                    *error,
+                    &mut response.diagnostics,
+                );
             }
+            Err(error) => error.to_diagnostics(&mut response.diagnostics),
         }
     }
+}
+
+/// Reports a wrap-up kept in state although reading it back failed: a warning when the
+/// platform answered the write with success, the read's error when the answer was lost.
+fn unverified(
+    written: &Applied,
+    post_answered: bool,
+    action: &str,
+    error: PlatformError,
+    diagnostics: &mut Diagnostics,
+) {
+    if !post_answered {
+        return WrapupError::platform(action, error).to_diagnostics(diagnostics);
+    }
+    let mut failed = Diagnostics::default();
+    WrapupError::platform(action, error).to_diagnostics(&mut failed);
+    let why = failed
+        .0
+        .iter()
+        .map(|diagnostic| format!("{}: {}", diagnostic.summary, diagnostic.detail))
+        .collect::<Vec<_>>()
+        .join("\n");
+    diagnostics.warning(
+        "The wrap-up was posted but could not be read back",
+        format!(
+            "The platform answered the wrap-up write ({}) with success, but it could not be \
+             read back to verify it:\n{why}\nThe wrap-up is recorded in state as sent \
+             (participant {}, wrap-up code {}); the next refresh reads it again, and shows any \
+             difference as a change to apply.",
+            endpoint_for(&written.target),
+            written.target.participant_id,
+            written.code.id
+        ),
+    );
 }
 
 /// Whether `carried` is the resolution of `spec`'s target (it always is, unless Terraform

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::resources::wrapup_apply::fake::*;
+use tfplugin_framework::resource::{run_create, run_read, run_update};
 
 /// The model of a value the resource returned.
 fn model(value: &Value) -> ConversationWrapupModel {
@@ -86,28 +87,32 @@ async fn create(resource: &ConversationWrapup, config: &Value) -> Value {
         "{:?}",
         planned.diagnostics
     );
-    let result = resource
-        .create(CreateRequest {
+    let result = run_create(
+        resource,
+        CreateRequest {
             config: config.clone(),
             planned_state: planned.planned_state,
             planned_private: Vec::new(),
             planned_identity: None,
-        })
-        .await;
+        },
+    )
+    .await;
     assert!(!result.diagnostics.has_errors(), "{:?}", result.diagnostics);
-    result.new_state.expect("created")
+    result.new_state
 }
 
 async fn refresh(resource: &ConversationWrapup, state: &Value) -> Option<Value> {
-    let result = resource
-        .read(ReadRequest {
+    let result = run_read(
+        resource,
+        ReadRequest {
             current_state: state.clone(),
             private: Vec::new(),
             current_identity: None,
-        })
-        .await;
+        },
+    )
+    .await;
     assert!(!result.diagnostics.has_errors(), "{:?}", result.diagnostics);
-    result.new_state
+    (!result.is_removed()).then_some(result.new_state)
 }
 
 #[tokio::test]
@@ -152,15 +157,17 @@ async fn a_wrap_up_changed_on_the_platform_is_drift_that_apply_restores() {
     );
     assert!(model(&next.planned_state).applied_at == TfValue::unknown());
 
-    let updated = resource
-        .update(UpdateRequest {
+    let updated = run_update(
+        &resource,
+        UpdateRequest {
             config: config.clone(),
             prior_state: refreshed,
             planned_state: next.planned_state,
             planned_private: Vec::new(),
             planned_identity: None,
-        })
-        .await;
+        },
+    )
+    .await;
     assert!(
         !updated.diagnostics.has_errors(),
         "{:?}",
@@ -179,16 +186,18 @@ async fn ids_the_plan_left_unknown_are_resolved_at_apply() {
     let platform = Arc::new(FakePlatform::ended());
     let resource = resource(&platform);
     let config = config_by_name("Sale completed");
-    let result = resource
-        .create(CreateRequest {
+    let result = run_create(
+        &resource,
+        CreateRequest {
             config: config.clone(),
             planned_state: default_create_plan(&config),
             planned_private: Vec::new(),
             planned_identity: None,
-        })
-        .await;
+        },
+    )
+    .await;
     assert!(!result.diagnostics.has_errors(), "{:?}", result.diagnostics);
-    let state = result.new_state.expect("created");
+    let state = result.new_state;
     assert_eq!(model(&state).participant_id.as_str(), Some(AGENT));
     assert_eq!(model(&state).wrapup_code_id.as_str(), Some(SALE));
     assert!(state.is_wholly_known());

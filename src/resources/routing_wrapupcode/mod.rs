@@ -31,8 +31,8 @@ use crate::platform::{ApiHandle, NameClaim};
 use tfplugin_framework::attr_path;
 use tfplugin_framework::cty::Value;
 use tfplugin_framework::{
-    ApplyResult, CreateRequest, DeleteRequest, Diagnostics, IdentitySchema, ImportRequest,
-    ImportResult, ImportedResource, Model, PlanRequest, PlanResponse, ReadRequest, ReadResult,
+    ApplyResponse, CreateRequest, DeleteRequest, Diagnostics, IdentitySchema, ImportRequest,
+    ImportResult, ImportedResource, Model, PlanRequest, PlanResponse, ReadRequest, ReadResponse,
     Resource, Schema, TfValue, UpdateRequest,
 };
 
@@ -255,49 +255,40 @@ impl Resource for RoutingWrapupCode {
         }
     }
 
-    async fn create(&self, request: CreateRequest) -> ApplyResult {
-        let mut diagnostics = Diagnostics::default();
-        let Some(planned) = WrapupCodeModel::read(&request.planned_state, &mut diagnostics) else {
-            return ApplyResult {
-                diagnostics,
-                ..ApplyResult::default()
-            };
+    async fn create(&self, request: CreateRequest, response: &mut ApplyResponse) {
+        let Some(planned) =
+            WrapupCodeModel::read(&request.planned_state, &mut response.diagnostics)
+        else {
+            return;
         };
         match self.create_code(&planned).await {
-            Ok((code, warnings)) => ApplyResult {
-                diagnostics: warnings,
-                ..applied(&code, &planned)
-            },
-            Err(diagnostics) => ApplyResult {
-                diagnostics,
-                ..ApplyResult::default()
-            },
+            Ok((code, warnings)) => {
+                applied(&code, &planned, response);
+                response.diagnostics.extend(warnings);
+            }
+            Err(diagnostics) => response.diagnostics.extend(diagnostics),
         }
     }
 
-    async fn read(&self, request: ReadRequest) -> ReadResult {
-        let mut result = ReadResult {
-            new_state: Some(request.current_state.clone()),
-            new_identity: request.current_identity.clone(),
-            ..ReadResult::default()
-        };
-        let Some(current) = WrapupCodeModel::read(&request.current_state, &mut result.diagnostics)
+    async fn read(&self, request: ReadRequest, response: &mut ReadResponse) {
+        let Some(current) =
+            WrapupCodeModel::read(&request.current_state, &mut response.diagnostics)
         else {
-            return result;
+            return;
         };
         let Some(id) = current.id.clone().into_known() else {
-            result.diagnostics.error(
+            response.diagnostics.error(
                 "Wrap-up code state has no ID",
                 "The state of this genesyscloud_routing_wrapupcode has no `id`; remove it with \
                  `terraform state rm` and import the code again.",
             );
-            return result;
+            return;
         };
         let codes = match self.api.wrapup_codes().await {
             Ok(codes) => codes,
             Err(error) => {
-                result.diagnostics = error.diagnostics("read the wrap-up code");
-                return result;
+                response.diagnostics = error.diagnostics("read the wrap-up code");
+                return;
             }
         };
         codes.note_managed(&id);
@@ -305,43 +296,30 @@ impl Resource for RoutingWrapupCode {
         let in_state = |code: &WrapupCode| state_of(code, Some(&current)) == current;
         match codes.read_checked(&id, in_state).await {
             Ok(Some(code)) => {
-                result.new_state = Some(resource_state(&code).to_value());
-                result.new_identity = Some(identity_of(&code.id));
+                response.new_state = resource_state(&code).to_value();
+                response.new_identity = Some(identity_of(&code.id));
             }
             Ok(None) => {
                 tracing::info!(%id, "wrap-up code is gone from the platform; dropping it from state");
-                result.new_state = None;
-                result.new_identity = None;
+                response.remove();
             }
             Err(error) => {
-                result.diagnostics = error.diagnostics(&format!("read wrap-up code {id}"))
+                response.diagnostics = error.diagnostics(&format!("read wrap-up code {id}"))
             }
         }
-        result
     }
 
-    async fn update(&self, request: UpdateRequest) -> ApplyResult {
-        let mut diagnostics = Diagnostics::default();
+    async fn update(&self, request: UpdateRequest, response: &mut ApplyResponse) {
         let (Some(prior), Some(planned)) = (
-            WrapupCodeModel::read(&request.prior_state, &mut diagnostics),
-            WrapupCodeModel::read(&request.planned_state, &mut diagnostics),
+            WrapupCodeModel::read(&request.prior_state, &mut response.diagnostics),
+            WrapupCodeModel::read(&request.planned_state, &mut response.diagnostics),
         ) else {
-            return ApplyResult {
-                new_state: Some(request.prior_state.clone()),
-                new_identity: request.planned_identity.clone(),
-                diagnostics,
-                ..ApplyResult::default()
-            };
+            return;
         };
         match self.update_code(&prior, &planned).await {
-            Ok(code) => applied(&code, &planned),
+            Ok(code) => applied(&code, &planned, response),
             // The code is as it was: state keeps the prior values.
-            Err(diagnostics) => ApplyResult {
-                new_state: Some(request.prior_state.clone()),
-                new_identity: request.planned_identity.clone(),
-                diagnostics,
-                ..ApplyResult::default()
-            },
+            Err(diagnostics) => response.diagnostics.extend(diagnostics),
         }
     }
 
@@ -443,18 +421,15 @@ fn resource_state(code: &WrapupCode) -> WrapupCodeModel {
     state
 }
 
-/// The result of a create or update that left `code` on the platform. A planned null
-/// description (see `modify_plan`) stays null when the platform holds none.
-fn applied(code: &WrapupCode, planned: &WrapupCodeModel) -> ApplyResult {
+/// Records a create or update that left `code` on the platform. A planned null description
+/// (see `modify_plan`) stays null when the platform holds none.
+fn applied(code: &WrapupCode, planned: &WrapupCodeModel, response: &mut ApplyResponse) {
     let mut state = resource_state(code);
     if planned.description.is_null() && code.description.is_none() {
         state.description = TfValue::Null;
     }
-    ApplyResult {
-        new_state: Some(state.to_value()),
-        new_identity: Some(identity_of(&code.id)),
-        ..ApplyResult::default()
-    }
+    response.new_state = state.to_value();
+    response.new_identity = Some(identity_of(&code.id));
 }
 
 impl RoutingWrapupCode {

@@ -180,7 +180,7 @@ mod tests {
     use super::super::fake::{FakePlatform, WRITER, code, input, made_by, now};
     use super::*;
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_lost_create_answer_adopts_the_code_instead_of_duplicating_it() {
         let platform = FakePlatform::default();
         platform.lose_answers.store(1, Ordering::SeqCst);
@@ -193,7 +193,7 @@ mod tests {
         assert_eq!(platform.posts.load(Ordering::SeqCst), 1);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_create_refused_without_answer_is_sent_again() {
         let platform = FakePlatform::default();
         platform.refuse_unanswered.store(2, Ordering::SeqCst);
@@ -206,7 +206,7 @@ mod tests {
         assert_eq!(platform.posts.load(Ordering::SeqCst), 3);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_lost_answer_hidden_by_search_lag_is_adopted_after_the_retry_conflicts() {
         let platform = FakePlatform::default();
         platform.lose_answers.store(1, Ordering::SeqCst);
@@ -221,7 +221,7 @@ mod tests {
         assert_eq!(platform.posts.load(Ordering::SeqCst), 2);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn after_a_stop_a_lost_answer_is_settled_by_looking_not_by_a_second_post() {
         let platform = FakePlatform::default();
         platform.lose_answers.store(1, Ordering::SeqCst);
@@ -242,7 +242,7 @@ mod tests {
         assert_eq!(platform.codes.lock().unwrap().len(), 1);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_name_differing_only_in_case_counts_as_taken() {
         let platform = FakePlatform::default();
         platform
@@ -256,7 +256,7 @@ mod tests {
         ));
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_name_taken_before_create_is_refused_with_its_id() {
         let platform = FakePlatform::default();
         platform
@@ -273,7 +273,7 @@ mod tests {
 
     /// Our POST is refused unanswered (it may or may not have landed) and meanwhile another
     /// writer creates the name: its code is not adopted, and no second POST is sent.
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_code_another_writer_made_during_a_lost_answer_is_not_adopted() {
         let platform = FakePlatform::default();
         platform.refuse_unanswered.store(1, Ordering::SeqCst);
@@ -292,7 +292,7 @@ mod tests {
 
     /// A code of the same OAuth client from before the first POST (hidden from the name check
     /// by search lag) is not this create's.
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn an_older_code_of_the_same_client_is_not_adopted() {
         let platform = FakePlatform::default();
         platform.codes.lock().unwrap().push(made_by(
@@ -313,7 +313,7 @@ mod tests {
         }
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn with_an_access_token_a_lost_answer_is_never_settled_by_adoption() {
         let platform = FakePlatform::default();
         platform.lose_answers.store(1, Ordering::SeqCst);
@@ -324,7 +324,7 @@ mod tests {
         assert_eq!(platform.posts.load(Ordering::SeqCst), 1);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_similar_name_does_not_block_create() {
         let platform = FakePlatform::default();
         platform

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::fake::{FakePlatform, code};
 use super::*;
+use tfplugin_framework::resource::run_update;
 
 /// The model of a value the resource returned.
 fn model(value: &Value) -> WrapupCodeModel {
@@ -141,18 +142,18 @@ async fn update_renames_in_place_and_keeps_prior_state_when_refused() {
         .extend([code("mine", "Sale", None), code("other", "Refund", None)]);
     let resource = RoutingWrapupCode::new(ApiHandle::fixed(platform.clone(), true));
 
-    let renamed = resource.update(update_request("Sale completed")).await;
+    let renamed = run_update(resource.as_ref(), update_request("Sale completed")).await;
     assert!(
         renamed.diagnostics.0.is_empty(),
         "{:?}",
         renamed.diagnostics
     );
-    let state = renamed.new_state.unwrap();
+    let state = renamed.new_state;
     assert_eq!(model(&state).name.as_str(), Some("Sale completed"));
     assert_eq!(renamed.new_identity, Some(identity_of("mine")));
 
     // Another code holds the name: the error names it, and state keeps the prior values.
-    let refused = resource.update(update_request("refund")).await;
+    let refused = run_update(resource.as_ref(), update_request("refund")).await;
     let diagnostic = &refused.diagnostics.0[0];
     assert_eq!(diagnostic.attribute, Some(attr_path!(WrapupCodeModel.name)));
     assert!(
@@ -160,10 +161,7 @@ async fn update_renames_in_place_and_keeps_prior_state_when_refused() {
         "{}",
         diagnostic.detail
     );
-    assert_eq!(
-        model(refused.new_state.as_ref().unwrap()).name.as_str(),
-        Some("Sale")
-    );
+    assert_eq!(model(&refused.new_state).name.as_str(), Some("Sale"));
     assert_eq!(platform.codes.lock().unwrap()[0].name, "Sale completed");
 }
 
@@ -171,17 +169,14 @@ async fn update_renames_in_place_and_keeps_prior_state_when_refused() {
 async fn updating_a_code_deleted_outside_says_so_and_keeps_prior_state() {
     let platform = Arc::new(FakePlatform::default());
     let resource = RoutingWrapupCode::new(ApiHandle::fixed(platform.clone(), true));
-    let result = resource.update(update_request("Sale completed")).await;
+    let result = run_update(resource.as_ref(), update_request("Sale completed")).await;
     let diagnostic = &result.diagnostics.0[0];
     assert_eq!(
         diagnostic.summary,
         "Wrap-up code was deleted outside Terraform"
     );
     assert!(diagnostic.detail.contains("mine"), "{}", diagnostic.detail);
-    assert_eq!(
-        model(result.new_state.as_ref().unwrap()).name.as_str(),
-        Some("Sale")
-    );
+    assert_eq!(model(&result.new_state).name.as_str(), Some("Sale"));
 }
 
 #[test]

@@ -189,8 +189,23 @@ pub async fn apply_resolved(
             format!("Verifying the platform kept the wrap-up: {read_back}"),
         )
         .await;
-        let found = match verify(api, &target, &code, &before, &input, verify_delays).await? {
-            Ok(unproven) => {
+        let verified = verify(api, &target, &code, &before, &input, verify_delays).await;
+        let found = match verified {
+            Err(error) => {
+                // The write may have landed: the caller keeps it, and the next read checks.
+                return Err(WrapupError::Unverified {
+                    written: Box::new(Applied {
+                        target,
+                        code,
+                        applied_at: now_rfc3339(),
+                        unproven: None,
+                    }),
+                    post_answered: lost_answer.is_none(),
+                    action: format!("read the wrap-up back ({read_back})"),
+                    error: Box::new(error),
+                });
+            }
+            Ok(Ok(unproven)) => {
                 let message = match &unproven {
                     None => format!(
                         "Verified: participant {} holds wrap-up code {}",
@@ -203,17 +218,14 @@ pub async fn apply_resolved(
                     ),
                 };
                 say(progress, message).await;
-                let applied_at = OffsetDateTime::now_utc()
-                    .format(&Rfc3339)
-                    .expect("the current UTC time always formats as RFC 3339");
                 return Ok(Applied {
                     target,
                     code,
-                    applied_at,
+                    applied_at: now_rfc3339(),
                     unproven,
                 });
             }
-            Err(found) => found,
+            Ok(Err(found)) => found,
         };
         match lost_answer {
             // The answer was lost and the read-back proves the write did not land: sending it
@@ -247,6 +259,13 @@ pub async fn apply_resolved(
             }
         }
     }
+}
+
+/// The current time, RFC 3339 in UTC.
+fn now_rfc3339() -> String {
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .expect("the current UTC time always formats as RFC 3339")
 }
 
 /// Posts the wrap-up once. `Ok(Some(detail))` is a write whose answer was lost (it may or may
@@ -291,7 +310,7 @@ async fn post(
 /// Reads the participant's wrap-up back (waiting `verify_delays` between reads) until it holds
 /// every field of `input` and, where it held those values `before`, shows this write landed.
 /// `Ok(Ok(unproven))` is a kept write (with the warning to give when it cannot be proven);
-/// `Ok(Err(found))` says what the platform holds instead.
+/// `Ok(Err(found))` says what the platform holds instead; `Err` is a read that failed.
 async fn verify(
     api: &dyn ConversationApi,
     target: &Target,
@@ -299,7 +318,7 @@ async fn verify(
     before: &Before,
     input: &WrapupInput,
     verify_delays: &[Duration],
-) -> Result<Result<Option<String>, String>, WrapupError> {
+) -> Result<Result<Option<String>, String>, PlatformError> {
     let read_back = read_back_route(target);
     let mut found = String::new();
     for delay in verify_delays {
@@ -308,10 +327,7 @@ async fn verify(
         }
         let current = api
             .participant_wrapup(&target.conversation_id, &target.participant_id)
-            .await
-            .map_err(|error| {
-                WrapupError::platform(format!("read the wrap-up back ({read_back})"), error)
-            })?;
+            .await?;
         let differs = differences(current.as_ref(), input);
         let Some(current) = current.filter(|_| differs.is_empty()) else {
             found = differs.join("; ");

@@ -147,6 +147,18 @@ pub enum WrapupError {
         action: String,
         error: PlatformError,
     },
+    /// The write may have landed (its POST answered success, or its answer was lost), but
+    /// reading it back failed. Its diagnostic is that of the failed read; a resource keeps
+    /// `written` in state instead, for the next refresh to check.
+    #[error("Could not {action}")]
+    Unverified {
+        /// The wrap-up as sent.
+        written: Box<super::apply::Applied>,
+        /// True when the POST answered success; false when its answer was lost.
+        post_answered: bool,
+        action: String,
+        error: Box<PlatformError>,
+    },
 }
 
 fn bullet_list(items: &[String]) -> String {
@@ -396,6 +408,10 @@ impl WrapupError {
             WrapupError::Platform { action, error } => {
                 error.to_diagnostics(action, diagnostics);
                 return;
+            }
+            WrapupError::Unverified { action, error, .. } => {
+                return WrapupError::platform(action.clone(), (**error).clone())
+                    .to_diagnostics(diagnostics);
             }
         };
         match attribute {

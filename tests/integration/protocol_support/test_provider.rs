@@ -9,11 +9,11 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use tfplugin_framework::cty::{AttributePath, Type, Value};
 use tfplugin_framework::{
-    Action, ActionRequest, ApplyResult, Attribute, Block, ConfigureRequest, ConfigureResponse,
+    Action, ActionRequest, ApplyResponse, Attribute, Block, ConfigureRequest, ConfigureResponse,
     CreateRequest, DataSource, DeferredReason, DeleteRequest, Diagnostics, IdentityAttribute,
     IdentitySchema, ImportRequest, ImportResult, ImportedResource, ListEvent, ListRequest,
     ListResource, ListSink, PlanRequest, PlanResponse, ProgressSink, Provider, ReadRequest,
-    ReadResult, Resource, Schema, UpdateRequest,
+    ReadResponse, Resource, Schema, UpdateRequest,
 };
 
 /// Current schema version of `test_thing`; version 1 called `name` `title`.
@@ -186,7 +186,7 @@ impl Resource for Thing {
         }
     }
 
-    async fn create(&self, request: CreateRequest) -> ApplyResult {
+    async fn create(&self, request: CreateRequest, response: &mut ApplyResponse) {
         self.calls.creates.fetch_add(1, Ordering::SeqCst);
         panic_on(request.planned_state.attr_str("name"), "create");
         match request.planned_state.attr_str("name") {
@@ -204,40 +204,48 @@ impl Resource for Thing {
             }
             _ => {}
         }
-        let id = format!(
-            "thing-{}",
-            request.planned_state.attr_str("name").unwrap_or("?")
-        );
+        let name = request.planned_state.attr_str("name").map(str::to_owned);
+        let id = format!("thing-{}", name.as_deref().unwrap_or("?"));
         let mut state = request.planned_state;
         set(&mut state, "id", Value::string(&id));
         self.calls.creates_finished.fetch_add(1, Ordering::SeqCst);
-        ApplyResult {
-            new_state: Some(state),
-            private: b"{\"created\":true}".to_vec(),
-            new_identity: Some(identity_of(&id)),
-            diagnostics: Diagnostics::default(),
+        if name.as_deref() == Some("forgetful") {
+            // A bug: succeeds without saying what exists.
+            return;
+        }
+        response.new_state = state;
+        response.private = b"{\"created\":true}".to_vec();
+        response.new_identity = Some(identity_of(&id));
+        if name.as_deref() == Some("half") {
+            // Created, then a later step failed: what exists is already in the response.
+            response
+                .diagnostics
+                .error("Second step failed", "Created, but not finished.");
         }
     }
 
-    async fn read(&self, request: ReadRequest) -> ReadResult {
+    async fn read(&self, request: ReadRequest, response: &mut ReadResponse) {
         self.calls.reads.fetch_add(1, Ordering::SeqCst);
         panic_on(request.current_state.attr_str("name"), "read");
         if request.current_state.attr_str("name") == Some("slow") {
             std::future::pending::<()>().await;
         }
-        let gone = request.current_state.attr_str("name") == Some("gone");
-        ReadResult {
-            new_state: (!gone).then_some(request.current_state),
-            ..ReadResult::default()
+        match request.current_state.attr_str("name") {
+            Some("gone") => response.remove(),
+            Some("unreadable") => response.diagnostics.error("Read failed", "Try again."),
+            _ => {}
         }
     }
 
-    async fn update(&self, request: UpdateRequest) -> ApplyResult {
+    async fn update(&self, request: UpdateRequest, response: &mut ApplyResponse) {
         self.calls.updates.fetch_add(1, Ordering::SeqCst);
-        ApplyResult {
-            new_state: Some(request.planned_state),
-            ..ApplyResult::default()
+        if request.planned_state.attr_str("zone") == Some("refused") {
+            // Nothing changed: the response still holds the prior state.
+            return response
+                .diagnostics
+                .error("Update refused", "Nothing changed.");
         }
+        response.new_state = request.planned_state;
     }
 
     async fn delete(&self, request: DeleteRequest) -> Diagnostics {
