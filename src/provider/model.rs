@@ -120,8 +120,11 @@ provider_settings! {
         Same `https://` rule as `api_url`.";
     READ_CACHE read_cache: bool, env "GENESYSCLOUD_READ_CACHE",
         "Whether refresh reads many objects of a type with one paged list per run \
-        instead of one request each. Defaults to `true`; set `false` to read every \
-        object individually.";
+        instead of one request each. Defaults to `true`. The platform's listings lag \
+        writes: a plan made moments after an edit outside Terraform may read the old value \
+        from the listing and miss the edit, which shows in the next plan once the listing \
+        catches up. Set `false` to read every object by ID, which sees such an edit at once, \
+        at one request per object.";
     TOKEN_POOL_SIZE token_pool_size: i64, env "GENESYSCLOUD_TOKEN_POOL_SIZE",
         "How many access tokens the provider may hold at once, 1 to 50; defaults to 10. \
         The platform meters requests per token, so each token adds a budget. The \
