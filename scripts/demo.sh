@@ -111,11 +111,16 @@ tf() {
 api_calls() { emulator GET /__emulator/requests | json_get total; }
 
 step "Build the provider and the emulator"
-target_dir=$(cargo metadata --format-version 1 --no-deps |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-cargo build --quiet --package terraform-provider-genesyscloud --package genesys-emulator \
-    --bin terraform-provider-genesyscloud --bin genesys-emulator
-provider_dir="$target_dir/debug"
+if [ -n "${GENESYS_BIN_DIR:-}" ]; then
+    # scripts/test.sh built both already: the demo runs the binaries the tests ran.
+    provider_dir=$GENESYS_BIN_DIR
+else
+    target_dir=$(cargo metadata --format-version 1 --no-deps |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+    cargo build --quiet --package terraform-provider-genesyscloud --package genesys-emulator \
+        --bin terraform-provider-genesyscloud --bin genesys-emulator
+    provider_dir="$target_dir/debug"
+fi
 [ -x "$provider_dir/terraform-provider-genesyscloud" ] || fail "no provider binary in $provider_dir"
 ok "built into $provider_dir"
 

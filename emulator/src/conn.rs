@@ -25,6 +25,14 @@ pub struct ConnInfo {
 }
 
 impl ConnInfo {
+    /// A loopback peer for requests the emulator makes to itself (the seed file).
+    pub fn in_process() -> Self {
+        ConnInfo {
+            peer: std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0)),
+            kill: KillSwitch::default(),
+        }
+    }
+
     /// Marks the connection to be closed before anything more is written to it.
     pub fn drop_connection(&self) {
         self.kill.0.store(true, Ordering::SeqCst);

@@ -5,6 +5,7 @@
 //! Start it in-process with [`spawn`] or as the `genesys-emulator` binary; talk to it over HTTP
 //! only (tests use the admin API, never in-process state).
 
+mod admin_guard;
 mod analytics;
 mod app;
 mod auth;
@@ -14,10 +15,12 @@ mod counter;
 mod error;
 mod extract;
 mod faults;
+pub mod healthcheck;
 mod media;
 mod paging;
 mod rate_limit;
 mod routes;
+pub mod seed_file;
 mod state;
 mod store;
 
@@ -52,6 +55,11 @@ pub struct EmulatorConfig {
     pub state_file: Option<PathBuf>,
     /// Where a wrap-up code created without a division goes.
     pub unset_code_division: UnsetCodeDivision,
+    /// A seed file ([`seed_file`]) applied through the admin API before the first request.
+    pub seed_file: Option<PathBuf>,
+    /// Let the unauthenticated admin API answer peers that are not loopback (inside a
+    /// container, requests arrive from the bridge network).
+    pub admin_from_any_address: bool,
 }
 
 /// Where the org puts a wrap-up code created without a division. The platform's choice is not
@@ -73,6 +81,8 @@ impl Default for EmulatorConfig {
             rate_limit_per_minute: None,
             state_file: None,
             unset_code_division: UnsetCodeDivision::Home,
+            seed_file: None,
+            admin_from_any_address: false,
         }
     }
 }
@@ -86,6 +96,8 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
             .field("unset_code_division", &self.unset_code_division)
             .field("state_file", &self.state_file)
+            .field("seed_file", &self.seed_file)
+            .field("admin_from_any_address", &self.admin_from_any_address)
             .finish()
     }
 }
@@ -134,9 +146,25 @@ impl Drop for RunningEmulator {
     }
 }
 
-/// Binds `addr` (port 0 picks a free port) and serves the emulator on the current Tokio
-/// runtime. Fails if the address cannot be bound or the state file cannot be read.
-pub async fn spawn(config: EmulatorConfig, addr: SocketAddr) -> std::io::Result<RunningEmulator> {
+/// Why the emulator did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The address could not be bound, or the state file could not be read.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// The seed file could not be read or one of its entries was refused.
+    #[error(transparent)]
+    Seed(#[from] seed_file::SeedError),
+}
+
+/// Binds `addr` (port 0 picks a free port), applies the seed file if one is configured, and
+/// serves the emulator on the current Tokio runtime. Fails if the address cannot be bound, the
+/// state file cannot be read or the seed file is refused.
+pub async fn spawn(
+    config: EmulatorConfig,
+    addr: SocketAddr,
+) -> Result<RunningEmulator, StartError> {
+    let seed = config.seed_file.clone();
     let state = state::AppState::new(config)?;
     let listener = TcpListener::bind(addr).await?;
     let mut local = listener.local_addr()?;
@@ -144,6 +172,9 @@ pub async fn spawn(config: EmulatorConfig, addr: SocketAddr) -> std::io::Result<
         local.set_ip(Ipv4Addr::LOCALHOST.into());
     }
     let app = app::router(state);
+    if let Some(path) = seed {
+        seed_file::apply(&app, &path).await?;
+    }
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(

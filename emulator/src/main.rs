@@ -1,4 +1,5 @@
-//! `genesys-emulator`: serves the emulated Genesys Cloud API until interrupted.
+//! `genesys-emulator`: serves the emulated Genesys Cloud API until interrupted, or, as
+//! `genesys-emulator healthcheck`, checks that one serves.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -6,15 +7,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
-use genesys_emulator::{EmulatorConfig, UnsetCodeDivision, spawn};
+use clap::{Parser, Subcommand};
+use genesys_emulator::{EmulatorConfig, UnsetCodeDivision, healthcheck, spawn};
 
 /// Local emulator of the Genesys Cloud Platform API (the subset the Terraform provider uses).
+/// Every flag can also be set by the `GENESYS_EMULATOR_*` variable shown with it.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// Address to listen on; port 0 picks a free port.
-    #[arg(long, default_value = "127.0.0.1:0")]
+    /// Address to listen on; port 0 picks a free port. The container image sets 0.0.0.0:8080.
+    #[arg(long, env = "GENESYS_EMULATOR_LISTEN", default_value = "127.0.0.1:0")]
     listen: SocketAddr,
     /// OAuth client id accepted by /oauth/token.
     #[arg(
@@ -32,23 +34,58 @@ struct Args {
     )]
     client_secret: String,
     /// Lifetime of issued access tokens, in seconds.
-    #[arg(long, default_value_t = 86_400)]
+    #[arg(long, env = "GENESYS_EMULATOR_TOKEN_TTL", default_value_t = 86_400)]
     token_ttl: u64,
     /// Requests per minute allowed per access token (answers 429 beyond); also the org's
     /// `client.credentials.token.rate.per.minute` limit.
-    #[arg(long)]
+    #[arg(long, env = "GENESYS_EMULATOR_RATE_LIMIT")]
     rate_limit: Option<u32>,
     /// JSON file holding the org's data: loaded at start, rewritten on every change.
-    #[arg(long)]
+    #[arg(long, env = "GENESYS_EMULATOR_STATE")]
     state: Option<PathBuf>,
+    /// JSON seed file (divisions, wrap-up codes, queues, conversations; the admin API's bodies)
+    /// applied at start, before the first request is served.
+    #[arg(long, env = "GENESYS_EMULATOR_SEED")]
+    seed: Option<PathBuf>,
+    /// Let peers that are not loopback use the admin API (/__emulator/), which has no
+    /// authentication: for containers, where requests arrive from the bridge network.
+    #[arg(long, env = "GENESYS_EMULATOR_ADMIN_FROM_ANY_ADDRESS")]
+    admin_from_any_address: bool,
     /// Where a wrap-up code created without a division goes: `home`, or `all` (`*`).
-    #[arg(long, default_value = "home", value_parser = ["home", "all"])]
+    #[arg(
+        long,
+        env = "GENESYS_EMULATOR_UNSET_CODE_DIVISION",
+        default_value = "home",
+        value_parser = ["home", "all"]
+    )]
     unset_code_division: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Exit 0 when the emulator listening on --listen's port answers its health endpoint
+    /// (for container healthchecks: no shell or curl needed).
+    Healthcheck {
+        /// How long to wait for the answer, in seconds.
+        #[arg(long, default_value_t = 3)]
+        timeout: u64,
+    },
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(Command::Healthcheck { timeout }) = args.command {
+        return match healthcheck::check(args.listen, Duration::from_secs(timeout)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("genesys-emulator healthcheck: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let config = EmulatorConfig {
         client_id: args.client_id,
         client_secret: args.client_secret,
@@ -60,6 +97,8 @@ async fn main() -> ExitCode {
         } else {
             UnsetCodeDivision::Home
         },
+        seed_file: args.seed,
+        admin_from_any_address: args.admin_from_any_address,
     };
     let running = match spawn(config, args.listen).await {
         Ok(running) => running,

@@ -1,7 +1,8 @@
 terraform {
   required_providers {
     genesyscloud = {
-      source = "rustcx/genesyscloud"
+      source  = "rustcx/genesyscloud"
+      version = "~> 0.1"
     }
   }
 }

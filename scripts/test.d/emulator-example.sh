@@ -5,10 +5,14 @@
 # run built and the Terraform the tests use.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-target_dir=${CARGO_TARGET_DIR:-$root/target}
 terraform=${TERRAFORM:-$root/.tools/bin/terraform}
-cargo build --quiet --locked --manifest-path "$root/Cargo.toml" \
-    --package terraform-provider-genesyscloud --package genesys-emulator --bins
+# scripts/test.sh built both already (GENESYS_BIN_DIR); alone, build them.
+if [ -z "${GENESYS_BIN_DIR:-}" ]; then
+    cargo build --quiet --locked --manifest-path "$root/Cargo.toml" \
+        --package terraform-provider-genesyscloud --package genesys-emulator --bins
+    GENESYS_BIN_DIR="${CARGO_TARGET_DIR:-$root/target}/debug"
+fi
+bin_dir=$GENESYS_BIN_DIR
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -17,7 +21,7 @@ ln -s "$terraform" "$work/bin/terraform"
 cat >"$work/terraformrc" <<RC
 provider_installation {
   dev_overrides {
-    "registry.terraform.io/rustcx/genesyscloud" = "$target_dir/debug"
+    "registry.terraform.io/rustcx/genesyscloud" = "$bin_dir"
   }
   direct {}
 }
@@ -26,6 +30,6 @@ RC
 cp -r "$root/examples/testing-with-the-emulator" "$work/module"
 started=$(date +%s)
 env -u TF_LOG PATH="$work/bin:$PATH" TF_CLI_CONFIG_FILE="$work/terraformrc" NO_COLOR=1 \
-    CHECKPOINT_DISABLE=1 GENESYS_EMULATOR="$target_dir/debug/genesys-emulator" \
+    CHECKPOINT_DISABLE=1 GENESYS_EMULATOR="$bin_dir/genesys-emulator" \
     "$work/module/ci.sh" >&2
 echo "emulator-example: terraform test passed in $(($(date +%s) - started)) s" >&2

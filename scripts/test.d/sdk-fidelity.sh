@@ -12,10 +12,18 @@ if [ ! -x "$python" ]; then
     exit 1
 fi
 
-cargo build -p genesys-emulator --quiet
-target_dir=$(cargo metadata --format-version 1 --no-deps \
-    | "$python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-export GENESYS_EMULATOR_BIN="$target_dir/debug/genesys-emulator"
+# scripts/test.sh built it already (GENESYS_BIN_DIR); alone, build just the emulator.
+if [ -z "${GENESYS_BIN_DIR:-}" ]; then
+    cargo build -p genesys-emulator --quiet
+    target_dir=$(cargo metadata --format-version 1 --no-deps |
+        "$python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+    GENESYS_BIN_DIR="$target_dir/debug"
+fi
+export GENESYS_EMULATOR_BIN="$GENESYS_BIN_DIR/genesys-emulator"
+[ -x "$GENESYS_EMULATOR_BIN" ] || {
+    echo "sdk-fidelity: no emulator at $GENESYS_EMULATOR_BIN" >&2
+    exit 1
+}
 
 cd "$root/tests/sdk"
 exec "$python" -m unittest -v test_fidelity test_backfill

@@ -86,26 +86,6 @@ impl ConversationsData {
     }
 }
 
-fn attribute(
-    name: &str,
-    ty: Type,
-    description: String,
-    required: bool,
-    optional: bool,
-) -> Attribute {
-    Attribute {
-        name: name.into(),
-        ty,
-        description,
-        required,
-        optional,
-        computed: !required && !optional,
-        sensitive: false,
-        write_only: false,
-        deprecated: false,
-    }
-}
-
 /// The data source schema.
 pub fn data_source_schema() -> Schema {
     Schema {
@@ -117,55 +97,41 @@ pub fn data_source_schema() -> Schema {
                           `genesyscloud_conversation_wrapup`."
                 .into(),
             attributes: vec![
-                attribute(
-                    attr_name!(ConversationsDataModel.interval),
-                    Type::String,
-                    format!(
+                Attribute::required(attr_name!(ConversationsDataModel.interval), Type::String)
+                    .description(format!(
                         "Closed ISO-8601 interval `start/end` with time zones, e.g. \
                          `2026-11-30T00:00:00Z/2026-12-01T00:00:00Z`; at most \
                          {MAX_INTERVAL_DAYS} days (the platform's limit). Conversations that \
                          ended in `[start, end)` and started on a day it touches are returned."
-                    ),
-                    true,
-                    false,
-                ),
-                attribute(
+                    )),
+                Attribute::optional(
                     attr_name!(ConversationsDataModel.queue_ids),
                     Type::set(Type::String),
-                    "Only participants routed through one of these queue IDs.".into(),
-                    false,
-                    true,
-                ),
-                attribute(
+                )
+                .description("Only participants routed through one of these queue IDs."),
+                Attribute::optional(
                     attr_name!(ConversationsDataModel.media_types),
                     Type::set(Type::String),
-                    format!(
-                        "Only these media types (analytics names): {}.",
-                        MEDIA_TYPES.join(", ")
-                    ),
-                    false,
-                    true,
-                ),
-                attribute(
-                    attr_name!(ConversationsDataModel.wrapup),
-                    Type::String,
-                    "`missing` (wrap-up required and none held), `present` (a wrap-up code is \
+                )
+                .description(format!(
+                    "Only these media types (analytics names): {}.",
+                    MEDIA_TYPES.join(", ")
+                )),
+                Attribute::optional(attr_name!(ConversationsDataModel.wrapup), Type::String)
+                    .description(
+                        "`missing` (wrap-up required and none held), `present` (a wrap-up code is \
                      held) or `any` (the default). `missing` changes its result once the \
-                     wrap-ups exist, so never key a `for_each` on it: see the back-fill guide."
-                        .into(),
-                    false,
-                    true,
-                ),
-                attribute(
+                     wrap-ups exist, so never key a `for_each` on it: see the back-fill guide.",
+                    ),
+                Attribute::computed(
                     attr_name!(ConversationsDataModel.conversations),
                     Type::list(ConversationEntryModel::cty_type()),
+                )
+                .description(
                     "The matching agent participants, ordered by `ended_at`, then conversation \
                      and participant ID: `conversation_id`, `participant_id`, \
                      `communication_id`, `media_type`, `queue_id`, `wrapup_required`, \
-                     `wrapup_code_id` (null when analytics holds none) and `ended_at`."
-                        .into(),
-                    false,
-                    false,
+                     `wrapup_code_id` (null when analytics holds none) and `ended_at`.",
                 ),
             ],
             ..Block::default()

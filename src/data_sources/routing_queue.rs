@@ -38,20 +38,6 @@ impl RoutingQueueData {
     }
 }
 
-fn attribute(name: &str, description: &str, required: bool) -> Attribute {
-    Attribute {
-        name: name.into(),
-        ty: Type::String,
-        description: description.into(),
-        required,
-        optional: false,
-        computed: !required,
-        sensitive: false,
-        write_only: false,
-        deprecated: false,
-    }
-}
-
 /// The data source schema.
 pub fn data_source_schema() -> Schema {
     Schema {
@@ -62,21 +48,14 @@ pub fn data_source_schema() -> Schema {
                           conversations."
                 .into(),
             attributes: vec![
-                attribute(
-                    attr_name!(RoutingQueueDataModel.id),
-                    "The queue's ID (a UUID).",
-                    false,
-                ),
-                attribute(
-                    attr_name!(RoutingQueueDataModel.name),
-                    "Exact queue name; case is ignored. Exactly one queue must have it.",
-                    true,
-                ),
-                attribute(
-                    attr_name!(RoutingQueueDataModel.division_id),
-                    "ID of the division the queue belongs to.",
-                    false,
-                ),
+                Attribute::computed(attr_name!(RoutingQueueDataModel.id), Type::String)
+                    .description("The queue's ID (a UUID)."),
+                Attribute::required(attr_name!(RoutingQueueDataModel.name), Type::String)
+                    .description(
+                        "Exact queue name; case is ignored. Exactly one queue must have it.",
+                    ),
+                Attribute::computed(attr_name!(RoutingQueueDataModel.division_id), Type::String)
+                    .description("ID of the division the queue belongs to."),
             ],
             ..Block::default()
         },

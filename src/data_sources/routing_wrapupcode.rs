@@ -10,12 +10,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::platform::ApiHandle;
-use crate::resources::routing_wrapupcode::{
-    Flags, TYPE_NAME, WrapupCodeModel, name_problem, state_of, string_attribute,
-};
+use crate::resources::routing_wrapupcode::{TYPE_NAME, WrapupCodeModel, name_problem, state_of};
 use crate::resources::support::WrapupCode;
-use tfplugin_framework::cty::Value;
-use tfplugin_framework::{Block, DataSource, Diagnostics, Model, Schema, TfValue};
+use tfplugin_framework::cty::{Type, Value};
+use tfplugin_framework::{Attribute, Block, DataSource, Diagnostics, Model, Schema, TfValue};
 use tfplugin_framework::{attr_name, attr_path};
 
 /// The data source's configuration and result: the resource's attributes, of which only
@@ -58,26 +56,14 @@ impl DataSource for RoutingWrapupCodeData {
                               platform's search catches up."
                     .into(),
                 attributes: vec![
-                    string_attribute(
-                        attr_name!(WrapupCodeDataModel.id),
-                        "The wrap-up code's ID (a UUID).",
-                        Flags::COMPUTED,
-                    ),
-                    string_attribute(
-                        attr_name!(WrapupCodeDataModel.name),
-                        "Exact wrap-up code name (case sensitive).",
-                        Flags::REQUIRED,
-                    ),
-                    string_attribute(
-                        attr_name!(WrapupCodeDataModel.division_id),
-                        "ID of the division the code belongs to.",
-                        Flags::COMPUTED,
-                    ),
-                    string_attribute(
-                        attr_name!(WrapupCodeDataModel.description),
-                        "The wrap-up code description; null when it has none.",
-                        Flags::COMPUTED,
-                    ),
+                    Attribute::computed(attr_name!(WrapupCodeDataModel.id), Type::String)
+                        .description("The wrap-up code's ID (a UUID)."),
+                    Attribute::required(attr_name!(WrapupCodeDataModel.name), Type::String)
+                        .description("Exact wrap-up code name (case sensitive)."),
+                    Attribute::computed(attr_name!(WrapupCodeDataModel.division_id), Type::String)
+                        .description("ID of the division the code belongs to."),
+                    Attribute::computed(attr_name!(WrapupCodeDataModel.description), Type::String)
+                        .description("The wrap-up code description; null when it has none."),
                 ],
                 ..Block::default()
             },

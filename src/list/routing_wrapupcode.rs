@@ -9,12 +9,13 @@ use async_trait::async_trait;
 
 use crate::platform::ApiHandle;
 use crate::resources::routing_wrapupcode::{
-    Flags, TYPE_NAME, identity_of, state_of, string_attribute, validate_division_id,
+    TYPE_NAME, identity_of, state_of, validate_division_id,
 };
 use crate::resources::support::WrapupCode;
-use tfplugin_framework::cty::Value;
+use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::{
-    Block, Diagnostics, ListEvent, ListRequest, ListResource, ListSink, Model, Schema, TfValue,
+    Attribute, Block, Diagnostics, ListEvent, ListRequest, ListResource, ListSink, Model, Schema,
+    TfValue,
 };
 use tfplugin_framework::{attr_name, attr_path, tf_model};
 
@@ -70,16 +71,12 @@ impl ListResource for RoutingWrapupCodeList {
             block: Block {
                 description: "Finds wrap-up codes to import, sorted by name.".into(),
                 attributes: vec![
-                    string_attribute(
-                        attr_name!(WrapupCodeListConfig.name_prefix),
-                        "Only codes whose name starts with this text (case sensitive).",
-                        Flags::OPTIONAL,
-                    ),
-                    string_attribute(
-                        attr_name!(WrapupCodeListConfig.division_id),
-                        "Only codes in this division (a division UUID).",
-                        Flags::OPTIONAL,
-                    ),
+                    Attribute::optional(attr_name!(WrapupCodeListConfig.name_prefix), Type::String)
+                        .description(
+                            "Only codes whose name starts with this text (case sensitive).",
+                        ),
+                    Attribute::optional(attr_name!(WrapupCodeListConfig.division_id), Type::String)
+                        .description("Only codes in this division (a division UUID)."),
                 ],
                 ..Block::default()
             },

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use super::{MissingCredentials, ProviderSettings};
 use crate::platform::{Platform, PlatformError, Workload, WriterPolicy};
-use genesys_client::{ClientConfig, Credentials, GenesysClient};
+use genesys_client::{ClientConfig, ClientError, Credentials, GenesysClient, LoginError};
+use tfplugin_framework::Diagnostics;
 
 /// The provider's RPCs in progress, which bulk reads wait for (see [`Workload`]).
 struct RpcWorkload;
@@ -43,6 +44,60 @@ pub fn build_platform(settings: &ProviderSettings) -> Result<Platform, PlatformE
         writer_policy(settings),
         Some(Arc::new(RpcWorkload)),
     ))
+}
+
+/// Logs in at configure time when the settings hold OAuth client credentials, as the
+/// official provider does: refused credentials are then one error on the provider block
+/// instead of one per resource, and the token serves the process's first calls (one login
+/// per process). Nothing to do for a bare access token, missing credentials or a platform
+/// that could not be built (the types report that).
+pub async fn log_in(
+    platform: &Result<Platform, PlatformError>,
+    settings: &ProviderSettings,
+) -> Result<(), Diagnostics> {
+    if !matches!(
+        settings.credentials,
+        Ok(Credentials::ClientCredentials { .. })
+    ) {
+        return Ok(());
+    }
+    let Some(Ok(client)) = platform.as_ref().ok().map(Platform::client) else {
+        return Ok(());
+    };
+    client
+        .login()
+        .await
+        .map_err(|error| login_diagnostics(&error))
+}
+
+/// The one error a failed login at configure time becomes.
+fn login_diagnostics(error: &ClientError) -> Diagnostics {
+    let (summary, detail) = match error {
+        ClientError::Login(LoginError::Rejected { .. }) => (
+            "Could not log in to Genesys Cloud: the credentials were refused",
+            format!(
+                "{error}.\nCheck `oauthclient_id` and `oauthclient_secret` (or \
+                 GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET), and that \
+                 the OAuth client belongs to the org of `aws_region` (GENESYSCLOUD_REGION) or \
+                 `login_url`. Nothing was sent to the API."
+            ),
+        ),
+        ClientError::Login(LoginError::Throttled { .. }) => (
+            "Could not log in to Genesys Cloud: the login host is throttling token requests",
+            format!(
+                "{error}.\nThe login host limits how often tokens are requested. Wait a \
+                 minute and run again, or run fewer Terraform runs (or other clients) with \
+                 this OAuth client in parallel."
+            ),
+        ),
+        other => (
+            "Could not log in to Genesys Cloud",
+            format!("{other}.\nNothing was sent to the API."),
+        ),
+    };
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.error(summary, detail);
+    diagnostics
 }
 
 /// Who the process writes as (the OAuth client ID; unknown with a bare access token) and
@@ -98,6 +153,34 @@ mod tests {
         resolve(&ProviderConfig::default(), &lookup, "1.15.5")
             .expect("settings resolve")
             .0
+    }
+
+    #[test]
+    fn a_refused_login_names_the_credential_settings_and_a_throttle_does_not() {
+        let refused = login_diagnostics(&ClientError::Login(LoginError::Rejected {
+            status: 401,
+            error: Some("invalid_client".into()),
+            description: None,
+            correlation_id: None,
+        }));
+        assert_eq!(refused.0.len(), 1);
+        assert!(refused.0[0].summary.contains("credentials were refused"));
+        assert!(refused.0[0].detail.contains("`oauthclient_secret`"));
+
+        let throttled = login_diagnostics(&ClientError::Login(LoginError::Throttled {
+            status: 400,
+            attempts: 7,
+            correlation_id: None,
+        }));
+        let diagnostic = &throttled.0[0];
+        assert!(diagnostic.summary.contains("throttling"), "{diagnostic:?}");
+        assert!(diagnostic.detail.contains("Wait a"), "{diagnostic:?}");
+        assert!(diagnostic.detail.contains("fewer"), "{diagnostic:?}");
+        assert!(
+            !diagnostic.detail.contains("oauthclient_secret"),
+            "{diagnostic:?}"
+        );
+        assert!(!diagnostic.summary.contains("refused"), "{diagnostic:?}");
     }
 
     #[test]

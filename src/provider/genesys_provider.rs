@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::client::build_platform;
+use super::client::{build_platform, log_in};
 use super::model::{ProviderConfig, provider_schema};
 use super::settings::{SharedSettings, process_env, resolve};
 use super::validate::validate_config;
@@ -96,10 +96,17 @@ impl Provider for GenesysProvider {
                     );
                     DeferredReason::ProviderConfigUnknown
                 });
-                self.platform.set(build_platform(&settings));
+                let platform = build_platform(&settings);
+                let mut diagnostics = warnings;
+                if deferred.is_none()
+                    && let Err(login_failed) = log_in(&platform, &settings).await
+                {
+                    diagnostics.extend(login_failed);
+                }
+                self.platform.set(platform);
                 self.settings.set(settings);
                 ConfigureResponse {
-                    diagnostics: warnings,
+                    diagnostics,
                     deferred,
                 }
             }

@@ -49,20 +49,6 @@ tf_model! {
     }
 }
 
-fn attribute(name: &str, ty: Type, description: &str, required: bool) -> Attribute {
-    Attribute {
-        name: name.into(),
-        ty,
-        description: description.into(),
-        required,
-        optional: false,
-        computed: !required,
-        sensitive: false,
-        write_only: false,
-        deprecated: false,
-    }
-}
-
 /// The resource schema.
 pub fn resource_schema() -> Schema {
     Schema {
@@ -75,24 +61,17 @@ pub fn resource_schema() -> Schema {
                           unset."
                 .into(),
             attributes: vec![
-                attribute(
-                    attr_name!(QueueWrapupCodesModel.id),
-                    Type::String,
-                    "The queue's ID, as `queue_id`.",
-                    false,
-                ),
-                attribute(
-                    attr_name!(QueueWrapupCodesModel.queue_id),
-                    Type::String,
-                    "ID of the queue (a UUID). Changing it replaces the resource.",
-                    true,
-                ),
-                attribute(
+                Attribute::computed(attr_name!(QueueWrapupCodesModel.id), Type::String)
+                    .description("The queue's ID, as `queue_id`."),
+                Attribute::required(attr_name!(QueueWrapupCodesModel.queue_id), Type::String)
+                    .description("ID of the queue (a UUID). Changing it replaces the resource."),
+                Attribute::required(
                     attr_name!(QueueWrapupCodesModel.wrapup_code_ids),
                     Type::set(Type::String),
+                )
+                .description(
                     "IDs of the wrap-up codes the queue holds; any other code is removed from \
                      the queue.",
-                    true,
                 ),
             ],
             ..Block::default()

@@ -1,5 +1,6 @@
 //! The guides under `docs/guides/` show their example files verbatim, so what readers copy is
-//! what the tests run (`alongside_official` in the e2e suite, `scripts/test.d/emulator-example.sh`).
+//! what the tests run (`alongside_official` in the e2e suite, `scripts/test.d/emulator-example.sh`,
+//! `scripts/test.d/compose.sh`).
 
 use std::path::Path;
 
@@ -40,6 +41,9 @@ fn testing_with_the_emulator_shows_its_module_tests_and_ci_step() {
             "examples/testing-with-the-emulator/main.tf",
             "examples/testing-with-the-emulator/tests/backfill.tftest.hcl",
             "examples/testing-with-the-emulator/ci.sh",
+            "examples/testing-with-the-emulator/compose.yaml",
+            "examples/testing-with-the-emulator/seed.json",
+            "examples/testing-with-the-emulator/versions.tf",
         ],
     );
 }

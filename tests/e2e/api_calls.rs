@@ -137,7 +137,53 @@ fn codes_apply_plan_and_a_wrong_secret_at_their_floors() {
         1,
         "one error names the settings, the rest refer to it: {text}"
     );
-    assert!(text.contains("see the first error"), "{text}");
+    assert!(text.contains("the credentials were refused"), "{text}");
+}
+
+/// Lines of Terraform's output that open an error diagnostic.
+fn error_lines(text: &str) -> usize {
+    text.lines()
+        .filter(|line| {
+            line.trim_start_matches(['│', '╷', ' '])
+                .starts_with("Error:")
+        })
+        .count()
+}
+
+#[test]
+fn a_wrong_secret_fails_a_plan_of_20_new_codes_once_at_configure() {
+    const N: usize = 20;
+    let org = Org::start();
+    let workdir = org
+        .workdir()
+        .env("GENESYSCLOUD_OAUTHCLIENT_SECRET", "not-the-secret-20");
+    workdir.config(&codes_config(N));
+    let mut output = None;
+    let refused = measured(&org, || {
+        output = Some(workdir.run(&["plan", "-input=false", "-no-color"]));
+    });
+    let output = output.expect("plan ran");
+    let text = output.combined();
+    assert!(!output.success(), "{text}");
+    assert_eq!(
+        refused.route(LOGIN),
+        1,
+        "one login attempt: {}",
+        refused.routes
+    );
+    assert_eq!(
+        refused.total, 1,
+        "nothing but the login: {}",
+        refused.routes
+    );
+    let errors = error_lines(&text);
+    assert!(
+        (1..=3).contains(&errors),
+        "{errors} error lines, not one per code: {text}"
+    );
+    assert!(text.contains("the credentials were refused"), "{text}");
+    assert!(text.contains("oauthclient_secret"), "{text}");
+    assert!(!text.contains("not-the-secret-20"), "{text}");
 }
 
 /// Seeds `m` finished calls whose agents wait for a wrap-up, on `q` queues that each allow

@@ -33,6 +33,7 @@ mod provider_debug;
 mod provider_harness;
 mod provider_schema;
 mod queue_codes_at_scale;
+mod release_init;
 mod terraform_versions;
 mod tls_roots;
 mod wrapup_backfill_action;

@@ -93,6 +93,46 @@ async fn a_throttled_login_is_retried_not_taken_for_refused_credentials() {
     assert_eq!(counts.tokens(), 5, "3 + 2 login attempts: {:?}", counts.0);
 }
 
+/// A login host that keeps throttling past the retries is reported as a throttle, not as
+/// refused credentials; and a login at configure time serves the first call (one login).
+#[tokio::test]
+async fn a_login_throttled_past_the_retries_says_so_and_a_good_login_serves_the_first_call() {
+    let emu = start(emulator_config()).await;
+    let client = emu.client(fast_retries(3));
+    emu.set_faults(json!({ "login_rate_limited": 3 })).await;
+    let error = client
+        .login()
+        .await
+        .expect_err("throttled for every attempt");
+    assert!(
+        matches!(
+            error,
+            ClientError::Login(LoginError::Throttled {
+                status: 400,
+                attempts: 3,
+                ..
+            })
+        ),
+        "{error:?}"
+    );
+    assert!(!error.is_unauthorized(), "a throttle is not a refusal");
+    let text = error.to_string();
+    assert!(text.contains("throttling"), "{text}");
+    assert!(!text.contains("rejected"), "{text}");
+
+    let client = emu.client(fast_retries(3));
+    client.login().await.expect("the throttle has lifted");
+    client.divisions().home().await.expect("home division");
+    let counts = emu.counts().await;
+    assert_eq!(
+        counts.tokens(),
+        4,
+        "3 throttled, then one login: {:?}",
+        counts.0
+    );
+    assert_eq!(counts.of(HOME), 1, "{:?}", counts.0);
+}
+
 #[tokio::test]
 async fn short_lived_token_is_renewed_before_it_expires() {
     let emu = start(EmulatorConfig {

@@ -246,6 +246,13 @@ impl Authenticator {
                 tokio::time::sleep(wait).await;
                 continue;
             }
+            if status == 429 || is_login_throttle(status, &oauth) {
+                return Err(LoginError::Throttled {
+                    status,
+                    attempts: attempt,
+                    correlation_id,
+                });
+            }
             return Err(if matches!(status, 400 | 401 | 403) {
                 LoginError::Rejected {
                     status,

@@ -75,6 +75,14 @@ impl GenesysClient {
         })
     }
 
+    /// Logs in now (OAuth client credentials; nothing to do for a supplied access token), so
+    /// refused credentials or a throttled login host show once, before any API call. The
+    /// token is kept and serves the calls that follow.
+    pub async fn login(&self) -> Result<(), ClientError> {
+        self.inner.pool.login(&self.inner.http).await?;
+        Ok(())
+    }
+
     /// The configuration this client was built from.
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config

@@ -89,6 +89,14 @@ pub enum LoginError {
         correlation_id: Option<String>,
         attempts: u32,
     },
+    /// The login host kept throttling token requests (429, or its own `400 invalid_request`
+    /// "rate limit exceeded") for longer than the retries last: busy, not a refusal.
+    #[error("the login host kept throttling token requests (HTTP {status}, rate limit exceeded) through {attempts} attempt(s){}; the credentials were not refused: wait a minute, or make fewer logins with this OAuth client at once", fmt_correlation(.correlation_id))]
+    Throttled {
+        status: u16,
+        attempts: u32,
+        correlation_id: Option<String>,
+    },
     /// The login host could not be reached.
     #[error("cannot reach the login host after {attempts} attempt(s): {detail}")]
     Transport { detail: String, attempts: u32 },
@@ -285,7 +293,9 @@ impl ClientError {
                 ..
             } => Some(*status),
             ClientError::Login(
-                LoginError::Rejected { status, .. } | LoginError::Status { status, .. },
+                LoginError::Rejected { status, .. }
+                | LoginError::Status { status, .. }
+                | LoginError::Throttled { status, .. },
             ) => Some(*status),
             other => other.api_failure().map(|f| f.status),
         }
@@ -303,7 +313,8 @@ impl ClientError {
             | ClientError::Decode { correlation_id, .. } => correlation_id.as_deref(),
             ClientError::Login(
                 LoginError::Rejected { correlation_id, .. }
-                | LoginError::Status { correlation_id, .. },
+                | LoginError::Status { correlation_id, .. }
+                | LoginError::Throttled { correlation_id, .. },
             ) => correlation_id.as_deref(),
             other => other
                 .api_failure()

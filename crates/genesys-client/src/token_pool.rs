@@ -36,6 +36,7 @@ use url::Url;
 
 use super::auth::Authenticator;
 use super::config::Credentials;
+use super::error::LoginError;
 use super::retry::RetryPolicy;
 
 /// The span a token's budget is counted over: the platform's minute plus a margin for the
@@ -267,6 +268,27 @@ impl TokenPool {
                 (*oldest + WINDOW).saturating_duration_since(now)
             });
         Err(next_free.max(Duration::from_millis(1)))
+    }
+
+    /// Logs the first token in now, so a refusal shows before any request is made; the token
+    /// then serves the first requests (one login per process). Spends no budget. With a
+    /// supplied access token there is nothing to log in.
+    pub(crate) async fn login(&self, http: &reqwest::Client) -> Result<(), LoginError> {
+        let auth = {
+            let mut slots = self.lock();
+            if slots.is_empty() {
+                slots.push(Slot {
+                    auth: Arc::new(Authenticator::new(
+                        self.credentials.clone(),
+                        &self.login_base,
+                        self.retry.clone(),
+                    )),
+                    sent: VecDeque::new(),
+                });
+            }
+            slots[0].auth.clone()
+        };
+        auth.token(http).await.map(drop)
     }
 
     /// A 429 arrived for a request sent at `sent` although the budget allowed it: the

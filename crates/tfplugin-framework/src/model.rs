@@ -611,17 +611,7 @@ mod tests {
     }
 
     fn attribute(name: &str, ty: Type) -> Attribute {
-        Attribute {
-            name: name.into(),
-            ty,
-            description: String::new(),
-            required: false,
-            optional: true,
-            computed: false,
-            sensitive: false,
-            write_only: false,
-            deprecated: false,
-        }
+        Attribute::optional(name, ty)
     }
 
     fn item_block() -> Block {

@@ -94,37 +94,21 @@ mod tests {
     use crate::cty::Type;
     use crate::schema::{Attribute, NestedBlock};
 
-    fn attribute(name: &str, required: bool, optional: bool, computed: bool) -> Attribute {
-        Attribute {
-            name: name.to_string(),
-            ty: Type::String,
-            description: String::new(),
-            required,
-            optional,
-            computed,
-            sensitive: false,
-            write_only: false,
-            deprecated: false,
-        }
-    }
-
     fn block() -> Block {
         let rule = Block {
             attributes: vec![
-                attribute("label", true, false, false),
-                attribute("rule_id", false, false, true),
+                Attribute::required("label", Type::String),
+                Attribute::computed("rule_id", Type::String),
             ],
             ..Block::default()
         };
-        let mut secret = attribute("secret", false, true, false);
-        secret.write_only = true;
         Block {
             attributes: vec![
-                attribute("id", false, false, true),
-                attribute("name", true, false, false),
-                attribute("division", false, true, true),
-                attribute("note", false, true, false),
-                secret,
+                Attribute::computed("id", Type::String),
+                Attribute::required("name", Type::String),
+                Attribute::optional_computed("division", Type::String),
+                Attribute::optional("note", Type::String),
+                Attribute::optional("secret", Type::String).write_only(),
             ],
             block_types: vec![NestedBlock {
                 type_name: "rule".to_string(),

@@ -31,6 +31,99 @@ pub struct Attribute {
     pub deprecated: bool,
 }
 
+impl Attribute {
+    /// An attribute of `name` and `ty` that the configuration must set, like
+    /// terraform-plugin-framework's `schema.StringAttribute{Required: true}`. Chain
+    /// [`Attribute::description`] and the other setters for the rest.
+    pub fn required(name: impl Into<String>, ty: Type) -> Self {
+        Attribute {
+            required: true,
+            ..Attribute::new(name.into(), ty)
+        }
+    }
+
+    /// An attribute the configuration may set; null when it does not.
+    pub fn optional(name: impl Into<String>, ty: Type) -> Self {
+        Attribute {
+            optional: true,
+            ..Attribute::new(name.into(), ty)
+        }
+    }
+
+    /// An attribute the configuration may set; when it does not, the provider does.
+    pub fn optional_computed(name: impl Into<String>, ty: Type) -> Self {
+        Attribute {
+            optional: true,
+            computed: true,
+            ..Attribute::new(name.into(), ty)
+        }
+    }
+
+    /// An attribute only the provider sets (read-only in configuration).
+    pub fn computed(name: impl Into<String>, ty: Type) -> Self {
+        Attribute {
+            computed: true,
+            ..Attribute::new(name.into(), ty)
+        }
+    }
+
+    /// The attribute, when `computed`, also set by the provider where the configuration
+    /// leaves it null (optional and computed): for one set of inputs that one type computes
+    /// and another does not.
+    pub fn computed_when(self, computed: bool) -> Self {
+        Attribute {
+            computed: self.computed || computed,
+            ..self
+        }
+    }
+
+    /// The attribute with its (Markdown) description.
+    pub fn description(self, description: impl Into<String>) -> Self {
+        Attribute {
+            description: description.into(),
+            ..self
+        }
+    }
+
+    /// The attribute marked sensitive: Terraform hides its value in plans and output.
+    pub fn sensitive(self) -> Self {
+        Attribute {
+            sensitive: true,
+            ..self
+        }
+    }
+
+    /// The attribute marked write-only: Terraform never stores it in state or plan.
+    pub fn write_only(self) -> Self {
+        Attribute {
+            write_only: true,
+            ..self
+        }
+    }
+
+    /// The attribute marked deprecated.
+    pub fn deprecated(self) -> Self {
+        Attribute {
+            deprecated: true,
+            ..self
+        }
+    }
+
+    fn new(name: String, ty: Type) -> Self {
+        Attribute {
+            name,
+            ty,
+            description: String::new(),
+            required: false,
+            optional: false,
+            computed: false,
+            sensitive: false,
+            write_only: false,
+            deprecated: false,
+        }
+    }
+}
+
 /// How a nested block repeats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nesting {
@@ -135,17 +228,42 @@ mod tests {
     use super::*;
 
     fn attribute(name: &str, ty: Type) -> Attribute {
-        Attribute {
-            name: name.to_string(),
-            ty,
-            description: String::new(),
-            required: false,
-            optional: true,
-            computed: false,
-            sensitive: false,
-            write_only: false,
-            deprecated: false,
-        }
+        Attribute::optional(name, ty)
+    }
+
+    #[test]
+    fn the_builder_sets_who_sets_an_attribute_and_nothing_else() {
+        let roles = |a: &Attribute| (a.required, a.optional, a.computed);
+        assert_eq!(
+            roles(&Attribute::required("a", Type::String)),
+            (true, false, false)
+        );
+        assert_eq!(
+            roles(&Attribute::optional("a", Type::String)),
+            (false, true, false)
+        );
+        assert_eq!(
+            roles(&Attribute::optional_computed("a", Type::String)),
+            (false, true, true)
+        );
+        assert_eq!(
+            roles(&Attribute::computed("a", Type::String)),
+            (false, false, true)
+        );
+        assert_eq!(
+            roles(&Attribute::optional("a", Type::String).computed_when(true)),
+            (false, true, true)
+        );
+        assert_eq!(
+            roles(&Attribute::optional("a", Type::String).computed_when(false)),
+            (false, true, false)
+        );
+        let secret = Attribute::optional("token", Type::String)
+            .description("A token.")
+            .sensitive()
+            .write_only();
+        assert_eq!(secret.description, "A token.");
+        assert!(secret.sensitive && secret.write_only && !secret.deprecated);
     }
 
     #[test]

@@ -77,17 +77,7 @@ mod tests {
     use crate::schema::{Attribute, NestedBlock};
 
     fn block() -> Block {
-        let attribute = |name: &str| Attribute {
-            name: name.to_string(),
-            ty: Type::String,
-            description: String::new(),
-            required: false,
-            optional: true,
-            computed: false,
-            sensitive: false,
-            write_only: false,
-            deprecated: false,
-        };
+        let attribute = |name: &str| Attribute::optional(name, Type::String);
         Block {
             attributes: vec![attribute("id"), attribute("name")],
             block_types: vec![NestedBlock {

@@ -1,11 +1,8 @@
-//! The emulator's own API under `/__emulator/` (no auth, loopback peers only): seeding
+//! The emulator's own API under `/__emulator/` (no auth; loopback peers only by default): seeding
 //! conversations and queue assignments, faults, request counts, token expiry and reset.
 
-use axum::extract::connect_info::ConnectInfo;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::middleware::{self, Next};
-use axum::response::Response;
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -13,17 +10,17 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::clock::{iso, now_iso};
-use crate::conn::ConnInfo;
 use crate::counter::Counter;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, parse_id};
 use crate::faults::Faults;
 use crate::media::Media;
+use crate::routes::chosen_id::chosen_id;
 use crate::routes::wrapup_codes::{CodeRequest, create_as};
 use crate::state::{AppState, Shadows, World};
 use crate::store::{Communication, Conversation, Participant, Queue, Store, Wrapup};
 
-/// Admin routes, guarded so only loopback peers reach them.
+/// Admin routes; `app` guards them with `admin_guard` (loopback peers only, by default).
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/__emulator/conversations", post(seed_conversation))
@@ -45,25 +42,6 @@ pub fn routes() -> Router<AppState> {
         .route("/__emulator/tokens/expire", post(expire_tokens))
         .route("/__emulator/reset", post(reset))
         .merge(super::admin_bulk::routes())
-        .route_layer(middleware::from_fn(loopback_only))
-}
-
-/// Whether a peer may use the admin API: only loopback peers, and never an unknown one.
-fn admin_peer_allowed(peer: Option<std::net::SocketAddr>) -> bool {
-    peer.is_some_and(|p| p.ip().is_loopback() || p.ip().to_canonical().is_loopback())
-}
-
-async fn loopback_only(request: Request, next: Next) -> Result<Response, ApiError> {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<ConnInfo>>()
-        .map(|ConnectInfo(c)| c.peer);
-    if !admin_peer_allowed(peer) {
-        return Err(ApiError::forbidden(
-            "The emulator's admin API only answers loopback clients.",
-        ));
-    }
-    Ok(next.run(request).await)
 }
 
 const STATES: [&str; 9] = [
@@ -97,6 +75,9 @@ fn checked_state(raw: &str, field: &str) -> Result<String, ApiError> {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct SeedConversation {
+    /// The conversation's ID (default: a new one).
+    #[serde(default)]
+    id: Option<String>,
     media_type: String,
     participants: Vec<SeedParticipant>,
     /// When the conversation started (default: now); analytics intervals select on it.
@@ -318,8 +299,11 @@ pub(crate) fn seed_into(
         .enumerate()
         .map(|(i, p)| build_participant(&mut world.store, i, p, &times))
         .collect::<Result<Vec<_>, _>>()?;
+    let id = chosen_id(seed.id.as_deref(), "conversation", |id| {
+        world.store.conversations.contains_key(&id)
+    })?;
     let conversation = Conversation {
-        id: Uuid::new_v4(),
+        id,
         media,
         start_time: times.start.clone(),
         participants,
@@ -423,6 +407,9 @@ async fn assign_codes(
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct NewQueue {
+    /// The queue's ID (default: a new one).
+    #[serde(default)]
+    id: Option<String>,
     name: String,
     #[serde(default)]
     division_id: Option<String>,
@@ -452,7 +439,9 @@ async fn create_queue(
             None => world.store.home_division().id,
         };
         let codes = checked_codes(&world.store, &new.code_ids)?;
-        let id = Uuid::new_v4();
+        let id = chosen_id(new.id.as_deref(), "queue", |id| {
+            world.store.queues.contains_key(&id)
+        })?;
         world.store.queues.insert(
             id,
             Queue {
@@ -487,10 +476,20 @@ async fn create_code_as_user(
             ));
         }
     };
+    let chosen = match body.get("id") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(id)) => Some(id.clone()),
+        Some(_) => return Err(ApiError::invalid_value("id", "id must be a UUID string")),
+    };
     let request: CodeRequest = serde_json::from_value(body)
         .map_err(|error| ApiError::invalid_value("body", format!("Not a wrap-up code: {error}")))?;
     let unset = state.config().unset_code_division;
-    let out = state.mutate(|world| create_as(world, request, creator, unset))?;
+    let out = state.mutate(|world| {
+        let id = chosen_id(chosen.as_deref(), "wrap-up code", |id| {
+            world.store.wrapup_codes.contains_key(&id)
+        })?;
+        create_as(world, id, request, creator, unset)
+    })?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -555,20 +554,4 @@ async fn reset(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
         world.details_index.invalidate();
         Ok(StatusCode::NO_CONTENT)
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_loopback_peers_may_use_the_admin_api() {
-        let peer = |s: &str| Some(s.parse().expect("literal socket address"));
-        assert!(admin_peer_allowed(peer("127.0.0.1:5000")));
-        assert!(admin_peer_allowed(peer("[::1]:5000")));
-        assert!(admin_peer_allowed(peer("[::ffff:127.0.0.1]:5000")));
-        assert!(!admin_peer_allowed(peer("192.0.2.7:5000")));
-        assert!(!admin_peer_allowed(peer("[fd00::2]:5000")));
-        assert!(!admin_peer_allowed(None));
-    }
 }

@@ -230,7 +230,7 @@ async fn create(
     JsonBody(body): JsonBody<CodeRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let unset = state.config().unset_code_division;
-    let out = state.mutate(|world| create_as(world, body, client, unset))?;
+    let out = state.mutate(|world| create_as(world, Uuid::new_v4(), body, client, unset))?;
     Ok((StatusCode::OK, Json(out)))
 }
 
@@ -239,6 +239,7 @@ async fn create(
 /// Without a division in `body` the code goes where `unset` says.
 pub fn create_as(
     world: &mut World,
+    id: Uuid,
     body: CodeRequest,
     creator: String,
     unset: UnsetCodeDivision,
@@ -251,7 +252,7 @@ pub fn create_as(
     let division_id = checked_division(&world.store, body.division, unset)?;
     let now = now_iso();
     let code = WrapupCode {
-        id: Uuid::new_v4(),
+        id,
         name,
         description: body.description,
         division_id,

@@ -1,18 +1,12 @@
-# Runs against the emulator. The CI step (see docs/guides/testing-with-the-emulator.md) seeds a
-# wrap-up code, a queue allowing it and a finished call through the emulator's admin API, and
-# passes their IDs in as TF_VAR_conversation_id and TF_VAR_sale_code_id.
-
-variable "conversation_id" {
-  type = string
-}
-
-variable "sale_code_id" {
-  type = string
-}
+# Runs against the emulator started with ../seed.json (by compose.yaml, or by ci.sh), which
+# holds the wrap-up code "Sale completed", the queue "Sales" allowing it and a finished call
+# answered on that queue, each with a fixed ID.
 
 variables {
+  conversation_id = "c0ffee00-1234-4abc-8def-000000000301"
+  sale_code_id    = "8f0c3a5e-1d2b-4c6f-8a90-3b4c5d6e7f01"
   wrapups = {
-    (var.conversation_id) = "Sale completed"
+    "c0ffee00-1234-4abc-8def-000000000301" = "Sale completed"
   }
 }
 

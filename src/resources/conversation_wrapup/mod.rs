@@ -101,37 +101,27 @@ impl ConversationWrapup {
     }
 }
 
-fn computed(name: &str, description: &str) -> Attribute {
-    Attribute {
-        name: name.into(),
-        ty: Type::String,
-        description: description.into(),
-        required: false,
-        optional: false,
-        computed: true,
-        sensitive: false,
-        write_only: false,
-        deprecated: false,
-    }
-}
-
 /// The resource schema.
 pub fn resource_schema() -> Schema {
-    let mut attributes = vec![computed(
-        attr_name!(ConversationWrapupModel.id),
-        "`<conversation_id>/<participant_id>` of the wrapped-up participant.",
-    )];
+    let mut attributes = vec![
+        Attribute::computed(attr_name!(ConversationWrapupModel.id), Type::String)
+            .description("`<conversation_id>/<participant_id>` of the wrapped-up participant."),
+    ];
     attributes.extend(input_attributes(SchemaKind::Resource));
-    attributes.push(computed(
-        attr_name!(ConversationWrapupModel.media_type),
-        "Media type of the communication, as in the wrap-up endpoint's path: `calls`, \
+    attributes.push(
+        Attribute::computed(attr_name!(ConversationWrapupModel.media_type), Type::String)
+            .description(
+                "Media type of the communication, as in the wrap-up endpoint's path: `calls`, \
          `callbacks`, `chats`, `emails`, `messages`, ….",
-    ));
-    attributes.push(computed(
-        attr_name!(ConversationWrapupModel.applied_at),
-        "When the provider last applied the wrap-up and read it back from the platform \
+            ),
+    );
+    attributes.push(
+        Attribute::computed(attr_name!(ConversationWrapupModel.applied_at), Type::String)
+            .description(
+                "When the provider last applied the wrap-up and read it back from the platform \
          (RFC 3339, UTC).",
-    ));
+            ),
+    );
     Schema {
         version: 0,
         block: Block {

@@ -51,7 +51,6 @@ use import::import_error;
 pub use model::{WrapupCodeIdentity, WrapupCodeModel};
 use ownership::{adopt_planned, duplicate_name, held_name, name_taken, not_adopted};
 use safe_create::{CreateFailure, create_safely, find_holder};
-pub(crate) use schema::{Flags, string_attribute};
 pub use schema::{
     IMPORT_BY_NAME_PREFIX, NAME_MAX_CHARS, SCHEMA_VERSION, TYPE_NAME, identity_of, identity_schema,
     name_problem, resource_schema, state_of, validate_division_id, validate_name_and_division,

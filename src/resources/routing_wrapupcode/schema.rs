@@ -28,33 +28,26 @@ pub fn resource_schema() -> Schema {
                           interaction (e.g. \"Sale completed\"). Names are unique in the org."
                 .into(),
             attributes: vec![
-                string_attribute(
-                    attr_name!(WrapupCodeModel.id),
-                    "The wrap-up code's ID (a UUID), as in the official provider.",
-                    Flags::COMPUTED,
-                ),
-                string_attribute(
-                    attr_name!(WrapupCodeModel.name),
+                Attribute::computed(attr_name!(WrapupCodeModel.id), Type::String)
+                    .description("The wrap-up code's ID (a UUID), as in the official provider."),
+                Attribute::required(attr_name!(WrapupCodeModel.name), Type::String).description(
                     "Wrap-up code name, unique in the org; 1 to 255 characters, no control \
                      characters or leading/trailing spaces. Renaming updates the code in place.",
-                    Flags::REQUIRED,
                 ),
-                string_attribute(
-                    attr_name!(WrapupCodeModel.division_id),
-                    "ID of the division the code belongs to, or `*` for all divisions. When \
+                Attribute::optional_computed(attr_name!(WrapupCodeModel.division_id), Type::String)
+                    .description(
+                        "ID of the division the code belongs to, or `*` for all divisions. When \
                      not set, the platform chooses (the home division, or `*`): the plan shows \
                      it as known after apply and state records the choice. Changing it moves \
                      the code in place; removing it from the configuration leaves the code \
                      where it is.",
-                    Flags::OPTIONAL_COMPUTED,
-                ),
-                string_attribute(
-                    attr_name!(WrapupCodeModel.description),
-                    "The wrap-up code description. Omitted, `null` and `\"\"` all mean no \
+                    ),
+                Attribute::optional_computed(attr_name!(WrapupCodeModel.description), Type::String)
+                    .description(
+                        "The wrap-up code description. Omitted, `null` and `\"\"` all mean no \
                      description, are the same on the platform and never show as a change; \
                      state records `\"\"` for them.",
-                    Flags::OPTIONAL_COMPUTED,
-                ),
+                    ),
             ],
             ..Block::default()
         },
@@ -67,51 +60,6 @@ pub fn identity_schema() -> IdentitySchema {
         attr_name!(WrapupCodeIdentity.id),
         "The wrap-up code's ID (a UUID).",
     )
-}
-
-/// Who sets an attribute.
-pub(crate) struct Flags {
-    required: bool,
-    optional: bool,
-    computed: bool,
-}
-
-impl Flags {
-    pub(crate) const REQUIRED: Flags = Flags {
-        required: true,
-        optional: false,
-        computed: false,
-    };
-    pub(crate) const OPTIONAL: Flags = Flags {
-        required: false,
-        optional: true,
-        computed: false,
-    };
-    pub(crate) const COMPUTED: Flags = Flags {
-        required: false,
-        optional: false,
-        computed: true,
-    };
-    pub(crate) const OPTIONAL_COMPUTED: Flags = Flags {
-        required: false,
-        optional: true,
-        computed: true,
-    };
-}
-
-/// A string attribute with the given description and flags.
-pub(crate) fn string_attribute(name: &str, description: &str, flags: Flags) -> Attribute {
-    Attribute {
-        name: name.into(),
-        ty: Type::String,
-        description: description.into(),
-        required: flags.required,
-        optional: flags.optional,
-        computed: flags.computed,
-        sensitive: false,
-        write_only: false,
-        deprecated: false,
-    }
 }
 
 /// Checks a known wrap-up code name; the problem as a sentence, or `None` when acceptable.

@@ -124,20 +124,6 @@ pub enum SchemaKind {
     Action,
 }
 
-fn attribute(name: &str, ty: Type, description: &str, required: bool, computed: bool) -> Attribute {
-    Attribute {
-        name: name.into(),
-        ty,
-        description: description.into(),
-        required,
-        optional: !required,
-        computed,
-        sensitive: false,
-        write_only: false,
-        deprecated: false,
-    }
-}
-
 /// The input attributes, in the order docs list them.
 pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
     let resource = kind == SchemaKind::Resource;
@@ -147,10 +133,8 @@ pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
         ""
     };
     vec![
-        attribute(
-            attr_name!(WrapupInputs.conversation_id),
-            Type::String,
-            &format!(
+        Attribute::required(attr_name!(WrapupInputs.conversation_id), Type::String).description(
+            format!(
                 "ID of the conversation to wrap up (a UUID). The conversation must exist and \
                  the participant's communication must have ended.{}",
                 if resource {
@@ -159,35 +143,24 @@ pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
                     ""
                 }
             ),
-            true,
-            false,
         ),
-        attribute(
-            attr_name!(WrapupInputs.participant_id),
-            Type::String,
-            &format!(
+        Attribute::optional(attr_name!(WrapupInputs.participant_id), Type::String)
+            .computed_when(resource)
+            .description(format!(
                 "ID of the participant to wrap up. Optional when the conversation has exactly \
                  one agent participant, or exactly one awaiting wrap-up; otherwise the error \
                  lists the candidates.{computed_note}"
-            ),
-            false,
-            resource,
-        ),
-        attribute(
-            attr_name!(WrapupInputs.communication_id),
-            Type::String,
-            &format!(
+            )),
+        Attribute::optional(attr_name!(WrapupInputs.communication_id), Type::String)
+            .computed_when(resource)
+            .description(format!(
                 "ID of the participant's communication the wrap-up is posted for. Optional when \
                  the participant has one communication, or exactly one that has ended.\
                  {computed_note}"
-            ),
-            false,
-            resource,
-        ),
-        attribute(
-            attr_name!(WrapupInputs.wrapup_code_id),
-            Type::String,
-            &format!(
+            )),
+        Attribute::optional(attr_name!(WrapupInputs.wrapup_code_id), Type::String)
+            .computed_when(resource)
+            .description(format!(
                 "ID of the wrap-up code to apply (a UUID). Set exactly one of `wrapup_code_id` \
                  and `wrapup_code_name`. It must be one of the codes assigned to the \
                  participant's queue.{}",
@@ -197,50 +170,30 @@ pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
                 } else {
                     ""
                 }
-            ),
-            false,
-            resource,
-        ),
-        attribute(
-            attr_name!(WrapupInputs.wrapup_code_name),
-            Type::String,
+            )),
+        Attribute::optional(attr_name!(WrapupInputs.wrapup_code_name), Type::String).description(
             "Name (label) of the wrap-up code to apply, e.g. `\"Sale completed\"`. The \
              provider resolves it to the code's ID among the codes assigned to the \
              participant's queue, because the platform only keeps a wrap-up sent with the ID.",
-            false,
-            false,
         ),
-        attribute(
-            attr_name!(WrapupInputs.notes),
-            Type::String,
-            if resource {
+        Attribute::optional(attr_name!(WrapupInputs.notes), Type::String)
+            .computed_when(resource)
+            .description(if resource {
                 "Wrap-up notes. Omitted, `null` and `\"\"` all mean no notes and never show as \
                  a change; state records `\"\"` for them."
             } else {
                 "Wrap-up notes."
-            },
-            false,
-            resource,
-        ),
-        attribute(
-            attr_name!(WrapupInputs.tags),
-            Type::list(Type::String),
-            if resource {
+            }),
+        Attribute::optional(attr_name!(WrapupInputs.tags), Type::list(Type::String))
+            .computed_when(resource)
+            .description(if resource {
                 "Wrap-up tags. Omitted, `null` and `[]` all mean no tags and never show as a \
                  change; state records `[]` for them."
             } else {
                 "Wrap-up tags."
-            },
-            false,
-            resource,
-        ),
-        attribute(
-            attr_name!(WrapupInputs.duration_seconds),
-            Type::Number,
-            "Time spent in wrap-up (after-call work), in whole seconds, 0 or more.",
-            false,
-            false,
-        ),
+            }),
+        Attribute::optional(attr_name!(WrapupInputs.duration_seconds), Type::Number)
+            .description("Time spent in wrap-up (after-call work), in whole seconds, 0 or more."),
     ]
 }
 
