@@ -56,7 +56,8 @@ if [ -n "$check_reproducible" ]; then
         mkdir -p "$work/$run"
         git -C "$root" worktree add --detach --quiet "$work/$run/src" HEAD
         echo "release: reproducibility build $run in $work/$run" >&2
-        CARGO_TARGET_DIR="$work/$run/target" "$work/$run/src/scripts/release.sh" --out "$work/$run/dist" "$@"
+        env -u RELEASE_BINARIES_FROM -u RELEASE_OUT CARGO_TARGET_DIR="$work/$run/target" \
+            "$work/$run/src/scripts/release.sh" --out "$work/$run/dist" "$@"
     done
     sums=$(cd "$work/a/dist" && ls ./*_SHA256SUMS)
     if cmp "$work/a/dist/$sums" "$work/b/dist/$sums"; then

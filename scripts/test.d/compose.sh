@@ -36,7 +36,13 @@ started=$(date +%s)
 # The same static flags as scripts/release.sh (see there why getrandom needs its backend).
 RUSTFLAGS='-C target-feature=+crt-static --cfg getrandom_backend="linux_getrandom"' \
     cargo build --quiet --locked --target "$triple" --package genesys-emulator --bin genesys-emulator
-cargo build --quiet --locked --package terraform-provider-genesyscloud --bin terraform-provider-genesyscloud
+# scripts/test.sh built the provider already (GENESYS_BIN_DIR); alone, build it.
+if [ -z "${GENESYS_BIN_DIR:-}" ]; then
+    cargo build --quiet --locked --package terraform-provider-genesyscloud --bin terraform-provider-genesyscloud
+    GENESYS_BIN_DIR="$target_dir/debug"
+fi
+
+echo "compose: binaries built in $(($(date +%s) - started)) s" >&2
 
 work=$(mktemp -d)
 project="genesys-compose-test-$$"
@@ -44,11 +50,13 @@ cleanup() {
     if [ -d "$work/module" ]; then
         (cd "$work/module" && podman-compose -p "$project" down >/dev/null 2>&1) || true
     fi
+    # podman-compose 1.0 leaves the project's network behind.
+    podman network rm "${project}_default" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
 trap cleanup EXIT
 mkdir "$work/binaries"
-cp "$target_dir/$triple/debug/genesys-emulator" "$target_dir/debug/terraform-provider-genesyscloud" \
+cp "$target_dir/$triple/debug/genesys-emulator" "$GENESYS_BIN_DIR/terraform-provider-genesyscloud" \
     "$work/binaries/"
 scripts/release.sh --binaries-from "$work/binaries" --out "$work/dist" >&2
 image_tar="$work/dist/genesys-emulator_${version}_linux_amd64.oci.tar"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # docs/guides/testing-with-the-emulator.md: run the example module's own CI step
-# (examples/testing-with-the-emulator/ci.sh: start genesys-emulator, seed it through its admin
-# API, `terraform test`) as a user's pipeline would, with the emulator and provider this test
+# (examples/testing-with-the-emulator/ci.sh: start genesys-emulator with its seed file,
+# `terraform test`) as a user's pipeline would, with the emulator and provider this test
 # run built and the Terraform the tests use.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::resources::wrapup_apply::{
-    ConversationAccess, SchemaKind, VERIFY_DELAYS, WrapupError, WrapupInputs, WrapupSpec,
+    ConversationsView, SchemaKind, VERIFY_DELAYS, WrapupError, WrapupInputs, WrapupSpec,
     apply_wrapup, check_awaiting_wrapup, input_attributes, resolve_code, resolve_target,
     validate_inputs,
 };
@@ -29,12 +29,12 @@ pub const TYPE_NAME: &str = "genesyscloud_conversation_wrapup";
 
 /// The action.
 pub struct ConversationWrapupAction {
-    access: ConversationAccess,
+    access: ConversationsView,
 }
 
 impl ConversationWrapupAction {
     /// The action, reaching the platform through `access`.
-    pub fn new(access: ConversationAccess) -> Arc<Self> {
+    pub fn new(access: ConversationsView) -> Arc<Self> {
         Arc::new(ConversationWrapupAction { access })
     }
 }
@@ -87,7 +87,7 @@ impl Action for ConversationWrapupAction {
         let Some(spec) = WrapupSpec::from_inputs(&config, &config) else {
             return diagnostics;
         };
-        let api = match self.access.api().await {
+        let api = match self.access.get().await {
             Ok(api) => api,
             Err(error) => {
                 error.to_diagnostics("reach Genesys Cloud", &mut diagnostics);
@@ -135,7 +135,7 @@ impl Action for ConversationWrapupAction {
             );
             return diagnostics;
         };
-        let api = match self.access.api().await {
+        let api = match self.access.get().await {
             Ok(api) => api,
             Err(error) => {
                 error.to_diagnostics("reach Genesys Cloud", &mut diagnostics);

@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::platform::ConversationAccess;
-use crate::resources::support::{ClientHandle, PlatformError, StringSet, is_uuid};
+use crate::platform::ConversationsView;
+use crate::resources::support::{ClientView, PlatformError, StringSet, is_uuid};
 use genesys_client::models::{AnalyticsConversation, DetailQueryFilter};
 use genesys_client::{Interval, MAX_INTERVAL_DAYS};
 use tfplugin_framework::cty::{Type, Value};
@@ -71,14 +71,14 @@ tf_model! {
 
 /// The data source.
 pub struct ConversationsData {
-    client: ClientHandle,
-    conversations: ConversationAccess,
+    client: ClientView,
+    conversations: ConversationsView,
 }
 
 impl ConversationsData {
     /// The data source over the provider's shared client. What it finds is handed to the
     /// conversation view, so the wrap-ups refreshed in the same run are served from it.
-    pub fn new(client: ClientHandle, conversations: ConversationAccess) -> Arc<Self> {
+    pub fn new(client: ClientView, conversations: ConversationsView) -> Arc<Self> {
         Arc::new(ConversationsData {
             client,
             conversations,
@@ -330,7 +330,7 @@ impl DataSource for ConversationsData {
         if !media.is_empty() {
             segment_filters.push(DetailQueryFilter::any_of("mediaType", &media));
         }
-        let found = match self.client.client().await {
+        let found = match self.client.get().await {
             Ok(client) => client
                 .analytics()
                 .query_all_details(&interval, segment_filters)
@@ -345,7 +345,7 @@ impl DataSource for ConversationsData {
                 return (None, diagnostics);
             }
         };
-        if let Ok(api) = self.conversations.api().await {
+        if let Ok(api) = self.conversations.get().await {
             api.prefetched(&found.conversations);
         }
         let mut list: Vec<ConversationEntryModel> = found

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::resources::support::{ClientHandle, PlatformError};
+use crate::platform::QueuesView;
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::tf_model;
 use tfplugin_framework::{Attribute, Block, DataSource, Diagnostics, Model, Schema, TfValue};
@@ -28,13 +28,13 @@ tf_model! {
 
 /// The data source.
 pub struct RoutingQueueData {
-    client: ClientHandle,
+    queues: QueuesView,
 }
 
 impl RoutingQueueData {
-    /// The data source over the provider's shared client.
-    pub fn new(client: ClientHandle) -> Arc<Self> {
-        Arc::new(RoutingQueueData { client })
+    /// The data source over the provider's queue view.
+    pub fn new(queues: QueuesView) -> Arc<Self> {
+        Arc::new(RoutingQueueData { queues })
     }
 }
 
@@ -99,12 +99,8 @@ impl DataSource for RoutingQueueData {
             );
             return (None, diagnostics);
         };
-        let found = match self.client.client().await {
-            Ok(client) => client
-                .queues()
-                .find_by_name(&name)
-                .await
-                .map_err(PlatformError::from),
+        let found = match self.queues.get().await {
+            Ok(queues) => queues.find_by_name(&name).await,
             Err(error) => Err(error),
         };
         let queues = match found {

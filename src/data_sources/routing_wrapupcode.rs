@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::platform::ApiHandle;
+use crate::platform::WrapupCodesView;
 use crate::resources::routing_wrapupcode::{TYPE_NAME, WrapupCodeModel, name_problem, state_of};
 use crate::resources::support::WrapupCode;
 use tfplugin_framework::cty::{Type, Value};
@@ -25,18 +25,18 @@ pub const LOOKUP_WAIT: Duration = Duration::from_secs(15);
 
 /// The data source.
 pub struct RoutingWrapupCodeData {
-    api: ApiHandle,
+    api: WrapupCodesView,
     wait: Duration,
 }
 
 impl RoutingWrapupCodeData {
-    /// The data source, reaching the platform through the provider's shared handle.
-    pub fn new(api: ApiHandle) -> Arc<Self> {
+    /// The data source, reaching the platform through the provider's wrap-up code view.
+    pub fn new(api: WrapupCodesView) -> Arc<Self> {
         Self::with_wait(api, LOOKUP_WAIT)
     }
 
     /// The data source with a different retry budget (tests).
-    pub fn with_wait(api: ApiHandle, wait: Duration) -> Arc<Self> {
+    pub fn with_wait(api: WrapupCodesView, wait: Duration) -> Arc<Self> {
         Arc::new(RoutingWrapupCodeData { api, wait })
     }
 }
@@ -98,7 +98,7 @@ impl DataSource for RoutingWrapupCodeData {
             );
             return (None, diagnostics);
         };
-        let codes = match self.api.wrapup_codes().await {
+        let codes = match self.api.get().await {
             Ok(codes) => codes,
             Err(error) => return (None, error.diagnostics("look up the wrap-up code")),
         };
@@ -164,7 +164,7 @@ mod tests {
     use tfplugin_framework::model::{assert_model_matches, assert_round_trips};
 
     fn data_source() -> Arc<RoutingWrapupCodeData> {
-        RoutingWrapupCodeData::new(ApiHandle::lazy(|| {
+        RoutingWrapupCodeData::new(WrapupCodesView::lazy(|| {
             Err(crate::resources::support::PlatformError::NotConfigured(
                 "unused".into(),
             ))

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::platform::ApiHandle;
+use crate::platform::WrapupCodesView;
 use crate::resources::routing_wrapupcode::{
     TYPE_NAME, identity_of, state_of, validate_division_id,
 };
@@ -31,12 +31,12 @@ tf_model! {
 
 /// The list resource.
 pub struct RoutingWrapupCodeList {
-    api: ApiHandle,
+    api: WrapupCodesView,
 }
 
 impl RoutingWrapupCodeList {
-    /// The list resource, reaching the platform through the provider's shared handle.
-    pub fn new(api: ApiHandle) -> Arc<Self> {
+    /// The list resource, reaching the platform through the provider's wrap-up code view.
+    pub fn new(api: WrapupCodesView) -> Arc<Self> {
         Arc::new(RoutingWrapupCodeList { api })
     }
 }
@@ -105,7 +105,7 @@ impl ListResource for RoutingWrapupCodeList {
         };
         let prefix = config.name_prefix.as_str().filter(|p| !p.is_empty());
         let division_id = config.division_id.as_str();
-        let codes = match self.api.wrapup_codes().await {
+        let codes = match self.api.get().await {
             Ok(codes) => codes,
             Err(error) => return error.diagnostics("list wrap-up codes"),
         };
@@ -141,7 +141,7 @@ mod tests {
 
     #[test]
     fn the_config_model_matches_the_config_schema() {
-        let list = RoutingWrapupCodeList::new(ApiHandle::lazy(|| {
+        let list = RoutingWrapupCodeList::new(WrapupCodesView::lazy(|| {
             Err(crate::resources::support::PlatformError::NotConfigured(
                 "unused".into(),
             ))

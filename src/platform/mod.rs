@@ -10,6 +10,7 @@ mod analytics_reads;
 mod conversations;
 mod details_stream;
 mod error;
+mod queues;
 mod wrapup_codes;
 
 use std::sync::{Arc, RwLock};
@@ -23,6 +24,7 @@ pub use analytics_reads::{
 pub use conversations::{ConversationApi, GenesysConversations, ShowsState, WrapupKey};
 pub use details_stream::{DetailsStream, IN_FLIGHT_PER_TOKEN, MAX_IN_FLIGHT, bulk_concurrency};
 pub use error::{ApiFailure, PlatformError, Subject};
+pub use queues::{GenesysQueues, Queues};
 pub use wrapup_codes::{
     GenesysWrapupCodes, NameClaim, Origin, WrapupCode, WrapupCodeApi, WrapupCodeInput, WrapupCodes,
     WriterPolicy, same_name,
@@ -81,8 +83,13 @@ impl Platform {
         self.conversations.clone()
     }
 
-    /// The API client itself, for the types that call it directly (queue lookup, queue
-    /// codes, conversation search): the same token pool and rate gate as every view.
+    /// The queue view, over the same client.
+    pub fn queues(&self) -> Result<Arc<dyn Queues>, PlatformError> {
+        Ok(Arc::new(GenesysQueues(self.client()?)))
+    }
+
+    /// The API client itself, for the bulk analytics streams: the same token pool and rate
+    /// gate as every view.
     pub fn client(&self) -> Result<GenesysClient, PlatformError> {
         self.client.clone().ok_or_else(|| {
             PlatformError::NotConfigured("This platform has no API client (a test double).".into())
@@ -129,38 +136,62 @@ impl PlatformSlot {
 
 type Builder<T> = Arc<dyn Fn() -> Result<T, PlatformError> + Send + Sync>;
 
-/// A view the types hold: read from the slot on every use (so a re-configure takes effect),
-/// or built once on first use (tests).
-struct View<T: Clone + Send + Sync + 'static> {
+/// One of the platform's views, as a type holds it: read from the slot on every use (so a
+/// re-configure takes effect), or built once on first use (tests). Cheap to clone. The
+/// aliases below name the views the types use.
+pub struct PlatformView<T: Clone + Send + Sync + 'static> {
     builder: Builder<T>,
     memo: Option<Arc<OnceCell<T>>>,
 }
 
-impl<T: Clone + Send + Sync + 'static> Clone for View<T> {
+/// The wrap-up codes, with the read cache in front.
+pub type WrapupCodesView = PlatformView<WrapupCodes>;
+/// The conversations and their wrap-ups.
+pub type ConversationsView = PlatformView<Arc<dyn ConversationApi>>;
+/// The queues and the wrap-up codes they offer.
+pub type QueuesView = PlatformView<Arc<dyn Queues>>;
+/// The API client itself, for the bulk analytics streams.
+pub type ClientView = PlatformView<GenesysClient>;
+
+impl<T: Clone + Send + Sync + 'static> Clone for PlatformView<T> {
     fn clone(&self) -> Self {
-        View {
+        PlatformView {
             builder: self.builder.clone(),
             memo: self.memo.clone(),
         }
     }
 }
 
-impl<T: Clone + Send + Sync + 'static> View<T> {
-    fn from_slot(slot: PlatformSlot, pick: fn(&Platform) -> T) -> Self {
-        View {
-            builder: Arc::new(move || slot.get().map(|platform| pick(&platform))),
+impl<T: Clone + Send + Sync + 'static> std::fmt::Debug for PlatformView<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlatformView").finish_non_exhaustive()
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> PlatformView<T> {
+    fn picked(slot: PlatformSlot, pick: fn(&Platform) -> Result<T, PlatformError>) -> Self {
+        PlatformView {
+            builder: Arc::new(move || slot.get().and_then(|platform| pick(&platform))),
             memo: None,
         }
     }
 
-    fn lazy(builder: impl Fn() -> Result<T, PlatformError> + Send + Sync + 'static) -> Self {
-        View {
+    /// A view built with `builder` the first time it is needed. A failed build is not
+    /// remembered, so a later call can succeed.
+    pub fn lazy(builder: impl Fn() -> Result<T, PlatformError> + Send + Sync + 'static) -> Self {
+        PlatformView {
             builder: Arc::new(builder),
             memo: Some(Arc::new(OnceCell::new())),
         }
     }
 
-    async fn get(&self) -> Result<T, PlatformError> {
+    /// A view over a given value (tests).
+    pub fn fixed(value: T) -> Self {
+        PlatformView::lazy(move || Ok(value.clone()))
+    }
+
+    /// The view, or why the platform cannot be reached (not configured, no credentials).
+    pub async fn get(&self) -> Result<T, PlatformError> {
         match &self.memo {
             Some(memo) => memo
                 .get_or_try_init(|| async { (self.builder)() })
@@ -171,88 +202,36 @@ impl<T: Clone + Send + Sync + 'static> View<T> {
     }
 }
 
-/// The wrap-up code view a type holds. Cheap to clone.
-#[derive(Clone)]
-pub struct ApiHandle(View<WrapupCodes>);
-
-impl std::fmt::Debug for ApiHandle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApiHandle").finish_non_exhaustive()
-    }
-}
-
-impl ApiHandle {
+impl PlatformView<WrapupCodes> {
     /// The wrap-up codes of the platform `ConfigureProvider` put in `slot`.
     pub fn from_slot(slot: PlatformSlot) -> Self {
-        ApiHandle(View::from_slot(slot, Platform::wrapup_codes))
+        PlatformView::picked(slot, |platform| Ok(platform.wrapup_codes()))
     }
 
-    /// A handle that builds its access with `builder` the first time it is needed. A failed
-    /// build is not remembered, so a later call can succeed.
-    pub fn lazy(
-        builder: impl Fn() -> Result<WrapupCodes, PlatformError> + Send + Sync + 'static,
-    ) -> Self {
-        ApiHandle(View::lazy(builder))
-    }
-
-    /// A handle over a given API (tests).
-    pub fn fixed(api: Arc<dyn WrapupCodeApi>, read_cache: bool) -> Self {
-        let codes = WrapupCodes::new(api, read_cache);
-        ApiHandle::lazy(move || Ok(codes.clone()))
-    }
-
-    /// The wrap-up code access.
-    pub async fn wrapup_codes(&self) -> Result<WrapupCodes, PlatformError> {
-        self.0.get().await
+    /// The wrap-up codes over a given API (tests).
+    pub fn over_api(api: Arc<dyn WrapupCodeApi>, read_cache: bool) -> Self {
+        PlatformView::fixed(WrapupCodes::new(api, read_cache))
     }
 }
 
-/// The API client a type holds (the process's one client). Cheap to clone.
-#[derive(Clone)]
-pub struct ClientHandle(PlatformSlot);
-
-impl std::fmt::Debug for ClientHandle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientHandle").finish_non_exhaustive()
-    }
-}
-
-impl ClientHandle {
-    /// The client of the platform `ConfigureProvider` put in `slot`.
-    pub fn from_slot(slot: PlatformSlot) -> Self {
-        ClientHandle(slot)
-    }
-
-    /// The client.
-    pub async fn client(&self) -> Result<GenesysClient, PlatformError> {
-        self.0.get()?.client()
-    }
-}
-
-/// The conversation view a type holds. Cheap to clone.
-#[derive(Clone)]
-pub struct ConversationAccess(View<Arc<dyn ConversationApi>>);
-
-impl std::fmt::Debug for ConversationAccess {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConversationAccess").finish_non_exhaustive()
-    }
-}
-
-impl ConversationAccess {
+impl PlatformView<Arc<dyn ConversationApi>> {
     /// The conversations of the platform `ConfigureProvider` put in `slot`.
     pub fn from_slot(slot: PlatformSlot) -> Self {
-        ConversationAccess(View::from_slot(slot, Platform::conversations))
+        PlatformView::picked(slot, |platform| Ok(platform.conversations()))
     }
+}
 
-    /// Access over a given API (tests).
-    pub fn fixed(api: Arc<dyn ConversationApi>) -> Self {
-        ConversationAccess(View::lazy(move || Ok(api.clone())))
+impl PlatformView<Arc<dyn Queues>> {
+    /// The queues of the platform `ConfigureProvider` put in `slot`.
+    pub fn from_slot(slot: PlatformSlot) -> Self {
+        PlatformView::picked(slot, Platform::queues)
     }
+}
 
-    /// The API.
-    pub async fn api(&self) -> Result<Arc<dyn ConversationApi>, PlatformError> {
-        self.0.get().await
+impl PlatformView<GenesysClient> {
+    /// The client of the platform `ConfigureProvider` put in `slot`.
+    pub fn from_slot(slot: PlatformSlot) -> Self {
+        PlatformView::picked(slot, Platform::client)
     }
 }
 
@@ -297,18 +276,18 @@ mod tests {
     #[tokio::test]
     async fn views_follow_the_slot_and_a_reconfigure_replaces_the_platform() {
         let slot = PlatformSlot::default();
-        let handle = ApiHandle::from_slot(slot.clone());
+        let handle = WrapupCodesView::from_slot(slot.clone());
         assert!(matches!(
-            handle.wrapup_codes().await,
+            handle.get().await,
             Err(PlatformError::NotConfigured(_))
         ));
         slot.set(Err(PlatformError::NotConfigured("no credentials".into())));
-        match handle.wrapup_codes().await {
+        match handle.get().await {
             Err(PlatformError::NotConfigured(detail)) => assert_eq!(detail, "no credentials"),
             _ => panic!("the configure error is what the view reports"),
         }
         let first = WrapupCodes::new(Arc::new(NoCodes), true);
-        let conversations = ConversationAccess::from_slot(slot.clone());
+        let conversations = ConversationsView::from_slot(slot.clone());
         struct NoConversations;
         #[async_trait::async_trait]
         impl ConversationApi for NoConversations {
@@ -358,12 +337,12 @@ mod tests {
             }
         }
         slot.set(Ok(Platform::over(first, Arc::new(NoConversations))));
-        let codes = handle.wrapup_codes().await.expect("configured");
+        let codes = handle.get().await.expect("configured");
         assert_eq!(codes.home_division_id().await.as_deref(), Some("home"));
-        assert!(conversations.api().await.is_ok());
+        assert!(conversations.get().await.is_ok());
         slot.set(Err(PlatformError::NotConfigured("second run".into())));
         assert!(
-            handle.wrapup_codes().await.is_err(),
+            handle.get().await.is_err(),
             "a re-configure replaces what every view sees"
         );
     }

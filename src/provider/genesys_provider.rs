@@ -12,8 +12,8 @@ use crate::data_sources::conversations::ConversationsData;
 use crate::data_sources::routing_queue::RoutingQueueData;
 use crate::data_sources::routing_wrapupcode::RoutingWrapupCodeData;
 use crate::list::routing_wrapupcode::RoutingWrapupCodeList;
-use crate::platform::ClientHandle;
-use crate::platform::{ApiHandle, ConversationAccess, PlatformSlot};
+use crate::platform::{ClientView, QueuesView};
+use crate::platform::{ConversationsView, PlatformSlot, WrapupCodesView};
 use crate::resources::conversation_wrapup::ConversationWrapup;
 use crate::resources::routing_queue_wrapupcodes::RoutingQueueWrapupCodes;
 use crate::resources::routing_wrapupcode::RoutingWrapupCode;
@@ -41,16 +41,20 @@ impl GenesysProvider {
         self.settings.clone()
     }
 
-    fn codes(&self) -> ApiHandle {
-        ApiHandle::from_slot(self.platform.clone())
+    fn codes(&self) -> WrapupCodesView {
+        WrapupCodesView::from_slot(self.platform.clone())
     }
 
-    fn conversations(&self) -> ConversationAccess {
-        ConversationAccess::from_slot(self.platform.clone())
+    fn conversations(&self) -> ConversationsView {
+        ConversationsView::from_slot(self.platform.clone())
     }
 
-    fn client(&self) -> ClientHandle {
-        ClientHandle::from_slot(self.platform.clone())
+    fn client(&self) -> ClientView {
+        ClientView::from_slot(self.platform.clone())
+    }
+
+    fn queues(&self) -> QueuesView {
+        QueuesView::from_slot(self.platform.clone())
     }
 }
 
@@ -117,7 +121,7 @@ impl Provider for GenesysProvider {
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![
             RoutingWrapupCode::new(self.codes()),
-            RoutingQueueWrapupCodes::new(self.client()),
+            RoutingQueueWrapupCodes::new(self.queues()),
             ConversationWrapup::new(self.conversations()),
         ]
     }
@@ -125,7 +129,7 @@ impl Provider for GenesysProvider {
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![
             RoutingWrapupCodeData::new(self.codes()),
-            RoutingQueueData::new(self.client()),
+            RoutingQueueData::new(self.queues()),
             ConversationsData::new(self.client(), self.conversations()),
         ]
     }
@@ -229,7 +233,7 @@ mod tests {
             configured.deferred,
             Some(DeferredReason::ProviderConfigUnknown)
         );
-        let error = match block_on(provider.client().client()) {
+        let error = match block_on(provider.client().get()) {
             Err(error) => error,
             Ok(_) => panic!("no client may be built for an unknown region"),
         };
@@ -250,7 +254,7 @@ mod tests {
             deferral_allowed: true,
         }));
         assert_eq!(configured.deferred, None);
-        assert!(block_on(provider.client().client()).is_ok());
+        assert!(block_on(provider.client().get()).is_ok());
     }
 
     #[test]

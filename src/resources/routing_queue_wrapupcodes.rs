@@ -4,8 +4,11 @@
 //! - Plan: `queue_id` replaces; the queue and every code are checked to exist, with the error
 //!   on the attribute at fault.
 //! - Create/update: the missing codes in POSTs of at most 100 (the platform's limit per
-//!   request), one DELETE per extra code, then a paged read of what the queue holds. A
-//!   failure part-way still reads the queue, so state holds what landed.
+//!   request), one DELETE per extra code, then a paged read of what the queue holds. Each
+//!   change is recorded as soon as the platform made it, and a failed add reads the queue
+//!   again (earlier chunks may have landed), so a failure half-way leaves in state what the
+//!   queue holds.
+//! - Reaches the platform through its queue view ([`crate::platform::Queues`]).
 //! - Read: the queue's codes, paged; codes added or removed outside show as drift.
 //! - Delete: removes the codes this resource holds. Import by queue ID; identity `{ queue_id }`.
 
@@ -15,9 +18,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::platform::{ApiFailure, Subject};
-use crate::resources::support::{ClientHandle, PlatformError, StringSet, is_uuid};
-use genesys_client::{ClientError, GenesysClient, MAX_CODES_PER_ADD, WrapupCodeQuery};
+use crate::platform::{ApiFailure, PlatformError, Queues, QueuesView, Subject};
+use crate::resources::support::{StringSet, is_uuid};
+use genesys_client::MAX_CODES_PER_ADD;
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::tf_model;
 use tfplugin_framework::{
@@ -104,18 +107,18 @@ fn state_of(queue_id: &str, codes: BTreeSet<String>) -> QueueWrapupCodesModel {
 
 /// The resource.
 pub struct RoutingQueueWrapupCodes {
-    client: ClientHandle,
+    queues: QueuesView,
 }
 
 impl RoutingQueueWrapupCodes {
-    /// The resource over the provider's shared client.
-    pub fn new(client: ClientHandle) -> Arc<Self> {
-        Arc::new(RoutingQueueWrapupCodes { client })
+    /// The resource over the provider's queue view.
+    pub fn new(queues: QueuesView) -> Arc<Self> {
+        Arc::new(RoutingQueueWrapupCodes { queues })
     }
 
-    async fn client(&self, diagnostics: &mut Diagnostics) -> Option<GenesysClient> {
-        match self.client.client().await {
-            Ok(client) => Some(client),
+    async fn queues(&self, diagnostics: &mut Diagnostics) -> Option<Arc<dyn Queues>> {
+        match self.queues.get().await {
+            Ok(queues) => Some(queues),
             Err(error) => {
                 error.to_diagnostics("reach Genesys Cloud", diagnostics);
                 None
@@ -139,22 +142,10 @@ impl RoutingQueueWrapupCodes {
             );
             return;
         };
-        let Some(client) = self.client(&mut response.diagnostics).await else {
+        let Some(queues) = self.queues(&mut response.diagnostics).await else {
             return;
         };
-        reconcile(&client, queue_id, wanted, response).await;
-    }
-}
-
-/// What the queue holds now; `None` when the queue does not exist.
-async fn assigned(
-    client: &GenesysClient,
-    queue_id: &str,
-) -> Result<Option<BTreeSet<String>>, ClientError> {
-    match client.queues().list_all_wrapup_codes(queue_id).await {
-        Ok(codes) => Ok(Some(codes.into_iter().map(|c| c.id).collect())),
-        Err(error) if error.is_not_found() => Ok(None),
-        Err(error) => Err(error),
+        reconcile(&*queues, queue_id, wanted, response).await;
     }
 }
 
@@ -179,27 +170,26 @@ fn record(response: &mut ApplyResponse, queue_id: &str, codes: BTreeSet<String>)
 /// extra, then a read of what it holds. Each change is recorded in `response` as soon as the platform
 /// made it, so a later failure (an error diagnostic) leaves in state what the queue holds.
 async fn reconcile(
-    client: &GenesysClient,
+    queues: &dyn Queues,
     queue_id: &str,
     wanted: &BTreeSet<String>,
     response: &mut ApplyResponse,
 ) {
     let diagnostics = &mut response.diagnostics;
-    let mut held = match assigned(client, queue_id).await {
+    let mut held = match queues.wrapup_code_ids(queue_id).await {
         Ok(Some(current)) => current,
         Ok(None) => return unknown_queue(queue_id, diagnostics),
         Err(error) => {
-            return PlatformError::from(error)
-                .to_diagnostics("read the queue's wrap-up codes", diagnostics);
+            return error.to_diagnostics("read the queue's wrap-up codes", diagnostics);
         }
     };
     let missing: Vec<String> = wanted.difference(&held).cloned().collect();
     if !missing.is_empty() {
         let ids: Vec<&str> = missing.iter().map(String::as_str).collect();
-        if let Err(error) = client.queues().add_wrapup_codes(queue_id, &ids).await {
-            add_failed(PlatformError::from(error), queue_id, &ids, diagnostics);
+        if let Err(failure) = queues.add_wrapup_codes(queue_id, &ids).await {
+            add_failed(failure, queue_id, &ids, diagnostics);
             // Chunks sent before the failure may have landed: state is what the queue holds.
-            if let Ok(Some(now)) = assigned(client, queue_id).await {
+            if let Ok(Some(now)) = queues.wrapup_code_ids(queue_id).await {
                 record(response, queue_id, now);
             }
             return;
@@ -209,24 +199,21 @@ async fn reconcile(
     }
     let extras: Vec<String> = held.difference(wanted).cloned().collect();
     for extra in extras {
-        match client.queues().remove_wrapup_code(queue_id, &extra).await {
-            Ok(()) => {}
-            Err(error) if error.is_not_found() => {}
-            Err(error) => {
-                return PlatformError::from(error).to_diagnostics(
-                    &format!("remove wrap-up code {extra} from the queue"),
-                    &mut response.diagnostics,
-                );
-            }
+        if let Err(error) = queues.remove_wrapup_code(queue_id, &extra).await {
+            return error.to_diagnostics(
+                &format!("remove wrap-up code {extra} from the queue"),
+                &mut response.diagnostics,
+            );
         }
         held.remove(&extra);
         record(response, queue_id, held.clone());
     }
-    match assigned(client, queue_id).await {
+    match queues.wrapup_code_ids(queue_id).await {
         Ok(Some(now)) => record(response, queue_id, now),
         Ok(None) => unknown_queue(queue_id, &mut response.diagnostics),
-        Err(error) => PlatformError::from(error)
-            .to_diagnostics("read the queue's wrap-up codes", &mut response.diagnostics),
+        Err(error) => {
+            error.to_diagnostics("read the queue's wrap-up codes", &mut response.diagnostics)
+        }
     }
 }
 
@@ -294,9 +281,9 @@ const CONFIRM_DELAYS: [Duration; 6] = [
 /// within [`CONFIRM_DELAYS`]. The listing lags behind writes; only a code no read finds is
 /// unknown.
 async fn confirm_missing<'a>(
-    client: &GenesysClient,
+    queues: &dyn Queues,
     mut missing: Vec<&'a str>,
-) -> Result<Vec<&'a str>, ClientError> {
+) -> Result<Vec<&'a str>, PlatformError> {
     for delay in CONFIRM_DELAYS {
         if missing.is_empty() {
             break;
@@ -304,7 +291,7 @@ async fn confirm_missing<'a>(
         tokio::time::sleep(delay).await;
         let mut still = Vec::new();
         for id in missing {
-            if client.wrapup_codes().get_optional(id).await?.is_none() {
+            if !queues.code_exists(id).await? {
                 still.push(id);
             }
         }
@@ -388,16 +375,15 @@ impl Resource for RoutingQueueWrapupCodes {
         if !is_uuid(queue_id) {
             return;
         }
-        let Some(client) = self.client(&mut plan.diagnostics).await else {
+        let Some(queues) = self.queues(&mut plan.diagnostics).await else {
             return;
         };
         if prior.as_ref().and_then(|p| p.queue_id.as_str()) != Some(queue_id) {
-            match client.queues().get(queue_id).await {
-                Ok(Some(_)) => {}
-                Ok(None) => return unknown_queue(queue_id, &mut plan.diagnostics),
+            match queues.exists(queue_id).await {
+                Ok(true) => {}
+                Ok(false) => return unknown_queue(queue_id, &mut plan.diagnostics),
                 Err(error) => {
-                    return PlatformError::from(error)
-                        .to_diagnostics("look up the queue", &mut plan.diagnostics);
+                    return error.to_diagnostics("look up the queue", &mut plan.diagnostics);
                 }
             }
         }
@@ -417,22 +403,17 @@ impl Resource for RoutingQueueWrapupCodes {
         if new.is_empty() {
             return;
         }
-        let query = WrapupCodeQuery {
-            ids: new.clone(),
-            ..WrapupCodeQuery::default()
-        };
-        match client.wrapup_codes().list_all(&query).await {
+        match queues.listed_codes(&new).await {
             Ok(found) => {
-                let found: BTreeSet<String> = found.into_iter().map(|c| c.id).collect();
                 let listed_missing: Vec<&str> = new
                     .iter()
                     .filter(|c| !found.contains(*c))
                     .map(String::as_str)
                     .collect();
-                let unknown = match confirm_missing(&client, listed_missing).await {
+                let unknown = match confirm_missing(&*queues, listed_missing).await {
                     Ok(unknown) => unknown,
                     Err(error) => {
-                        return PlatformError::from(error)
+                        return error
                             .to_diagnostics("look up the wrap-up codes", &mut plan.diagnostics);
                     }
                 };
@@ -448,8 +429,7 @@ impl Resource for RoutingQueueWrapupCodes {
                     );
                 }
             }
-            Err(error) => PlatformError::from(error)
-                .to_diagnostics("look up the wrap-up codes", &mut plan.diagnostics),
+            Err(error) => error.to_diagnostics("look up the wrap-up codes", &mut plan.diagnostics),
         }
     }
 
@@ -466,17 +446,18 @@ impl Resource for RoutingQueueWrapupCodes {
         let Some(queue_id) = current.queue_id.as_str() else {
             return;
         };
-        let Some(client) = self.client(&mut response.diagnostics).await else {
+        let Some(queues) = self.queues(&mut response.diagnostics).await else {
             return;
         };
-        match assigned(&client, queue_id).await {
+        match queues.wrapup_code_ids(queue_id).await {
             Ok(Some(codes)) => {
                 response.new_state = state_of(queue_id, codes).to_value();
                 response.new_identity = Some(identity_of(queue_id));
             }
             Ok(None) => response.remove(),
-            Err(error) => PlatformError::from(error)
-                .to_diagnostics("read the queue's wrap-up codes", &mut response.diagnostics),
+            Err(error) => {
+                error.to_diagnostics("read the queue's wrap-up codes", &mut response.diagnostics)
+            }
         }
     }
 
@@ -493,7 +474,7 @@ impl Resource for RoutingQueueWrapupCodes {
         let Some(queue_id) = prior.queue_id.as_str() else {
             return diagnostics;
         };
-        let Some(client) = self.client(&mut diagnostics).await else {
+        let Some(queues) = self.queues(&mut diagnostics).await else {
             return diagnostics;
         };
         let codes: Vec<String> = prior
@@ -502,13 +483,11 @@ impl Resource for RoutingQueueWrapupCodes {
             .map(|s| s.known_elements().map(str::to_owned).collect())
             .unwrap_or_default();
         for code in &codes {
-            match client.queues().remove_wrapup_code(queue_id, code).await {
-                Ok(()) => {}
-                Err(error) if error.is_not_found() => {}
-                Err(error) => PlatformError::from(error).to_diagnostics(
+            if let Err(error) = queues.remove_wrapup_code(queue_id, code).await {
+                error.to_diagnostics(
                     &format!("remove wrap-up code {code} from queue {queue_id}"),
                     &mut diagnostics,
-                ),
+                );
             }
         }
         diagnostics

@@ -12,7 +12,7 @@ use genesyscloud_provider::platform::PlatformSlot;
 use genesyscloud_provider::provider::client::build_platform;
 use genesyscloud_provider::provider::{ProviderConfig, resolve};
 use genesyscloud_provider::resources::wrapup_apply::{
-    Applied, CodeChoice, CodeChoiceAttr, ConversationAccess, TargetSpec, WrapupError, WrapupSpec,
+    Applied, CodeChoice, CodeChoiceAttr, ConversationsView, TargetSpec, WrapupError, WrapupSpec,
     apply_wrapup,
 };
 use serde_json::json;
@@ -20,7 +20,7 @@ use tfplugin_framework::cty::AttributePath;
 
 const QUICK: [Duration; 2] = [Duration::ZERO, Duration::from_millis(50)];
 
-fn access(org: &Org) -> ConversationAccess {
+fn access(org: &Org) -> ConversationsView {
     let env = [
         ("GENESYSCLOUD_API_URL", org.base.clone()),
         ("GENESYSCLOUD_LOGIN_URL", org.base.clone()),
@@ -32,7 +32,7 @@ fn access(org: &Org) -> ConversationAccess {
         .expect("the emulator settings resolve");
     let slot = PlatformSlot::default();
     slot.set(build_platform(&settings));
-    ConversationAccess::from_slot(slot)
+    ConversationsView::from_slot(slot)
 }
 
 fn by_name(conversation_id: &str, name: &str) -> WrapupSpec {
@@ -61,7 +61,7 @@ fn by_name(conversation_id: &str, name: &str) -> WrapupSpec {
 fn apply_by_name(org: &Org, conversation_id: &str, name: &str) -> Result<Applied, WrapupError> {
     let access = access(org);
     org.block_on(async {
-        let api = access.api().await.expect("client builds");
+        let api = access.get().await.expect("client builds");
         apply_wrapup(&*api, &by_name(conversation_id, name), &QUICK, None).await
     })
 }

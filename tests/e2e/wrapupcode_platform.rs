@@ -7,7 +7,7 @@ use crate::wrapupcode_common;
 
 use std::sync::Arc;
 
-use genesyscloud_provider::platform::{ApiHandle, PlatformSlot};
+use genesyscloud_provider::platform::{PlatformSlot, WrapupCodesView};
 use genesyscloud_provider::provider::client::build_platform;
 use genesyscloud_provider::provider::{ProviderConfig, resolve};
 use genesyscloud_provider::resources::routing_wrapupcode::RoutingWrapupCode;
@@ -34,7 +34,7 @@ fn resource(org: &Org, read_cache: bool) -> Arc<RoutingWrapupCode> {
         resolve(&ProviderConfig::default(), &lookup, "1.15.5").expect("settings resolve");
     let slot = PlatformSlot::default();
     slot.set(build_platform(&settings));
-    RoutingWrapupCode::new(ApiHandle::from_slot(slot))
+    RoutingWrapupCode::new(WrapupCodesView::from_slot(slot))
 }
 
 fn planned(name: &str) -> Value {

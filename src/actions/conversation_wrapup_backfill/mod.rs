@@ -20,9 +20,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::platform::{ClientHandle, DetailsStream, bulk_concurrency};
+use crate::platform::{ClientView, DetailsStream, bulk_concurrency};
 use genesys_client::models::DetailQueryFilter;
-use platform_link::{ConversationAccess, RunLookups, VERIFY_DELAYS};
+use platform_link::{ConversationsView, RunLookups, VERIFY_DELAYS};
 use tfplugin_framework::cty::Value;
 use tfplugin_framework::{Action, ActionRequest, Block, Diagnostics, Model, ProgressSink, Schema};
 
@@ -37,13 +37,13 @@ pub const PROGRESS_EVERY: Duration = Duration::from_secs(3);
 
 /// The action.
 pub struct ConversationWrapupBackfill {
-    client: ClientHandle,
-    conversations: ConversationAccess,
+    client: ClientView,
+    conversations: ConversationsView,
 }
 
 impl ConversationWrapupBackfill {
     /// The action over the provider's one client and conversation view.
-    pub fn new(client: ClientHandle, conversations: ConversationAccess) -> Arc<Self> {
+    pub fn new(client: ClientView, conversations: ConversationsView) -> Arc<Self> {
         Arc::new(ConversationWrapupBackfill {
             client,
             conversations,
@@ -109,8 +109,8 @@ impl Action for ConversationWrapupBackfill {
         };
         let platform = async {
             Ok::<_, crate::platform::PlatformError>((
-                self.client.client().await?,
-                self.conversations.api().await?,
+                self.client.get().await?,
+                self.conversations.get().await?,
             ))
         };
         let (client, api) = match platform.await {

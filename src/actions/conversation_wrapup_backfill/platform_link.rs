@@ -14,7 +14,7 @@ use tokio::sync::OnceCell;
 
 pub use crate::platform::conversation_from_view;
 pub use crate::resources::wrapup_apply::{
-    CodeChoice, CodeChoiceAttr, ConversationAccess, ConversationApi, TargetSpec, VERIFY_DELAYS,
+    CodeChoice, CodeChoiceAttr, ConversationApi, ConversationsView, TargetSpec, VERIFY_DELAYS,
     WrapupError, WrapupSpec, apply_resolved, resolve_wrapup,
 };
 

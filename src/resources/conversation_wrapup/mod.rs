@@ -28,7 +28,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::wrapup_apply::{
-    Applied, CodeChoiceAttr, ConversationAccess, ConversationApi, Resolution, ResolvedCode,
+    Applied, CodeChoiceAttr, ConversationApi, ConversationsView, Resolution, ResolvedCode,
     SchemaKind, Target, TargetSpec, VERIFY_DELAYS, WrapupError, WrapupSpec, apply_resolved,
     apply_wrapup, before_in, check_awaiting_wrapup, endpoint_for, input_attributes, resolve_code,
     resolve_target, validate_inputs,
@@ -77,13 +77,13 @@ fn replacing() -> [(AttributePath, Input); 3] {
 
 /// The managed resource.
 pub struct ConversationWrapup {
-    access: ConversationAccess,
+    access: ConversationsView,
     verify_delays: Vec<std::time::Duration>,
 }
 
 impl ConversationWrapup {
     /// The resource, reaching the platform through `access`.
-    pub fn new(access: ConversationAccess) -> Arc<Self> {
+    pub fn new(access: ConversationsView) -> Arc<Self> {
         Arc::new(ConversationWrapup {
             access,
             verify_delays: VERIFY_DELAYS.to_vec(),
@@ -91,7 +91,7 @@ impl ConversationWrapup {
     }
 
     async fn api(&self, diagnostics: &mut Diagnostics) -> Option<Arc<dyn ConversationApi>> {
-        match self.access.api().await {
+        match self.access.get().await {
             Ok(api) => Some(api),
             Err(error) => {
                 error.to_diagnostics("reach Genesys Cloud", diagnostics);

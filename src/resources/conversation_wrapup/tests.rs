@@ -22,7 +22,7 @@ const COMPUTED: [Field; 6] = [
 
 fn resource(platform: &Arc<FakePlatform>) -> ConversationWrapup {
     ConversationWrapup {
-        access: ConversationAccess::fixed(platform.clone()),
+        access: ConversationsView::fixed(platform.clone()),
         verify_delays: vec![std::time::Duration::ZERO],
     }
 }

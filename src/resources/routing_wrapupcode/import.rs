@@ -24,7 +24,7 @@ impl RoutingWrapupCode {
         if let Some(name) = raw.strip_prefix(IMPORT_BY_NAME_PREFIX) {
             let codes = self
                 .api
-                .wrapup_codes()
+                .get()
                 .await
                 .map_err(|error| error.diagnostics("look up the wrap-up code to import"))?;
             let matches: Vec<WrapupCode> = codes

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::support::{PlatformError, WrapupCode, WrapupCodeInput, is_uuid};
-use crate::platform::{ApiHandle, NameClaim};
+use crate::platform::{NameClaim, WrapupCodesView};
 use tfplugin_framework::attr_path;
 use tfplugin_framework::cty::Value;
 use tfplugin_framework::{
@@ -58,12 +58,12 @@ pub use schema::{
 
 /// The managed resource.
 pub struct RoutingWrapupCode {
-    api: ApiHandle,
+    api: WrapupCodesView,
 }
 
 impl RoutingWrapupCode {
-    /// The resource, reaching the platform through the provider's shared handle.
-    pub fn new(api: ApiHandle) -> Arc<Self> {
+    /// The resource, reaching the platform through the provider's wrap-up code view.
+    pub fn new(api: WrapupCodesView) -> Arc<Self> {
         Arc::new(RoutingWrapupCode { api })
     }
 }
@@ -200,7 +200,7 @@ impl Resource for RoutingWrapupCode {
         // Every planned name is claimed for this run (all plans of one run reach this
         // process): two resources with one name could never both exist.
         if let Some(name) = planned.name.as_str()
-            && let Ok(codes) = self.api.wrapup_codes().await
+            && let Ok(codes) = self.api.get().await
         {
             let rivals = codes.claim_name(NameClaim {
                 name: name.to_owned(),
@@ -218,7 +218,7 @@ impl Resource for RoutingWrapupCode {
         let Some(name) = renaming else {
             return;
         };
-        let codes = match self.api.wrapup_codes().await {
+        let codes = match self.api.get().await {
             Ok(codes) => codes,
             Err(error) => {
                 plan.diagnostics
@@ -283,7 +283,7 @@ impl Resource for RoutingWrapupCode {
             );
             return;
         };
-        let codes = match self.api.wrapup_codes().await {
+        let codes = match self.api.get().await {
             Ok(codes) => codes,
             Err(error) => {
                 response.diagnostics = error.diagnostics("read the wrap-up code");
@@ -330,7 +330,7 @@ impl Resource for RoutingWrapupCode {
         let Some(id) = prior.id.into_known() else {
             return diagnostics;
         };
-        let codes = match self.api.wrapup_codes().await {
+        let codes = match self.api.get().await {
             Ok(codes) => codes,
             Err(error) => return error.diagnostics("delete the wrap-up code"),
         };
@@ -442,7 +442,7 @@ impl RoutingWrapupCode {
         let input = input_from(planned)?;
         let codes = self
             .api
-            .wrapup_codes()
+            .get()
             .await
             .map_err(|error| error.diagnostics("create the wrap-up code"))?;
         if let Some(id) = planned.id.as_str() {
@@ -480,7 +480,7 @@ impl RoutingWrapupCode {
         let input = input_from(planned)?;
         let codes = self
             .api
-            .wrapup_codes()
+            .get()
             .await
             .map_err(|error| error.diagnostics("update the wrap-up code"))?;
         let action = format!("update wrap-up code {id}");

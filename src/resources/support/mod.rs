@@ -1,13 +1,13 @@
 //! What resource, data source, list and action types share: identifier rules and string sets,
 //! and (from the platform layer, [`crate::platform`]) the wrap-up code view and seam, the
-//! shared client handle and the platform error with its diagnostics. Attribute access lives in
+//! shared client view and the platform error with its diagnostics. Attribute access lives in
 //! the typed models (`tfplugin_framework::model`).
 
 mod ids;
 mod string_set;
 
 pub use crate::platform::{
-    ApiFailure, ClientHandle, PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput,
+    ApiFailure, ClientView, PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput,
 };
 pub use ids::is_uuid;
 pub use string_set::StringSet;

@@ -13,7 +13,7 @@ mod model;
 mod proof;
 mod resolve;
 
-pub use access::{ConversationAccess, ConversationApi, GenesysConversations};
+pub use access::{ConversationApi, ConversationsView, GenesysConversations};
 pub use apply::{
     Applied, Resolution, VERIFY_DELAYS, apply_resolved, apply_wrapup, endpoint_for, resolve_wrapup,
 };
