@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::resources::support::PlatformDiagnostics;
 use crate::resources::wrapup_apply::{
     ConversationsView, SchemaKind, VERIFY_DELAYS, WrapupError, WrapupInputs, WrapupSpec,
     apply_wrapup, check_awaiting_wrapup, input_attributes, resolve_code, resolve_target,

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::platform::ConversationsView;
+use crate::resources::support::PlatformDiagnostics;
 use crate::resources::support::{ClientView, PlatformError, StringSet, is_uuid};
 use genesys_client::models::{AnalyticsConversation, DetailQueryFilter};
 use genesys_client::{Interval, MAX_INTERVAL_DAYS};

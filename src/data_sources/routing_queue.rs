@@ -6,6 +6,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::platform::QueuesView;
+use crate::resources::support::PlatformDiagnostics;
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::tf_model;
 use tfplugin_framework::{Attribute, Block, DataSource, Diagnostics, Model, Schema, TfValue};

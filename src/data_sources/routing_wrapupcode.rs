@@ -11,6 +11,7 @@ use async_trait::async_trait;
 
 use crate::platform::WrapupCodesView;
 use crate::resources::routing_wrapupcode::{TYPE_NAME, WrapupCodeModel, name_problem, state_of};
+use crate::resources::support::PlatformDiagnostics;
 use crate::resources::support::WrapupCode;
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::{Attribute, Block, DataSource, Diagnostics, Model, Schema, TfValue};
@@ -32,7 +33,7 @@ pub struct RoutingWrapupCodeData {
 impl RoutingWrapupCodeData {
     /// The data source, reaching the platform through the provider's wrap-up code view.
     pub fn new(api: WrapupCodesView) -> Arc<Self> {
-        Self::with_wait(api, LOOKUP_WAIT)
+        Self::with_wait(api, crate::platform::lag_waits::scaled(LOOKUP_WAIT))
     }
 
     /// The data source with a different retry budget (tests).

@@ -11,6 +11,7 @@ use crate::platform::WrapupCodesView;
 use crate::resources::routing_wrapupcode::{
     TYPE_NAME, identity_of, state_of, validate_division_id,
 };
+use crate::resources::support::PlatformDiagnostics;
 use crate::resources::support::WrapupCode;
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::{

@@ -10,6 +10,7 @@ mod analytics_reads;
 mod conversations;
 mod details_stream;
 mod error;
+pub mod lag_waits;
 mod queues;
 mod wrapup_codes;
 

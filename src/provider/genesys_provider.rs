@@ -149,6 +149,7 @@ impl Provider for GenesysProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources::support::PlatformDiagnostics;
     use tfplugin_framework::cty::{AttributePath, Refinements};
 
     fn block(pairs: &[(&str, Value)]) -> Value {

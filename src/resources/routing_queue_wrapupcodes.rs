@@ -19,6 +19,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::platform::{ApiFailure, PlatformError, Queues, QueuesView, Subject};
+use crate::resources::support::PlatformDiagnostics;
 use crate::resources::support::{StringSet, is_uuid};
 use genesys_client::MAX_CODES_PER_ADD;
 use tfplugin_framework::cty::{Type, Value};
@@ -288,7 +289,7 @@ async fn confirm_missing<'a>(
         if missing.is_empty() {
             break;
         }
-        tokio::time::sleep(delay).await;
+        tokio::time::sleep(crate::platform::lag_waits::scaled(delay)).await;
         let mut still = Vec::new();
         for id in missing {
             if !queues.code_exists(id).await? {

@@ -79,7 +79,7 @@ fn an_action_trigger_after_create_sets_the_wrap_up() {
 fn an_invoked_action_fails_when_the_platform_drops_the_write() {
     let (org, seeded, sale, _) = org_with_call();
     org.faults(json!({ "accept_but_ignore_wrapup_writes": true }));
-    let workdir = org.workdir();
+    let workdir = org.workdir().short_lag_waits();
     workdir.config(&action_block(
         &seeded,
         "wrapup_code_name = \"Sale completed\"",

@@ -332,7 +332,7 @@ fn a_write_the_platform_accepts_but_ignores_fails_apply() {
     let f = fixture("disconnected");
     f.org
         .faults(json!({ "accept_but_ignore_wrapup_writes": true }));
-    let workdir = f.org.workdir();
+    let workdir = f.org.workdir().short_lag_waits();
     workdir.config(&resource_block(
         "ignored",
         &body(

@@ -66,7 +66,7 @@ fn has_wrapup_in_state(workdir: &crate::support::Workdir) -> bool {
 fn a_create_over_the_same_wrap_up_fails_when_the_write_is_dropped() {
     let (org, sale, queue) = org_with_sale();
     let seeded = seed_holding(&org, &queue, &sale, "already there");
-    let workdir = org.workdir();
+    let workdir = org.workdir().short_lag_waits();
     workdir.config(&wrapup_config(&seeded.conversation_id, "already there", ""));
 
     ignore_writes(&org, true);
@@ -97,7 +97,7 @@ fn a_create_over_the_same_wrap_up_fails_when_the_write_is_dropped() {
 fn a_notes_only_update_fails_when_the_write_is_dropped() {
     let (org, sale, queue) = org_with_sale();
     let seeded = org.seed("call", &queue, "disconnected");
-    let workdir = org.workdir();
+    let workdir = org.workdir().short_lag_waits();
     workdir.config(&wrapup_config(&seeded.conversation_id, "first", ""));
     workdir.apply();
 
@@ -136,7 +136,7 @@ const INVOKE: &str = "-invoke=action.genesyscloud_conversation_wrapup.fix";
 fn the_action_over_the_same_wrap_up_fails_when_the_write_is_dropped() {
     let (org, sale, queue) = org_with_sale();
     let seeded = seed_holding(&org, &queue, &sale, "already there");
-    let workdir = org.workdir();
+    let workdir = org.workdir().short_lag_waits();
     workdir.config(&action_config(&seeded.conversation_id));
 
     ignore_writes(&org, true);

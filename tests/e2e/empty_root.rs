@@ -1,4 +1,4 @@
-//! The static release binaries need nothing outside themselves. In a root that holds only the
+//! The static binaries need nothing outside themselves. In a root that holds only the
 //! provider binary, an `/etc/hosts` naming the emulator and an empty `/tmp` for the plugin
 //! socket (a chroot, or a user namespace plus chroot when not root), the provider starts,
 //! completes the go-plugin handshake, resolves the emulator's host name from that `/etc/hosts`
@@ -8,10 +8,10 @@
 //! CA bundle (`/etc/ssl` does not exist). Where the static Go Terraform is on the PATH it runs an apply and destroy
 //! inside the root too. The emulator binary serves from an empty root of its own.
 //!
-//! The binaries come from `scripts/release.sh` (`GENESYSCLOUD_STATIC_PROVIDER`,
-//! `GENESYSCLOUD_STATIC_EMULATOR`), so these tests are `#[ignore]`d in a plain `cargo test` and
-//! run by `scripts/test.d/static-root.sh`. A dynamically linked binary fails them (no loader in
-//! the root); a machine that permits neither `chroot` nor `unshare --user` skips them, saying so.
+//! The binaries come from `scripts/test.d/static-root.sh` (`GENESYSCLOUD_STATIC_PROVIDER`,
+//! `GENESYSCLOUD_STATIC_EMULATOR`: static debug builds, linked as the release ones are), so
+//! these tests are `#[ignore]`d in a plain `cargo test`. A dynamically linked binary fails them
+//! at once, saying so (the step checks that too); a machine that permits neither `chroot` nor `unshare --user` skips them, saying so.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -36,12 +36,19 @@ const HOST: &str = "genesys-emulator.test";
 /// Where the provider binary sits inside the root (the dev_overrides directory).
 const PROVIDER_IN_ROOT: &str = "/provider/terraform-provider-genesyscloud";
 
-/// A static binary named by `var`; these tests are only run when it is given.
+/// A static binary named by `var`; these tests are only run when it is given. A dynamically
+/// linked one is refused here, saying so, before any root is made.
 fn static_binary(var: &str) -> PathBuf {
     let path = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| {
-        panic!("set {var} to a static release build (scripts/test.d/static-root.sh does)")
+        panic!("set {var} to a static build (scripts/test.d/static-root.sh does)")
     });
     assert!(path.is_file(), "{var}={} is not a file", path.display());
+    assert!(
+        is_static_elf(&path),
+        "{var}={} is dynamically linked (it names a program interpreter): the empty root has no \
+         loader and no libc, so it could not start there; give a static build (crt-static)",
+        path.display()
+    );
     path
 }
 
@@ -395,7 +402,7 @@ async fn read_code_through_the_socket(
 }
 
 #[test]
-#[ignore = "needs the static release build: scripts/test.d/static-root.sh runs it"]
+#[ignore = "needs static binaries: scripts/test.d/static-root.sh runs it"]
 fn static_provider_handshakes_resolves_from_etc_hosts_and_reads_from_the_emulator() {
     let provider = static_binary("GENESYSCLOUD_STATIC_PROVIDER");
     let root = make_root(&[(&provider, PROVIDER_IN_ROOT)]);
@@ -449,7 +456,7 @@ fn static_provider_handshakes_resolves_from_etc_hosts_and_reads_from_the_emulato
 }
 
 #[test]
-#[ignore = "needs the static release build: scripts/test.d/static-root.sh runs it"]
+#[ignore = "needs static binaries: scripts/test.d/static-root.sh runs it"]
 fn terraform_applies_and_destroys_inside_the_empty_root() {
     let provider = static_binary("GENESYSCLOUD_STATIC_PROVIDER");
     let Some(terraform) = on_path("terraform") else {
@@ -538,7 +545,7 @@ fn terraform_applies_and_destroys_inside_the_empty_root() {
 }
 
 #[test]
-#[ignore = "needs the static release build: scripts/test.d/static-root.sh runs it"]
+#[ignore = "needs static binaries: scripts/test.d/static-root.sh runs it"]
 fn static_emulator_serves_from_an_empty_root() {
     let emulator = static_binary("GENESYSCLOUD_STATIC_EMULATOR");
     let root = make_root(&[(&emulator, "/genesys-emulator")]);

@@ -46,7 +46,7 @@ output "created_id" {
 fn data_source_with_an_unknown_name_fails_clearly() {
     let org = Org::start();
     org.create_code("Sale completed", None);
-    let workdir = org.workdir();
+    let workdir = org.workdir().short_lag_waits();
     workdir.config("data \"genesyscloud_routing_wrapupcode\" \"d\" {\n  name = \"sale\"\n}\n");
     let diagnostic = workdir.expect_error(&["plan"], "Wrap-up code not found", Some("name"));
     assert!(

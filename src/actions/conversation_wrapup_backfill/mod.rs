@@ -21,6 +21,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::platform::{ClientView, DetailsStream, bulk_concurrency};
+use crate::resources::support::PlatformDiagnostics;
 use genesys_client::models::DetailQueryFilter;
 use platform_link::{ConversationsView, RunLookups, VERIFY_DELAYS};
 use tfplugin_framework::cty::Value;

@@ -33,6 +33,7 @@ use super::wrapup_apply::{
     apply_wrapup, before_in, check_awaiting_wrapup, endpoint_for, input_attributes, resolve_code,
     resolve_target, validate_inputs,
 };
+use crate::resources::support::PlatformDiagnostics;
 use crate::resources::support::PlatformError;
 use genesys_client::models::AssignedWrapupCode;
 use tfplugin_framework::cty::{AttributePath, Type, Value};

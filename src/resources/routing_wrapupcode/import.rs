@@ -1,6 +1,7 @@
 //! Import IDs: a UUID, or `name:<exact name>` looked up on the platform.
 
 use super::{IMPORT_BY_NAME_PREFIX, RoutingWrapupCode, TYPE_NAME};
+use crate::resources::support::PlatformDiagnostics;
 use crate::resources::support::{WrapupCode, is_uuid};
 use tfplugin_framework::Diagnostics;
 

@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use super::schema::ALL_DIVISIONS;
 use super::{TYPE_NAME, WrapupCodeModel, input_from};
 use crate::platform::{NameClaim, WrapupCodes};
+use crate::resources::support::PlatformDiagnostics;
 use crate::resources::support::{WrapupCode, WrapupCodeInput};
 use tfplugin_framework::Diagnostics;
 use tfplugin_framework::attr_path;

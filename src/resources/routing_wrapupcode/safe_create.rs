@@ -60,7 +60,13 @@ async fn adopt_or(
     proof: &Proof<'_>,
     error: PlatformError,
 ) -> Result<WrapupCode, CreateFailure> {
-    match find_holder_within(api, &input.name, ADOPT_WAIT).await? {
+    match find_holder_within(
+        api,
+        &input.name,
+        crate::platform::lag_waits::scaled(ADOPT_WAIT),
+    )
+    .await?
+    {
         Some(code) => proof.adopt(code),
         None => Err(error.into()),
     }

@@ -4,10 +4,12 @@
 //! the typed models (`tfplugin_framework::model`).
 
 mod ids;
+mod platform_diagnostics;
 mod string_set;
 
 pub use crate::platform::{
     ApiFailure, ClientView, PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput,
 };
 pub use ids::is_uuid;
+pub use platform_diagnostics::PlatformDiagnostics;
 pub use string_set::StringSet;

@@ -323,7 +323,7 @@ async fn verify(
     let mut found = String::new();
     for delay in verify_delays {
         if !delay.is_zero() {
-            tokio::time::sleep(*delay).await;
+            tokio::time::sleep(crate::platform::lag_waits::scaled(*delay)).await;
         }
         let current = api
             .participant_wrapup(&target.conversation_id, &target.participant_id)

@@ -1,6 +1,7 @@
 //! Why a wrap-up could not be applied, and the attribute-scoped diagnostic each case becomes.
 
 use super::model::WrapupInputs;
+use crate::resources::support::PlatformDiagnostics;
 use crate::resources::support::PlatformError;
 use genesys_client::MediaType;
 use tfplugin_framework::Diagnostics;
