@@ -72,6 +72,10 @@ pub struct FailRule {
     /// How many matching requests fail (then the rule is spent).
     #[serde(default = "one")]
     pub count: u32,
+    /// How many matching requests pass untouched before the rule starts failing them (a
+    /// fault between the calls of one write: the first chunk lands, the second fails).
+    #[serde(default)]
+    pub skip: u32,
     /// ErrorBody `code` override (default: the platform's code for the status).
     #[serde(default)]
     pub code: Option<String>,
@@ -137,6 +141,10 @@ impl Faults {
                 && method_matches(r.method.as_deref(), method)
                 && path_matches(&r.path, path, template)
         })?;
+        if rule.skip > 0 {
+            rule.skip -= 1;
+            return None;
+        }
         rule.count -= 1;
         Some(rule.clone())
     }
@@ -359,6 +367,7 @@ mod tests {
                 status: 503,
                 retry_after: None,
                 count: 2,
+                skip: 0,
                 code: None,
                 message: None,
             }],
@@ -371,6 +380,26 @@ mod tests {
     }
 
     #[test]
+    fn a_rule_lets_skip_matching_requests_pass_first() {
+        let mut faults = Faults {
+            rules: vec![FailRule {
+                method: None,
+                path: "/x".into(),
+                status: 400,
+                retry_after: None,
+                count: 1,
+                skip: 1,
+                code: None,
+                message: None,
+            }],
+            ..Faults::default()
+        };
+        assert!(faults.take_failure(&Method::POST, "/x", None).is_none());
+        assert!(faults.take_failure(&Method::POST, "/x", None).is_some());
+        assert!(faults.take_failure(&Method::POST, "/x", None).is_none());
+    }
+
+    #[test]
     fn validation_refuses_non_error_status_and_bad_method() {
         let mut faults = Faults::default();
         faults.rules.push(FailRule {
@@ -379,6 +408,7 @@ mod tests {
             status: 200,
             retry_after: None,
             count: 1,
+            skip: 0,
             code: None,
             message: None,
         });

@@ -138,6 +138,59 @@ async fn queue_codes_are_listed_added_and_removed() {
 }
 
 #[tokio::test]
+async fn a_post_of_more_than_100_codes_is_refused_whole_and_100_are_accepted() {
+    let emu = Emu::start().await;
+    let mut codes = Vec::new();
+    for i in 0..101 {
+        codes.push(emu.create_code(&format!("Code {i:03}")).await);
+    }
+    let queue = emu.queue_with(&[]).await;
+    let path = format!("/api/v2/routing/queues/{queue}/wrapupcodes");
+    let body = |codes: &[Value]| {
+        json!(
+            codes
+                .iter()
+                .map(|c| json!({"id": c["id"]}))
+                .collect::<Vec<_>>()
+        )
+    };
+    let refused = emu
+        .api(Method::POST, &path)
+        .json(&body(&codes))
+        .send()
+        .await
+        .unwrap();
+    let error = expect_error(refused, 400, "bad.request").await;
+    assert!(
+        error["message"].as_str().unwrap().contains("101"),
+        "{error}"
+    );
+    assert!(
+        error.get("entityId").is_none(),
+        "no code is to blame: {error}"
+    );
+    let listed: Value = emu
+        .api(Method::GET, &path)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["total"], 0, "nothing of a refused request is added");
+
+    let accepted = emu
+        .api(Method::POST, &path)
+        .json(&body(&codes[..100]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::OK);
+    let added: Value = accepted.json().await.unwrap();
+    assert_eq!(added.as_array().map(Vec::len), Some(100));
+}
+
+#[tokio::test]
 async fn deleting_a_code_removes_it_from_queues() {
     let emu = Emu::start().await;
     let a = emu.create_code("Alpha").await;

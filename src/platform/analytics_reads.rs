@@ -110,6 +110,10 @@ struct Reads {
     batches: u64,
     /// A multi-get failed: no more bulk reads in this process.
     failed: bool,
+    /// How many times this process forgot a conversation it wrote to, and the count at each
+    /// conversation's last forgetting: a batch fetched across a write keeps nothing of it.
+    forgets: u64,
+    forgotten_at: HashMap<String, u64>,
     /// The quiet time now (see the module's documentation), and when a batch last went on it.
     quiet: Option<Duration>,
     sent_on_quiet: Option<tokio::time::Instant>,
@@ -205,7 +209,13 @@ impl AnalyticsReads {
 
     /// Drops what is known of a conversation (this process wrote to it).
     pub fn forget(&self, conversation_id: &str) {
-        self.lock().known.remove(conversation_id);
+        let mut reads = self.lock();
+        reads.known.remove(conversation_id);
+        reads.forgets += 1;
+        let forgets = reads.forgets;
+        reads
+            .forgotten_at
+            .insert(conversation_id.to_owned(), forgets);
     }
 
     /// The analytics view of a conversation: known already, or fetched with others in one
@@ -368,17 +378,27 @@ impl AnalyticsReads {
     /// know) and wakes the batch's waiters.
     async fn send(&self, batch: OpenBatch) {
         let ids = batch.ids;
+        let started = self.lock().forgets;
         match (self.fetch)(ids.clone()).await {
             Ok(conversations) => {
                 let mut reads = self.lock();
+                // A conversation written to while the batch was under way may show in it as
+                // before the write: it stays unknown, for the next read to fetch afresh.
+                let written = |reads: &Reads, id: &str| {
+                    reads.forgotten_at.get(id).is_some_and(|at| *at > started)
+                };
                 for id in &ids {
-                    reads.known.insert(id.clone(), None);
+                    if !written(&reads, id) {
+                        reads.known.insert(id.clone(), None);
+                    }
                 }
                 for conversation in conversations {
-                    reads.known.insert(
-                        conversation.conversation_id.clone(),
-                        Some(Arc::new(conversation)),
-                    );
+                    if !written(&reads, &conversation.conversation_id) {
+                        reads.known.insert(
+                            conversation.conversation_id.clone(),
+                            Some(Arc::new(conversation)),
+                        );
+                    }
                 }
             }
             Err(error) => {
@@ -827,5 +847,48 @@ mod tests {
         );
         v.conversation_end = None;
         assert!(conversation_from_view(&v).is_none(), "not ended");
+    }
+    #[tokio::test]
+    async fn a_batch_fetched_across_a_write_keeps_nothing_of_the_written_conversation() {
+        let requests = Arc::new(AtomicUsize::new(0));
+        let (fetching, release) = (
+            Arc::new(tokio::sync::Notify::new()),
+            Arc::new(tokio::sync::Notify::new()),
+        );
+        let fetch: MultiGet = {
+            let (requests, fetching, release) =
+                (requests.clone(), fetching.clone(), release.clone());
+            Arc::new(move |ids: Vec<String>| {
+                let first = requests.fetch_add(1, Ordering::SeqCst) == 0;
+                let (fetching, release) = (fetching.clone(), release.clone());
+                Box::pin(async move {
+                    // The first batch is read before the write and answered after it.
+                    let code = if first {
+                        fetching.notify_one();
+                        release.notified().await;
+                        "before"
+                    } else {
+                        "after"
+                    };
+                    Ok(ids.iter().map(|id| view(id, code)).collect())
+                })
+            })
+        };
+        let reads = AnalyticsReads::new(true, Duration::ZERO, fetch);
+        let reader = reads.clone();
+        let during = tokio::spawn(async move { reader.view("a").await });
+        fetching.notified().await;
+        reads.forget("a");
+        release.notify_one();
+        let _ = during.await.expect("the read finishes");
+        let after = reads.view("a").await.expect("a view after the write");
+        assert_eq!(
+            wrapup_in_view(&after, "p", None)
+                .and_then(|w| w.code)
+                .as_deref(),
+            Some("after"),
+            "the batch under way at the write must not be served after it"
+        );
+        assert_eq!(requests.load(Ordering::SeqCst), 2);
     }
 }

@@ -244,8 +244,10 @@ impl ConversationApi for GenesysConversations {
         wrapup: &WrapupInput,
     ) -> Result<(), PlatformError> {
         // Whatever the answer, the conversation may have changed: read it afresh next time.
+        // Forgotten again once the write is answered: a read that started meanwhile may have
+        // kept what the platform held before the write.
         self.forget_conversation(conversation_id);
-        Ok(self
+        let written = self
             .client
             .conversations()
             .set_wrapup(
@@ -255,7 +257,9 @@ impl ConversationApi for GenesysConversations {
                 communication_id,
                 wrapup,
             )
-            .await?)
+            .await;
+        self.forget_conversation(conversation_id);
+        Ok(written?)
     }
 
     async fn participant_wrapup(
@@ -294,5 +298,127 @@ impl ConversationApi for GenesysConversations {
 
     fn prefetched(&self, conversations: &[AnalyticsConversation]) {
         self.analytics.prefetched(conversations);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+    use tokio::sync::Notify;
+
+    use super::*;
+    use genesys_client::{ClientConfig, Credentials, Region, RetryPolicy};
+
+    /// A platform whose conversation is named `before` until the wrap-up POST lands, and whose
+    /// POST lands only once `release` is notified (its arrival is announced on `posted`).
+    struct GatedPlatform {
+        url: String,
+        posted: Arc<Notify>,
+        release: Arc<Notify>,
+    }
+
+    async fn gated_platform() -> GatedPlatform {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free loopback port");
+        let url = format!(
+            "http://{}",
+            listener
+                .local_addr()
+                .expect("a bound socket has an address")
+        );
+        let (posted, release) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
+        let written = Arc::new(AtomicBool::new(false));
+        let (on_post, gate) = (Arc::clone(&posted), Arc::clone(&release));
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let (on_post, gate, written) = (
+                    Arc::clone(&on_post),
+                    Arc::clone(&gate),
+                    Arc::clone(&written),
+                );
+                tokio::spawn(async move {
+                    let mut request = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match socket.read(&mut buf).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => request.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    let (status, body) = if request.starts_with(b"POST ") {
+                        on_post.notify_one();
+                        gate.notified().await;
+                        written.store(true, Ordering::SeqCst);
+                        (202, String::new())
+                    } else {
+                        let name = if written.load(Ordering::SeqCst) {
+                            "after"
+                        } else {
+                            "before"
+                        };
+                        (200, format!(r#"{{"id":"c1","name":"{name}"}}"#))
+                    };
+                    let answer = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n\
+                         content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = socket.write_all(answer.as_bytes()).await;
+                    let _ = socket.shutdown().await;
+                });
+            }
+        });
+        GatedPlatform {
+            url,
+            posted,
+            release,
+        }
+    }
+
+    fn conversations(url: &str) -> GenesysConversations {
+        let config = ClientConfig::new(
+            Credentials::access_token("test-token"),
+            Region::by_name(Region::DEFAULT).expect("the default region exists"),
+        )
+        .with_base_url(url)
+        .expect("loopback http is allowed")
+        .with_retry(RetryPolicy::none());
+        GenesysConversations::new(GenesysClient::new(config).expect("a client"))
+    }
+
+    #[tokio::test]
+    async fn a_read_during_a_write_does_not_outlive_it_in_the_memo() {
+        let platform = gated_platform().await;
+        let api = Arc::new(conversations(&platform.url));
+        let writer = Arc::clone(&api);
+        let write = tokio::spawn(async move {
+            let wrapup = WrapupInput {
+                code: "w1".into(),
+                ..WrapupInput::default()
+            };
+            writer
+                .post_wrapup(MediaType::Calls, "c1", "p1", "m1", &wrapup)
+                .await
+        });
+        // The write has forgotten the memo and its POST is at the platform, not landed yet:
+        // a read now sees the conversation as it was before the write.
+        platform.posted.notified().await;
+        let during = api.conversation("c1").await.expect("read during the write");
+        assert_eq!(during.name.as_deref(), Some("before"));
+        platform.release.notify_one();
+        write
+            .await
+            .expect("the write task finishes")
+            .expect("the write is accepted");
+        let after = api.conversation("c1").await.expect("read after the write");
+        assert_eq!(
+            after.name.as_deref(),
+            Some("after"),
+            "the read made during the write must not be served after it"
+        );
     }
 }

@@ -22,7 +22,8 @@ pub trait Queues: Send + Sync {
         &self,
         queue_id: &str,
     ) -> Result<Option<BTreeSet<String>>, PlatformError>;
-    /// Assigns `code_ids` to the queue in one request.
+    /// Assigns `code_ids` to the queue (in requests of at most 100; a failure part-way leaves
+    /// the earlier ones assigned).
     async fn add_wrapup_codes(
         &self,
         queue_id: &str,

@@ -120,8 +120,11 @@ provider_settings! {
         Same `https://` rule as `api_url`.";
     READ_CACHE read_cache: bool, env "GENESYSCLOUD_READ_CACHE",
         "Whether refresh reads many objects of a type with one paged list per run \
-        instead of one request each. Defaults to `true`; set `false` to read every \
-        object individually.";
+        instead of one request each. Defaults to `true`. The platform's listings lag \
+        writes: a plan made moments after an edit outside Terraform may read the old value \
+        from the listing and miss the edit, which shows in the next plan once the listing \
+        catches up. Set `false` to read every object by ID, which sees such an edit at once, \
+        at one request per object.";
     TOKEN_POOL_SIZE token_pool_size: i64, env "GENESYSCLOUD_TOKEN_POOL_SIZE",
         "How many access tokens the provider may hold at once, 1 to 50; defaults to 10. \
         The platform meters requests per token, so each token adds a budget. The \
@@ -132,8 +135,9 @@ provider_settings! {
         Defaults to the org's own per-token limit (`client.credentials.token.rate.per.minute`), \
         read once per provider process when a run comes near 300 requests a minute on a \
         token, or 300, the platform's default, when the OAuth client may not read it. \
-        Requests beyond it wait instead of meeting a 429; a 429 lowers the budget for the \
-        rest of the run.";
+        Requests beyond it wait instead of meeting a 429; a 429 lowers the budget by a \
+        tenth (once per rate-limit pause), and each 10 s without one raises it again by a \
+        tenth of its ceiling, up to this figure (or the org's limit).";
     ADOPT_IDENTICAL_WRAPUP_CODES adopt_identical_wrapup_codes: bool, env "GENESYSCLOUD_ADOPT_IDENTICAL_WRAPUP_CODES",
         "Whether a `genesyscloud_routing_wrapupcode` to be created takes over an existing \
         code of the same name instead of failing with \"name already in use\", when \

@@ -3,9 +3,11 @@
 //!
 //! - Plan: `queue_id` replaces; the queue and every code are checked to exist, with the error
 //!   on the attribute at fault.
-//! - Create/update: one bulk POST of the missing codes, one DELETE per extra code, then a
-//!   paged read of what the queue holds. Each change is recorded as soon as the platform made
-//!   it, so a failure half-way leaves in state what the queue holds.
+//! - Create/update: the missing codes in POSTs of at most 100 (the platform's limit per
+//!   request), one DELETE per extra code, then a paged read of what the queue holds. Each
+//!   change is recorded as soon as the platform made it, and a failed add reads the queue
+//!   again (earlier chunks may have landed), so a failure half-way leaves in state what the
+//!   queue holds.
 //! - Reaches the platform through its queue view ([`crate::platform::Queues`]).
 //! - Read: the queue's codes, paged; codes added or removed outside show as drift.
 //! - Delete: removes the codes this resource holds. Import by queue ID; identity `{ queue_id }`.
@@ -16,10 +18,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::platform::{PlatformError, Queues, QueuesView};
+use crate::platform::{ApiFailure, PlatformError, Queues, QueuesView, Subject};
 use crate::resources::support::PlatformDiagnostics;
 use crate::resources::support::{StringSet, is_uuid};
 use tfplugin_framework::CancellationToken;
+
+use genesys_client::MAX_CODES_PER_ADD;
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::tf_model;
 use tfplugin_framework::{
@@ -165,8 +169,8 @@ fn record(response: &mut ApplyResponse, queue_id: &str, codes: BTreeSet<String>)
     response.new_identity = Some(identity_of(queue_id));
 }
 
-/// Makes the queue hold exactly `wanted`: one POST of the missing codes, a DELETE per extra,
-/// then a read of what it holds. Each change is recorded in `response` as soon as the platform
+/// Makes the queue hold exactly `wanted`: POSTs of at most 100 missing codes, a DELETE per
+/// extra, then a read of what it holds. Each change is recorded in `response` as soon as the platform
 /// made it, so a later failure (an error diagnostic) leaves in state what the queue holds.
 async fn reconcile(
     queues: &dyn Queues,
@@ -186,21 +190,10 @@ async fn reconcile(
     if !missing.is_empty() {
         let ids: Vec<&str> = missing.iter().map(String::as_str).collect();
         if let Err(failure) = queues.add_wrapup_codes(queue_id, &ids).await {
-            match failure {
-                PlatformError::Invalid(detail) | PlatformError::NotFound(detail)
-                    if detail.status != Some(404) || detail.message.contains("code") =>
-                {
-                    diagnostics.attribute_error(
-                        attr_path!(QueueWrapupCodesModel.wrapup_code_ids),
-                        "The platform refused a wrap-up code for this queue",
-                        format!(
-                            "Adding {} to queue {queue_id} failed: {detail}",
-                            missing.join(", ")
-                        ),
-                    );
-                }
-                PlatformError::NotFound(_) => unknown_queue(queue_id, diagnostics),
-                other => other.to_diagnostics("assign wrap-up codes to the queue", diagnostics),
+            add_failed(failure, queue_id, &ids, diagnostics);
+            // Chunks sent before the failure may have landed: state is what the queue holds.
+            if let Ok(Some(now)) = queues.wrapup_code_ids(queue_id).await {
+                record(response, queue_id, now);
             }
             return;
         }
@@ -224,6 +217,55 @@ async fn reconcile(
         Err(error) => {
             error.to_diagnostics("read the queue's wrap-up codes", &mut response.diagnostics)
         }
+    }
+}
+
+/// The error for a refused add: on the codes the platform named (as the error's entity or
+/// in its message), else on the request as a whole (its size, the queue), never blaming a
+/// code the platform did not name.
+fn add_failed(
+    failure: PlatformError,
+    queue_id: &str,
+    missing: &[&str],
+    diagnostics: &mut Diagnostics,
+) {
+    let named = |detail: &ApiFailure| -> Vec<&str> {
+        missing
+            .iter()
+            .copied()
+            .filter(|code| {
+                detail.message.contains(code)
+                    || detail.subjects.iter().any(
+                        |subject| matches!(subject, Subject::Entity(id) if id.eq_ignore_ascii_case(code)),
+                    )
+            })
+            .collect()
+    };
+    match failure {
+        PlatformError::Invalid(detail) | PlatformError::NotFound(detail)
+            if !named(&detail).is_empty() =>
+        {
+            diagnostics.attribute_error(
+                attr_path!(QueueWrapupCodesModel.wrapup_code_ids),
+                "The platform refused a wrap-up code for this queue",
+                format!(
+                    "Adding {} to queue {queue_id} failed: {detail}",
+                    named(&detail).join(", ")
+                ),
+            );
+        }
+        PlatformError::Invalid(detail) => diagnostics.attribute_error(
+            attr_path!(QueueWrapupCodesModel.wrapup_code_ids),
+            "The platform refused to add wrap-up codes to this queue",
+            format!(
+                "Adding {} code(s) to queue {queue_id}, in requests of at most \
+                 {MAX_CODES_PER_ADD}, failed: {detail}. The platform named no code; codes \
+                 added before the failure stay assigned and are kept in state.",
+                missing.len()
+            ),
+        ),
+        PlatformError::NotFound(_) => unknown_queue(queue_id, diagnostics),
+        other => other.to_diagnostics("assign wrap-up codes to the queue", diagnostics),
     }
 }
 

@@ -32,6 +32,7 @@ mod provider_config;
 mod provider_debug;
 mod provider_harness;
 mod provider_schema;
+mod queue_codes_at_scale;
 mod release_init;
 mod terraform_versions;
 mod tls_roots;

@@ -109,3 +109,49 @@ async fn a_configured_budget_never_reads_the_org_limit() {
         "the configured 300 per token, not the org's 1000"
     );
 }
+
+#[tokio::test]
+async fn ten_requests_meeting_one_429_window_cut_the_budget_once() {
+    let emu = start(limited(None)).await;
+    let config = emu
+        .config(
+            Credentials::client_credentials(CLIENT_ID, CLIENT_SECRET),
+            fast_retries(3),
+        )
+        .with_requests_per_minute(600);
+    let client = GenesysClient::new(config).expect("client builds");
+    reads(&client, 1).await;
+    // Each request is held 300 ms before it is answered, so all ten are under way when the
+    // first 429 arrives: they met one window of the platform's limit, not ten.
+    emu.set_faults(serde_json::json!({
+        "latency_ms": 300,
+        "rules": [{
+            "method": "GET",
+            "path": "/api/v2/authorization/divisions/home",
+            "status": 429,
+            "retry_after": 1,
+            "count": 10,
+        }],
+    }))
+    .await;
+    let parallel = (0..10).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move { client.divisions().home().await })
+    });
+    for read in futures_util::future::join_all(parallel).await {
+        read.expect("the task finishes")
+            .expect("read once the pause is over");
+    }
+    let counts = emu.counts().await;
+    assert_eq!(too_many(&counts), 10);
+    assert_eq!(
+        counts.of(HOME),
+        1 + 10 + 10,
+        "warm-up, ten 429s, ten retries"
+    );
+    assert_eq!(
+        client.requests_per_minute(),
+        540,
+        "one pause cuts the budget by a tenth once (ten cuts would leave 212)"
+    );
+}

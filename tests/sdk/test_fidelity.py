@@ -227,6 +227,22 @@ class DivisionAndQueueTest(FidelityTest):
         self.assertEqual([c.id for c in listing.entities], [beta.id])
         self.assert_api_error(404, "not.found", self.routing.get_routing_queue_wrapupcodes, str(uuid.uuid4()))
 
+    def test_queue_wrapup_code_adds_are_limited_to_100_per_request(self):
+        # The SDK documents the operation as "Add up to 100 wrap-up codes to a queue"; the
+        # refusal's status and body are the emulator's assumption (emulator/README.md).
+        codes = [self.create_code(f"Code {i:03}") for i in range(101)]
+        queue_id = self.queue_with()
+        refs = [model(gc.WrapUpCodeReference, id=c.id) for c in codes]
+        refused = self.assert_api_error(400, "bad.request", self.routing.post_routing_queue_wrapupcodes,
+                                        queue_id, refs)
+        body = error_body(refused)
+        self.assertIn("101", body["message"])
+        self.assertNotIn("entityId", body, "the request's size is at fault, not a code")
+        self.assertEqual(self.routing.get_routing_queue_wrapupcodes(queue_id).total, 0)
+        added = self.routing.post_routing_queue_wrapupcodes(queue_id, refs[:100])
+        self.assertEqual(len(added), 100)
+        self.assertTrue(all(isinstance(c, gc.WrapupCode) for c in added))
+
 
 MEDIA = [
     # (seed media, SDK name, has per-media participant reads)

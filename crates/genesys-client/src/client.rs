@@ -122,7 +122,8 @@ impl GenesysClient {
         self.inner.pool.size()
     }
 
-    /// The current budget per token, in requests a minute (a 429 lowers it).
+    /// The current budget per token, in requests a minute (a 429 lowers it; clean spans
+    /// raise it back).
     pub fn requests_per_minute(&self) -> u32 {
         self.inner.pool.per_minute()
     }

@@ -211,6 +211,7 @@ impl GenesysClient {
                     .body(body.clone());
             }
             let sent = Instant::now();
+            let sent_at = tokio::time::Instant::now();
             let outcome = match builder.send().await {
                 Ok(response) => {
                     let status = response.status().as_u16();
@@ -293,9 +294,10 @@ impl GenesysClient {
                 && let Some(wait) = policy.rate_limit_wait(retries, started.elapsed(), retry_after)
             {
                 retries += 1;
-                inner.pool.tighten();
-                // Hold every request of this client back until the pause has passed.
+                // Hold every request of this client back until the pause has passed; the
+                // budget is cut once per pause, not once per request that met it.
                 let wait = wait.max(inner.rate_gate.remaining());
+                inner.pool.tighten(sent_at, wait);
                 inner.rate_gate.pause_for(wait);
                 debug!(
                     method = %method,

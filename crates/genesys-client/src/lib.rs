@@ -41,7 +41,7 @@ pub use error::{AmbiguousCause, ApiFailure, ClientError, ErrorClass, LoginError}
 pub use media_type::{MediaType, UnknownMediaType};
 pub use org_limit::{PLATFORM_API_NAMESPACE, TOKEN_RATE_KEY};
 pub use paging::WRAPUP_CODES_MAX_PAGE_SIZE;
-pub use queues::QueuesApi;
+pub use queues::{MAX_CODES_PER_ADD, QueuesApi};
 pub use region::Region;
 pub use retry::RetryPolicy;
 pub use token_pool::{DEFAULT_MAX_TOKENS, DEFAULT_REQUESTS_PER_MINUTE};

@@ -14,6 +14,11 @@ const QUEUE: &str = "/api/v2/routing/queues/{queueId}";
 const CODES: &str = "/api/v2/routing/queues/{queueId}/wrapupcodes";
 const ONE_CODE: &str = "/api/v2/routing/queues/{queueId}/wrapupcodes/{codeId}";
 
+/// Most codes one `POST …/queues/{queueId}/wrapupcodes` may carry: the SDK's summary of the
+/// operation is "Add up to 100 wrap-up codes to a queue", and the official provider sends
+/// them in chunks of 100 ("API restricts wrapup code adds to 100 per call").
+pub const MAX_CODES_PER_ADD: usize = 100;
+
 /// Queue operations; get one with [`GenesysClient::queues`].
 #[derive(Debug, Clone, Copy)]
 pub struct QueuesApi<'a> {
@@ -86,26 +91,30 @@ impl QueuesApi<'_> {
         collect_all(|page| self.list_wrapup_codes(queue_id, page, DEFAULT_PAGE_SIZE)).await
     }
 
-    /// Assigns codes to a queue. Assigning is a set union, so repeating it is harmless and it
-    /// is retried like an idempotent call.
+    /// Assigns codes to a queue, in POSTs of at most [`MAX_CODES_PER_ADD`] each. Assigning
+    /// is a set union, so repeating it is harmless and it is retried like an idempotent call.
+    /// A failure stops at the chunk that failed: the chunks before it stay assigned, so the
+    /// caller reads the queue to learn what it holds.
     pub async fn add_wrapup_codes(
         &self,
         queue_id: &str,
         code_ids: &[&str],
     ) -> Result<Vec<WrapupCode>, ClientError> {
-        let body: Vec<WrapupCodeReference> = code_ids
-            .iter()
-            .map(|id| WrapupCodeReference {
-                id: (*id).to_owned(),
-            })
-            .collect();
-        let request = ApiRequest::new(Method::POST, CODES, &[queue_id])
-            .json(&body)?
-            .replay_safe();
-        self.client
-            .call_json_opt(request)
-            .await
-            .map(Option::unwrap_or_default)
+        let mut added = Vec::with_capacity(code_ids.len());
+        for chunk in code_ids.chunks(MAX_CODES_PER_ADD) {
+            let body: Vec<WrapupCodeReference> = chunk
+                .iter()
+                .map(|id| WrapupCodeReference {
+                    id: (*id).to_owned(),
+                })
+                .collect();
+            let request = ApiRequest::new(Method::POST, CODES, &[queue_id])
+                .json(&body)?
+                .replay_safe();
+            let answer: Option<Vec<WrapupCode>> = self.client.call_json_opt(request).await?;
+            added.extend(answer.unwrap_or_default());
+        }
+        Ok(added)
     }
 
     /// Removes one code from a queue.

@@ -10,9 +10,16 @@
 //!
 //! The pool starts with one token and logs in for another only when every token's budget is
 //! spent and a request is waiting, up to `max_tokens`: a job within one token's budget logs
-//! in once, a bulk job multiplies its throughput with the pool. A 429 means the budget was
-//! too generous (the org's limit is lower, or another integration shares the token): it
-//! tightens the budget of every token of the process.
+//! in once, a bulk job multiplies its throughput with the pool.
+//!
+//! The budget moves as TCP's congestion window does (additive increase, multiplicative
+//! decrease). A 429 means the budget was too generous (the org's limit is lower, or another
+//! integration shares the token): it cuts the budget of every token of the process by a
+//! tenth, but at most once per rate-limit pause, since every request already under way when
+//! the first 429 arrived meets the same window. Each [`RECOVERY_SPAN`] without a 429 after
+//! that pause ends raises it again by a tenth of its ceiling (the configured budget, or the
+//! org's own limit), up to that ceiling: a burst of 429s costs a few minutes at most, not the
+//! rest of the run.
 //!
 //! Unless the budget was configured, it starts at the platform's default and is replaced by
 //! the org's own limit the first time a token has spent nine tenths of its budget (see
@@ -40,6 +47,10 @@ pub(crate) const WINDOW: Duration = Duration::from_secs(61);
 /// The platform's default per-token limit, used when nothing else is configured.
 pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 300;
 
+/// How long the budget must go without a 429 (after the last pause ended) before it grows by
+/// a tenth of its ceiling again.
+pub(crate) const RECOVERY_SPAN: Duration = Duration::from_secs(10);
+
 /// How many tokens a pool may hold by default (the official provider's `token_pool_size`).
 pub const DEFAULT_MAX_TOKENS: usize = 10;
 
@@ -66,6 +77,19 @@ impl Slot {
     }
 }
 
+/// Where the budget stands between its cuts and recoveries.
+#[derive(Debug)]
+struct BudgetCourse {
+    /// What the budget recovers to: the configured budget or the org's own limit.
+    ceiling: u32,
+    /// When the pause of the last cut ends: a 429 for a request sent before then belongs to
+    /// that pause and cuts nothing more.
+    pause_ends: Option<Instant>,
+    /// Since when the budget has gone without a cut (or last grew): each [`RECOVERY_SPAN`]
+    /// from here raises it.
+    clean_since: Instant,
+}
+
 /// The tokens one request may use: the token's authenticator, for this request and its 401
 /// renewal.
 pub(crate) struct Lease {
@@ -82,8 +106,10 @@ pub(crate) struct TokenPool {
     /// [`ORG_LIMIT_UNREAD`] until the org's limit was read (or its read failed);
     /// [`ORG_LIMIT_NOT_WANTED`] when the budget was configured.
     org_limit: AtomicU8,
-    /// Whether a 429 tightened the budget: the org's limit then never widens it again.
+    /// Whether a 429 tightened the budget: the org's limit then does not widen it at once
+    /// (only recovery does, over time).
     tightened: AtomicBool,
+    course: Mutex<BudgetCourse>,
     slots: Mutex<Vec<Slot>>,
 }
 
@@ -124,6 +150,11 @@ impl TokenPool {
                 ORG_LIMIT_NOT_WANTED
             }),
             tightened: AtomicBool::new(false),
+            course: Mutex::new(BudgetCourse {
+                ceiling: per_minute.max(1),
+                pause_ends: None,
+                clean_since: Instant::now(),
+            }),
             slots: Mutex::new(Vec::new()),
         }
     }
@@ -135,21 +166,23 @@ impl TokenPool {
         if self.org_limit.load(Ordering::Acquire) != ORG_LIMIT_UNREAD {
             return false;
         }
-        let threshold = org_limit_threshold(self.per_minute());
         let now = Instant::now();
+        let threshold = org_limit_threshold(self.recover(now));
         self.lock().iter_mut().any(|slot| {
             slot.prune(now);
             slot.sent.len() >= threshold
         })
     }
 
-    /// Takes the org's limit as the budget per token (`None`: it could not be read, so the
-    /// budget stays). After a 429 the budget only ever shrinks.
+    /// Takes the org's limit as the budget per token and its ceiling (`None`: it could not
+    /// be read, so the budget stays). After a 429 the budget does not grow at once: it
+    /// recovers towards the new ceiling over time.
     pub(crate) fn adopt_org_limit(&self, limit: Option<u32>) {
         self.org_limit.store(ORG_LIMIT_SETTLED, Ordering::Release);
         let Some(limit) = limit.map(|limit| limit.max(1)) else {
             return;
         };
+        self.lock_course().ceiling = limit;
         let _ = self
             .per_minute
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |current| {
@@ -199,7 +232,7 @@ impl TokenPool {
 
     /// A lease now, or how long until a budget frees up.
     fn try_acquire(&self, now: Instant) -> Result<Lease, Duration> {
-        let limit = self.per_minute() as usize;
+        let limit = self.recover(now) as usize;
         let mut slots = self.lock();
         for slot in slots.iter_mut() {
             slot.prune(now);
@@ -263,19 +296,71 @@ impl TokenPool {
         auth.token(http, cancel).await.map(drop)
     }
 
-    /// A 429 arrived although the budget allowed the request: the platform's limit is lower
-    /// than the budget. Every token's budget shrinks by a tenth (at least one request).
-    pub(crate) fn tighten(&self) {
+    /// A 429 arrived for a request sent at `sent` although the budget allowed it: the
+    /// platform's limit is lower than the budget. Unless the request was sent before the
+    /// pause of the last cut ended (it met the same window), every token's budget shrinks by
+    /// a tenth (at least one request), and recovery counts again from the end of this pause,
+    /// `pause` from now. Returns whether the budget was cut.
+    pub(crate) fn tighten(&self, sent: Instant, pause: Duration) -> bool {
+        let now = Instant::now();
+        let pause_ends = now.checked_add(pause).unwrap_or(now);
+        let mut course = self.lock_course();
+        if course.pause_ends.is_some_and(|ends| sent < ends) {
+            course.pause_ends = course.pause_ends.max(Some(pause_ends));
+            course.clean_since = course.clean_since.max(pause_ends);
+            return false;
+        }
         self.tightened.store(true, Ordering::Relaxed);
         let _ = self
             .per_minute
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |limit| {
                 Some(limit.saturating_sub((limit / 10).max(1)).max(1))
             });
+        course.pause_ends = Some(pause_ends);
+        course.clean_since = pause_ends;
         debug!(
             per_minute = self.per_minute(),
+            ceiling = course.ceiling,
             "genesys api answered 429; tightening the per-token budget"
         );
+        true
+    }
+
+    /// The budget at `now`, first raised by a tenth of its ceiling for each whole
+    /// [`RECOVERY_SPAN`] that passed without a cut.
+    fn recover(&self, now: Instant) -> u32 {
+        let current = self.per_minute();
+        let mut course = self.lock_course();
+        if current >= course.ceiling {
+            return current;
+        }
+        let clean = now.saturating_duration_since(course.clean_since);
+        let spans = (clean.as_nanos() / RECOVERY_SPAN.as_nanos()).min(u128::from(u32::MAX)) as u32;
+        if spans == 0 {
+            return current;
+        }
+        let step = (course.ceiling / 10).max(1);
+        let raised = current
+            .saturating_add(step.saturating_mul(spans))
+            .min(course.ceiling);
+        self.per_minute.store(raised, Ordering::Relaxed);
+        course.clean_since = RECOVERY_SPAN
+            .checked_mul(spans)
+            .and_then(|spent| course.clean_since.checked_add(spent))
+            .unwrap_or(now);
+        debug!(
+            per_minute = raised,
+            ceiling = course.ceiling,
+            "genesys token pool: no 429 for a while; raising the per-token budget"
+        );
+        raised
+    }
+
+    fn lock_course(&self) -> std::sync::MutexGuard<'_, BudgetCourse> {
+        // Plain data; a panic elsewhere cannot leave it inconsistent.
+        self.course
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Slot>> {
@@ -369,10 +454,12 @@ mod tests {
         assert!(!pool.org_limit_due());
     }
 
+    const PAUSE: Duration = Duration::from_secs(1);
+
     #[test]
-    fn after_a_429_the_org_limit_only_narrows_the_budget() {
+    fn after_a_429_the_org_limit_does_not_widen_the_budget_at_once() {
         let pool = pool_reading_the_org_limit(300);
-        pool.tighten();
+        pool.tighten(Instant::now(), PAUSE);
         pool.adopt_org_limit(Some(1000));
         assert_eq!(
             pool.per_minute(),
@@ -380,9 +467,67 @@ mod tests {
             "a 429 is newer evidence than the org's setting"
         );
         let other = pool_reading_the_org_limit(300);
-        other.tighten();
+        other.tighten(Instant::now(), PAUSE);
         other.adopt_org_limit(Some(100));
         assert_eq!(other.per_minute(), 100);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn every_429_of_one_pause_cuts_the_budget_once() {
+        let pool = pool(1, 600);
+        let sent = Instant::now();
+        // Ten requests under way meet the same rate-limit window.
+        let cuts = (0..10).filter(|_| pool.tighten(sent, PAUSE)).count();
+        assert_eq!(cuts, 1);
+        assert_eq!(pool.per_minute(), 540);
+        // A request sent during the pause (it was past the gate already) meets it too.
+        tokio::time::advance(PAUSE / 2).await;
+        assert!(!pool.tighten(Instant::now(), PAUSE));
+        assert_eq!(pool.per_minute(), 540);
+        // One sent after the pause ended meets a new window: the budget is still too high.
+        tokio::time::advance(PAUSE * 2).await;
+        assert!(pool.tighten(Instant::now(), PAUSE));
+        assert_eq!(pool.per_minute(), 486);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn clean_spans_after_the_pause_raise_the_budget_by_a_tenth_of_its_ceiling() {
+        let pool = pool(1, 600);
+        // A storm: every pause meets a 429 again right after it ends.
+        for _ in 0..20 {
+            assert!(pool.tighten(Instant::now(), PAUSE));
+            tokio::time::advance(PAUSE).await;
+        }
+        let low = pool.per_minute();
+        assert!(low < 100, "{low}");
+        // The storm's last pause ended just now; less than a clean span raises nothing.
+        tokio::time::advance(RECOVERY_SPAN - Duration::from_millis(1)).await;
+        assert!(pool.try_acquire(Instant::now()).is_ok());
+        assert_eq!(pool.per_minute(), low);
+        tokio::time::advance(Duration::from_millis(1)).await;
+        assert!(pool.try_acquire(Instant::now()).is_ok());
+        assert_eq!(pool.per_minute(), low + 60, "a tenth of the ceiling");
+        // Additive: each clean span adds the same, up to the configured budget and no more.
+        tokio::time::advance(RECOVERY_SPAN * 3).await;
+        assert!(pool.try_acquire(Instant::now()).is_ok());
+        assert_eq!(pool.per_minute(), low + 4 * 60);
+        tokio::time::advance(RECOVERY_SPAN * 10).await;
+        assert!(pool.try_acquire(Instant::now()).is_ok());
+        assert_eq!(pool.per_minute(), 600);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_budget_recovers_to_the_orgs_own_limit() {
+        let pool = pool_reading_the_org_limit(300);
+        pool.tighten(Instant::now(), PAUSE);
+        pool.adopt_org_limit(Some(1000));
+        assert_eq!(pool.per_minute(), 270);
+        tokio::time::advance(PAUSE + RECOVERY_SPAN * 2).await;
+        assert!(pool.try_acquire(Instant::now()).is_ok());
+        assert_eq!(pool.per_minute(), 470, "two tenths of the org's 1000");
+        tokio::time::advance(RECOVERY_SPAN * 20).await;
+        assert!(pool.try_acquire(Instant::now()).is_ok());
+        assert_eq!(pool.per_minute(), 1000);
     }
 
     #[test]
@@ -436,11 +581,11 @@ mod tests {
     #[test]
     fn a_429_tightens_every_budget_by_a_tenth_but_never_to_zero() {
         let pool = pool(3, 300);
-        pool.tighten();
+        pool.tighten(Instant::now(), Duration::ZERO);
         assert_eq!(pool.per_minute(), 270);
         let small = super::tests::pool(1, 2);
-        small.tighten();
-        small.tighten();
+        small.tighten(Instant::now(), Duration::ZERO);
+        small.tighten(Instant::now(), Duration::ZERO);
         assert_eq!(small.per_minute(), 1);
     }
 

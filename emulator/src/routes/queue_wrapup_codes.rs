@@ -54,6 +54,10 @@ async fn list(
     Ok(listing_page(views, page, &uri, &query))
 }
 
+/// Most codes one POST may add: the SDK's summary of the operation is "Add up to 100 wrap-up
+/// codes to a queue". The status and message of the refusal are assumed (emulator/README.md).
+pub const MAX_CODES_PER_ADD: usize = 100;
+
 /// One element of the POST body (WrapUpCodeReference).
 #[derive(Deserialize)]
 struct CodeReference {
@@ -66,6 +70,14 @@ async fn add(
     JsonBody(body): JsonBody<Vec<CodeReference>>,
 ) -> Result<Json<Vec<Value>>, ApiError> {
     let id = parse_id(&queue_id, "queue")?;
+    if body.len() > MAX_CODES_PER_ADD {
+        return Err(ApiError::bad_request(format!(
+            "A maximum of {MAX_CODES_PER_ADD} wrap-up codes may be added to a queue per \
+             request; this request has {}.",
+            body.len()
+        ))
+        .with_param("limit", MAX_CODES_PER_ADD.to_string()));
+    }
     state.mutate(|world| {
         if !world.store.queues.contains_key(&id) {
             return Err(ApiError::not_found("queue", &queue_id));

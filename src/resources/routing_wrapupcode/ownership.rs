@@ -66,19 +66,22 @@ pub(super) async fn adopt_planned(
     };
     match (found, why) {
         (Some(code), None) => Ok(code),
-        (_, why) => {
-            let mut diagnostics = Diagnostics::default();
-            diagnostics.attribute_error(
-                attr_path!(WrapupCodeModel.name),
-                "Wrap-up code to adopt changed since the plan",
-                format!(
-                    "The plan adopted wrap-up code {id}, but {}, so it is not adopted and                      nothing was created. Run `terraform plan` again.",
-                    why.unwrap_or_default()
-                ),
-            );
-            Err(diagnostics)
-        }
+        (_, why) => Err(changed_since_plan(id, &why.unwrap_or_default())),
     }
+}
+
+/// The error when the code a plan adopted no longer qualifies at apply (`why` says how).
+fn changed_since_plan(id: &str, why: &str) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.attribute_error(
+        attr_path!(WrapupCodeModel.name),
+        "Wrap-up code to adopt changed since the plan",
+        format!(
+            "The plan adopted wrap-up code {id}, but {why}, so it is not adopted and nothing \
+             was created. Run `terraform plan` again."
+        ),
+    );
+    diagnostics
 }
 
 /// The `terraform import` command and `import {}` block that adopt code `id`.
@@ -322,6 +325,19 @@ mod tests {
 
     fn at(text: &str) -> OffsetDateTime {
         OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap()
+    }
+
+    #[test]
+    fn a_code_changed_since_the_plan_is_explained_in_one_sentence() {
+        let diagnostics = changed_since_plan("c-1", "it no longer exists");
+        let [diagnostic] = diagnostics.0.as_slice() else {
+            panic!("one diagnostic: {diagnostics:?}");
+        };
+        assert_eq!(
+            diagnostic.detail,
+            "The plan adopted wrap-up code c-1, but it no longer exists, so it is not adopted \
+             and nothing was created. Run `terraform plan` again."
+        );
     }
 
     #[test]
