@@ -12,7 +12,8 @@ use url::Url;
 use super::config::{Credentials, Secret};
 use super::error::{LoginError, error_chain};
 use super::numbers::{parse_retry_after, token_lifetime};
-use super::retry::{Cancelled, RetryPolicy, is_transient_status, pause};
+use super::retry::{RetryPolicy, is_transient_status};
+use super::waits::{Cancelled, pause};
 use tokio_util::sync::CancellationToken;
 
 /// Renew at most this long before the token expires.

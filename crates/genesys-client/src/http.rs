@@ -15,7 +15,8 @@ use super::client::GenesysClient;
 use super::error::{AmbiguousCause, ApiFailure, ClientError, LoginError, error_chain};
 use super::models::ErrorBody;
 use super::numbers::parse_retry_after;
-use super::retry::{is_idempotent, is_transient_status, pause};
+use super::retry::{is_idempotent, is_transient_status};
+use super::waits::pause;
 
 /// A request before it is sent: method, route template with its path values, query, body.
 pub(crate) struct ApiRequest<'a> {

@@ -27,6 +27,7 @@ pub mod region;
 pub mod retry;
 mod tls_roots;
 mod token_pool;
+mod waits;
 mod wrapup_codes;
 
 pub use analytics::{

@@ -19,7 +19,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::numbers::MAX_RETRY_AFTER;
-use super::retry::{self, Cancelled};
+use super::waits::{self, Cancelled};
 
 /// The longest span waiters are spread over after a pause ends.
 const MAX_RELEASE_SPREAD: Duration = Duration::from_secs(2);
@@ -69,7 +69,7 @@ impl RateGate {
                 return Ok(());
             }
             let release = release_at(pause, fastrand::f64());
-            retry::pause(release.saturating_duration_since(now), cancel).await?;
+            waits::pause(release.saturating_duration_since(now), cancel).await?;
         }
     }
 

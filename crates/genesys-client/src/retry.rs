@@ -18,7 +18,7 @@
 //!   [`parse_retry_after`](super::numbers::parse_retry_after), clamped to a day) ends the
 //!   retries when it crosses the budget, it never overflows.
 //! - Every wait (backoff, the rate gate, the token budget, a login retry) ends at once when
-//!   the caller's [`CancellationToken`] fires (see
+//!   the caller's cancellation token fires (see [`waits`](super::waits)) (see
 //!   [`GenesysClient::with_cancellation`](super::GenesysClient::with_cancellation)): a request
 //!   not yet sent is then not sent, and the call ends with
 //!   [`ClientError::Interrupted`](super::ClientError::Interrupted).
@@ -27,7 +27,6 @@ use std::time::Duration;
 
 // `http::Method` is what reqwest re-exports; naming it so keeps this file free of reqwest.
 use http::Method;
-use tokio_util::sync::CancellationToken;
 
 /// Retry limits and backoff shape.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -129,27 +128,6 @@ impl RetryPolicy {
     }
 }
 
-/// A wait ended because the caller's cancellation token fired.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Cancelled;
-
-/// Runs `wait` (any of the client's waits) unless `cancel` fires first.
-pub(crate) async fn unless_cancelled<T>(
-    cancel: &CancellationToken,
-    wait: impl Future<Output = T>,
-) -> Result<T, Cancelled> {
-    tokio::select! {
-        biased;
-        () = cancel.cancelled() => Err(Cancelled),
-        output = wait => Ok(output),
-    }
-}
-
-/// Sleeps for `wait` (a backoff), or less when `cancel` fires first.
-pub(crate) async fn pause(wait: Duration, cancel: &CancellationToken) -> Result<(), Cancelled> {
-    unless_cancelled(cancel, tokio::time::sleep(wait)).await
-}
-
 /// Whether `method` may be sent again after the server may have acted on it.
 pub fn is_idempotent(method: &Method) -> bool {
     matches!(
@@ -166,25 +144,6 @@ pub fn is_transient_status(status: u16) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[tokio::test(start_paused = true)]
-    async fn a_cancelled_token_ends_a_backoff_at_once() {
-        let cancel = CancellationToken::new();
-        let started = tokio::time::Instant::now();
-        let sleeping = tokio::spawn({
-            let cancel = cancel.clone();
-            async move { pause(Duration::from_secs(600), &cancel).await }
-        });
-        tokio::task::yield_now().await;
-        cancel.cancel();
-        assert_eq!(sleeping.await.expect("the task runs"), Err(Cancelled));
-        assert_eq!(started.elapsed(), Duration::ZERO);
-        assert_eq!(
-            pause(Duration::from_secs(1), &CancellationToken::new()).await,
-            Ok(()),
-            "an uncancelled backoff sleeps its time"
-        );
-    }
 
     fn policy() -> RetryPolicy {
         RetryPolicy {

@@ -37,7 +37,8 @@ use url::Url;
 use super::auth::Authenticator;
 use super::config::Credentials;
 use super::error::LoginError;
-use super::retry::{self, Cancelled, RetryPolicy};
+use super::retry::RetryPolicy;
+use super::waits::{self, Cancelled};
 use tokio_util::sync::CancellationToken;
 
 /// The span a token's budget is counted over: the platform's minute plus a margin for the
@@ -226,7 +227,7 @@ impl TokenPool {
             let jitter = (wait / 10)
                 .min(Duration::from_millis(250))
                 .mul_f64(fastrand::f64());
-            retry::pause(wait + jitter, cancel).await?;
+            waits::pause(wait + jitter, cancel).await?;
         }
     }
 
