@@ -21,9 +21,8 @@ use async_trait::async_trait;
 use crate::platform::{ApiFailure, PlatformError, Queues, QueuesView, Subject};
 use crate::resources::support::PlatformDiagnostics;
 use crate::resources::support::{StringSet, is_uuid};
-use tfplugin_framework::CancellationToken;
-
 use genesys_client::MAX_CODES_PER_ADD;
+use tfplugin_framework::CancellationToken;
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::tf_model;
 use tfplugin_framework::{

@@ -19,7 +19,6 @@ pub struct ConfigureRequest {
     /// The RPCs this process is serving, for code that paces itself by what Terraform runs
     /// (e.g. a bulk read waiting for the operations running beside it).
     pub workload: Workload,
-
     /// Fired by a StopProvider that comes while the configured provider works: a handle
     /// built here (an API client) may keep it, so its waits end on a stop.
     pub cancel: CancellationToken,

@@ -17,7 +17,6 @@ pub struct PlanRequest {
     /// change again just before applying it. `None` in a first plan, from a Terraform that does
     /// not keep it (1.15 and older), and when the first plan returned none.
     pub planned_private: Option<Vec<u8>>,
-
     /// Fired by StopProvider: every wait of this operation selects on it (see `stop.rs`).
     pub cancel: CancellationToken,
 }

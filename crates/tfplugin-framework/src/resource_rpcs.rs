@@ -256,7 +256,6 @@ impl GrpcProvider {
             prior_identity: prior_identity.clone(),
             planned_private: (stores_planned_private && !request.planned_private.is_empty())
                 .then_some(request.planned_private),
-
             cancel,
         };
         let mut plan = PlanResponse {

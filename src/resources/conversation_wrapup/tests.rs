@@ -72,7 +72,6 @@ async fn plan(
         prior_private: Vec::new(),
         prior_identity: None,
         planned_private: None,
-
         cancel: tfplugin_framework::CancellationToken::new(),
     };
     let mut response = PlanResponse {

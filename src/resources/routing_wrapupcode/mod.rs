@@ -29,7 +29,6 @@ use async_trait::async_trait;
 use super::support::{PlatformError, WrapupCode, WrapupCodeInput, is_uuid};
 use crate::platform::{NameClaim, WrapupCodesView};
 use crate::resources::support::PlatformDiagnostics;
-
 use tfplugin_framework::CancellationToken;
 use tfplugin_framework::attr_path;
 use tfplugin_framework::cty::Value;

@@ -49,7 +49,6 @@ fn plan_request(
         prior_private: Vec::new(),
         prior_identity: None,
         planned_private: None,
-
         cancel: tfplugin_framework::CancellationToken::new(),
     };
     let response = PlanResponse {
