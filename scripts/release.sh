@@ -52,9 +52,11 @@ set -- "${positional[@]}"
 if [ -n "$check_reproducible" ]; then
     work=$(mktemp -d)
     trap 'for tree in "$work"/a/src "$work"/b/src; do git -C "$root" worktree remove --force "$tree" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+    # One commit for both builds, read once: HEAD may move while the first build runs.
+    commit=$(git -C "$root" rev-parse --verify HEAD)
     for run in a b; do
         mkdir -p "$work/$run"
-        git -C "$root" worktree add --detach --quiet "$work/$run/src" HEAD
+        git -C "$root" worktree add --detach --quiet "$work/$run/src" "$commit"
         echo "release: reproducibility build $run in $work/$run" >&2
         env -u RELEASE_BINARIES_FROM -u RELEASE_OUT CARGO_TARGET_DIR="$work/$run/target" \
             "$work/$run/src/scripts/release.sh" --out "$work/$run/dist" "$@"
