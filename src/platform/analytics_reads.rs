@@ -110,6 +110,8 @@ struct Reads {
     batches: u64,
     /// A multi-get failed: no more bulk reads in this process.
     failed: bool,
+    /// A multi-get has answered: batches may then be sent side by side.
+    answered: bool,
     /// How many times this process forgot a conversation it wrote to, and the count at each
     /// conversation's last forgetting: a batch fetched across a write keeps nothing of it.
     forgets: u64,
@@ -149,6 +151,8 @@ pub struct AnalyticsReads {
     reads: Mutex<Reads>,
     /// Fired by a stop: an open batch then goes out at once instead of waiting for others.
     cancel: CancellationToken,
+    /// Held by the batch in flight until a multi-get has answered (see `send`).
+    first_answer: tokio::sync::Mutex<()>,
 }
 
 impl AnalyticsReads {
@@ -175,6 +179,7 @@ impl AnalyticsReads {
             fetch,
             reads: Mutex::default(),
             cancel,
+            first_answer: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -377,11 +382,24 @@ impl AnalyticsReads {
     /// Fetches the views of a batch, stores them (analytics leaves out what it does not
     /// know) and wakes the batch's waiters.
     async fn send(&self, batch: OpenBatch) {
+        // Until a multi-get has answered, batches go one at a time: a refusal (no analytics
+        // permission) then costs one request per process, not one per batch in flight.
+        let answered = self.lock().answered;
+        let _first = match answered {
+            true => None,
+            false => Some(self.first_answer.lock().await),
+        };
+        let failed = self.lock().failed;
+        if failed {
+            let _ = batch.done.send(true);
+            return;
+        }
         let ids = batch.ids;
         let started = self.lock().forgets;
         match (self.fetch)(ids.clone()).await {
             Ok(conversations) => {
                 let mut reads = self.lock();
+                reads.answered = true;
                 // A conversation written to while the batch was under way may show in it as
                 // before the write: it stays unknown, for the next read to fetch afresh.
                 let written = |reads: &Reads, id: &str| {
