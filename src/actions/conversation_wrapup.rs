@@ -13,7 +13,7 @@ use async_trait::async_trait;
 
 use crate::resources::support::PlatformDiagnostics;
 use crate::resources::wrapup_apply::{
-    ConversationsView, SchemaKind, VERIFY_DELAYS, WrapupError, WrapupInputs, WrapupSpec,
+    ConversationsView, DesiredWrapup, SchemaKind, VERIFY_DELAYS, WrapupError, WrapupInputsModel,
     apply_wrapup, check_awaiting_wrapup, input_attributes, resolve_code, resolve_target,
     validate_inputs,
 };
@@ -21,9 +21,6 @@ use tfplugin_framework::cty::Value;
 use tfplugin_framework::{
     Action, ActionRequest, Block, Diagnostics, Model, ProgressSink, Schema, Severity,
 };
-
-/// The action's configuration: the wrap-up inputs, nothing else.
-pub type ConversationWrapupActionModel = WrapupInputs;
 
 /// The Terraform type name (the same as the resource's).
 pub const TYPE_NAME: &str = "genesyscloud_conversation_wrapup";
@@ -69,7 +66,7 @@ impl Action for ConversationWrapupAction {
 
     async fn validate(&self, config: &Value) -> Diagnostics {
         let mut diagnostics = Diagnostics::default();
-        if let Some(config) = ConversationWrapupActionModel::read(config, &mut diagnostics) {
+        if let Some(config) = WrapupInputsModel::read(config, &mut diagnostics) {
             validate_inputs(&config, &mut diagnostics);
         }
         diagnostics
@@ -77,15 +74,14 @@ impl Action for ConversationWrapupAction {
 
     async fn plan(&self, request: ActionRequest) -> Diagnostics {
         let mut diagnostics = Diagnostics::default();
-        let Some(config) = ConversationWrapupActionModel::read(&request.config, &mut diagnostics)
-        else {
+        let Some(config) = WrapupInputsModel::read(&request.config, &mut diagnostics) else {
             return diagnostics;
         };
         validate_inputs(&config, &mut diagnostics);
         if diagnostics.has_errors() {
             return diagnostics;
         }
-        let Some(spec) = WrapupSpec::from_inputs(&config, &config) else {
+        let Some(spec) = DesiredWrapup::from_inputs(&config, &config) else {
             return diagnostics;
         };
         let api = match self.access.get().await {
@@ -120,15 +116,14 @@ impl Action for ConversationWrapupAction {
 
     async fn invoke(&self, request: ActionRequest, progress: ProgressSink) -> Diagnostics {
         let mut diagnostics = Diagnostics::default();
-        let Some(config) = ConversationWrapupActionModel::read(&request.config, &mut diagnostics)
-        else {
+        let Some(config) = WrapupInputsModel::read(&request.config, &mut diagnostics) else {
             return diagnostics;
         };
         validate_inputs(&config, &mut diagnostics);
         if diagnostics.has_errors() {
             return diagnostics;
         }
-        let Some(spec) = WrapupSpec::from_inputs(&config, &config) else {
+        let Some(spec) = DesiredWrapup::from_inputs(&config, &config) else {
             diagnostics.error(
                 "Wrap-up inputs are not known",
                 "Terraform invoked the action with unknown inputs; this is a bug in the \

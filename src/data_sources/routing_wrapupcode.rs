@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::platform::WrapupCodesView;
+use crate::platform::WrapupCodeCatalogView;
 use crate::resources::routing_wrapupcode::{TYPE_NAME, WrapupCodeModel, name_problem, state_of};
 use crate::resources::support::PlatformDiagnostics;
-use crate::resources::support::WrapupCode;
+use crate::resources::support::WrapupCodeRecord;
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::{
     Attribute, Block, DataSource, DataSourceRequest, Diagnostics, Model, Schema, TfValue,
@@ -28,18 +28,18 @@ pub const LOOKUP_WAIT: Duration = Duration::from_secs(15);
 
 /// The data source.
 pub struct RoutingWrapupCodeData {
-    api: WrapupCodesView,
+    api: WrapupCodeCatalogView,
     wait: Duration,
 }
 
 impl RoutingWrapupCodeData {
     /// The data source, reaching the platform through the provider's wrap-up code view.
-    pub fn new(api: WrapupCodesView) -> Arc<Self> {
+    pub fn new(api: WrapupCodeCatalogView) -> Arc<Self> {
         Self::with_wait(api, crate::platform::lag_waits::scaled(LOOKUP_WAIT))
     }
 
     /// The data source with a different retry budget (tests).
-    pub fn with_wait(api: WrapupCodesView, wait: Duration) -> Arc<Self> {
+    pub fn with_wait(api: WrapupCodeCatalogView, wait: Duration) -> Arc<Self> {
         Arc::new(RoutingWrapupCodeData { api, wait })
     }
 }
@@ -108,7 +108,7 @@ impl DataSource for RoutingWrapupCodeData {
         let deadline = tokio::time::Instant::now() + self.wait;
         let mut pause = Duration::from_millis(200);
         let matches = loop {
-            let found: Vec<WrapupCode> = match codes.api().search_by_name(&name).await {
+            let found: Vec<WrapupCodeRecord> = match codes.api().search_by_name(&name).await {
                 Ok(found) => found.into_iter().filter(|code| code.name == name).collect(),
                 Err(error) => {
                     return (
@@ -170,7 +170,7 @@ mod tests {
     use tfplugin_framework::model::{assert_model_matches, assert_round_trips};
 
     fn data_source() -> Arc<RoutingWrapupCodeData> {
-        RoutingWrapupCodeData::new(WrapupCodesView::lazy(|| {
+        RoutingWrapupCodeData::new(WrapupCodeCatalogView::lazy(|| {
             Err(crate::resources::support::PlatformError::NotConfigured(
                 "unused".into(),
             ))

@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::platform::WrapupCodesView;
+use crate::platform::WrapupCodeCatalogView;
 use crate::resources::routing_wrapupcode::{
     TYPE_NAME, identity_of, state_of, validate_division_id,
 };
 use crate::resources::support::PlatformDiagnostics;
-use crate::resources::support::WrapupCode;
+use crate::resources::support::WrapupCodeRecord;
 use tfplugin_framework::cty::{Type, Value};
 use tfplugin_framework::{
     Attribute, Block, Diagnostics, ListEvent, ListRequest, ListResource, ListSink, Model, Schema,
@@ -32,12 +32,12 @@ tf_model! {
 
 /// The list resource.
 pub struct RoutingWrapupCodeList {
-    api: WrapupCodesView,
+    api: WrapupCodeCatalogView,
 }
 
 impl RoutingWrapupCodeList {
     /// The list resource, reaching the platform through the provider's wrap-up code view.
-    pub fn new(api: WrapupCodesView) -> Arc<Self> {
+    pub fn new(api: WrapupCodeCatalogView) -> Arc<Self> {
         Arc::new(RoutingWrapupCodeList { api })
     }
 }
@@ -45,11 +45,11 @@ impl RoutingWrapupCodeList {
 /// Keeps the codes whose name starts with `prefix` (case sensitive) and that are in
 /// `division_id`, sorted by name then ID.
 pub fn select(
-    codes: Vec<WrapupCode>,
+    codes: Vec<WrapupCodeRecord>,
     prefix: Option<&str>,
     division_id: Option<&str>,
-) -> Vec<WrapupCode> {
-    let mut selected: Vec<WrapupCode> = codes
+) -> Vec<WrapupCodeRecord> {
+    let mut selected: Vec<WrapupCodeRecord> = codes
         .into_iter()
         .filter(|code| prefix.is_none_or(|prefix| code.name.starts_with(prefix)))
         .filter(|code| {
@@ -142,7 +142,7 @@ mod tests {
 
     #[test]
     fn the_config_model_matches_the_config_schema() {
-        let list = RoutingWrapupCodeList::new(WrapupCodesView::lazy(|| {
+        let list = RoutingWrapupCodeList::new(WrapupCodeCatalogView::lazy(|| {
             Err(crate::resources::support::PlatformError::NotConfigured(
                 "unused".into(),
             ))
@@ -165,13 +165,13 @@ mod tests {
         ]);
     }
 
-    fn code(id: &str, name: &str, division: &str) -> WrapupCode {
-        WrapupCode {
+    fn code(id: &str, name: &str, division: &str) -> WrapupCodeRecord {
+        WrapupCodeRecord {
             id: id.into(),
             name: name.into(),
             division_id: Some(division.into()),
             description: None,
-            ..WrapupCode::default()
+            ..WrapupCodeRecord::default()
         }
     }
 
@@ -184,7 +184,7 @@ mod tests {
             code("4", "Sale elsewhere", "d2"),
             code("5", "Refund", "d1"),
         ];
-        let names = |selected: Vec<WrapupCode>| -> Vec<String> {
+        let names = |selected: Vec<WrapupCodeRecord>| -> Vec<String> {
             selected.into_iter().map(|c| c.name).collect()
         };
         assert_eq!(

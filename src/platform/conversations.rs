@@ -12,9 +12,9 @@ use tokio::sync::OnceCell;
 use super::analytics_reads::{
     AnalyticsReads, COALESCE_WINDOW, MultiGet, Operations, conversation_from_view, wrapup_in_view,
 };
-use super::{PlatformError, WrapupCodes};
+use super::{PlatformError, WrapupCodeCatalog};
 use genesys_client::models::{
-    AnalyticsConversation, AssignedWrapupCode, Conversation, WrapupCode, WrapupInput,
+    AnalyticsConversation, AssignedWrapupCode, Conversation, WrapupBody, WrapupCode,
 };
 use genesys_client::{GenesysClient, MediaType, WrapupCodeQuery};
 
@@ -66,7 +66,7 @@ pub trait ConversationApi: Send + Sync {
         conversation_id: &str,
         participant_id: &str,
         communication_id: &str,
-        wrapup: &WrapupInput,
+        wrapup: &WrapupBody,
     ) -> Result<(), PlatformError>;
     /// The participant's assigned wrap-up; `None` when the platform holds none.
     async fn participant_wrapup(
@@ -101,7 +101,7 @@ pub struct GenesysConversations {
     conversations: Mutex<HashMap<String, Shared<Conversation>>>,
     queue_codes: Mutex<HashMap<String, Shared<Vec<WrapupCode>>>>,
     analytics: Arc<AnalyticsReads>,
-    codes: Option<WrapupCodes>,
+    codes: Option<WrapupCodeCatalog>,
 }
 
 impl GenesysConversations {
@@ -122,7 +122,7 @@ impl GenesysConversations {
     /// through the wrap-up code view's listing.
     pub fn with_read_cache(
         mut self,
-        codes: WrapupCodes,
+        codes: WrapupCodeCatalog,
         read_cache: bool,
         operations: Option<Arc<dyn Operations>>,
     ) -> Self {
@@ -241,7 +241,7 @@ impl ConversationApi for GenesysConversations {
         conversation_id: &str,
         participant_id: &str,
         communication_id: &str,
-        wrapup: &WrapupInput,
+        wrapup: &WrapupBody,
     ) -> Result<(), PlatformError> {
         // Whatever the answer, the conversation may have changed: read it afresh next time.
         // Forgotten again once the write is answered: a read that started meanwhile may have
@@ -396,9 +396,9 @@ mod tests {
         let api = Arc::new(conversations(&platform.url));
         let writer = Arc::clone(&api);
         let write = tokio::spawn(async move {
-            let wrapup = WrapupInput {
+            let wrapup = WrapupBody {
                 code: "w1".into(),
-                ..WrapupInput::default()
+                ..WrapupBody::default()
             };
             writer
                 .post_wrapup(MediaType::Calls, "c1", "p1", "m1", &wrapup)

@@ -2,7 +2,7 @@
 //! provider process, built by `provider/` at `ConfigureProvider` (rebuilt when Terraform
 //! configures the provider again, as one `--debug` process serving several runs does) and
 //! shared by every resource, data source, list resource and action. It holds the single API
-//! client (one token pool, one rate gate), the views the types use ([`WrapupCodes`],
+//! client (one token pool, one rate gate), the views the types use ([`WrapupCodeCatalog`],
 //! [`ConversationApi`]), the read cache and the platform error. `provider/` only builds it;
 //! `resources/` and the other type folders only use it.
 
@@ -27,8 +27,8 @@ pub use details_stream::{DetailsStream, IN_FLIGHT_PER_TOKEN, MAX_IN_FLIGHT, bulk
 pub use error::{ApiFailure, PlatformError, Subject};
 pub use queues::{GenesysQueues, Queues};
 pub use wrapup_codes::{
-    GenesysWrapupCodes, NameClaim, Origin, WrapupCode, WrapupCodeApi, WrapupCodeInput, WrapupCodes,
-    WriterPolicy, same_name,
+    GenesysWrapupCodeStore, NameClaim, Origin, WrapupCodeCatalog, WrapupCodeFields,
+    WrapupCodeRecord, WrapupCodeStore, WriterPolicy, same_name,
 };
 
 use genesys_client::GenesysClient;
@@ -36,7 +36,7 @@ use genesys_client::GenesysClient;
 /// Everything the types reach the platform through, for one provider configuration.
 #[derive(Clone)]
 pub struct Platform {
-    codes: WrapupCodes,
+    codes: WrapupCodeCatalog,
     conversations: Arc<dyn ConversationApi>,
     client: Option<GenesysClient>,
 }
@@ -51,8 +51,9 @@ impl Platform {
         policy: WriterPolicy,
         operations: Option<Arc<dyn Operations>>,
     ) -> Self {
-        let codes = WrapupCodes::new(Arc::new(GenesysWrapupCodes(client.clone())), read_cache)
-            .with_policy(policy);
+        let codes =
+            WrapupCodeCatalog::new(Arc::new(GenesysWrapupCodeStore(client.clone())), read_cache)
+                .with_policy(policy);
         let conversations = GenesysConversations::new(client.clone()).with_read_cache(
             codes.clone(),
             read_cache,
@@ -66,7 +67,7 @@ impl Platform {
     }
 
     /// The views over given implementations (tests).
-    pub fn over(codes: WrapupCodes, conversations: Arc<dyn ConversationApi>) -> Self {
+    pub fn over(codes: WrapupCodeCatalog, conversations: Arc<dyn ConversationApi>) -> Self {
         Platform {
             codes,
             conversations,
@@ -75,7 +76,7 @@ impl Platform {
     }
 
     /// The wrap-up code view, with the read cache in front.
-    pub fn wrapup_codes(&self) -> WrapupCodes {
+    pub fn code_catalog(&self) -> WrapupCodeCatalog {
         self.codes.clone()
     }
 
@@ -146,7 +147,7 @@ pub struct PlatformView<T: Clone + Send + Sync + 'static> {
 }
 
 /// The wrap-up codes, with the read cache in front.
-pub type WrapupCodesView = PlatformView<WrapupCodes>;
+pub type WrapupCodeCatalogView = PlatformView<WrapupCodeCatalog>;
 /// The conversations and their wrap-ups.
 pub type ConversationsView = PlatformView<Arc<dyn ConversationApi>>;
 /// The queues and the wrap-up codes they offer.
@@ -203,15 +204,15 @@ impl<T: Clone + Send + Sync + 'static> PlatformView<T> {
     }
 }
 
-impl PlatformView<WrapupCodes> {
+impl PlatformView<WrapupCodeCatalog> {
     /// The wrap-up codes of the platform `ConfigureProvider` put in `slot`.
     pub fn from_slot(slot: PlatformSlot) -> Self {
-        PlatformView::picked(slot, |platform| Ok(platform.wrapup_codes()))
+        PlatformView::picked(slot, |platform| Ok(platform.code_catalog()))
     }
 
     /// The wrap-up codes over a given API (tests).
-    pub fn over_api(api: Arc<dyn WrapupCodeApi>, read_cache: bool) -> Self {
-        PlatformView::fixed(WrapupCodes::new(api, read_cache))
+    pub fn over_api(api: Arc<dyn WrapupCodeStore>, read_cache: bool) -> Self {
+        PlatformView::fixed(WrapupCodeCatalog::new(api, read_cache))
     }
 }
 
@@ -243,27 +244,31 @@ mod tests {
     struct NoCodes;
 
     #[async_trait::async_trait]
-    impl WrapupCodeApi for NoCodes {
-        async fn list_all(&self) -> Result<Vec<WrapupCode>, PlatformError> {
+    impl WrapupCodeStore for NoCodes {
+        async fn list_all(&self) -> Result<Vec<WrapupCodeRecord>, PlatformError> {
             Ok(Vec::new())
         }
-        async fn search_by_name(&self, _: &str) -> Result<Vec<WrapupCode>, PlatformError> {
+        async fn search_by_name(&self, _: &str) -> Result<Vec<WrapupCodeRecord>, PlatformError> {
             Ok(Vec::new())
         }
         async fn list_filtered(
             &self,
             _: Option<&str>,
             _: Option<&str>,
-        ) -> Result<Vec<WrapupCode>, PlatformError> {
+        ) -> Result<Vec<WrapupCodeRecord>, PlatformError> {
             Ok(Vec::new())
         }
-        async fn get(&self, _: &str) -> Result<Option<WrapupCode>, PlatformError> {
+        async fn get(&self, _: &str) -> Result<Option<WrapupCodeRecord>, PlatformError> {
             Ok(None)
         }
-        async fn create(&self, _: &WrapupCodeInput) -> Result<WrapupCode, PlatformError> {
+        async fn create(&self, _: &WrapupCodeFields) -> Result<WrapupCodeRecord, PlatformError> {
             Err(PlatformError::NotConfigured("read only".into()))
         }
-        async fn update(&self, _: &str, _: &WrapupCodeInput) -> Result<WrapupCode, PlatformError> {
+        async fn update(
+            &self,
+            _: &str,
+            _: &WrapupCodeFields,
+        ) -> Result<WrapupCodeRecord, PlatformError> {
             Err(PlatformError::NotConfigured("read only".into()))
         }
         async fn delete(&self, _: &str) -> Result<bool, PlatformError> {
@@ -277,7 +282,7 @@ mod tests {
     #[tokio::test]
     async fn views_follow_the_slot_and_a_reconfigure_replaces_the_platform() {
         let slot = PlatformSlot::default();
-        let handle = WrapupCodesView::from_slot(slot.clone());
+        let handle = WrapupCodeCatalogView::from_slot(slot.clone());
         assert!(matches!(
             handle.get().await,
             Err(PlatformError::NotConfigured(_))
@@ -287,7 +292,7 @@ mod tests {
             Err(PlatformError::NotConfigured(detail)) => assert_eq!(detail, "no credentials"),
             _ => panic!("the configure error is what the view reports"),
         }
-        let first = WrapupCodes::new(Arc::new(NoCodes), true);
+        let first = WrapupCodeCatalog::new(Arc::new(NoCodes), true);
         let conversations = ConversationsView::from_slot(slot.clone());
         struct NoConversations;
         #[async_trait::async_trait]
@@ -324,7 +329,7 @@ mod tests {
                 _: &str,
                 _: &str,
                 _: &str,
-                _: &genesys_client::models::WrapupInput,
+                _: &genesys_client::models::WrapupBody,
             ) -> Result<(), PlatformError> {
                 Ok(())
             }

@@ -1,5 +1,5 @@
 //! The wrap-up code view of the platform: the code as the Terraform types see it, the
-//! operations they need, and [`WrapupCodes`], those operations with the process's read cache
+//! operations they need, and [`WrapupCodeCatalog`], those operations with the process's read cache
 //! in front (one listing serves every refresh and every name check; writes patch it).
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -14,7 +14,7 @@ use genesys_client::{GenesysClient, WrapupCodeQuery, models};
 /// A wrap-up code as the Terraform types see it. `description` is `None` when the platform
 /// holds none or an empty one: the two are the same thing to users.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WrapupCode {
+pub struct WrapupCodeRecord {
     pub id: String,
     pub name: String,
     pub division_id: Option<String>,
@@ -60,7 +60,7 @@ pub struct NameClaim {
     pub id: Option<String>,
 }
 
-impl Cacheable for WrapupCode {
+impl Cacheable for WrapupCodeRecord {
     fn cache_id(&self) -> &str {
         &self.id
     }
@@ -68,32 +68,36 @@ impl Cacheable for WrapupCode {
 
 /// What create and update send: `division_id: None` lets the platform pick the home division.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WrapupCodeInput {
+pub struct WrapupCodeFields {
     pub name: String,
     pub division_id: Option<String>,
     pub description: Option<String>,
 }
 
 /// The wrap-up code operations the Terraform types need, implemented over the API client
-/// ([`GenesysWrapupCodes`]) and, with the read cache in front, by [`WrapupCodes`]. A seam so
+/// ([`GenesysWrapupCodeStore`]) and, with the read cache in front, by [`WrapupCodeCatalog`]. A seam so
 /// the types' decisions can be tested without a network.
 #[async_trait]
-pub trait WrapupCodeApi: Send + Sync {
+pub trait WrapupCodeStore: Send + Sync {
     /// Every code, all pages at the largest page size.
-    async fn list_all(&self) -> Result<Vec<WrapupCode>, PlatformError>;
+    async fn list_all(&self) -> Result<Vec<WrapupCodeRecord>, PlatformError>;
     /// Codes the platform's name search returns for `name` (may be partial or case
     /// insensitive: callers filter for the exact match they need).
-    async fn search_by_name(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError>;
+    async fn search_by_name(&self, name: &str) -> Result<Vec<WrapupCodeRecord>, PlatformError>;
     /// Codes in one division, optionally narrowed by the platform's name search.
     async fn list_filtered(
         &self,
         name: Option<&str>,
         division_id: Option<&str>,
-    ) -> Result<Vec<WrapupCode>, PlatformError>;
-    async fn get(&self, id: &str) -> Result<Option<WrapupCode>, PlatformError>;
+    ) -> Result<Vec<WrapupCodeRecord>, PlatformError>;
+    async fn get(&self, id: &str) -> Result<Option<WrapupCodeRecord>, PlatformError>;
     /// POST: never replayed by the client; a dropped answer is [`PlatformError::Ambiguous`].
-    async fn create(&self, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError>;
-    async fn update(&self, id: &str, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError>;
+    async fn create(&self, input: &WrapupCodeFields) -> Result<WrapupCodeRecord, PlatformError>;
+    async fn update(
+        &self,
+        id: &str,
+        input: &WrapupCodeFields,
+    ) -> Result<WrapupCodeRecord, PlatformError>;
     /// Ok(false) when the code was already gone.
     async fn delete(&self, id: &str) -> Result<bool, PlatformError>;
     /// The org's home division, where codes created without a division land.
@@ -102,7 +106,7 @@ pub trait WrapupCodeApi: Send + Sync {
     /// The code holding `name` (ignoring case, as the platform does) for an "is this name
     /// free" check. A listing may lag a delete, so a holder it shows is confirmed by ID: a
     /// code that is gone, or renamed since, does not hold the name.
-    async fn name_holder(&self, name: &str) -> Result<Option<WrapupCode>, PlatformError> {
+    async fn name_holder(&self, name: &str) -> Result<Option<WrapupCodeRecord>, PlatformError> {
         let listed = pick_holder(self.search_by_name(name).await?, name);
         match listed {
             Some(code) => confirm_holder(self, code, name).await,
@@ -118,7 +122,7 @@ pub fn same_name(a: &str, b: &str) -> bool {
 }
 
 /// The exact match for `name` among `found`, else one equal ignoring case.
-fn pick_holder(found: Vec<WrapupCode>, name: &str) -> Option<WrapupCode> {
+fn pick_holder(found: Vec<WrapupCodeRecord>, name: &str) -> Option<WrapupCodeRecord> {
     let exact = found.iter().position(|code| code.name == name);
     let similar = found.iter().position(|code| same_name(&code.name, name));
     let index = exact.or(similar)?;
@@ -126,11 +130,11 @@ fn pick_holder(found: Vec<WrapupCode>, name: &str) -> Option<WrapupCode> {
 }
 
 /// The listed holder of `name` as the platform holds it now (a GET by ID), if it still does.
-async fn confirm_holder<A: WrapupCodeApi + ?Sized>(
+async fn confirm_holder<A: WrapupCodeStore + ?Sized>(
     api: &A,
-    listed: WrapupCode,
+    listed: WrapupCodeRecord,
     name: &str,
-) -> Result<Option<WrapupCode>, PlatformError> {
+) -> Result<Option<WrapupCodeRecord>, PlatformError> {
     Ok(api
         .get(&listed.id)
         .await?
@@ -139,9 +143,9 @@ async fn confirm_holder<A: WrapupCodeApi + ?Sized>(
 
 /// Wrap-up code access for one provider process: the API and its read cache.
 #[derive(Clone)]
-pub struct WrapupCodes {
-    api: Arc<dyn WrapupCodeApi>,
-    cache: Arc<ReadCache<WrapupCode>>,
+pub struct WrapupCodeCatalog {
+    api: Arc<dyn WrapupCodeStore>,
+    cache: Arc<ReadCache<WrapupCodeRecord>>,
     home_division: Arc<OnceCell<String>>,
     policy: WriterPolicy,
     run: Arc<Mutex<RunNames>>,
@@ -155,10 +159,10 @@ struct RunNames {
     managed: Vec<String>,
 }
 
-impl WrapupCodes {
+impl WrapupCodeCatalog {
     /// Access over `api`, serving reads from a bulk listing when `read_cache` is on.
-    pub fn new(api: Arc<dyn WrapupCodeApi>, read_cache: bool) -> Self {
-        WrapupCodes {
+    pub fn new(api: Arc<dyn WrapupCodeStore>, read_cache: bool) -> Self {
+        WrapupCodeCatalog {
             api,
             cache: ReadCache::new(read_cache),
             home_division: Arc::new(OnceCell::new()),
@@ -266,12 +270,12 @@ impl WrapupCodes {
 
     /// The operations, with the cache in front: writes (and GETs) made through it patch the
     /// cache, so no call site can forget to.
-    pub fn api(&self) -> &dyn WrapupCodeApi {
+    pub fn api(&self) -> &dyn WrapupCodeStore {
         self
     }
 
     /// One code by ID, through the read cache.
-    pub async fn read(&self, id: &str) -> Result<Option<WrapupCode>, PlatformError> {
+    pub async fn read(&self, id: &str) -> Result<Option<WrapupCodeRecord>, PlatformError> {
         self.cache.get(&ApiSource(&*self.api), id).await
     }
 
@@ -281,20 +285,20 @@ impl WrapupCodes {
     pub async fn read_checked(
         &self,
         id: &str,
-        unchanged: impl Fn(&WrapupCode) -> bool + Send,
-    ) -> Result<Option<WrapupCode>, PlatformError> {
+        unchanged: impl Fn(&WrapupCodeRecord) -> bool + Send,
+    ) -> Result<Option<WrapupCodeRecord>, PlatformError> {
         self.cache
             .get_checked(&ApiSource(&*self.api), id, unchanged)
             .await
     }
 
     /// Every code from the cache's listing; `None` when the cache is off or unavailable.
-    pub async fn snapshot(&self) -> Option<Vec<WrapupCode>> {
+    pub async fn snapshot(&self) -> Option<Vec<WrapupCodeRecord>> {
         self.cache.snapshot(&ApiSource(&*self.api)).await
     }
 
     /// Records a code (writes through [`api`](Self::api) already do).
-    pub async fn remember(&self, code: WrapupCode) {
+    pub async fn remember(&self, code: WrapupCodeRecord) {
         self.cache.put(code).await;
     }
 
@@ -307,12 +311,12 @@ impl WrapupCodes {
 /// The operations through the cache: reads the cache cannot answer and every write go to the
 /// platform, and what they learn patches the cache.
 #[async_trait]
-impl WrapupCodeApi for WrapupCodes {
-    async fn list_all(&self) -> Result<Vec<WrapupCode>, PlatformError> {
+impl WrapupCodeStore for WrapupCodeCatalog {
+    async fn list_all(&self) -> Result<Vec<WrapupCodeRecord>, PlatformError> {
         self.api.list_all().await
     }
 
-    async fn search_by_name(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError> {
+    async fn search_by_name(&self, name: &str) -> Result<Vec<WrapupCodeRecord>, PlatformError> {
         self.api.search_by_name(name).await
     }
 
@@ -320,11 +324,11 @@ impl WrapupCodeApi for WrapupCodes {
         &self,
         name: Option<&str>,
         division_id: Option<&str>,
-    ) -> Result<Vec<WrapupCode>, PlatformError> {
+    ) -> Result<Vec<WrapupCodeRecord>, PlatformError> {
         self.api.list_filtered(name, division_id).await
     }
 
-    async fn get(&self, id: &str) -> Result<Option<WrapupCode>, PlatformError> {
+    async fn get(&self, id: &str) -> Result<Option<WrapupCodeRecord>, PlatformError> {
         let found = self.api.get(id).await?;
         match &found {
             Some(code) => self.cache.put(code.clone()).await,
@@ -333,13 +337,17 @@ impl WrapupCodeApi for WrapupCodes {
         Ok(found)
     }
 
-    async fn create(&self, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError> {
+    async fn create(&self, input: &WrapupCodeFields) -> Result<WrapupCodeRecord, PlatformError> {
         let code = self.api.create(input).await?;
         self.cache.put(code.clone()).await;
         Ok(code)
     }
 
-    async fn update(&self, id: &str, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError> {
+    async fn update(
+        &self,
+        id: &str,
+        input: &WrapupCodeFields,
+    ) -> Result<WrapupCodeRecord, PlatformError> {
         match self.api.update(id, input).await {
             Ok(code) => {
                 self.cache.put(code.clone()).await;
@@ -369,7 +377,7 @@ impl WrapupCodeApi for WrapupCodes {
 
     /// From the cache's listing when there is one (one listing per process serves every
     /// name check), else the platform's name search; a holder is confirmed by ID either way.
-    async fn name_holder(&self, name: &str) -> Result<Option<WrapupCode>, PlatformError> {
+    async fn name_holder(&self, name: &str) -> Result<Option<WrapupCodeRecord>, PlatformError> {
         let snapshot = self.cache.try_snapshot(&ApiSource(&*self.api)).await?;
         let listed = match snapshot {
             Some(all) => pick_holder(all, name),
@@ -382,15 +390,15 @@ impl WrapupCodeApi for WrapupCodes {
     }
 }
 
-struct ApiSource<'a>(&'a dyn WrapupCodeApi);
+struct ApiSource<'a>(&'a dyn WrapupCodeStore);
 
 #[async_trait]
-impl CacheSource<WrapupCode> for ApiSource<'_> {
+impl CacheSource<WrapupCodeRecord> for ApiSource<'_> {
     type Error = PlatformError;
-    async fn list_all(&self) -> Result<Vec<WrapupCode>, PlatformError> {
+    async fn list_all(&self) -> Result<Vec<WrapupCodeRecord>, PlatformError> {
         self.0.list_all().await
     }
-    async fn get_by_id(&self, id: &str) -> Result<Option<WrapupCode>, PlatformError> {
+    async fn get_by_id(&self, id: &str) -> Result<Option<WrapupCodeRecord>, PlatformError> {
         self.0.get(id).await
     }
     fn is_fatal(error: &PlatformError) -> bool {
@@ -399,10 +407,10 @@ impl CacheSource<WrapupCode> for ApiSource<'_> {
 }
 
 /// The wrap-up code operations over the real API client.
-pub struct GenesysWrapupCodes(pub GenesysClient);
+pub struct GenesysWrapupCodeStore(pub GenesysClient);
 
-fn view(code: models::WrapupCode) -> WrapupCode {
-    WrapupCode {
+fn view(code: models::WrapupCode) -> WrapupCodeRecord {
+    WrapupCodeRecord {
         division_id: code.division_id().map(str::to_owned),
         description: code.description.filter(|text| !text.is_empty()),
         id: code.id,
@@ -414,7 +422,7 @@ fn view(code: models::WrapupCode) -> WrapupCode {
     }
 }
 
-fn request(input: &WrapupCodeInput) -> models::WrapupCodeRequest {
+fn request(input: &WrapupCodeFields) -> models::WrapupCodeRequest {
     models::WrapupCodeRequest::new(
         input.name.clone(),
         input.division_id.clone(),
@@ -423,8 +431,8 @@ fn request(input: &WrapupCodeInput) -> models::WrapupCodeRequest {
 }
 
 #[async_trait]
-impl WrapupCodeApi for GenesysWrapupCodes {
-    async fn list_all(&self) -> Result<Vec<WrapupCode>, PlatformError> {
+impl WrapupCodeStore for GenesysWrapupCodeStore {
+    async fn list_all(&self) -> Result<Vec<WrapupCodeRecord>, PlatformError> {
         let all = self
             .0
             .wrapup_codes()
@@ -433,7 +441,7 @@ impl WrapupCodeApi for GenesysWrapupCodes {
         Ok(all.into_iter().map(view).collect())
     }
 
-    async fn search_by_name(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError> {
+    async fn search_by_name(&self, name: &str) -> Result<Vec<WrapupCodeRecord>, PlatformError> {
         let found = self
             .0
             .wrapup_codes()
@@ -446,7 +454,7 @@ impl WrapupCodeApi for GenesysWrapupCodes {
         &self,
         name_prefix: Option<&str>,
         division_id: Option<&str>,
-    ) -> Result<Vec<WrapupCode>, PlatformError> {
+    ) -> Result<Vec<WrapupCodeRecord>, PlatformError> {
         let query = WrapupCodeQuery {
             // The platform's name filter takes a trailing `*` as "starts with".
             name: name_prefix.map(|prefix| format!("{prefix}*")),
@@ -457,15 +465,19 @@ impl WrapupCodeApi for GenesysWrapupCodes {
         Ok(found.into_iter().map(view).collect())
     }
 
-    async fn get(&self, id: &str) -> Result<Option<WrapupCode>, PlatformError> {
+    async fn get(&self, id: &str) -> Result<Option<WrapupCodeRecord>, PlatformError> {
         Ok(self.0.wrapup_codes().get_optional(id).await?.map(view))
     }
 
-    async fn create(&self, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError> {
+    async fn create(&self, input: &WrapupCodeFields) -> Result<WrapupCodeRecord, PlatformError> {
         Ok(view(self.0.wrapup_codes().create(&request(input)).await?))
     }
 
-    async fn update(&self, id: &str, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError> {
+    async fn update(
+        &self,
+        id: &str,
+        input: &WrapupCodeFields,
+    ) -> Result<WrapupCodeRecord, PlatformError> {
         Ok(view(
             self.0.wrapup_codes().update(id, &request(input)).await?,
         ))

@@ -13,7 +13,7 @@ use crate::data_sources::routing_queue::RoutingQueueData;
 use crate::data_sources::routing_wrapupcode::RoutingWrapupCodeData;
 use crate::list::routing_wrapupcode::RoutingWrapupCodeList;
 use crate::platform::{ClientView, QueuesView};
-use crate::platform::{ConversationsView, PlatformSlot, WrapupCodesView};
+use crate::platform::{ConversationsView, PlatformSlot, WrapupCodeCatalogView};
 use crate::resources::conversation_wrapup::ConversationWrapup;
 use crate::resources::routing_queue_wrapupcodes::RoutingQueueWrapupCodes;
 use crate::resources::routing_wrapupcode::RoutingWrapupCode;
@@ -41,8 +41,8 @@ impl GenesysProvider {
         self.settings.clone()
     }
 
-    fn codes(&self) -> WrapupCodesView {
-        WrapupCodesView::from_slot(self.platform.clone())
+    fn codes(&self) -> WrapupCodeCatalogView {
+        WrapupCodeCatalogView::from_slot(self.platform.clone())
     }
 
     fn conversations(&self) -> ConversationsView {

@@ -12,7 +12,7 @@ use genesyscloud_provider::platform::PlatformSlot;
 use genesyscloud_provider::provider::client::build_platform;
 use genesyscloud_provider::provider::{ProviderConfig, resolve};
 use genesyscloud_provider::resources::wrapup_apply::{
-    Applied, CodeChoice, CodeChoiceAttr, ConversationsView, TargetSpec, WrapupError, WrapupSpec,
+    Applied, CodeChoice, CodeGivenBy, ConversationsView, DesiredWrapup, TargetChoice, WrapupError,
     apply_wrapup,
 };
 use serde_json::json;
@@ -38,9 +38,9 @@ fn access(org: &Org) -> ConversationsView {
     ConversationsView::from_slot(slot)
 }
 
-fn by_name(conversation_id: &str, name: &str) -> WrapupSpec {
-    WrapupSpec {
-        target: TargetSpec {
+fn by_name(conversation_id: &str, name: &str) -> DesiredWrapup {
+    DesiredWrapup {
+        target: TargetChoice {
             conversation_id: conversation_id.to_owned(),
             participant_id: None,
             communication_id: None,
@@ -48,7 +48,7 @@ fn by_name(conversation_id: &str, name: &str) -> WrapupSpec {
         code: CodeChoice {
             id: None,
             name: Some(name.to_owned()),
-            configured: CodeChoiceAttr::Name,
+            configured: CodeGivenBy::Name,
         },
         notes: Some("back-filled by ops".into()),
         tags: Some(vec!["ops".into()]),

@@ -7,7 +7,7 @@ use crate::wrapupcode_common;
 
 use std::sync::Arc;
 
-use genesyscloud_provider::platform::{PlatformSlot, WrapupCodesView};
+use genesyscloud_provider::platform::{PlatformSlot, WrapupCodeCatalogView};
 use genesyscloud_provider::provider::client::build_platform;
 use genesyscloud_provider::provider::{ProviderConfig, resolve};
 use genesyscloud_provider::resources::routing_wrapupcode::RoutingWrapupCode;
@@ -37,7 +37,7 @@ fn resource(org: &Org, read_cache: bool) -> Arc<RoutingWrapupCode> {
         &settings,
         tfplugin_framework::CancellationToken::new(),
     ));
-    RoutingWrapupCode::new(WrapupCodesView::from_slot(slot))
+    RoutingWrapupCode::new(WrapupCodeCatalogView::from_slot(slot))
 }
 
 fn planned(name: &str) -> Value {

@@ -5,7 +5,7 @@ use crate::client_support;
 
 use client_support::*;
 use futures_util::StreamExt;
-use genesys_client::models::{MediaParticipantRequest, WrapupCodeRequest, WrapupInput};
+use genesys_client::models::{MediaParticipantRequest, WrapupBody, WrapupCodeRequest};
 use genesys_client::{MediaType, WRAPUP_CODES_MAX_PAGE_SIZE, WrapupCodeQuery};
 use serde_json::json;
 
@@ -291,10 +291,10 @@ async fn conversation_wrapup_is_set_per_media_and_read_back() {
             conversation_id,
             participant_id,
             communication_id,
-            &WrapupInput {
+            &WrapupBody {
                 code: code.id.clone(),
                 notes: Some("back-filled by ops".into()),
-                ..WrapupInput::default()
+                ..WrapupBody::default()
             },
         )
         .await
@@ -319,10 +319,10 @@ async fn conversation_wrapup_is_set_per_media_and_read_back() {
             conversation_id,
             participant_id,
             &MediaParticipantRequest {
-                wrapup: Some(WrapupInput {
+                wrapup: Some(WrapupBody {
                     code: code.id.clone(),
                     notes: Some("patched".into()),
-                    ..WrapupInput::default()
+                    ..WrapupBody::default()
                 }),
                 ..MediaParticipantRequest::default()
             },
@@ -376,9 +376,9 @@ async fn wrapup_for_a_code_outside_the_queue_is_refused_with_the_platform_error(
             seeded["conversationId"].as_str().expect("conversation id"),
             agent["participantId"].as_str().expect("participant id"),
             agent["communicationId"].as_str().expect("communication id"),
-            &WrapupInput {
+            &WrapupBody {
                 code: other.id.clone(),
-                ..WrapupInput::default()
+                ..WrapupBody::default()
             },
         )
         .await

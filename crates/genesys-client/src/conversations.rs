@@ -7,7 +7,7 @@ use super::error::ClientError;
 use super::http::ApiRequest;
 use super::media_type::MediaType;
 use super::models::{
-    AssignedWrapupCode, Conversation, MediaParticipantRequest, WrapupCode, WrapupInput,
+    AssignedWrapupCode, Conversation, MediaParticipantRequest, WrapupBody, WrapupCode,
 };
 
 const CONVERSATION: &str = "/api/v2/conversations/{conversationId}";
@@ -138,7 +138,7 @@ impl ConversationsApi<'_> {
         conversation_id: &str,
         participant_id: &str,
         communication_id: &str,
-        wrapup: &WrapupInput,
+        wrapup: &WrapupBody,
     ) -> Result<(), ClientError> {
         if wrapup.code.trim().is_empty() {
             return Err(ClientError::InvalidInput(

@@ -5,7 +5,7 @@ use tfplugin_framework::cty::{Number, Type};
 use tfplugin_framework::{Attribute, Diagnostics, TfValue, tf_model};
 use tfplugin_framework::{attr_name, attr_path};
 
-use super::platform_link::{CodeChoice, CodeChoiceAttr};
+use super::platform_link::{CodeChoice, CodeGivenBy};
 use crate::data_sources::conversations::MEDIA_TYPES;
 use crate::resources::support::{StringSet, is_uuid};
 use genesys_client::{Interval, MAX_INTERVAL_DAYS};
@@ -267,12 +267,12 @@ pub fn check(config: &BackfillModel, diagnostics: &mut Diagnostics) -> Option<Ba
         (Some(id), None) => CodeChoice {
             id: Some(id.to_owned()),
             name: None,
-            configured: CodeChoiceAttr::Id,
+            configured: CodeGivenBy::Id,
         },
         (None, Some(name)) => CodeChoice {
             id: None,
             name: Some(name.to_owned()),
-            configured: CodeChoiceAttr::Name,
+            configured: CodeGivenBy::Name,
         },
         _ => return None,
     };

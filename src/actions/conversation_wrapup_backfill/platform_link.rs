@@ -14,13 +14,13 @@ use tokio::sync::OnceCell;
 
 pub use crate::platform::conversation_from_view;
 pub use crate::resources::wrapup_apply::{
-    CodeChoice, CodeChoiceAttr, ConversationApi, ConversationsView, TargetSpec, VERIFY_DELAYS,
-    WrapupError, WrapupSpec, apply_resolved, resolve_wrapup,
+    CodeChoice, CodeGivenBy, ConversationApi, ConversationsView, DesiredWrapup, TargetChoice,
+    VERIFY_DELAYS, WrapupError, apply_resolved, resolve_wrapup,
 };
 
 use crate::platform::PlatformError;
 use genesys_client::MediaType;
-use genesys_client::models::{AssignedWrapupCode, Conversation, WrapupCode, WrapupInput};
+use genesys_client::models::{AssignedWrapupCode, Conversation, WrapupBody, WrapupCode};
 
 type Memo<T> = Mutex<HashMap<String, Arc<OnceCell<T>>>>;
 
@@ -108,7 +108,7 @@ impl ConversationApi for OneConversation<'_> {
         conversation_id: &str,
         participant_id: &str,
         communication_id: &str,
-        wrapup: &WrapupInput,
+        wrapup: &WrapupBody,
     ) -> Result<(), PlatformError> {
         self.run
             .api

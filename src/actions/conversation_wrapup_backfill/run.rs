@@ -18,7 +18,7 @@ use tokio::time::Instant;
 
 use super::model::BackfillJob;
 use super::platform_link::{
-    RunLookups, TargetSpec, WrapupError, WrapupSpec, apply_resolved, conversation_from_view,
+    DesiredWrapup, RunLookups, TargetChoice, WrapupError, apply_resolved, conversation_from_view,
     resolve_wrapup,
 };
 use super::select::{Pick, picks};
@@ -212,8 +212,8 @@ async fn process(
             communication_id,
         } => (participant_id, communication_id),
     };
-    let spec = WrapupSpec {
-        target: TargetSpec {
+    let spec = DesiredWrapup {
+        target: TargetChoice {
             conversation_id: work.conversation_id.clone(),
             participant_id: Some(participant_id.clone()),
             communication_id: Some(communication_id),

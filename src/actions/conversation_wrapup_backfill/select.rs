@@ -92,7 +92,7 @@ pub fn picks(job: &BackfillJob, conversation: &AnalyticsConversation) -> Vec<Pic
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actions::conversation_wrapup_backfill::platform_link::{CodeChoice, CodeChoiceAttr};
+    use crate::actions::conversation_wrapup_backfill::platform_link::{CodeChoice, CodeGivenBy};
     use genesys_client::Interval;
 
     fn job(touch: Touch, queues: &[&str]) -> BackfillJob {
@@ -103,7 +103,7 @@ mod tests {
             code: CodeChoice {
                 id: None,
                 name: Some("Sale".into()),
-                configured: CodeChoiceAttr::Name,
+                configured: CodeGivenBy::Name,
             },
             notes: None,
             touch,

@@ -28,8 +28,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::wrapup_apply::{
-    Applied, CodeChoice, CodeChoiceAttr, ConversationApi, ConversationsView, Resolution,
-    ResolvedCode, SchemaKind, Target, TargetSpec, VERIFY_DELAYS, WrapupError, WrapupSpec,
+    Applied, CodeChoice, CodeGivenBy, ConversationApi, ConversationsView, DesiredWrapup,
+    Resolution, ResolvedCode, SchemaKind, Target, TargetChoice, VERIFY_DELAYS, WrapupError,
     apply_resolved, apply_wrapup, before_in, check_awaiting_wrapup, endpoint_for, input_attributes,
     resolve_code, resolve_target, validate_inputs,
 };
@@ -312,7 +312,7 @@ fn assignable_later(error: &WrapupError) -> bool {
     matches!(
         error,
         WrapupError::CodeNotAllowed {
-            choice: CodeChoiceAttr::Id,
+            choice: CodeGivenBy::Id,
             ..
         }
     )
@@ -348,10 +348,10 @@ impl ConversationWrapup {
         first_plan: Option<Planned>,
     ) -> bool {
         let inputs = config.inputs();
-        let spec = WrapupSpec::from_inputs(&inputs, &inputs);
+        let spec = DesiredWrapup::from_inputs(&inputs, &inputs);
         // The target is resolved and checked even while the code (or notes, tags...) is not
         // known yet, e.g. the ID of a code created in the same apply.
-        let Some(target_spec) = TargetSpec::from_inputs(&inputs, &inputs) else {
+        let Some(target_spec) = TargetChoice::from_inputs(&inputs, &inputs) else {
             return false;
         };
         let Some(api) = self.api(&mut plan.diagnostics).await else {
@@ -482,7 +482,7 @@ impl ConversationWrapup {
             },
             ..planned.clone()
         };
-        let Some(spec) = WrapupSpec::from_inputs(&lookup.inputs(), &config.inputs()) else {
+        let Some(spec) = DesiredWrapup::from_inputs(&lookup.inputs(), &config.inputs()) else {
             if by_name {
                 planned.wrapup_code_id = TfValue::unknown();
             }
@@ -539,7 +539,7 @@ impl ConversationWrapup {
         response: &mut ApplyResponse,
     ) {
         let diagnostics = &mut response.diagnostics;
-        let Some(spec) = WrapupSpec::from_inputs(&planned.inputs(), &config.inputs()) else {
+        let Some(spec) = DesiredWrapup::from_inputs(&planned.inputs(), &config.inputs()) else {
             diagnostics.error(
                 "Wrap-up inputs are not known",
                 "Terraform sent unknown or invalid inputs at apply time; this is a bug in the \
@@ -645,7 +645,7 @@ fn unverified(
 
 /// Whether `carried` is the resolution of `spec` (it always is, unless Terraform hands apply
 /// private state from another plan).
-fn carries(carried: &Planned, spec: &TargetSpec) -> bool {
+fn carries(carried: &Planned, spec: &TargetChoice) -> bool {
     let target = &carried.target;
     let same = |given: &Option<String>, resolved: &str| {
         given

@@ -1,7 +1,7 @@
 //! What a `genesyscloud_conversation_wrapup` holds: the wrap-up inputs it shares with the
 //! action, and what the provider computes.
 
-use crate::resources::wrapup_apply::WrapupInputs;
+use crate::resources::wrapup_apply::WrapupInputsModel;
 use tfplugin_framework::TfValue;
 use tfplugin_framework::cty::Number;
 use tfplugin_framework::tf_model;
@@ -31,8 +31,8 @@ tf_model! {
 
 impl ConversationWrapupModel {
     /// The wrap-up inputs, for what the resource shares with the action.
-    pub fn inputs(&self) -> WrapupInputs {
-        WrapupInputs {
+    pub fn inputs(&self) -> WrapupInputsModel {
+        WrapupInputsModel {
             conversation_id: self.conversation_id.clone(),
             participant_id: self.participant_id.clone(),
             communication_id: self.communication_id.clone(),
@@ -60,7 +60,7 @@ mod tests {
 
     #[test]
     fn the_inputs_are_every_model_attribute_but_the_computed_ones() {
-        let inputs: Vec<&str> = WrapupInputs::ATTRIBUTES.to_vec();
+        let inputs: Vec<&str> = WrapupInputsModel::ATTRIBUTES.to_vec();
         let resource: Vec<&str> = ConversationWrapupModel::ATTRIBUTES
             .iter()
             .copied()

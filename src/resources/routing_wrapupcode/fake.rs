@@ -10,30 +10,30 @@ use async_trait::async_trait;
 use super::safe_create::same_name;
 use crate::platform::Origin;
 use crate::resources::support::{
-    ApiFailure, PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput,
+    ApiFailure, PlatformError, WrapupCodeFields, WrapupCodeRecord, WrapupCodeStore,
 };
 
 /// A platform whose create answers can be lost after the code was stored.
 #[derive(Default)]
 pub(super) struct FakePlatform {
-    pub(super) codes: Mutex<Vec<WrapupCode>>,
+    pub(super) codes: Mutex<Vec<WrapupCodeRecord>>,
     pub(super) lose_answers: AtomicUsize,
     pub(super) refuse_unanswered: AtomicUsize,
     pub(super) hide_new_codes: AtomicUsize,
     pub(super) posts: AtomicUsize,
     /// A code another writer creates at the moment the first POST arrives.
-    pub(super) outsider_at_first_post: Mutex<Option<WrapupCode>>,
+    pub(super) outsider_at_first_post: Mutex<Option<WrapupCodeRecord>>,
 }
 
 /// The OAuth client the fake records as `createdBy` of the codes its POSTs create.
 pub(super) const WRITER: &str = "terraform-client";
 
 #[async_trait]
-impl WrapupCodeApi for FakePlatform {
-    async fn list_all(&self) -> Result<Vec<WrapupCode>, PlatformError> {
+impl WrapupCodeStore for FakePlatform {
+    async fn list_all(&self) -> Result<Vec<WrapupCodeRecord>, PlatformError> {
         Ok(self.codes.lock().unwrap().clone())
     }
-    async fn search_by_name(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError> {
+    async fn search_by_name(&self, name: &str) -> Result<Vec<WrapupCodeRecord>, PlatformError> {
         let needle = name.to_lowercase();
         if self.hide_new_codes.load(Ordering::SeqCst) > 0 {
             self.hide_new_codes.fetch_sub(1, Ordering::SeqCst);
@@ -52,10 +52,10 @@ impl WrapupCodeApi for FakePlatform {
         &self,
         _name: Option<&str>,
         _division_id: Option<&str>,
-    ) -> Result<Vec<WrapupCode>, PlatformError> {
+    ) -> Result<Vec<WrapupCodeRecord>, PlatformError> {
         self.list_all().await
     }
-    async fn get(&self, id: &str) -> Result<Option<WrapupCode>, PlatformError> {
+    async fn get(&self, id: &str) -> Result<Option<WrapupCodeRecord>, PlatformError> {
         Ok(self
             .codes
             .lock()
@@ -64,7 +64,7 @@ impl WrapupCodeApi for FakePlatform {
             .find(|c| c.id == id)
             .cloned())
     }
-    async fn create(&self, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError> {
+    async fn create(&self, input: &WrapupCodeFields) -> Result<WrapupCodeRecord, PlatformError> {
         let n = self.posts.fetch_add(1, Ordering::SeqCst);
         if let Some(outsider) = self.outsider_at_first_post.lock().unwrap().take() {
             self.codes.lock().unwrap().push(outsider);
@@ -76,7 +76,7 @@ impl WrapupCodeApi for FakePlatform {
         if codes.iter().any(|c| same_name(&c.name, &input.name)) {
             return Err(duplicate());
         }
-        let created = WrapupCode {
+        let created = WrapupCodeRecord {
             origin: Origin {
                 created_by: Some(WRITER.into()),
                 date_created: Some(now()),
@@ -89,7 +89,11 @@ impl WrapupCodeApi for FakePlatform {
         }
         Ok(created)
     }
-    async fn update(&self, id: &str, input: &WrapupCodeInput) -> Result<WrapupCode, PlatformError> {
+    async fn update(
+        &self,
+        id: &str,
+        input: &WrapupCodeFields,
+    ) -> Result<WrapupCodeRecord, PlatformError> {
         let mut codes = self.codes.lock().unwrap();
         if codes
             .iter()
@@ -116,8 +120,8 @@ impl WrapupCodeApi for FakePlatform {
     }
 }
 
-pub(super) fn code(id: &str, name: &str, description: Option<&str>) -> WrapupCode {
-    WrapupCode {
+pub(super) fn code(id: &str, name: &str, description: Option<&str>) -> WrapupCodeRecord {
+    WrapupCodeRecord {
         id: id.into(),
         name: name.into(),
         division_id: Some("d0000000-0000-0000-0000-000000000000".into()),
@@ -127,8 +131,8 @@ pub(super) fn code(id: &str, name: &str, description: Option<&str>) -> WrapupCod
 }
 
 /// A code `writer` created at `date_created` (ISO-8601).
-pub(super) fn made_by(id: &str, name: &str, writer: &str, date_created: &str) -> WrapupCode {
-    WrapupCode {
+pub(super) fn made_by(id: &str, name: &str, writer: &str, date_created: &str) -> WrapupCodeRecord {
+    WrapupCodeRecord {
         origin: Origin {
             created_by: Some(writer.into()),
             date_created: Some(date_created.into()),
@@ -144,8 +148,8 @@ pub(super) fn now() -> String {
         .expect("formatting the current UTC time cannot fail")
 }
 
-pub(super) fn input(name: &str) -> WrapupCodeInput {
-    WrapupCodeInput {
+pub(super) fn input(name: &str) -> WrapupCodeFields {
+    WrapupCodeFields {
         name: name.into(),
         division_id: None,
         description: None,

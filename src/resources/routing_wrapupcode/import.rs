@@ -2,7 +2,7 @@
 
 use super::{IMPORT_BY_NAME_PREFIX, RoutingWrapupCode, TYPE_NAME};
 use crate::resources::support::PlatformDiagnostics;
-use crate::resources::support::{WrapupCode, is_uuid};
+use crate::resources::support::{WrapupCodeRecord, is_uuid};
 use tfplugin_framework::Diagnostics;
 
 pub(super) fn import_error(detail: String) -> Diagnostics {
@@ -28,7 +28,7 @@ impl RoutingWrapupCode {
                 .get()
                 .await
                 .map_err(|error| error.diagnostics("look up the wrap-up code to import"))?;
-            let matches: Vec<WrapupCode> = codes
+            let matches: Vec<WrapupCodeRecord> = codes
                 .api()
                 .search_by_name(name)
                 .await

@@ -26,8 +26,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::support::{PlatformError, WrapupCode, WrapupCodeInput, is_uuid};
-use crate::platform::{NameClaim, WrapupCodesView};
+use super::support::{PlatformError, WrapupCodeFields, WrapupCodeRecord, is_uuid};
+use crate::platform::{NameClaim, WrapupCodeCatalogView};
 use crate::resources::support::PlatformDiagnostics;
 use tfplugin_framework::CancellationToken;
 use tfplugin_framework::attr_path;
@@ -60,18 +60,18 @@ pub use schema::{
 
 /// The managed resource.
 pub struct RoutingWrapupCode {
-    api: WrapupCodesView,
+    api: WrapupCodeCatalogView,
 }
 
 impl RoutingWrapupCode {
     /// The resource, reaching the platform through the provider's wrap-up code view.
-    pub fn new(api: WrapupCodesView) -> Arc<Self> {
+    pub fn new(api: WrapupCodeCatalogView) -> Arc<Self> {
         Arc::new(RoutingWrapupCode { api })
     }
 }
 
 /// What create and update send, read from the planned state.
-fn input_from(planned: &WrapupCodeModel) -> Result<WrapupCodeInput, Diagnostics> {
+fn input_from(planned: &WrapupCodeModel) -> Result<WrapupCodeFields, Diagnostics> {
     let Some(name) = planned.name.as_str() else {
         let mut diagnostics = Diagnostics::default();
         diagnostics.attribute_error(
@@ -81,7 +81,7 @@ fn input_from(planned: &WrapupCodeModel) -> Result<WrapupCodeInput, Diagnostics>
         );
         return Err(diagnostics);
     };
-    Ok(WrapupCodeInput {
+    Ok(WrapupCodeFields {
         name: name.to_owned(),
         division_id: planned.division_id.as_str().map(str::to_owned),
         description: planned
@@ -97,7 +97,7 @@ fn input_from(planned: &WrapupCodeModel) -> Result<WrapupCodeInput, Diagnostics>
 /// `division_id` rather than at the whole resource. That is decided by the ErrorBody's field
 /// information, entity and code; its message text counts only when the body has no code, so a
 /// message that merely mentions a division blames nothing.
-fn write_failure(error: &PlatformError, action: &str, input: &WrapupCodeInput) -> Diagnostics {
+fn write_failure(error: &PlatformError, action: &str, input: &WrapupCodeFields) -> Diagnostics {
     let mut diagnostics = error.diagnostics(action);
     let about_division = match (error, input.division_id.as_deref()) {
         (PlatformError::Invalid(failure), Some(division)) => {
@@ -294,7 +294,7 @@ impl Resource for RoutingWrapupCode {
         };
         codes.note_managed(&id);
         // A listed entry that differs from state is confirmed with a GET: no false drift.
-        let in_state = |code: &WrapupCode| state_of(code, Some(&current)) == current;
+        let in_state = |code: &WrapupCodeRecord| state_of(code, Some(&current)) == current;
         match codes.read_checked(&id, in_state).await {
             Ok(Some(code)) => {
                 response.new_state = resource_state(&code).to_value();
@@ -414,7 +414,7 @@ impl Resource for RoutingWrapupCode {
 
 /// The resource's state for a code: as the data source's, but "no description" is always
 /// `""` (see the module doc).
-fn resource_state(code: &WrapupCode) -> WrapupCodeModel {
+fn resource_state(code: &WrapupCodeRecord) -> WrapupCodeModel {
     let mut state = state_of(code, None);
     if state.description.is_null() {
         state.description = TfValue::Known(String::new());
@@ -424,7 +424,7 @@ fn resource_state(code: &WrapupCode) -> WrapupCodeModel {
 
 /// Records a create or update that left `code` on the platform. A planned null description
 /// (see `modify_plan`) stays null when the platform holds none.
-fn applied(code: &WrapupCode, planned: &WrapupCodeModel, response: &mut ApplyResponse) {
+fn applied(code: &WrapupCodeRecord, planned: &WrapupCodeModel, response: &mut ApplyResponse) {
     let mut state = resource_state(code);
     if planned.description.is_null() && code.description.is_none() {
         state.description = TfValue::Null;
@@ -441,7 +441,7 @@ impl RoutingWrapupCode {
         &self,
         planned: &WrapupCodeModel,
         cancel: &CancellationToken,
-    ) -> Result<(WrapupCode, Diagnostics), Diagnostics> {
+    ) -> Result<(WrapupCodeRecord, Diagnostics), Diagnostics> {
         let input = input_from(planned)?;
         let codes = self
             .api
@@ -478,7 +478,7 @@ impl RoutingWrapupCode {
         &self,
         prior: &WrapupCodeModel,
         planned: &WrapupCodeModel,
-    ) -> Result<WrapupCode, Diagnostics> {
+    ) -> Result<WrapupCodeRecord, Diagnostics> {
         let Some(id) = prior.id.clone().into_known() else {
             let mut diagnostics = Diagnostics::default();
             diagnostics.error(

@@ -10,9 +10,9 @@ use time::OffsetDateTime;
 
 use super::schema::ALL_DIVISIONS;
 use super::{TYPE_NAME, WrapupCodeModel, input_from};
-use crate::platform::{NameClaim, WrapupCodes};
+use crate::platform::{NameClaim, WrapupCodeCatalog};
 use crate::resources::support::PlatformDiagnostics;
-use crate::resources::support::{WrapupCode, WrapupCodeInput};
+use crate::resources::support::{WrapupCodeFields, WrapupCodeRecord};
 use tfplugin_framework::Diagnostics;
 use tfplugin_framework::attr_path;
 
@@ -25,11 +25,11 @@ const CLOCK_ALLOWANCE: time::Duration = time::Duration::seconds(1);
 /// run holds it, and it equals `planned` in every attribute and was made by this OAuth client;
 /// else the error naming it, with the import advice.
 pub(super) async fn held_name(
-    codes: &WrapupCodes,
+    codes: &WrapupCodeCatalog,
     planned: &WrapupCodeModel,
-    code: WrapupCode,
+    code: WrapupCodeRecord,
     creating: bool,
-) -> Result<(WrapupCode, Diagnostics), Diagnostics> {
+) -> Result<(WrapupCodeRecord, Diagnostics), Diagnostics> {
     let input = input_from(planned)?;
     let managed = codes.is_managed(&code.id);
     let home = codes.home_division_id().await;
@@ -46,10 +46,10 @@ pub(super) async fn held_name(
 /// The code a plan chose to adopt (its ID is the planned `id`), checked again at apply: it
 /// must still exist, equal the plan and be this OAuth client's.
 pub(super) async fn adopt_planned(
-    codes: &WrapupCodes,
+    codes: &WrapupCodeCatalog,
     id: &str,
-    input: &WrapupCodeInput,
-) -> Result<WrapupCode, Diagnostics> {
+    input: &WrapupCodeFields,
+) -> Result<WrapupCodeRecord, Diagnostics> {
     let found = codes
         .api()
         .get(id)
@@ -100,8 +100,8 @@ pub(super) fn import_advice(id: &str) -> String {
 /// attribute: exact name, description (none and `""` are the same) and division (when
 /// `input` names none, what the platform may choose: `home`, when known, or `*`).
 pub(super) fn difference(
-    code: &WrapupCode,
-    input: &WrapupCodeInput,
+    code: &WrapupCodeRecord,
+    input: &WrapupCodeFields,
     home: Option<&str>,
 ) -> Option<String> {
     if code.name != input.name {
@@ -135,7 +135,7 @@ pub(super) fn difference(
 /// `since` (when given), or `None` when it is. Without a known writer (a bare access token)
 /// nothing is provable.
 pub(super) fn not_ours(
-    code: &WrapupCode,
+    code: &WrapupCodeRecord,
     writer: Option<&str>,
     since: Option<OffsetDateTime>,
 ) -> Option<String> {
@@ -167,7 +167,7 @@ pub(super) fn not_ours(
 }
 
 /// `who created it, when` for messages.
-fn origin_note(code: &WrapupCode) -> String {
+fn origin_note(code: &WrapupCodeRecord) -> String {
     match (&code.origin.created_by, &code.origin.date_created) {
         (Some(by), Some(at)) => format!(", created by {by} at {at}"),
         (Some(by), None) => format!(", created by {by}"),
@@ -182,7 +182,7 @@ fn origin_note(code: &WrapupCode) -> String {
 /// configuration holds it.
 pub(super) fn name_taken(
     name: &str,
-    code: &WrapupCode,
+    code: &WrapupCodeRecord,
     identical_ours: bool,
     managed: bool,
 ) -> Diagnostics {
@@ -230,7 +230,7 @@ pub(super) fn name_taken(
 pub(super) fn duplicate_name(
     name: &str,
     rivals: &[NameClaim],
-    stored: Option<&WrapupCode>,
+    stored: Option<&WrapupCodeRecord>,
 ) -> Diagnostics {
     let others: Vec<String> = rivals
         .iter()
@@ -268,7 +268,7 @@ pub(super) fn duplicate_name(
 }
 
 /// The warning for a create that adopts `code` instead of creating it.
-pub(super) fn adopting(code: &WrapupCode) -> Diagnostics {
+pub(super) fn adopting(code: &WrapupCodeRecord) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
     diagnostics.attribute_warning(
         attr_path!(WrapupCodeModel.name),
@@ -288,7 +288,7 @@ pub(super) fn adopting(code: &WrapupCode) -> Diagnostics {
 
 /// The error for a create whose answer was lost while the name ended up held by a code that is
 /// not provably the one this create made.
-pub(super) fn not_adopted(code: &WrapupCode, why: &str) -> Diagnostics {
+pub(super) fn not_adopted(code: &WrapupCodeRecord, why: &str) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
     diagnostics.attribute_error(
         attr_path!(WrapupCodeModel.name),
@@ -313,8 +313,8 @@ mod tests {
     use super::*;
     use crate::platform::Origin;
 
-    fn ours(at: &str) -> WrapupCode {
-        WrapupCode {
+    fn ours(at: &str) -> WrapupCodeRecord {
+        WrapupCodeRecord {
             origin: Origin {
                 created_by: Some("me".into()),
                 date_created: Some(at.into()),
@@ -372,7 +372,7 @@ mod tests {
 
     #[test]
     fn every_attribute_must_equal_the_configuration() {
-        let input = WrapupCodeInput {
+        let input = WrapupCodeFields {
             name: "Sale".into(),
             division_id: None,
             description: Some("".into()),
@@ -386,12 +386,12 @@ mod tests {
         assert!(difference(&code("c", "Sale", Some("x")), &input, Some(home)).is_some());
         assert!(difference(&code("c", "Sale", None), &input, Some("elsewhere")).is_some());
         assert!(difference(&code("c", "Sale", None), &input, None).is_some());
-        let everywhere = WrapupCode {
+        let everywhere = WrapupCodeRecord {
             division_id: Some(ALL_DIVISIONS.into()),
             ..code("c", "Sale", None)
         };
         assert_eq!(difference(&everywhere, &input, None), None);
-        let pinned = WrapupCodeInput {
+        let pinned = WrapupCodeFields {
             division_id: Some(home.into()),
             ..input.clone()
         };

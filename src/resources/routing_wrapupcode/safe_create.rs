@@ -6,7 +6,9 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::ownership::not_ours;
-use crate::resources::support::{PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput};
+use crate::resources::support::{
+    PlatformError, WrapupCodeFields, WrapupCodeRecord, WrapupCodeStore,
+};
 use tfplugin_framework::CancellationToken;
 
 /// How many times create sends the POST when its answers keep getting lost.
@@ -23,9 +25,9 @@ pub(super) use crate::platform::same_name;
 
 /// The code holding this name as the platform sees it (ignoring case), if any.
 pub async fn find_holder(
-    api: &dyn WrapupCodeApi,
+    api: &dyn WrapupCodeStore,
     name: &str,
-) -> Result<Option<WrapupCode>, PlatformError> {
+) -> Result<Option<WrapupCodeRecord>, PlatformError> {
     let found = api.search_by_name(name).await?;
     let exact = found.iter().position(|code| code.name == name);
     let similar = found.iter().position(|code| same_name(&code.name, name));
@@ -34,10 +36,10 @@ pub async fn find_holder(
 
 /// Looks for the holder of `name` until `wait` has passed (read-after-write lag).
 async fn find_holder_within(
-    api: &dyn WrapupCodeApi,
+    api: &dyn WrapupCodeStore,
     name: &str,
     wait: Duration,
-) -> Result<Option<WrapupCode>, PlatformError> {
+) -> Result<Option<WrapupCodeRecord>, PlatformError> {
     let deadline = tokio::time::Instant::now() + wait;
     let mut pause = Duration::from_millis(100);
     loop {
@@ -55,11 +57,11 @@ async fn find_holder_within(
 /// The code holding `name` once search lag is waited out, if it is provably this create's;
 /// else `error` (nothing holds it) or [`CreateFailure::NotOurs`].
 async fn adopt_or(
-    api: &dyn WrapupCodeApi,
-    input: &WrapupCodeInput,
+    api: &dyn WrapupCodeStore,
+    input: &WrapupCodeFields,
     proof: &Proof<'_>,
     error: PlatformError,
-) -> Result<WrapupCode, CreateFailure> {
+) -> Result<WrapupCodeRecord, CreateFailure> {
     match find_holder_within(
         api,
         &input.name,
@@ -81,7 +83,7 @@ struct Proof<'a> {
 
 impl Proof<'_> {
     /// `code` if it is provably the one this create made, else why not.
-    fn adopt(&self, code: WrapupCode) -> Result<WrapupCode, CreateFailure> {
+    fn adopt(&self, code: WrapupCodeRecord) -> Result<WrapupCodeRecord, CreateFailure> {
         match not_ours(&code, self.writer, Some(self.since)) {
             None => Ok(code),
             Some(why) => {
@@ -98,10 +100,10 @@ impl Proof<'_> {
 /// Why a safe create did not produce a code.
 pub(super) enum CreateFailure {
     /// The name was already held before anything was sent.
-    NameTaken(Box<WrapupCode>),
+    NameTaken(Box<WrapupCodeRecord>),
     /// A create's answer was lost and the name is held by a code that is not provably ours.
     NotOurs {
-        code: Box<WrapupCode>,
+        code: Box<WrapupCodeRecord>,
         why: String,
     },
     Platform(PlatformError),
@@ -125,11 +127,11 @@ impl From<PlatformError> for CreateFailure {
 /// The stop is `cancel`: it also ends the pause before a re-send. The look-up that settles a
 /// lost answer is not cut short by it (it is short, and state must hold a code that landed).
 pub(super) async fn create_safely(
-    api: &dyn WrapupCodeApi,
-    input: &WrapupCodeInput,
+    api: &dyn WrapupCodeStore,
+    input: &WrapupCodeFields,
     writer: Option<&str>,
     cancel: &CancellationToken,
-) -> Result<WrapupCode, CreateFailure> {
+) -> Result<WrapupCodeRecord, CreateFailure> {
     // Served from the process's listing when the read cache is on: one listing for all the
     // creates of an apply, not a search per code.
     if let Some(existing) = api.name_holder(&input.name).await? {
@@ -199,7 +201,7 @@ mod tests {
     async fn create_unstopped(
         platform: &FakePlatform,
         writer: Option<&str>,
-    ) -> Result<WrapupCode, CreateFailure> {
+    ) -> Result<WrapupCodeRecord, CreateFailure> {
         create_safely(platform, &input("Sale"), writer, &CancellationToken::new()).await
     }
 

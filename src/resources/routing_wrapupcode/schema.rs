@@ -2,7 +2,7 @@
 //! source and the list resource.
 
 use super::model::{WrapupCodeIdentity, WrapupCodeModel};
-use crate::resources::support::{WrapupCode, is_uuid};
+use crate::resources::support::{WrapupCodeRecord, is_uuid};
 use tfplugin_framework::cty::{AttributePath, Type, Value};
 use tfplugin_framework::{Attribute, Block, Diagnostics, IdentitySchema, Model, Schema, TfValue};
 use tfplugin_framework::{attr_name, attr_path};
@@ -136,7 +136,7 @@ pub fn validate_division_id(
 
 /// Terraform state for a code. The description keeps the form `prior` used (`""` or null)
 /// when the platform holds none, so neither form shows as a change.
-pub fn state_of(code: &WrapupCode, prior: Option<&WrapupCodeModel>) -> WrapupCodeModel {
+pub fn state_of(code: &WrapupCodeRecord, prior: Option<&WrapupCodeModel>) -> WrapupCodeModel {
     let prior_empty = prior.and_then(|prior| prior.description.as_str()) == Some("");
     let description = match &code.description {
         Some(text) => TfValue::Known(text.clone()),

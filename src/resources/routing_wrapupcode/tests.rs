@@ -13,7 +13,7 @@ fn model(value: &Value) -> WrapupCodeModel {
 
 #[tokio::test]
 async fn version_zero_state_upgrades_to_the_same_attributes() {
-    let resource = RoutingWrapupCode::new(WrapupCodesView::lazy(|| {
+    let resource = RoutingWrapupCode::new(WrapupCodeCatalogView::lazy(|| {
         Err(PlatformError::NotConfigured("unused".into()))
     }));
     let upgraded = resource
@@ -73,7 +73,7 @@ async fn create_plan_leaves_an_unset_division_to_the_platform_and_refuses_a_take
         .lock()
         .unwrap()
         .push(code("existing", "Taken", None));
-    let resource = RoutingWrapupCode::new(WrapupCodesView::over_api(platform.clone(), true));
+    let resource = RoutingWrapupCode::new(WrapupCodeCatalogView::over_api(platform.clone(), true));
 
     let (request, mut plan) = plan_request(None, config("Fresh"));
     resource.modify_plan(&request, &mut plan).await;
@@ -104,7 +104,7 @@ async fn update_plan_keeps_identity_and_allows_renaming_to_another_case() {
         .lock()
         .unwrap()
         .push(code("mine", "Sale", None));
-    let resource = RoutingWrapupCode::new(WrapupCodesView::over_api(platform.clone(), true));
+    let resource = RoutingWrapupCode::new(WrapupCodeCatalogView::over_api(platform.clone(), true));
     let prior = state_of(&code("mine", "Sale", None), None);
     let renamed = WrapupCodeModel {
         name: "SALE".into(),
@@ -143,7 +143,7 @@ async fn update_renames_in_place_and_keeps_prior_state_when_refused() {
         .lock()
         .unwrap()
         .extend([code("mine", "Sale", None), code("other", "Refund", None)]);
-    let resource = RoutingWrapupCode::new(WrapupCodesView::over_api(platform.clone(), true));
+    let resource = RoutingWrapupCode::new(WrapupCodeCatalogView::over_api(platform.clone(), true));
 
     let renamed = run_update(resource.as_ref(), update_request("Sale completed")).await;
     assert!(
@@ -171,7 +171,7 @@ async fn update_renames_in_place_and_keeps_prior_state_when_refused() {
 #[tokio::test]
 async fn updating_a_code_deleted_outside_says_so_and_keeps_prior_state() {
     let platform = Arc::new(FakePlatform::default());
-    let resource = RoutingWrapupCode::new(WrapupCodesView::over_api(platform.clone(), true));
+    let resource = RoutingWrapupCode::new(WrapupCodeCatalogView::over_api(platform.clone(), true));
     let result = run_update(resource.as_ref(), update_request("Sale completed")).await;
     let diagnostic = &result.diagnostics.0[0];
     assert_eq!(
@@ -185,7 +185,7 @@ async fn updating_a_code_deleted_outside_says_so_and_keeps_prior_state() {
 #[test]
 fn only_a_refusal_about_the_division_blames_division_id() {
     use crate::platform::{ApiFailure, Subject};
-    let input = WrapupCodeInput {
+    let input = WrapupCodeFields {
         name: "Sale".into(),
         division_id: Some("3fa85f64-5717-4562-b3fc-2c963f66afa6".into()),
         description: None,

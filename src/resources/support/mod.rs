@@ -8,7 +8,7 @@ mod platform_diagnostics;
 mod string_set;
 
 pub use crate::platform::{
-    ApiFailure, ClientView, PlatformError, WrapupCode, WrapupCodeApi, WrapupCodeInput,
+    ApiFailure, ClientView, PlatformError, WrapupCodeFields, WrapupCodeRecord, WrapupCodeStore,
 };
 pub use ids::is_uuid;
 pub use platform_diagnostics::PlatformDiagnostics;

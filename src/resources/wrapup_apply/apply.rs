@@ -9,11 +9,11 @@ use time::format_description::well_known::Rfc3339;
 
 use super::access::ConversationApi;
 use super::error::{SentWrapup, WrapupError};
-use super::inputs::WrapupSpec;
+use super::inputs::DesiredWrapup;
 use super::proof::{Before, Evidence, before_in, differences, evidence, needs_end_time};
 use super::resolve::{ResolvedCode, Target, check_awaiting_wrapup, resolve_code, resolve_target};
 use crate::resources::support::PlatformError;
-use genesys_client::models::WrapupInput;
+use genesys_client::models::WrapupBody;
 use tfplugin_framework::{CancellationToken, Diagnostics, ProgressSink};
 
 /// How many times one wrap-up is posted when answers are lost and reading back shows it did
@@ -91,7 +91,7 @@ async fn say(progress: Option<&ProgressSink>, message: String) {
 /// and the participant's wrap-up as the conversation shows it now.
 pub async fn resolve_wrapup(
     api: &dyn ConversationApi,
-    spec: &WrapupSpec,
+    spec: &DesiredWrapup,
 ) -> Result<Resolution, WrapupError> {
     let (target, conversation) = resolve_target(api, &spec.target).await?;
     check_awaiting_wrapup(&target)?;
@@ -108,7 +108,7 @@ pub async fn resolve_wrapup(
 /// to `progress`.
 pub async fn apply_wrapup(
     api: &dyn ConversationApi,
-    spec: &WrapupSpec,
+    spec: &DesiredWrapup,
     verify_delays: &[Duration],
     progress: Option<&ProgressSink>,
     cancel: &CancellationToken,
@@ -146,7 +146,7 @@ pub async fn apply_wrapup(
 /// (`cancel`) ends the delays, so the remaining reads go out at once, and posts nothing again.
 pub async fn apply_resolved(
     api: &dyn ConversationApi,
-    spec: &WrapupSpec,
+    spec: &DesiredWrapup,
     resolution: Resolution,
     verify_delays: &[Duration],
     progress: Option<&ProgressSink>,
@@ -157,12 +157,12 @@ pub async fn apply_resolved(
         code,
         mut before,
     } = resolution;
-    let input = WrapupInput {
+    let input = WrapupBody {
         code: code.id.clone(),
         notes: spec.notes.clone(),
         tags: spec.tags.clone(),
         duration_seconds: spec.duration_seconds,
-        ..WrapupInput::default()
+        ..WrapupBody::default()
     };
     let sent = SentWrapup {
         code_id: code.id.clone(),
@@ -275,9 +275,9 @@ fn now_rfc3339() -> String {
 /// not have landed); every other failure is final.
 async fn post(
     api: &dyn ConversationApi,
-    spec: &WrapupSpec,
+    spec: &DesiredWrapup,
     target: &Target,
-    input: &WrapupInput,
+    input: &WrapupBody,
     sent: &SentWrapup,
 ) -> Result<Option<String>, WrapupError> {
     match api
@@ -319,7 +319,7 @@ async fn verify(
     target: &Target,
     code: &ResolvedCode,
     before: &Before,
-    input: &WrapupInput,
+    input: &WrapupBody,
     verify_delays: &[Duration],
     cancel: &CancellationToken,
 ) -> Result<Result<Option<String>, String>, PlatformError> {
@@ -365,17 +365,17 @@ async fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resources::wrapup_apply::WrapupInputs;
-    use crate::resources::wrapup_apply::error::CodeChoiceAttr;
+    use crate::resources::wrapup_apply::WrapupInputsModel;
+    use crate::resources::wrapup_apply::error::CodeGivenBy;
     use crate::resources::wrapup_apply::fake::*;
-    use crate::resources::wrapup_apply::inputs::{CodeChoice, TargetSpec};
+    use crate::resources::wrapup_apply::inputs::{CodeChoice, TargetChoice};
     use genesys_client::MediaType;
     use genesys_client::models::AssignedWrapupCode;
     use tfplugin_framework::cty::AttributePath;
 
-    fn by_name(name: &str) -> WrapupSpec {
-        WrapupSpec {
-            target: TargetSpec {
+    fn by_name(name: &str) -> DesiredWrapup {
+        DesiredWrapup {
+            target: TargetChoice {
                 conversation_id: CONV.into(),
                 participant_id: None,
                 communication_id: None,
@@ -383,7 +383,7 @@ mod tests {
             code: CodeChoice {
                 id: None,
                 name: Some(name.into()),
-                configured: CodeChoiceAttr::Name,
+                configured: CodeGivenBy::Name,
             },
             notes: Some("back-filled".into()),
             tags: None,
@@ -394,7 +394,10 @@ mod tests {
     const NO_WAIT: [Duration; 2] = [Duration::ZERO, Duration::ZERO];
 
     /// Applies `spec` without verify delays and without a stop.
-    async fn apply_now(platform: &FakePlatform, spec: &WrapupSpec) -> Result<Applied, WrapupError> {
+    async fn apply_now(
+        platform: &FakePlatform,
+        spec: &DesiredWrapup,
+    ) -> Result<Applied, WrapupError> {
         apply_wrapup(platform, spec, &NO_WAIT, None, &CancellationToken::new()).await
     }
 
@@ -476,7 +479,7 @@ mod tests {
         assert_eq!(
             attribute,
             Some(tfplugin_framework::attr_path!(
-                WrapupInputs.wrapup_code_name
+                WrapupInputsModel.wrapup_code_name
             ))
         );
     }
@@ -570,7 +573,7 @@ mod tests {
     #[tokio::test]
     async fn a_dropped_notes_change_fails_naming_the_notes_held() {
         let platform = holding_the_sale(true, true);
-        let spec = WrapupSpec {
+        let spec = DesiredWrapup {
             notes: Some("corrected".into()),
             ..by_name("Sale completed")
         };
@@ -627,7 +630,7 @@ mod tests {
         assert_eq!(
             attribute,
             Some(tfplugin_framework::attr_path!(
-                WrapupInputs.wrapup_code_name
+                WrapupInputsModel.wrapup_code_name
             ))
         );
         assert!(platform.posts.lock().expect("not poisoned").is_empty());
@@ -645,7 +648,9 @@ mod tests {
         // The participant was resolved from the conversation: the error is on what selected it.
         assert_eq!(
             attribute,
-            Some(tfplugin_framework::attr_path!(WrapupInputs.conversation_id))
+            Some(tfplugin_framework::attr_path!(
+                WrapupInputsModel.conversation_id
+            ))
         );
         assert!(platform.posts.lock().expect("not poisoned").is_empty());
     }
@@ -661,7 +666,9 @@ mod tests {
         assert_eq!(summary, "Conversation not found");
         assert_eq!(
             attribute,
-            Some(tfplugin_framework::attr_path!(WrapupInputs.conversation_id))
+            Some(tfplugin_framework::attr_path!(
+                WrapupInputsModel.conversation_id
+            ))
         );
     }
 
@@ -669,8 +676,8 @@ mod tests {
     async fn a_customer_named_as_participant_is_refused() {
         let platform = FakePlatform::ended();
         let base = by_name("Sale completed");
-        let spec = WrapupSpec {
-            target: TargetSpec {
+        let spec = DesiredWrapup {
+            target: TargetChoice {
                 participant_id: Some(CUSTOMER.into()),
                 ..base.target
             },
@@ -683,7 +690,9 @@ mod tests {
         assert_eq!(summary, "Participant does not take a wrap-up");
         assert_eq!(
             attribute,
-            Some(tfplugin_framework::attr_path!(WrapupInputs.participant_id))
+            Some(tfplugin_framework::attr_path!(
+                WrapupInputsModel.participant_id
+            ))
         );
     }
 }

@@ -1,6 +1,6 @@
 //! Why a wrap-up could not be applied, and the attribute-scoped diagnostic each case becomes.
 
-use super::model::WrapupInputs;
+use super::model::WrapupInputsModel;
 use crate::resources::support::PlatformDiagnostics;
 use crate::resources::support::PlatformError;
 use genesys_client::MediaType;
@@ -10,17 +10,17 @@ use tfplugin_framework::cty::AttributePath;
 
 /// Which code attribute the user set; errors about the code point at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CodeChoiceAttr {
+pub enum CodeGivenBy {
     Id,
     Name,
 }
 
-impl CodeChoiceAttr {
+impl CodeGivenBy {
     /// The attribute's path.
     pub fn attribute(self) -> AttributePath {
         match self {
-            CodeChoiceAttr::Id => attr_path!(WrapupInputs.wrapup_code_id),
-            CodeChoiceAttr::Name => attr_path!(WrapupInputs.wrapup_code_name),
+            CodeGivenBy::Id => attr_path!(WrapupInputsModel.wrapup_code_id),
+            CodeGivenBy::Name => attr_path!(WrapupInputsModel.wrapup_code_name),
         }
     }
 }
@@ -94,7 +94,7 @@ pub enum WrapupError {
     },
     #[error("Wrap-up code not valid for this participant")]
     CodeNotAllowed {
-        choice: CodeChoiceAttr,
+        choice: CodeGivenBy,
         given: String,
         participant_id: String,
         queue: Option<String>,
@@ -103,7 +103,7 @@ pub enum WrapupError {
     },
     #[error("Wrap-up code not found")]
     CodeUnknown {
-        choice: CodeChoiceAttr,
+        choice: CodeGivenBy,
         given: String,
         participant_id: String,
         queue: Option<String>,
@@ -124,13 +124,13 @@ pub enum WrapupError {
     },
     #[error("The platform refused the wrap-up")]
     Rejected {
-        choice: CodeChoiceAttr,
+        choice: CodeGivenBy,
         sent: SentWrapup,
         failure: String,
     },
     #[error("The platform accepted the wrap-up write but did not persist it")]
     NotPersisted {
-        choice: CodeChoiceAttr,
+        choice: CodeGivenBy,
         sent: SentWrapup,
         /// What the read-back showed instead ("it holds no wrap-up", "its notes are …").
         found: String,
@@ -184,7 +184,7 @@ impl WrapupError {
             PlatformError::Denied(failure) if !error.refused_credentials() => WrapupError::Denied {
                 action,
                 failure: failure.to_string(),
-                attribute: attr_path!(WrapupInputs.conversation_id),
+                attribute: attr_path!(WrapupInputsModel.conversation_id),
             },
             error => WrapupError::Platform { action, error },
         }
@@ -198,7 +198,7 @@ impl WrapupError {
                 conversation_id,
                 failure,
             } => (
-                Some(attr_path!(WrapupInputs.conversation_id)),
+                Some(attr_path!(WrapupInputsModel.conversation_id)),
                 format!(
                     "Genesys Cloud has no conversation {conversation_id} visible to these \
                      credentials ({failure}). Check the ID; conversations are also purged after \
@@ -210,7 +210,7 @@ impl WrapupError {
                 conversation_id,
                 candidates,
             } => (
-                Some(attr_path!(WrapupInputs.participant_id)),
+                Some(attr_path!(WrapupInputsModel.participant_id)),
                 format!(
                     "Conversation {conversation_id} has no participant {participant_id}. Its \
                      participants are:\n{}",
@@ -222,7 +222,7 @@ impl WrapupError {
                 reason,
                 candidates,
             } => (
-                Some(attr_path!(WrapupInputs.participant_id)),
+                Some(attr_path!(WrapupInputsModel.participant_id)),
                 format!(
                     "{reason} Set participant_id to one of the participants of conversation \
                      {conversation_id}:\n{}",
@@ -234,7 +234,7 @@ impl WrapupError {
                 participant_id,
                 candidates,
             } => (
-                Some(attr_path!(WrapupInputs.communication_id)),
+                Some(attr_path!(WrapupInputsModel.communication_id)),
                 format!(
                     "Participant {participant_id} has no communication {communication_id}. Its \
                      communications are:\n{}",
@@ -245,7 +245,7 @@ impl WrapupError {
                 participant_id,
                 candidates,
             } => (
-                Some(attr_path!(WrapupInputs.communication_id)),
+                Some(attr_path!(WrapupInputsModel.communication_id)),
                 format!(
                     "Participant {participant_id} has several communications that could take \
                      the wrap-up. Set communication_id to one of:\n{}",
@@ -291,11 +291,11 @@ impl WrapupError {
                     .map(|q| format!(" (queue {q})"))
                     .unwrap_or_default();
                 let what = match choice {
-                    CodeChoiceAttr::Id => format!(
+                    CodeGivenBy::Id => format!(
                         "Wrap-up code ID {given} exists in the org but is not among the codes \
                          valid for participant {participant_id}{queue}."
                     ),
-                    CodeChoiceAttr::Name => format!(
+                    CodeGivenBy::Name => format!(
                         "The wrap-up code {given:?} exists in the org but is not valid for \
                          participant {participant_id}{queue}."
                     ),
@@ -321,10 +321,10 @@ impl WrapupError {
                     .map(|q| format!(" (queue {q})"))
                     .unwrap_or_default();
                 let what = match choice {
-                    CodeChoiceAttr::Id => {
+                    CodeGivenBy::Id => {
                         format!("Genesys Cloud has no wrap-up code with ID {given} in this org.")
                     }
-                    CodeChoiceAttr::Name => {
+                    CodeGivenBy::Name => {
                         format!("Genesys Cloud has no wrap-up code named {given:?} in this org.")
                     }
                 };
@@ -338,7 +338,7 @@ impl WrapupError {
                 )
             }
             WrapupError::CodeAmbiguous { given, matches } => (
-                Some(CodeChoiceAttr::Name.attribute()),
+                Some(CodeGivenBy::Name.attribute()),
                 format!(
                     "The name {given:?} matches several wrap-up codes that differ only in case, \
                      and none exactly:\n{}\nWrite the name exactly as one of them, or set \
@@ -397,7 +397,7 @@ impl WrapupError {
                     ""
                 };
                 (
-                    Some(attr_path!(WrapupInputs.communication_id)),
+                    Some(attr_path!(WrapupInputsModel.communication_id)),
                     format!(
                         "Sent {}; the platform answered {failure}, although the conversation \
                          showed {media} communication {communication_id} when the wrap-up was \

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use super::access::ConversationApi;
 use crate::resources::support::{ApiFailure, PlatformError};
 use genesys_client::MediaType;
-use genesys_client::models::{AssignedWrapupCode, Conversation, Wrapup, WrapupCode, WrapupInput};
+use genesys_client::models::{AssignedWrapupCode, Conversation, Wrapup, WrapupBody, WrapupCode};
 
 pub const CONV: &str = "11111111-1111-4111-8111-111111111111";
 pub const CUSTOMER: &str = "22222222-2222-4222-8222-222222222222";
@@ -25,7 +25,7 @@ pub struct FakePlatform {
     pub ignore_writes: bool,
     /// Whether wrap-ups carry an `endTime` (each kept write moves it).
     pub end_times: bool,
-    pub posts: Mutex<Vec<(MediaType, String, WrapupInput)>>,
+    pub posts: Mutex<Vec<(MediaType, String, WrapupBody)>>,
     /// How many of the next posts fail as lost answers without the platform acting on them.
     pub lost_answers: Mutex<usize>,
     /// Reads of the participant's wrap-up so far.
@@ -189,7 +189,7 @@ impl ConversationApi for FakePlatform {
         _: &str,
         participant_id: &str,
         _: &str,
-        wrapup: &WrapupInput,
+        wrapup: &WrapupBody,
     ) -> Result<(), PlatformError> {
         self.posts.lock().expect("not poisoned").push((
             media,

@@ -1,8 +1,8 @@
 //! The inputs the resource and the action share: their schema attributes, validation at
 //! `terraform validate` time, and reading them out of a configuration or plan.
 
-use super::error::CodeChoiceAttr;
-use super::model::WrapupInputs;
+use super::error::CodeGivenBy;
+use super::model::WrapupInputsModel;
 use crate::resources::support::is_uuid;
 use tfplugin_framework::cty::{AttributePath, Type};
 use tfplugin_framework::{Attribute, Diagnostics, TfValue};
@@ -14,13 +14,13 @@ use tfplugin_framework::{attr_name, attr_path};
 pub struct CodeChoice {
     pub id: Option<String>,
     pub name: Option<String>,
-    pub configured: CodeChoiceAttr,
+    pub configured: CodeGivenBy,
 }
 
 /// A wrap-up to apply, read from a wholly known configuration or plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WrapupSpec {
-    pub target: TargetSpec,
+pub struct DesiredWrapup {
+    pub target: TargetChoice,
     pub code: CodeChoice,
     pub notes: Option<String>,
     pub tags: Option<Vec<String>>,
@@ -30,17 +30,20 @@ pub struct WrapupSpec {
 /// Which communication a wrap-up is for: the conversation, and the participant and
 /// communication when given (otherwise the only sensible ones are chosen).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TargetSpec {
+pub struct TargetChoice {
     pub conversation_id: String,
     pub participant_id: Option<String>,
     pub communication_id: Option<String>,
 }
 
-impl TargetSpec {
+impl TargetChoice {
     /// Reads the target out of `value` (a configuration or plan); `None` while any part of it
     /// is unknown. The code and the other inputs may still be unknown.
-    pub fn from_inputs(value: &WrapupInputs, configured: &WrapupInputs) -> Option<TargetSpec> {
-        Some(TargetSpec {
+    pub fn from_inputs(
+        value: &WrapupInputsModel,
+        configured: &WrapupInputsModel,
+    ) -> Option<TargetChoice> {
+        Some(TargetChoice {
             conversation_id: known_string(&value.conversation_id)??,
             participant_id: resolvable(&value.participant_id, &configured.participant_id)?,
             communication_id: resolvable(&value.communication_id, &configured.communication_id)?,
@@ -48,16 +51,19 @@ impl TargetSpec {
     }
 }
 
-impl WrapupSpec {
+impl DesiredWrapup {
     /// Reads the inputs of `value` (a configuration or planned state). `None` while something
     /// it needs is unknown, or when the inputs are invalid (validation reports those).
     /// `configured` is the configuration, which tells which code attribute the user set.
-    pub fn from_inputs(value: &WrapupInputs, configured: &WrapupInputs) -> Option<WrapupSpec> {
-        let target = TargetSpec::from_inputs(value, configured)?;
+    pub fn from_inputs(
+        value: &WrapupInputsModel,
+        configured: &WrapupInputsModel,
+    ) -> Option<DesiredWrapup> {
+        let target = TargetChoice::from_inputs(value, configured)?;
         let configured_attr = match (&configured.wrapup_code_name, &configured.wrapup_code_id) {
             (TfValue::Null, TfValue::Null) => return None,
-            (TfValue::Null, _) => CodeChoiceAttr::Id,
-            _ => CodeChoiceAttr::Name,
+            (TfValue::Null, _) => CodeGivenBy::Id,
+            _ => CodeGivenBy::Name,
         };
         let id = known_string(&value.wrapup_code_id);
         let name = known_string(&value.wrapup_code_name)?;
@@ -84,7 +90,7 @@ impl WrapupSpec {
             TfValue::Unknown(_) => return None,
             TfValue::Known(number) => Some(number.as_i64()?),
         };
-        Some(WrapupSpec {
+        Some(DesiredWrapup {
             target,
             code: CodeChoice {
                 id,
@@ -133,8 +139,8 @@ pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
         ""
     };
     vec![
-        Attribute::required(attr_name!(WrapupInputs.conversation_id), Type::String).description(
-            format!(
+        Attribute::required(attr_name!(WrapupInputsModel.conversation_id), Type::String)
+            .description(format!(
                 "ID of the conversation to wrap up (a UUID). The conversation must exist and \
                  the participant's communication must have ended.{}",
                 if resource {
@@ -142,23 +148,22 @@ pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
                 } else {
                     ""
                 }
-            ),
-        ),
-        Attribute::optional(attr_name!(WrapupInputs.participant_id), Type::String)
+            )),
+        Attribute::optional(attr_name!(WrapupInputsModel.participant_id), Type::String)
             .computed_when(resource)
             .description(format!(
                 "ID of the participant to wrap up. Optional when the conversation has exactly \
                  one agent participant, or exactly one awaiting wrap-up; otherwise the error \
                  lists the candidates.{computed_note}"
             )),
-        Attribute::optional(attr_name!(WrapupInputs.communication_id), Type::String)
+        Attribute::optional(attr_name!(WrapupInputsModel.communication_id), Type::String)
             .computed_when(resource)
             .description(format!(
                 "ID of the participant's communication the wrap-up is posted for. Optional when \
                  the participant has one communication, or exactly one that has ended.\
                  {computed_note}"
             )),
-        Attribute::optional(attr_name!(WrapupInputs.wrapup_code_id), Type::String)
+        Attribute::optional(attr_name!(WrapupInputsModel.wrapup_code_id), Type::String)
             .computed_when(resource)
             .description(format!(
                 "ID of the wrap-up code to apply (a UUID). Set exactly one of `wrapup_code_id` \
@@ -171,12 +176,13 @@ pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
                     ""
                 }
             )),
-        Attribute::optional(attr_name!(WrapupInputs.wrapup_code_name), Type::String).description(
-            "Name (label) of the wrap-up code to apply, e.g. `\"Sale completed\"`. The \
+        Attribute::optional(attr_name!(WrapupInputsModel.wrapup_code_name), Type::String)
+            .description(
+                "Name (label) of the wrap-up code to apply, e.g. `\"Sale completed\"`. The \
              provider resolves it to the code's ID among the codes assigned to the \
              participant's queue, because the platform only keeps a wrap-up sent with the ID.",
-        ),
-        Attribute::optional(attr_name!(WrapupInputs.notes), Type::String)
+            ),
+        Attribute::optional(attr_name!(WrapupInputsModel.notes), Type::String)
             .computed_when(resource)
             .description(if resource {
                 "Wrap-up notes. Omitted, `null` and `\"\"` all mean no notes and never show as \
@@ -184,7 +190,7 @@ pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
             } else {
                 "Wrap-up notes."
             }),
-        Attribute::optional(attr_name!(WrapupInputs.tags), Type::list(Type::String))
+        Attribute::optional(attr_name!(WrapupInputsModel.tags), Type::list(Type::String))
             .computed_when(resource)
             .description(if resource {
                 "Wrap-up tags. Omitted, `null` and `[]` all mean no tags and never show as a \
@@ -192,24 +198,24 @@ pub fn input_attributes(kind: SchemaKind) -> Vec<Attribute> {
             } else {
                 "Wrap-up tags."
             }),
-        Attribute::optional(attr_name!(WrapupInputs.duration_seconds), Type::Number)
+        Attribute::optional(attr_name!(WrapupInputsModel.duration_seconds), Type::Number)
             .description("Time spent in wrap-up (after-call work), in whole seconds, 0 or more."),
     ]
 }
 
 /// Attribute-scoped checks that need no platform call. Unknown values are skipped.
-pub fn validate_inputs(config: &WrapupInputs, diagnostics: &mut Diagnostics) {
+pub fn validate_inputs(config: &WrapupInputsModel, diagnostics: &mut Diagnostics) {
     let ids: [(AttributePath, &TfValue<String>); 3] = [
         (
-            attr_path!(WrapupInputs.conversation_id),
+            attr_path!(WrapupInputsModel.conversation_id),
             &config.conversation_id,
         ),
         (
-            attr_path!(WrapupInputs.participant_id),
+            attr_path!(WrapupInputsModel.participant_id),
             &config.participant_id,
         ),
         (
-            attr_path!(WrapupInputs.communication_id),
+            attr_path!(WrapupInputsModel.communication_id),
             &config.communication_id,
         ),
     ];
@@ -228,7 +234,7 @@ pub fn validate_inputs(config: &WrapupInputs, diagnostics: &mut Diagnostics) {
     let name = &config.wrapup_code_name;
     match (id, name) {
         (TfValue::Known(_), TfValue::Known(_)) => diagnostics.attribute_error(
-            attr_path!(WrapupInputs.wrapup_code_name),
+            attr_path!(WrapupInputsModel.wrapup_code_name),
             "Conflicting wrap-up code attributes",
             "Set exactly one of wrapup_code_id and wrapup_code_name, not both: the name is \
              resolved to the ID, so setting both leaves two sources for the same thing.",
@@ -244,7 +250,7 @@ pub fn validate_inputs(config: &WrapupInputs, diagnostics: &mut Diagnostics) {
         && !is_uuid(text)
     {
         diagnostics.attribute_error(
-            attr_path!(WrapupInputs.wrapup_code_id),
+            attr_path!(WrapupInputsModel.wrapup_code_id),
             "wrapup_code_id is not a wrap-up code ID",
             format!(
                 "{text:?} is not an ID (a UUID). If it is the code's name, set \
@@ -257,7 +263,7 @@ pub fn validate_inputs(config: &WrapupInputs, diagnostics: &mut Diagnostics) {
         && (text.trim().is_empty() || text.trim() != text)
     {
         diagnostics.attribute_error(
-            attr_path!(WrapupInputs.wrapup_code_name),
+            attr_path!(WrapupInputsModel.wrapup_code_name),
             "Invalid wrapup_code_name",
             format!(
                 "{text:?} cannot be a wrap-up code name: names are not empty and have no leading \
@@ -269,7 +275,7 @@ pub fn validate_inputs(config: &WrapupInputs, diagnostics: &mut Diagnostics) {
         && seconds.as_i64().is_none_or(|seconds| seconds < 0)
     {
         diagnostics.attribute_error(
-            attr_path!(WrapupInputs.duration_seconds),
+            attr_path!(WrapupInputsModel.duration_seconds),
             "Invalid duration_seconds",
             "duration_seconds must be a whole number of seconds, 0 or more.",
         );
@@ -278,7 +284,7 @@ pub fn validate_inputs(config: &WrapupInputs, diagnostics: &mut Diagnostics) {
         for (index, tag) in tags.iter().enumerate() {
             if tag.is_null() || tag.as_str().is_some_and(|t| t.trim().is_empty()) {
                 diagnostics.attribute_error(
-                    attr_path!(WrapupInputs.tags).key_int(index as i64),
+                    attr_path!(WrapupInputsModel.tags).key_int(index as i64),
                     "Invalid wrap-up tag",
                     "Tags must be non-empty strings.",
                 );
@@ -294,17 +300,17 @@ mod tests {
     const CONV: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
     const CODE: &str = "0d4b2b6e-5c8f-4d36-9a1e-7b2f0c3e9a10";
 
-    fn config(code_id: TfValue<String>, code_name: TfValue<String>) -> WrapupInputs {
-        WrapupInputs {
+    fn config(code_id: TfValue<String>, code_name: TfValue<String>) -> WrapupInputsModel {
+        WrapupInputsModel {
             conversation_id: CONV.into(),
             wrapup_code_id: code_id,
             wrapup_code_name: code_name,
             notes: "n".into(),
-            ..WrapupInputs::default()
+            ..WrapupInputsModel::default()
         }
     }
 
-    fn errors(config: &WrapupInputs) -> Vec<(String, Option<String>)> {
+    fn errors(config: &WrapupInputsModel) -> Vec<(String, Option<String>)> {
         let mut diagnostics = Diagnostics::default();
         validate_inputs(config, &mut diagnostics);
         diagnostics
@@ -320,7 +326,7 @@ mod tests {
             errors(&config(CODE.into(), "Sale".into())),
             vec![(
                 "Conflicting wrap-up code attributes".to_owned(),
-                Some(attr_path!(WrapupInputs.wrapup_code_name).to_string())
+                Some(attr_path!(WrapupInputsModel.wrapup_code_name).to_string())
             )]
         );
     }
@@ -343,7 +349,7 @@ mod tests {
         let diagnostic = &diagnostics.0[0];
         assert_eq!(
             diagnostic.attribute,
-            Some(attr_path!(WrapupInputs.wrapup_code_id))
+            Some(attr_path!(WrapupInputsModel.wrapup_code_id))
         );
         assert!(
             diagnostic
@@ -363,38 +369,38 @@ mod tests {
     #[test]
     fn spec_keeps_which_code_attribute_the_user_set() {
         let cfg = config(TfValue::Null, "Sale".into());
-        let spec = WrapupSpec::from_inputs(&cfg, &cfg).expect("known inputs");
-        assert_eq!(spec.code.configured, CodeChoiceAttr::Name);
+        let spec = DesiredWrapup::from_inputs(&cfg, &cfg).expect("known inputs");
+        assert_eq!(spec.code.configured, CodeGivenBy::Name);
         assert_eq!(spec.code.name.as_deref(), Some("Sale"));
         assert_eq!(spec.code.id, None);
 
         let mut planned = cfg.clone();
         planned.wrapup_code_id = CODE.into();
-        let spec = WrapupSpec::from_inputs(&planned, &cfg).expect("known inputs");
+        let spec = DesiredWrapup::from_inputs(&planned, &cfg).expect("known inputs");
         assert_eq!(spec.code.id.as_deref(), Some(CODE));
-        assert_eq!(spec.code.configured, CodeChoiceAttr::Name);
+        assert_eq!(spec.code.configured, CodeGivenBy::Name);
     }
 
     #[test]
     fn computed_ids_left_unknown_by_the_plan_are_resolved_at_apply() {
         let cfg = config(TfValue::Null, "Sale".into());
-        let planned = WrapupInputs {
+        let planned = WrapupInputsModel {
             participant_id: TfValue::unknown(),
             communication_id: TfValue::unknown(),
             wrapup_code_id: TfValue::unknown(),
             ..cfg.clone()
         };
-        let spec = WrapupSpec::from_inputs(&planned, &cfg).expect("resolvable");
+        let spec = DesiredWrapup::from_inputs(&planned, &cfg).expect("resolvable");
         assert_eq!(spec.target.participant_id, None);
         assert_eq!(spec.target.communication_id, None);
         assert_eq!(spec.code.id, None);
 
-        let unknown_in_config = WrapupInputs {
+        let unknown_in_config = WrapupInputsModel {
             participant_id: TfValue::unknown(),
             ..cfg.clone()
         };
         assert_eq!(
-            WrapupSpec::from_inputs(&unknown_in_config, &unknown_in_config),
+            DesiredWrapup::from_inputs(&unknown_in_config, &unknown_in_config),
             None
         );
     }
@@ -403,6 +409,6 @@ mod tests {
     fn spec_waits_for_unknown_inputs() {
         let mut cfg = config(CODE.into(), TfValue::Null);
         cfg.conversation_id = TfValue::unknown();
-        assert_eq!(WrapupSpec::from_inputs(&cfg, &cfg), None);
+        assert_eq!(DesiredWrapup::from_inputs(&cfg, &cfg), None);
     }
 }

@@ -17,11 +17,11 @@ pub use access::{ConversationApi, ConversationsView, GenesysConversations};
 pub use apply::{
     Applied, Resolution, VERIFY_DELAYS, apply_resolved, apply_wrapup, endpoint_for, resolve_wrapup,
 };
-pub use error::{CodeChoiceAttr, SentWrapup, WrapupError};
+pub use error::{CodeGivenBy, SentWrapup, WrapupError};
 pub use inputs::{
-    CodeChoice, SchemaKind, TargetSpec, WrapupSpec, input_attributes, validate_inputs,
+    CodeChoice, DesiredWrapup, SchemaKind, TargetChoice, input_attributes, validate_inputs,
 };
-pub use model::WrapupInputs;
+pub use model::WrapupInputsModel;
 pub use proof::{Before, before_in};
 pub use resolve::{
     ResolvedCode, Target, check_awaiting_wrapup, code_name_for, read_conversation, resolve_code,

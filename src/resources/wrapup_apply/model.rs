@@ -8,7 +8,7 @@ use tfplugin_framework::tf_model;
 tf_model! {
     /// The inputs of a wrap-up (the action's `config` block; the resource adds its computed
     /// attributes in `ConversationWrapupModel`).
-    pub struct WrapupInputs {
+    pub struct WrapupInputsModel {
         /// The conversation (required).
         pub conversation_id: TfValue<String>,
         /// The participant; resolved when unset.
@@ -35,12 +35,12 @@ mod tests {
 
     #[test]
     fn the_inputs_match_the_action_schema() {
-        assert_model_matches::<WrapupInputs>(&action_schema().value_type());
+        assert_model_matches::<WrapupInputsModel>(&action_schema().value_type());
     }
 
     #[test]
     fn the_inputs_round_trip_with_null_and_unknown_in_every_optional_field() {
-        let known = WrapupInputs {
+        let known = WrapupInputsModel {
             conversation_id: "c".into(),
             participant_id: "p".into(),
             communication_id: "m".into(),
@@ -50,7 +50,7 @@ mod tests {
             tags: TfValue::Known(vec!["a".into(), TfValue::Null, TfValue::unknown()]),
             duration_seconds: TfValue::Known(Number::from(30)),
         };
-        let unknown = WrapupInputs {
+        let unknown = WrapupInputsModel {
             conversation_id: TfValue::unknown(),
             participant_id: TfValue::unknown(),
             communication_id: TfValue::unknown(),
@@ -60,9 +60,9 @@ mod tests {
             tags: TfValue::unknown(),
             duration_seconds: TfValue::unknown(),
         };
-        let null = WrapupInputs {
+        let null = WrapupInputsModel {
             conversation_id: "c".into(),
-            ..WrapupInputs::default()
+            ..WrapupInputsModel::default()
         };
         assert_round_trips(&[known, unknown, null]);
     }

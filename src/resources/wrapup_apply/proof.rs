@@ -1,10 +1,10 @@
 //! What a read-back must show before a wrap-up write counts as applied: every field the write
 //! set (code, notes, tags, duration) and, when the participant already held those same values
 //! before the write, a sign that this write landed. The platform moves a wrap-up's `endTime`
-//! on each write unless the write asks it not to (the SDK's `WrapupInput.disableEndTimeUpdates`:
+//! on each write unless the write asks it not to (the API's `WrapupInput.disableEndTimeUpdates`:
 //! "Prevent updates to wrapup end time when set to true"), so a changed `endTime` is that sign.
 
-use genesys_client::models::{AssignedWrapupCode, Conversation, WrapupInput};
+use genesys_client::models::{AssignedWrapupCode, Conversation, WrapupBody};
 
 /// The participant's wrap-up before the write, as plan (or the apply's own conversation read)
 /// saw it: `None` when it held none.
@@ -35,7 +35,7 @@ fn sorted(tags: &[String]) -> Vec<&str> {
 /// How `held` differs from what `sent` set, one phrase per field ("its notes are …"); empty
 /// when it holds everything the write set. Fields the write left out are not compared: the
 /// platform may fill them in itself (a duration it measured, say).
-pub fn differences(held: Option<&AssignedWrapupCode>, sent: &WrapupInput) -> Vec<String> {
+pub fn differences(held: Option<&AssignedWrapupCode>, sent: &WrapupBody) -> Vec<String> {
     let Some(held) = held else {
         return vec!["it holds no wrap-up".into()];
     };
@@ -83,7 +83,7 @@ pub enum Evidence {
 }
 
 /// Judges a read-back that [`differences`] found complete, against the state before the write.
-pub fn evidence(before: &Before, after: &AssignedWrapupCode, sent: &WrapupInput) -> Evidence {
+pub fn evidence(before: &Before, after: &AssignedWrapupCode, sent: &WrapupBody) -> Evidence {
     let Some(before) = before else {
         return Evidence::Changed;
     };
@@ -99,7 +99,7 @@ pub fn evidence(before: &Before, after: &AssignedWrapupCode, sent: &WrapupInput)
 
 /// Whether the state before the write holds what `sent` sets but no `endTime`, so that only a
 /// fresh read before the write can give the end time to compare with.
-pub fn needs_end_time(before: &Before, sent: &WrapupInput) -> bool {
+pub fn needs_end_time(before: &Before, sent: &WrapupBody) -> bool {
     before
         .as_ref()
         .is_some_and(|b| b.end_time.is_none() && differences(Some(b), sent).is_empty())
@@ -119,13 +119,13 @@ mod tests {
         }
     }
 
-    fn sent(code: &str, notes: &str) -> WrapupInput {
-        WrapupInput {
+    fn sent(code: &str, notes: &str) -> WrapupBody {
+        WrapupBody {
             code: code.into(),
             notes: Some(notes.into()),
             tags: Some(vec!["a".into(), "b".into()]),
             duration_seconds: Some(30),
-            ..WrapupInput::default()
+            ..WrapupBody::default()
         }
     }
 
@@ -147,9 +147,9 @@ mod tests {
 
     #[test]
     fn fields_the_write_left_out_are_not_compared() {
-        let input = WrapupInput {
+        let input = WrapupBody {
             code: "c".into(),
-            ..WrapupInput::default()
+            ..WrapupBody::default()
         };
         assert!(differences(Some(&held("c", Some("any"), None)), &input).is_empty());
     }

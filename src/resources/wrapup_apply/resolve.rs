@@ -2,9 +2,9 @@
 //! communication and media type, and the code's ID among the codes valid for its queue.
 
 use super::access::ConversationApi;
-use super::error::{CodeChoiceAttr, WrapupError};
-use super::inputs::{CodeChoice, TargetSpec};
-use super::model::WrapupInputs;
+use super::error::{CodeGivenBy, WrapupError};
+use super::inputs::{CodeChoice, TargetChoice};
+use super::model::WrapupInputsModel;
 use crate::resources::support::PlatformError;
 use genesys_client::MediaType;
 use genesys_client::models::{Communication, Conversation, Participant, WrapupCode};
@@ -111,7 +111,7 @@ pub async fn read_conversation(
 /// or picks another participant.
 pub async fn resolve_target(
     api: &dyn ConversationApi,
-    spec: &TargetSpec,
+    spec: &TargetChoice,
 ) -> Result<(Target, Conversation), WrapupError> {
     if let Some(view) = api.conversation_in_bulk(&spec.conversation_id).await
         && (spec.participant_id.is_some()
@@ -126,7 +126,7 @@ pub async fn resolve_target(
     Ok((target, conversation))
 }
 
-fn choose_target(conversation: &Conversation, spec: &TargetSpec) -> Result<Target, WrapupError> {
+fn choose_target(conversation: &Conversation, spec: &TargetChoice) -> Result<Target, WrapupError> {
     let everyone = || -> Vec<String> {
         conversation
             .participants
@@ -135,12 +135,12 @@ fn choose_target(conversation: &Conversation, spec: &TargetSpec) -> Result<Targe
             .collect()
     };
     let participant_attr = if spec.participant_id.is_some() {
-        attr_path!(WrapupInputs.participant_id)
+        attr_path!(WrapupInputsModel.participant_id)
     } else {
-        attr_path!(WrapupInputs.conversation_id)
+        attr_path!(WrapupInputsModel.conversation_id)
     };
     let communication_attr = if spec.communication_id.is_some() {
-        attr_path!(WrapupInputs.communication_id)
+        attr_path!(WrapupInputsModel.communication_id)
     } else {
         participant_attr.clone()
     };
@@ -336,7 +336,7 @@ pub async fn resolve_code(
             });
         }
         let given = match (choice.configured, choice.name.as_deref()) {
-            (CodeChoiceAttr::Name, Some(name)) => name,
+            (CodeGivenBy::Name, Some(name)) => name,
             _ => id,
         };
         // Unknown in the org and known but not on the queue are different mistakes.
@@ -435,7 +435,7 @@ pub async fn code_name_for(
 mod tests {
     use super::*;
     use crate::resources::wrapup_apply::fake::*;
-    use crate::resources::wrapup_apply::{WrapupInputs, WrapupSpec};
+    use crate::resources::wrapup_apply::{DesiredWrapup, WrapupInputsModel};
 
     fn two_agents(first: &str, second: &str) -> Conversation {
         serde_json::from_value(serde_json::json!({
@@ -449,9 +449,9 @@ mod tests {
         .expect("a valid Conversation")
     }
 
-    fn spec() -> WrapupSpec {
-        WrapupSpec {
-            target: TargetSpec {
+    fn spec() -> DesiredWrapup {
+        DesiredWrapup {
+            target: TargetChoice {
                 conversation_id: CONV.into(),
                 participant_id: None,
                 communication_id: None,
@@ -459,7 +459,7 @@ mod tests {
             code: CodeChoice {
                 id: Some(SALE.into()),
                 name: None,
-                configured: CodeChoiceAttr::Id,
+                configured: CodeGivenBy::Id,
             },
             notes: None,
             tags: None,
@@ -493,7 +493,7 @@ mod tests {
 
     #[test]
     fn an_unknown_participant_lists_the_participants() {
-        let spec = TargetSpec {
+        let spec = TargetChoice {
             participant_id: Some(AGENT_CALL.into()),
             ..spec().target
         };
@@ -535,7 +535,7 @@ mod tests {
             agent.calls.clear();
         }
         *platform.bulk.lock().expect("not poisoned") = lagging;
-        let spec = TargetSpec {
+        let spec = TargetChoice {
             participant_id: Some(AGENT.into()),
             ..spec().target
         };
@@ -571,7 +571,7 @@ mod tests {
         let choice = CodeChoice {
             id: Some(AGENT_CALL.into()),
             name: None,
-            configured: CodeChoiceAttr::Id,
+            configured: CodeGivenBy::Id,
         };
         let error = resolve_code(&platform, &target, &choice)
             .await
@@ -579,7 +579,9 @@ mod tests {
         let diagnostic = &error.diagnostics().0[0];
         assert_eq!(
             diagnostic.attribute,
-            Some(tfplugin_framework::attr_path!(WrapupInputs.wrapup_code_id))
+            Some(tfplugin_framework::attr_path!(
+                WrapupInputsModel.wrapup_code_id
+            ))
         );
         assert!(
             diagnostic.detail.contains("\"No sale\""),
@@ -596,7 +598,7 @@ mod tests {
         let choice = CodeChoice {
             id: None,
             name: Some(name.into()),
-            configured: CodeChoiceAttr::Name,
+            configured: CodeGivenBy::Name,
         };
         let code = resolve_code(platform, &target, &choice)
             .await
@@ -631,7 +633,7 @@ mod tests {
         let choice = CodeChoice {
             id: None,
             name: Some("sale completed".into()),
-            configured: CodeChoiceAttr::Name,
+            configured: CodeGivenBy::Name,
         };
         let error = resolve_code(&platform, &target, &choice)
             .await
@@ -645,7 +647,7 @@ mod tests {
         assert_eq!(
             diagnostics.0[0].attribute,
             Some(tfplugin_framework::attr_path!(
-                WrapupInputs.wrapup_code_name
+                WrapupInputsModel.wrapup_code_name
             ))
         );
         // The exact name still resolves.

@@ -25,5 +25,5 @@ pub use error_body::{ErrorBody, ErrorDetail, ErrorLimit};
 pub use limit::{Limit, LimitsListing};
 pub use listing::EntityListing;
 pub use queue::Queue;
-pub use wrapup::{AssignedWrapupCode, MediaParticipantRequest, Wrapup, WrapupInput};
+pub use wrapup::{AssignedWrapupCode, MediaParticipantRequest, Wrapup, WrapupBody};
 pub use wrapup_code::{WrapupCode, WrapupCodeReference, WrapupCodeRequest};

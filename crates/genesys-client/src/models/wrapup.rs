@@ -1,9 +1,10 @@
 use serde::{Deserialize, Serialize};
 
-/// Body of the wrap-up POST per communication (`WrapupInput`). `code` is the wrap-up code ID.
+/// Body of the wrap-up POST per communication (the API's `WrapupInput` schema). `code` is the
+/// wrap-up code ID.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct WrapupInput {
+pub struct WrapupBody {
     pub code: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -62,7 +63,7 @@ pub struct AssignedWrapupCode {
 #[serde(rename_all = "camelCase")]
 pub struct MediaParticipantRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wrapup: Option<WrapupInput>,
+    pub wrapup: Option<WrapupBody>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,10 +86,10 @@ mod tests {
 
     #[test]
     fn wrapup_input_sends_only_what_is_set() {
-        let input = WrapupInput {
+        let input = WrapupBody {
             code: "code-id".into(),
             notes: Some("back-filled".into()),
-            ..WrapupInput::default()
+            ..WrapupBody::default()
         };
         assert_eq!(
             serde_json::to_value(&input).expect("serialisable"),
@@ -99,10 +100,10 @@ mod tests {
     #[test]
     fn patch_body_nests_the_wrapup() {
         let body = MediaParticipantRequest {
-            wrapup: Some(WrapupInput {
+            wrapup: Some(WrapupBody {
                 code: "c".into(),
                 disable_end_time_updates: Some(true),
-                ..WrapupInput::default()
+                ..WrapupBody::default()
             }),
             ..MediaParticipantRequest::default()
         };
