@@ -11,12 +11,15 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::resources::support::PlatformDiagnostics;
-use crate::resources::wrapup_apply::{
-    ConversationsView, DesiredWrapup, SchemaKind, VERIFY_DELAYS, WrapupError, WrapupInputsModel,
-    apply_wrapup, check_awaiting_wrapup, input_attributes, resolve_code, resolve_target,
-    validate_inputs,
+use crate::platform::ConversationsView;
+use crate::platform::wrapup_writer::{
+    VERIFY_DELAYS, WrapupError, WrapupEvent, WrapupProgress, apply_wrapup, check_awaiting_wrapup,
+    resolve_code, resolve_target,
 };
+use crate::resources::conversation_wrapup::{
+    SchemaKind, WrapupDiagnostics, WrapupInputsModel, input_attributes, validate_inputs,
+};
+use crate::resources::support::PlatformDiagnostics;
 use tfplugin_framework::cty::Value;
 use tfplugin_framework::{
     Action, ActionRequest, Block, Diagnostics, Model, ProgressSink, Schema, Severity,
@@ -81,7 +84,7 @@ impl Action for ConversationWrapupAction {
         if diagnostics.has_errors() {
             return diagnostics;
         }
-        let Some(spec) = DesiredWrapup::from_inputs(&config, &config) else {
+        let Some(spec) = config.desired(&config) else {
             return diagnostics;
         };
         let api = match self.access.get().await {
@@ -123,7 +126,7 @@ impl Action for ConversationWrapupAction {
         if diagnostics.has_errors() {
             return diagnostics;
         }
-        let Some(spec) = DesiredWrapup::from_inputs(&config, &config) else {
+        let Some(spec) = config.desired(&config) else {
             diagnostics.error(
                 "Wrap-up inputs are not known",
                 "Terraform invoked the action with unknown inputs; this is a bug in the \
@@ -142,7 +145,7 @@ impl Action for ConversationWrapupAction {
             &*api,
             &spec,
             &VERIFY_DELAYS,
-            Some(&progress),
+            Some(&progress as &dyn WrapupProgress),
             &request.cancel,
         )
         .await
@@ -151,5 +154,54 @@ impl Action for ConversationWrapupAction {
             Err(error) => error.to_diagnostics(&mut diagnostics),
         }
         diagnostics
+    }
+}
+
+/// The progress message that shows `event` to the user.
+fn progress_message(event: &WrapupEvent) -> String {
+    match event {
+        WrapupEvent::Resolving { conversation_id } => format!(
+            "Resolving conversation {conversation_id}: participant, communication and wrap-up code"
+        ),
+        WrapupEvent::Resolved {
+            participant_id,
+            media,
+            communication_id,
+            code_id,
+            code_name,
+        } => format!(
+            "Resolved participant {participant_id} ({media} communication {communication_id}); \
+             wrap-up code {} is ID {code_id}",
+            code_name
+                .as_deref()
+                .map_or_else(|| "(unnamed)".to_owned(), |name| format!("{name:?}")),
+        ),
+        WrapupEvent::Posting { endpoint } => format!("Posting the wrap-up: {endpoint}"),
+        WrapupEvent::Verifying { read_back } => {
+            format!("Verifying the platform kept the wrap-up: {read_back}")
+        }
+        WrapupEvent::Verified {
+            participant_id,
+            code_id,
+        } => format!("Verified: participant {participant_id} holds wrap-up code {code_id}"),
+        WrapupEvent::HeldBefore {
+            participant_id,
+            code_id,
+        } => format!(
+            "Read back: participant {participant_id} holds wrap-up code {code_id}, as it did \
+             before the write; the platform shows no endTime that would prove this write landed"
+        ),
+        WrapupEvent::PostingAgain { detail } => format!(
+            "The wrap-up write's answer was lost ({detail}) and reading it back shows it did not \
+             land: posting it again"
+        ),
+    }
+}
+
+/// The action shows each step of a wrap-up as a progress message.
+#[async_trait]
+impl WrapupProgress for ProgressSink {
+    async fn report(&self, event: WrapupEvent) {
+        self.progress(progress_message(&event)).await;
     }
 }

@@ -13,6 +13,7 @@ mod error;
 pub mod lag_waits;
 mod queues;
 mod wrapup_codes;
+pub mod wrapup_writer;
 
 use std::sync::{Arc, RwLock};
 

@@ -4,4 +4,3 @@ pub mod conversation_wrapup;
 pub mod routing_queue_wrapupcodes;
 pub mod routing_wrapupcode;
 pub mod support;
-pub mod wrapup_apply;

@@ -8,13 +8,14 @@ use crate::conversation_wrapup_common;
 use std::time::Duration;
 
 use conversation_wrapup_common::{CLIENT_ID, CLIENT_SECRET, MEDIA, Org, new_queue_id};
+use genesyscloud_provider::platform::ConversationsView;
 use genesyscloud_provider::platform::PlatformSlot;
+use genesyscloud_provider::platform::wrapup_writer::{
+    Applied, CodeChoice, CodeGivenBy, DesiredWrapup, TargetChoice, WrapupError, apply_wrapup,
+};
 use genesyscloud_provider::provider::client::build_platform;
 use genesyscloud_provider::provider::{ProviderConfig, resolve};
-use genesyscloud_provider::resources::wrapup_apply::{
-    Applied, CodeChoice, CodeGivenBy, ConversationsView, DesiredWrapup, TargetChoice, WrapupError,
-    apply_wrapup,
-};
+use genesyscloud_provider::resources::conversation_wrapup::WrapupDiagnostics;
 use serde_json::json;
 use tfplugin_framework::cty::AttributePath;
 

@@ -1,6 +1,7 @@
 //! The back-fill's link to the single wrap-up's platform work (resolve, write, read-back
-//! proof), which it reuses rather than repeats. Everything it takes from there is imported
-//! here and only here, so moving that code changes these imports and nothing else.
+//! proof, in [`crate::platform::wrapup_writer`]) and to its one mapping of errors to
+//! diagnostics (in the resource's folder), which it reuses rather than repeats. Everything it
+//! takes from there is imported here and only here.
 //!
 //! [`OneConversation`] is the [`ConversationApi`] one back-filled conversation is resolved
 //! through: the conversation comes from the details query's page (no read per conversation),
@@ -13,10 +14,12 @@ use async_trait::async_trait;
 use tokio::sync::OnceCell;
 
 pub use crate::platform::conversation_from_view;
-pub use crate::resources::wrapup_apply::{
-    CodeChoice, CodeGivenBy, ConversationApi, ConversationsView, DesiredWrapup, TargetChoice,
-    VERIFY_DELAYS, WrapupError, apply_resolved, resolve_wrapup,
+pub use crate::platform::wrapup_writer::{
+    CodeChoice, CodeGivenBy, DesiredWrapup, TargetChoice, VERIFY_DELAYS, WrapupError,
+    apply_resolved, resolve_wrapup,
 };
+pub use crate::platform::{ConversationApi, ConversationsView};
+pub use crate::resources::conversation_wrapup::WrapupDiagnostics;
 
 use crate::platform::PlatformError;
 use genesys_client::MediaType;

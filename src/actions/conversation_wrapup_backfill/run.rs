@@ -18,8 +18,8 @@ use tokio::time::Instant;
 
 use super::model::BackfillJob;
 use super::platform_link::{
-    DesiredWrapup, RunLookups, TargetChoice, WrapupError, apply_resolved, conversation_from_view,
-    resolve_wrapup,
+    DesiredWrapup, RunLookups, TargetChoice, WrapupDiagnostics, WrapupError, apply_resolved,
+    conversation_from_view, resolve_wrapup,
 };
 use super::select::{Pick, picks};
 use super::tally::{Done, Outcome, Tally};

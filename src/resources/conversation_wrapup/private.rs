@@ -9,10 +9,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::resources::wrapup_apply::{Before, ResolvedCode, Target};
+use super::diagnostics::{input_attribute, input_named};
+use crate::platform::wrapup_writer::{Before, ResolvedCode, Target, TargetChoice};
 use genesys_client::MediaType;
 use genesys_client::models::AssignedWrapupCode;
-use tfplugin_framework::cty::AttributePath;
 
 const KEY: &str = "planned_wrapup";
 
@@ -35,7 +35,7 @@ struct Carried {
     queue_id: Option<String>,
     #[serde(default)]
     queue_name: Option<String>,
-    /// The top-level attribute that selected the communication.
+    /// The attribute that selected the communication (the input's attribute name).
     selected_by: String,
     #[serde(default)]
     code_id: Option<String>,
@@ -63,7 +63,7 @@ pub fn store(private: &[u8], planned: &Planned) -> Vec<u8> {
         media: target.media.to_string(),
         queue_id: target.queue_id.clone(),
         queue_name: target.queue_name.clone(),
-        selected_by: target.selected_by.to_string(),
+        selected_by: input_attribute(target.selected_by).to_owned(),
         code_id: planned.code.as_ref().map(|code| code.id.clone()),
         code_name: planned.code.as_ref().and_then(|code| code.name.clone()),
         before: planned.before.clone(),
@@ -95,7 +95,7 @@ pub fn load(private: &[u8]) -> Option<Planned> {
             communication_state: "disconnected".into(),
             queue_id: carried.queue_id,
             queue_name: carried.queue_name,
-            selected_by: AttributePath::root(carried.selected_by),
+            selected_by: input_named(&carried.selected_by)?,
         },
         code,
         before: carried.before,
@@ -107,6 +107,22 @@ pub fn without(private: &[u8]) -> Vec<u8> {
     let mut object = object(private);
     object.remove(KEY);
     bytes(&object)
+}
+
+/// Whether `carried` is the resolution of `spec` (it always is, unless Terraform hands apply
+/// private state from another plan).
+pub(super) fn carries(carried: &Planned, spec: &TargetChoice) -> bool {
+    let target = &carried.target;
+    let same = |given: &Option<String>, resolved: &str| {
+        given
+            .as_deref()
+            .is_none_or(|given| given.eq_ignore_ascii_case(resolved))
+    };
+    target
+        .conversation_id
+        .eq_ignore_ascii_case(&spec.conversation_id)
+        && same(&spec.participant_id, &target.participant_id)
+        && same(&spec.communication_id, &target.communication_id)
 }
 
 #[cfg(test)]
@@ -123,7 +139,7 @@ mod tests {
                 communication_state: "disconnected".into(),
                 queue_id: Some("q".into()),
                 queue_name: None,
-                selected_by: AttributePath::root("participant_id"),
+                selected_by: crate::platform::wrapup_writer::InputName::ParticipantId,
             },
             code: Some(ResolvedCode {
                 id: "w".into(),

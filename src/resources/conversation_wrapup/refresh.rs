@@ -8,8 +8,8 @@
 //! tell a purged conversation from a participant without a wrap-up.
 
 use super::ConversationWrapupModel;
+use crate::platform::wrapup_writer::{WrapupError, read_conversation};
 use crate::platform::{ConversationApi, PlatformError, WrapupKey};
-use crate::resources::wrapup_apply::{WrapupError, read_conversation};
 use genesys_client::models::AssignedWrapupCode;
 use tfplugin_framework::TfValue;
 use tfplugin_framework::cty::Number;

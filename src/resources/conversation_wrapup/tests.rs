@@ -1,8 +1,9 @@
 //! The resource's plan, apply, refresh and destroy against an in-memory platform.
 
 use super::*;
-use crate::resources::wrapup_apply::fake::*;
+use crate::platform::wrapup_writer::fake::*;
 use tfplugin_framework::resource::{run_create, run_read, run_update};
+use tfplugin_framework::{TfValue, attr_path};
 
 /// The model of a value the resource returned.
 fn model(value: &Value) -> ConversationWrapupModel {

@@ -5,8 +5,8 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
-use super::access::ConversationApi;
-use crate::resources::support::{ApiFailure, PlatformError};
+use crate::platform::ConversationApi;
+use crate::platform::{ApiFailure, PlatformError};
 use genesys_client::MediaType;
 use genesys_client::models::{AssignedWrapupCode, Conversation, Wrapup, WrapupBody, WrapupCode};
 

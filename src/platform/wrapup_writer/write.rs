@@ -1,20 +1,22 @@
 //! Posting a wrap-up and proving it persisted: the platform answers a wrap-up POST with
 //! success even when it keeps nothing (a label sent where the ID belongs), so every write is
 //! read back and compared, field by field, before it counts as applied (see [`super::proof`]).
+//! Each step goes out as a [`WrapupEvent`] to the caller's [`WrapupProgress`], if any.
 
 use std::time::Duration;
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::access::ConversationApi;
+use tokio_util::sync::CancellationToken;
+
 use super::error::{SentWrapup, WrapupError};
-use super::inputs::DesiredWrapup;
+use super::events::{WrapupEvent, WrapupProgress, report};
 use super::proof::{Before, Evidence, before_in, differences, evidence, needs_end_time};
+use super::request::DesiredWrapup;
 use super::resolve::{ResolvedCode, Target, check_awaiting_wrapup, resolve_code, resolve_target};
-use crate::resources::support::PlatformError;
+use crate::platform::{ConversationApi, PlatformError};
 use genesys_client::models::WrapupBody;
-use tfplugin_framework::{CancellationToken, Diagnostics, ProgressSink};
 
 /// How many times one wrap-up is posted when answers are lost and reading back shows it did
 /// not land (the first post and two more).
@@ -40,20 +42,8 @@ pub struct Applied {
     pub applied_at: String,
     /// Set when the read-back holds what was sent but cannot prove this write put it there
     /// (the participant held the same values before, and the platform shows no `endTime`):
-    /// the warning to give instead of claiming the write verified.
+    /// why, for the caller to warn instead of claiming the write verified.
     pub unproven: Option<String>,
-}
-
-impl Applied {
-    /// Adds the warning an unproven write owes the user (nothing when it was verified).
-    pub fn to_diagnostics(&self, diagnostics: &mut Diagnostics) {
-        if let Some(detail) = &self.unproven {
-            diagnostics.warning(
-                "The wrap-up is in place, but this write is not proven",
-                detail,
-            );
-        }
-    }
 }
 
 /// What plan resolved for a wrap-up, so that apply can post it without resolving again: the
@@ -80,13 +70,6 @@ fn read_back_route(target: &Target) -> String {
     )
 }
 
-async fn say(progress: Option<&ProgressSink>, message: String) {
-    tracing::debug!(%message, "conversation wrap-up");
-    if let Some(progress) = progress {
-        progress.progress(message).await;
-    }
-}
-
 /// Finds what `spec` designates: the communication (which must have ended), the code's ID,
 /// and the participant's wrap-up as the conversation shows it now.
 pub async fn resolve_wrapup(
@@ -104,37 +87,33 @@ pub async fn resolve_wrapup(
     })
 }
 
-/// Resolves `spec`, then posts and proves it as [`apply_resolved`] does. Reports each stage
+/// Resolves `spec`, then posts and proves it as [`apply_resolved`] does. Reports each step
 /// to `progress`.
 pub async fn apply_wrapup(
     api: &dyn ConversationApi,
     spec: &DesiredWrapup,
     verify_delays: &[Duration],
-    progress: Option<&ProgressSink>,
+    progress: Option<&dyn WrapupProgress>,
     cancel: &CancellationToken,
 ) -> Result<Applied, WrapupError> {
-    say(
+    report(
         progress,
-        format!(
-            "Resolving conversation {}: participant, communication and wrap-up code",
-            spec.target.conversation_id
-        ),
+        WrapupEvent::Resolving {
+            conversation_id: spec.target.conversation_id.clone(),
+        },
     )
     .await;
     let resolution = resolve_wrapup(api, spec).await?;
     let Resolution { target, code, .. } = &resolution;
-    say(
+    report(
         progress,
-        format!(
-            "Resolved participant {} ({} communication {}); wrap-up code {} is ID {}",
-            target.participant_id,
-            target.media,
-            target.communication_id,
-            code.name
-                .as_deref()
-                .map_or_else(|| "(unnamed)".to_owned(), |name| format!("{name:?}")),
-            code.id
-        ),
+        WrapupEvent::Resolved {
+            participant_id: target.participant_id.clone(),
+            media: target.media,
+            communication_id: target.communication_id.clone(),
+            code_id: code.id.clone(),
+            code_name: code.name.clone(),
+        },
     )
     .await;
     apply_resolved(api, spec, resolution, verify_delays, progress, cancel).await
@@ -149,7 +128,7 @@ pub async fn apply_resolved(
     spec: &DesiredWrapup,
     resolution: Resolution,
     verify_delays: &[Duration],
-    progress: Option<&ProgressSink>,
+    progress: Option<&dyn WrapupProgress>,
     cancel: &CancellationToken,
 ) -> Result<Applied, WrapupError> {
     let Resolution {
@@ -185,11 +164,19 @@ pub async fn apply_resolved(
     let mut posts = 0;
     loop {
         posts += 1;
-        say(progress, format!("Posting the wrap-up: {}", sent.endpoint)).await;
-        let lost_answer = post(api, spec, &target, &input, &sent).await?;
-        say(
+        report(
             progress,
-            format!("Verifying the platform kept the wrap-up: {read_back}"),
+            WrapupEvent::Posting {
+                endpoint: sent.endpoint.clone(),
+            },
+        )
+        .await;
+        let lost_answer = post(api, spec, &target, &input, &sent).await?;
+        report(
+            progress,
+            WrapupEvent::Verifying {
+                read_back: read_back.clone(),
+            },
         )
         .await;
         let verified = verify(api, &target, &code, &before, &input, verify_delays, cancel).await;
@@ -209,18 +196,19 @@ pub async fn apply_resolved(
                 });
             }
             Ok(Ok(unproven)) => {
-                let message = match &unproven {
-                    None => format!(
-                        "Verified: participant {} holds wrap-up code {}",
-                        target.participant_id, code.id
-                    ),
-                    Some(_) => format!(
-                        "Read back: participant {} holds wrap-up code {}, as it did before the \
-                         write; the platform shows no endTime that would prove this write landed",
-                        target.participant_id, code.id
-                    ),
+                let participant_id = target.participant_id.clone();
+                let code_id = code.id.clone();
+                let event = match &unproven {
+                    None => WrapupEvent::Verified {
+                        participant_id,
+                        code_id,
+                    },
+                    Some(_) => WrapupEvent::HeldBefore {
+                        participant_id,
+                        code_id,
+                    },
                 };
-                say(progress, message).await;
+                report(progress, event).await;
                 return Ok(Applied {
                     target,
                     code,
@@ -235,14 +223,7 @@ pub async fn apply_resolved(
             // again cannot apply it twice (a wrap-up write replaces the participant's wrap-up),
             // so it is posted again, unless Terraform asked the provider to stop.
             Some(detail) if posts < MAX_POSTS && !cancel.is_cancelled() => {
-                say(
-                    progress,
-                    format!(
-                        "The wrap-up write's answer was lost ({detail}) and reading it back shows \
-                         it did not land: posting it again"
-                    ),
-                )
-                .await;
+                report(progress, WrapupEvent::PostingAgain { detail }).await;
             }
             Some(detail) => {
                 return Err(WrapupError::platform(
@@ -364,14 +345,15 @@ async fn verify(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Mutex;
+
+    use async_trait::async_trait;
+
     use super::*;
-    use crate::resources::wrapup_apply::WrapupInputsModel;
-    use crate::resources::wrapup_apply::error::CodeGivenBy;
-    use crate::resources::wrapup_apply::fake::*;
-    use crate::resources::wrapup_apply::inputs::{CodeChoice, TargetChoice};
+    use crate::platform::wrapup_writer::fake::*;
+    use crate::platform::wrapup_writer::{CodeChoice, CodeGivenBy, InputName, TargetChoice};
     use genesys_client::MediaType;
     use genesys_client::models::AssignedWrapupCode;
-    use tfplugin_framework::cty::AttributePath;
 
     fn by_name(name: &str) -> DesiredWrapup {
         DesiredWrapup {
@@ -401,11 +383,15 @@ mod tests {
         apply_wrapup(platform, spec, &NO_WAIT, None, &CancellationToken::new()).await
     }
 
-    fn only_diagnostic(error: &WrapupError) -> (String, String, Option<AttributePath>) {
-        let diagnostics = error.diagnostics();
-        assert_eq!(diagnostics.0.len(), 1, "{diagnostics:?}");
-        let d = &diagnostics.0[0];
-        (d.summary.clone(), d.detail.clone(), d.attribute.clone())
+    /// Every event it is given, in order.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<WrapupEvent>>);
+
+    #[async_trait]
+    impl WrapupProgress for Recorder {
+        async fn report(&self, event: WrapupEvent) {
+            self.0.lock().expect("not poisoned").push(event);
+        }
     }
 
     #[tokio::test]
@@ -423,6 +409,58 @@ mod tests {
         assert_eq!(posts[0].0, MediaType::Calls);
         assert_eq!(posts[0].2.code, SALE);
         assert_eq!(posts[0].2.notes.as_deref(), Some("back-filled"));
+    }
+
+    #[tokio::test]
+    async fn each_step_is_reported_as_an_event_in_order() {
+        let platform = FakePlatform::ended();
+        *platform.lost_answers.lock().expect("not poisoned") = 1;
+        let recorder = Recorder::default();
+        apply_wrapup(
+            &platform,
+            &by_name("Sale completed"),
+            &NO_WAIT,
+            Some(&recorder),
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("the second post lands");
+        let endpoint = format!(
+            "POST /api/v2/conversations/calls/{CONV}/participants/{AGENT}/communications/{AGENT_CALL}/wrapup"
+        );
+        let read_back = format!("GET /api/v2/conversations/{CONV}/participants/{AGENT}/wrapup");
+        let posting = WrapupEvent::Posting {
+            endpoint: endpoint.clone(),
+        };
+        let verifying = WrapupEvent::Verifying {
+            read_back: read_back.clone(),
+        };
+        assert_eq!(
+            *recorder.0.lock().expect("not poisoned"),
+            vec![
+                WrapupEvent::Resolving {
+                    conversation_id: CONV.into()
+                },
+                WrapupEvent::Resolved {
+                    participant_id: AGENT.into(),
+                    media: MediaType::Calls,
+                    communication_id: AGENT_CALL.into(),
+                    code_id: SALE.into(),
+                    code_name: Some("Sale completed".into()),
+                },
+                posting.clone(),
+                verifying.clone(),
+                WrapupEvent::PostingAgain {
+                    detail: "the platform answered HTTP 503".into()
+                },
+                posting,
+                verifying,
+                WrapupEvent::Verified {
+                    participant_id: AGENT.into(),
+                    code_id: SALE.into()
+                },
+            ]
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -462,26 +500,19 @@ mod tests {
         let error = apply_now(&platform, &by_name("Sale completed"))
             .await
             .expect_err("nothing persisted");
-        let (summary, detail, attribute) = only_diagnostic(&error);
-        assert_eq!(
-            summary,
-            "The platform accepted the wrap-up write but did not persist it"
-        );
-        assert!(detail.contains(SALE), "{detail}");
-        assert!(detail.contains("\"Sale completed\""), "{detail}");
-        assert!(
-            detail.contains(&format!(
-                "POST /api/v2/conversations/calls/{CONV}/participants/{AGENT}/communications/{AGENT_CALL}/wrapup"
-            )),
-            "{detail}"
-        );
-        assert!(detail.contains("holds no wrap-up"), "{detail}");
-        assert_eq!(
-            attribute,
-            Some(tfplugin_framework::attr_path!(
-                WrapupInputsModel.wrapup_code_name
-            ))
-        );
+        let WrapupError::NotPersisted {
+            choice,
+            sent,
+            found,
+            ..
+        } = &error
+        else {
+            panic!("expected NotPersisted, got {error:?}");
+        };
+        assert_eq!(choice.input(), InputName::CodeName);
+        assert_eq!(sent.code_id, SALE);
+        assert_eq!(sent.code_name.as_deref(), Some("Sale completed"));
+        assert_eq!(found, "it holds no wrap-up");
     }
 
     #[tokio::test]
@@ -506,7 +537,13 @@ mod tests {
             platform.posts.lock().expect("not poisoned").len(),
             MAX_POSTS
         );
-        let (_, detail, _) = only_diagnostic(&error);
+        let WrapupError::Platform {
+            error: PlatformError::Ambiguous(detail),
+            ..
+        } = &error
+        else {
+            panic!("expected an ambiguous platform error, got {error:?}");
+        };
         assert!(detail.contains("HTTP 503"), "{detail}");
         assert!(detail.contains("not applied"), "{detail}");
     }
@@ -526,19 +563,27 @@ mod tests {
         platform
     }
 
+    /// What a `NotPersisted` error says the platform holds.
+    fn found(error: &WrapupError) -> &str {
+        match error {
+            WrapupError::NotPersisted { found, .. } => found,
+            _ => panic!("expected NotPersisted, got {error:?}"),
+        }
+    }
+
     #[tokio::test]
     async fn a_dropped_write_of_values_already_held_fails_on_the_unmoved_end_time() {
         let platform = holding_the_sale(true, true);
         let error = apply_now(&platform, &by_name("Sale completed"))
             .await
             .expect_err("the end time never moved");
-        let (summary, detail, _) = only_diagnostic(&error);
         assert_eq!(
-            summary,
+            error.to_string(),
             "The platform accepted the wrap-up write but did not persist it"
         );
-        assert!(detail.contains("endTime"), "{detail}");
-        assert!(detail.contains("2026-12-01T10:00:00.000Z"), "{detail}");
+        let found = found(&error);
+        assert!(found.contains("endTime"), "{found}");
+        assert!(found.contains("2026-12-01T10:00:00.000Z"), "{found}");
     }
 
     #[tokio::test]
@@ -551,23 +596,13 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn values_already_held_without_end_times_apply_with_a_warning_not_a_claim() {
+    async fn values_already_held_without_end_times_apply_saying_why_nothing_proves_it() {
         let platform = holding_the_sale(true, false);
         let applied = apply_now(&platform, &by_name("Sale completed"))
             .await
             .expect("nothing contradicts the write");
-        let mut diagnostics = Diagnostics::default();
-        applied.to_diagnostics(&mut diagnostics);
-        assert_eq!(diagnostics.0.len(), 1, "{diagnostics:?}");
-        assert_eq!(
-            diagnostics.0[0].severity,
-            tfplugin_framework::Severity::Warning
-        );
-        assert!(
-            diagnostics.0[0].detail.contains("cannot tell"),
-            "{}",
-            diagnostics.0[0].detail
-        );
+        let unproven = applied.unproven.expect("the write is not proven");
+        assert!(unproven.contains("cannot tell"), "{unproven}");
     }
 
     #[tokio::test]
@@ -580,10 +615,10 @@ mod tests {
         let error = apply_wrapup(&platform, &spec, &NO_WAIT, None, &CancellationToken::new())
             .await
             .expect_err("the notes were not kept");
-        let (_, detail, _) = only_diagnostic(&error);
+        let found = found(&error);
         assert!(
-            detail.contains("its notes are \"back-filled\", not \"corrected\""),
-            "{detail}"
+            found.contains("its notes are \"back-filled\", not \"corrected\""),
+            "{found}"
         );
     }
 
@@ -624,14 +659,19 @@ mod tests {
         let error = apply_now(&platform, &by_name("Refund"))
             .await
             .expect_err("unknown name");
-        let (_, detail, attribute) = only_diagnostic(&error);
-        assert!(detail.contains("\"Sale completed\""), "{detail}");
-        assert!(detail.contains("\"No sale\""), "{detail}");
+        let WrapupError::CodeUnknown {
+            choice, allowed, ..
+        } = &error
+        else {
+            panic!("expected CodeUnknown, got {error:?}");
+        };
+        assert_eq!(choice.input(), InputName::CodeName);
         assert_eq!(
-            attribute,
-            Some(tfplugin_framework::attr_path!(
-                WrapupInputsModel.wrapup_code_name
-            ))
+            allowed,
+            &vec![
+                format!("\"Sale completed\" ({SALE})"),
+                format!("\"No sale\" ({NO_SALE})")
+            ]
         );
         assert!(platform.posts.lock().expect("not poisoned").is_empty());
     }
@@ -642,38 +682,31 @@ mod tests {
         let error = apply_now(&platform, &by_name("Sale completed"))
             .await
             .expect_err("still connected");
-        let (summary, detail, attribute) = only_diagnostic(&error);
-        assert_eq!(summary, "Participant is not awaiting wrap-up");
-        assert!(detail.contains("still connected"), "{detail}");
+        assert_eq!(error.to_string(), "Participant is not awaiting wrap-up");
+        let WrapupError::NotAwaitingWrapup { input, state, .. } = &error else {
+            panic!("expected NotAwaitingWrapup, got {error:?}");
+        };
+        assert_eq!(state, "connected");
         // The participant was resolved from the conversation: the error is on what selected it.
-        assert_eq!(
-            attribute,
-            Some(tfplugin_framework::attr_path!(
-                WrapupInputsModel.conversation_id
-            ))
-        );
+        assert_eq!(*input, InputName::ConversationId);
         assert!(platform.posts.lock().expect("not poisoned").is_empty());
     }
 
     #[tokio::test]
-    async fn a_missing_conversation_points_at_conversation_id() {
+    async fn a_missing_conversation_is_its_own_error() {
         let platform = FakePlatform::ended();
         platform.purge();
         let error = apply_now(&platform, &by_name("Sale completed"))
             .await
             .expect_err("no conversation");
-        let (summary, _, attribute) = only_diagnostic(&error);
-        assert_eq!(summary, "Conversation not found");
-        assert_eq!(
-            attribute,
-            Some(tfplugin_framework::attr_path!(
-                WrapupInputsModel.conversation_id
-            ))
+        assert!(
+            matches!(error, WrapupError::ConversationNotFound { .. }),
+            "{error:?}"
         );
     }
 
     #[tokio::test]
-    async fn a_customer_named_as_participant_is_refused() {
+    async fn a_customer_named_as_participant_is_refused_on_the_participant() {
         let platform = FakePlatform::ended();
         let base = by_name("Sale completed");
         let spec = DesiredWrapup {
@@ -686,13 +719,16 @@ mod tests {
         let error = apply_wrapup(&platform, &spec, &NO_WAIT, None, &CancellationToken::new())
             .await
             .expect_err("customers take no wrap-up");
-        let (summary, _, attribute) = only_diagnostic(&error);
-        assert_eq!(summary, "Participant does not take a wrap-up");
-        assert_eq!(
-            attribute,
-            Some(tfplugin_framework::attr_path!(
-                WrapupInputsModel.participant_id
-            ))
+        assert_eq!(error.to_string(), "Participant does not take a wrap-up");
+        assert!(
+            matches!(
+                error,
+                WrapupError::WrapupNotRequired {
+                    input: InputName::ParticipantId,
+                    ..
+                }
+            ),
+            "{error:?}"
         );
     }
 }

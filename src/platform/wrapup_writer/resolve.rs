@@ -1,15 +1,11 @@
 //! Finding what to wrap up: the participant (the agent awaiting wrap-up unless named), its
 //! communication and media type, and the code's ID among the codes valid for its queue.
 
-use super::access::ConversationApi;
-use super::error::{CodeGivenBy, WrapupError};
-use super::inputs::{CodeChoice, TargetChoice};
-use super::model::WrapupInputsModel;
-use crate::resources::support::PlatformError;
+use super::error::WrapupError;
+use super::request::{CodeChoice, CodeGivenBy, InputName, TargetChoice};
+use crate::platform::{ConversationApi, PlatformError};
 use genesys_client::MediaType;
 use genesys_client::models::{Communication, Conversation, Participant, WrapupCode};
-use tfplugin_framework::attr_path;
-use tfplugin_framework::cty::AttributePath;
 
 /// The communication a wrap-up is posted for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,9 +17,9 @@ pub struct Target {
     pub communication_state: String,
     pub queue_id: Option<String>,
     pub queue_name: Option<String>,
-    /// The configured attribute that selected the communication: `communication_id` or
-    /// `participant_id` when set, else `conversation_id` (both were resolved from it).
-    pub selected_by: AttributePath,
+    /// The given input that selected the communication: the communication or participant ID
+    /// when given, else the conversation ID (both were resolved from it).
+    pub selected_by: InputName,
 }
 
 /// A wrap-up code the participant may be given.
@@ -134,15 +130,15 @@ fn choose_target(conversation: &Conversation, spec: &TargetChoice) -> Result<Tar
             .map(describe_participant)
             .collect()
     };
-    let participant_attr = if spec.participant_id.is_some() {
-        attr_path!(WrapupInputsModel.participant_id)
+    let participant_input = if spec.participant_id.is_some() {
+        InputName::ParticipantId
     } else {
-        attr_path!(WrapupInputsModel.conversation_id)
+        InputName::ConversationId
     };
-    let communication_attr = if spec.communication_id.is_some() {
-        attr_path!(WrapupInputsModel.communication_id)
+    let communication_input = if spec.communication_id.is_some() {
+        InputName::CommunicationId
     } else {
-        participant_attr.clone()
+        participant_input
     };
     let participant = match spec.participant_id.as_deref() {
         Some(id) => {
@@ -191,7 +187,7 @@ fn choose_target(conversation: &Conversation, spec: &TargetChoice) -> Result<Tar
     };
     if participant.wrapup_required == Some(false) {
         return Err(WrapupError::WrapupNotRequired {
-            attribute: participant_attr,
+            input: participant_input,
             participant_id: participant.id.clone(),
             purpose: participant
                 .purpose
@@ -244,7 +240,7 @@ fn choose_target(conversation: &Conversation, spec: &TargetChoice) -> Result<Tar
             .unwrap_or_else(|| "in an unknown state".into()),
         queue_id: participant.queue_id.clone(),
         queue_name: participant.queue_name.clone(),
-        selected_by: communication_attr,
+        selected_by: communication_input,
     })
 }
 
@@ -257,7 +253,7 @@ pub fn check_awaiting_wrapup(target: &Target) -> Result<(), WrapupError> {
         Ok(())
     } else {
         Err(WrapupError::NotAwaitingWrapup {
-            attribute: target.selected_by.clone(),
+            input: target.selected_by,
             participant_id: target.participant_id.clone(),
             communication_id: target.communication_id.clone(),
             media: target.media.to_string(),
@@ -434,8 +430,8 @@ pub async fn code_name_for(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resources::wrapup_apply::fake::*;
-    use crate::resources::wrapup_apply::{DesiredWrapup, WrapupInputsModel};
+    use crate::platform::wrapup_writer::DesiredWrapup;
+    use crate::platform::wrapup_writer::fake::*;
 
     fn two_agents(first: &str, second: &str) -> Conversation {
         serde_json::from_value(serde_json::json!({
@@ -487,8 +483,6 @@ mod tests {
         assert!(candidates[1].contains("purpose agent"), "{candidates:?}");
         assert!(candidates[1].contains("disconnected"), "{candidates:?}");
         assert!(candidates[1].contains("awaiting wrap-up"), "{candidates:?}");
-        let detail = &error.diagnostics().0[0].detail;
-        assert!(detail.contains("Set participant_id"), "{detail}");
     }
 
     #[test]
@@ -576,17 +570,16 @@ mod tests {
         let error = resolve_code(&platform, &target, &choice)
             .await
             .expect_err("not allowed");
-        let diagnostic = &error.diagnostics().0[0];
-        assert_eq!(
-            diagnostic.attribute,
-            Some(tfplugin_framework::attr_path!(
-                WrapupInputsModel.wrapup_code_id
-            ))
-        );
+        let WrapupError::CodeUnknown {
+            choice, allowed, ..
+        } = &error
+        else {
+            panic!("expected CodeUnknown, got {error:?}");
+        };
+        assert_eq!(choice.input(), InputName::CodeId);
         assert!(
-            diagnostic.detail.contains("\"No sale\""),
-            "{}",
-            diagnostic.detail
+            allowed.iter().any(|code| code.contains("\"No sale\"")),
+            "{allowed:?}"
         );
     }
 
@@ -642,14 +635,7 @@ mod tests {
             panic!("expected CodeAmbiguous, got {error:?}");
         };
         assert_eq!(matches.len(), 2, "{matches:?}");
-        let diagnostics = error.diagnostics();
-        assert_eq!(diagnostics.0[0].summary, "Wrap-up code name is ambiguous");
-        assert_eq!(
-            diagnostics.0[0].attribute,
-            Some(tfplugin_framework::attr_path!(
-                WrapupInputsModel.wrapup_code_name
-            ))
-        );
+        assert_eq!(error.to_string(), "Wrap-up code name is ambiguous");
         // The exact name still resolves.
         let exact = CodeChoice {
             name: Some("SALE COMPLETED".into()),
