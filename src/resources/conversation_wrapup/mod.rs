@@ -38,16 +38,24 @@ use tfplugin_framework::{
     ReadRequest, ReadResponse, Resource, Schema, UpdateRequest,
 };
 
-mod apply;
-mod diagnostics;
-mod model;
-mod plan;
+// The parts, in the one order of every type. This file holds the type name and the
+// `Resource` impl; import is not offered (a wrap-up has no ID of its own to import by).
+mod model; // the resource's model, and the inputs it shares with the action
+
+mod schema; // the resource's attributes and the shared input attributes
+
+mod validate; // the checks of the inputs that need no platform call
+
+mod plan; // resolution at plan time, carried to apply in private state
 mod private;
-mod refresh;
-mod schema;
+
+mod apply; // create and update
+mod refresh; // read (delete only warns, in this file)
+
+mod diagnostics; // the one mapping of the platform work's errors to diagnostics
+
 #[cfg(test)]
 mod tests;
-mod validate;
 
 pub use diagnostics::{WrapupDiagnostics, input_attribute, input_named, input_path};
 pub use model::{ConversationWrapupModel, WrapupInputsModel};
