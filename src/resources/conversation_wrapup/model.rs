@@ -150,6 +150,22 @@ fn known_string(value: &TfValue<String>) -> Option<Option<String>> {
     }
 }
 
+/// Inputs of a conversation with notes and the code given as `code_id` and `code_name`
+/// (tests).
+#[cfg(test)]
+pub(super) fn sample_inputs(
+    code_id: TfValue<String>,
+    code_name: TfValue<String>,
+) -> WrapupInputsModel {
+    WrapupInputsModel {
+        conversation_id: "3fa85f64-5717-4562-b3fc-2c963f66afa6".into(),
+        wrapup_code_id: code_id,
+        wrapup_code_name: code_name,
+        notes: "n".into(),
+        ..WrapupInputsModel::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,22 +268,11 @@ mod tests {
         assert_round_trips(&[known, unknown, null]);
     }
 
-    const CONV: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
     const CODE: &str = "0d4b2b6e-5c8f-4d36-9a1e-7b2f0c3e9a10";
-
-    fn config(code_id: TfValue<String>, code_name: TfValue<String>) -> WrapupInputsModel {
-        WrapupInputsModel {
-            conversation_id: CONV.into(),
-            wrapup_code_id: code_id,
-            wrapup_code_name: code_name,
-            notes: "n".into(),
-            ..WrapupInputsModel::default()
-        }
-    }
 
     #[test]
     fn spec_keeps_which_code_attribute_the_user_set() {
-        let cfg = config(TfValue::Null, "Sale".into());
+        let cfg = sample_inputs(TfValue::Null, "Sale".into());
         let spec = cfg.desired(&cfg).expect("known inputs");
         assert_eq!(spec.code.configured, CodeGivenBy::Name);
         assert_eq!(spec.code.name.as_deref(), Some("Sale"));
@@ -282,7 +287,7 @@ mod tests {
 
     #[test]
     fn computed_ids_left_unknown_by_the_plan_are_resolved_at_apply() {
-        let cfg = config(TfValue::Null, "Sale".into());
+        let cfg = sample_inputs(TfValue::Null, "Sale".into());
         let planned = WrapupInputsModel {
             participant_id: TfValue::unknown(),
             communication_id: TfValue::unknown(),
@@ -303,7 +308,7 @@ mod tests {
 
     #[test]
     fn spec_waits_for_unknown_inputs() {
-        let mut cfg = config(CODE.into(), TfValue::Null);
+        let mut cfg = sample_inputs(CODE.into(), TfValue::Null);
         cfg.conversation_id = TfValue::unknown();
         assert_eq!(cfg.desired(&cfg), None);
     }

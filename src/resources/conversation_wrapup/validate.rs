@@ -100,19 +100,9 @@ pub fn validate_inputs(config: &WrapupInputsModel, diagnostics: &mut Diagnostics
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources::conversation_wrapup::model::sample_inputs as config;
 
-    const CONV: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
     const CODE: &str = "0d4b2b6e-5c8f-4d36-9a1e-7b2f0c3e9a10";
-
-    fn config(code_id: TfValue<String>, code_name: TfValue<String>) -> WrapupInputsModel {
-        WrapupInputsModel {
-            conversation_id: CONV.into(),
-            wrapup_code_id: code_id,
-            wrapup_code_name: code_name,
-            notes: "n".into(),
-            ..WrapupInputsModel::default()
-        }
-    }
 
     fn errors(config: &WrapupInputsModel) -> Vec<(String, Option<String>)> {
         let mut diagnostics = Diagnostics::default();
