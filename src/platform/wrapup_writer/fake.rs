@@ -5,6 +5,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
+use super::request::{CodeChoice, CodeGivenBy, DesiredWrapup, TargetChoice};
 use crate::platform::ConversationApi;
 use crate::platform::{ApiFailure, PlatformError};
 use genesys_client::MediaType;
@@ -17,6 +18,31 @@ pub const AGENT_CALL: &str = "44444444-4444-4444-8444-444444444444";
 pub const SALE: &str = "55555555-5555-4555-8555-555555555555";
 pub const NO_SALE: &str = "66666666-6666-4666-8666-666666666666";
 pub const QUEUE: &str = "77777777-7777-4777-8777-777777777777";
+
+/// A wrap-up of [`CONV`], its participant and communication left to resolution, with the code
+/// given as `id` or `name` (whichever is set; the name when both are) and notes
+/// `"back-filled"`.
+pub fn desired(id: Option<&str>, name: Option<&str>) -> DesiredWrapup {
+    DesiredWrapup {
+        target: TargetChoice {
+            conversation_id: CONV.into(),
+            participant_id: None,
+            communication_id: None,
+        },
+        code: CodeChoice {
+            id: id.map(str::to_owned),
+            name: name.map(str::to_owned),
+            configured: if name.is_some() {
+                CodeGivenBy::Name
+            } else {
+                CodeGivenBy::Id
+            },
+        },
+        notes: Some("back-filled".into()),
+        tags: None,
+        duration_seconds: None,
+    }
+}
 
 /// A platform holding one call conversation: a customer and an agent whose call ended.
 pub struct FakePlatform {

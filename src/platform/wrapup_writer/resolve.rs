@@ -447,19 +447,8 @@ mod tests {
 
     fn spec() -> DesiredWrapup {
         DesiredWrapup {
-            target: TargetChoice {
-                conversation_id: CONV.into(),
-                participant_id: None,
-                communication_id: None,
-            },
-            code: CodeChoice {
-                id: Some(SALE.into()),
-                name: None,
-                configured: CodeGivenBy::Id,
-            },
             notes: None,
-            tags: None,
-            duration_seconds: None,
+            ..desired(Some(SALE), None)
         }
     }
 

@@ -351,26 +351,12 @@ mod tests {
 
     use super::*;
     use crate::platform::wrapup_writer::fake::*;
-    use crate::platform::wrapup_writer::{CodeChoice, CodeGivenBy, InputName, TargetChoice};
+    use crate::platform::wrapup_writer::{InputName, TargetChoice};
     use genesys_client::MediaType;
     use genesys_client::models::AssignedWrapupCode;
 
     fn by_name(name: &str) -> DesiredWrapup {
-        DesiredWrapup {
-            target: TargetChoice {
-                conversation_id: CONV.into(),
-                participant_id: None,
-                communication_id: None,
-            },
-            code: CodeChoice {
-                id: None,
-                name: Some(name.into()),
-                configured: CodeGivenBy::Name,
-            },
-            notes: Some("back-filled".into()),
-            tags: None,
-            duration_seconds: None,
-        }
+        desired(None, Some(name))
     }
 
     const NO_WAIT: [Duration; 2] = [Duration::ZERO, Duration::ZERO];

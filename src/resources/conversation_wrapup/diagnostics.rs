@@ -310,31 +310,12 @@ mod tests {
     use super::*;
     use crate::platform::wrapup_writer::fake::*;
     use crate::platform::wrapup_writer::{
-        CodeChoice, DesiredWrapup, TargetChoice, apply_wrapup, resolve_code, resolve_target,
+        CodeChoice, DesiredWrapup, apply_wrapup, resolve_code, resolve_target,
     };
     use tfplugin_framework::{CancellationToken, Model, Severity, attr_path};
 
-    fn wanted(code: CodeChoice, participant_id: Option<&str>) -> DesiredWrapup {
-        DesiredWrapup {
-            target: TargetChoice {
-                conversation_id: CONV.into(),
-                participant_id: participant_id.map(str::to_owned),
-                communication_id: None,
-            },
-            code,
-            notes: Some("back-filled".into()),
-            tags: None,
-            duration_seconds: None,
-        }
-    }
-
     fn by_name(name: &str) -> DesiredWrapup {
-        let code = CodeChoice {
-            id: None,
-            name: Some(name.into()),
-            configured: CodeGivenBy::Name,
-        };
-        wanted(code, None)
+        desired(None, Some(name))
     }
 
     /// The one diagnostic the apply of `desired` on `platform` fails with.
@@ -408,7 +389,7 @@ mod tests {
             name: None,
             configured: CodeGivenBy::Id,
         };
-        let (target, _) = resolve_target(&platform, &wanted(by_id.clone(), None).target)
+        let (target, _) = resolve_target(&platform, &desired(Some(AGENT_CALL), None).target)
             .await
             .expect("target");
         let error = resolve_code(&platform, &target, &by_id)
@@ -446,7 +427,8 @@ mod tests {
             Some(attr_path!(WrapupInputsModel.conversation_id))
         );
 
-        let customer = wanted(by_name("Sale completed").code, Some(CUSTOMER));
+        let mut customer = by_name("Sale completed");
+        customer.target.participant_id = Some(CUSTOMER.into());
         let (summary, _, attribute) = failure(&FakePlatform::ended(), &customer).await;
         assert_eq!(summary, "Participant does not take a wrap-up");
         assert_eq!(
