@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): the for_each back-fill apply (N genesyscloud_conversation_wrapup
 # instances found by genesyscloud_conversations, -parallelism=10, emulator without a rate
-# limit) against Terraform's own floor (N terraform_data instances, no provider), side by side
-# in one run, runs in turn A B A B ... Prints a Markdown table (docs/performance.md): median
-# apply times, the median of the pairwise ratios, and the API calls the emulator counted.
+# limit) against Terraform's own floor (N terraform_data instances, no provider) and against
+# the same configuration with a resource that calls no API (the framework's null_provider
+# example), side by side in one run, runs in turn A B C A B C ... Prints a Markdown table
+# (docs/performance.md): median apply times, the medians of the pairwise ratios, and the API
+# calls the emulator counted.
 #
 #   scripts/bench/backfill-foreach.sh [CONVERSATIONS] [RUNS]      (defaults: 1000 3)
 #   LOG=DIR   keep each of our applies' provider debug log in DIR (the batch lines:
@@ -21,9 +23,15 @@ terraform=${TERRAFORM:-$root/.tools/bin/terraform}
 
 cargo build --release --quiet --manifest-path "$root/Cargo.toml" \
     -p terraform-provider-genesyscloud -p genesys-emulator --bins
+cargo build --release --quiet --manifest-path "$root/Cargo.toml" \
+    -p tfplugin-framework --example null_provider
+noop="$target/bench/noop-provider"
+mkdir -p "$noop"
+cp "$target/release/examples/null_provider" "$noop/terraform-provider-nulllike"
 
 log_args=()
 [ -z "${LOG:-}" ] || log_args=(--log "$LOG")
 python3 "$root/scripts/bench/backfill_foreach.py" --terraform "$terraform" \
     --emulator "$target/release/genesys-emulator" --provider "$target/release" \
+    --noop-provider "$noop" \
     --conversations "${1:-1000}" --runs "${2:-3}" "${log_args[@]}" compare

@@ -35,13 +35,21 @@ QUERY = "POST /api/v2/analytics/conversations/details/query"
 LOGIN = "POST /oauth/token"
 
 
+def on_cpus(cpus):
+    """A preexec_fn that keeps the child (and every thread and process it starts) on `cpus`;
+    None when not pinning."""
+    if not cpus:
+        return None
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
 class Emulator:
-    def __init__(self, binary, rate):
+    def __init__(self, binary, rate, cpus=None):
         args = [binary, "--listen", "127.0.0.1:0"]
         if rate:
             args += ["--rate-limit", str(rate)]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     text=True)
+                                     text=True, preexec_fn=on_cpus(cpus))
         line = self.proc.stdout.readline().strip()
         self.url = line.split()[-1]
         basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
@@ -123,7 +131,8 @@ def run_action(args, emulator, workdir, n, tokens, rate):
     started = time.monotonic()
     done = subprocess.run([args.terraform, "apply", "-auto-approve", "-input=false", "-no-color",
                            "-invoke=action.genesyscloud_conversation_wrapup_backfill.day"],
-                          cwd=workdir, env=env, capture_output=True, text=True)
+                          cwd=workdir, env=env, capture_output=True, text=True,
+                          preexec_fn=on_cpus(args.client_cpus))
     wall = time.monotonic() - started
     if done.returncode != 0:
         sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
@@ -182,7 +191,7 @@ def latencies(emulator, n, code, samples=100):
 
 
 def measure(args, n, rate, tokens):
-    emulator = Emulator(args.emulator, rate)
+    emulator = Emulator(args.emulator, rate, args.emulator_cpus)
     try:
         code = seed(emulator, n)
         before = emulator.call("GET", "/__emulator/requests")
@@ -209,7 +218,8 @@ def measure(args, n, rate, tokens):
             result.update(floor_s=round(floor, 1), wall_over_floor=round(wall / floor, 3))
         elif args.serve_floor:
             floor = subprocess.run([args.serve_floor, emulator.url, INTERVAL, code, "40"],
-                                   capture_output=True, text=True, check=True)
+                                   capture_output=True, text=True, check=True,
+                                   preexec_fn=on_cpus(args.client_cpus))
             served = json.loads(floor.stdout)
             result.update(serve_calls=served["calls"], serve_s=round(served["seconds"], 2),
                           wall_over_serve=round(wall / served["seconds"], 3),
@@ -226,11 +236,16 @@ def main():
     parser.add_argument("--terraform", required=True)
     parser.add_argument("--wrapper", required=True, help="compiled rss-wrapper")
     parser.add_argument("--serve-floor", help="the emulator's serve_floor example binary")
+    parser.add_argument("--pin", action="store_true",
+                        help="run the emulator on CPU 0 and the client side (Terraform and the "
+                             "provider, or serve_floor) on CPU 1, so neither side's work slows "
+                             "the other's and the serve floor is the emulator's own")
     parser.add_argument("--latency", action="store_true",
                         help="after each unlimited run, time single requests")
     parser.add_argument("runs", nargs="+",
                         help="CONVERSATIONS:RATE_LIMIT:TOKENS (rate 0 = no limit)")
     args = parser.parse_args()
+    args.emulator_cpus, args.client_cpus = ({0}, {1}) if args.pin else (None, None)
     for spec in args.runs:
         n, rate, tokens = (int(x) for x in spec.split(":"))
         print(json.dumps(measure(args, n, rate, tokens)), flush=True)

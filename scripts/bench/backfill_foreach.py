@@ -1,17 +1,23 @@
 """The for_each back-fill apply against Terraform's own floor (see backfill-foreach.sh).
 
-`compare` runs, RUNS times in turn, (A) `terraform apply -parallelism=10` of the back-fill
-configuration (N `genesyscloud_conversation_wrapup` instances found by
-`genesyscloud_conversations`) against a fresh emulator without a rate limit, and (B) the same
-apply of N built-in `terraform_data` instances with no provider at all: Terraform's floor for a
-graph of that size. Only the apply is timed (seeding is not); the emulator's request counter
+`compare` runs, RUNS times in turn:
+- (A, `ours`) `terraform apply -parallelism=10` of the back-fill configuration (N
+  `genesyscloud_conversation_wrapup` instances found by `genesyscloud_conversations`) against
+  a freshly seeded emulator without a rate limit;
+- (B, `floor`) the same apply of N built-in `terraform_data` instances with no provider at all:
+  Terraform's floor for a graph of that size, as issue 21 defines it;
+- (C, `noop`, with --noop-provider) the back-fill configuration itself, data sources, locals
+  and `for_each` unchanged, with each `genesyscloud_conversation_wrapup` replaced by a resource
+  of the framework's example provider (`nulllike_resource`, which calls no API and never
+  waits): what Terraform itself costs for this configuration, whatever the provider does.
+Only the apply is timed (seeding, one bulk request, is not); the emulator's request counter
 gives the calls of each run. It prints a Markdown table of the medians.
 
-`once ours|floor` runs one such apply (seeding included for `ours`) and prints its figures as
-one JSON line, for timing the whole process from outside.
+`once ours|floor|noop` runs one such apply and prints its figures as one JSON line.
 
 Usage: backfill_foreach.py --terraform T --emulator E --provider DIR --conversations N
-                           [--runs R] [--parallelism P] [--log DIR] compare|once ours|floor
+                           [--noop-provider DIR] [--runs R] [--parallelism P] [--log DIR]
+                           compare|once ours|floor|noop
 """
 
 import argparse
@@ -43,35 +49,69 @@ def floor_hcl(n):
             "}\n")
 
 
+NOOP_SOURCE = "registry.terraform.io/example/nulllike"
+
+NOOP_RESOURCE = """
+resource "nulllike_resource" "backfill" {
+  for_each = local.backfill
+  input    = each.value.conversation_id
+  triggers = { notes = "Back-filled by Terraform" }
+}
+"""
+
+
+def noop_hcl():
+    """The back-fill configuration with a resource that calls no API in place of ours."""
+    head = BACKFILL_HCL.split('resource "genesyscloud_conversation_wrapup"')[0]
+    return ('terraform {\n  required_providers {\n'
+            '    nulllike = { source = "example/nulllike" }\n  }\n}\n\n' + head + NOOP_RESOURCE)
+
+
 def seed(emu, n):
-    """N finished calls of 2026-11-30 awaiting a wrap-up, on one queue offering the code."""
+    """N finished calls of 2026-11-30 awaiting a wrap-up, on one queue offering the code,
+    seeded in bulk (one request per 10,000)."""
     code = emu.api("POST", "/api/v2/routing/wrapupcodes", {"name": "Back-filled after outage"})
     queue = emu.request("POST", "/__emulator/queues",
                         {"name": "Support", "codeIds": [code["id"]]})["queueId"]
+    conversations = []
     for i in range(n):
         minute = i % 1440
-        emu.request("POST", "/__emulator/conversations", {
+        conversations.append({
             "mediaType": "call",
             "startTime": f"2026-11-30T{minute // 60:02}:{minute % 60:02}:00.000Z",
             "endTime": f"2026-11-30T{minute // 60:02}:{minute % 60:02}:30.000Z",
             "participants": [
                 {"purpose": "customer", "state": "disconnected"},
                 {"purpose": "agent", "state": "disconnected", "queueId": queue}]})
+    for first in range(0, n, 10_000):
+        emu.request("POST", "/__emulator/conversations/bulk", conversations[first:first + 10_000])
 
 
-def run_ours(args, tmp, index):
-    """One back-fill apply against a freshly seeded emulator: (seconds, calls, logins, 429s)."""
+def run_ours(args, tmp, index, noop=False):
+    """One back-fill apply against a freshly seeded emulator: (seconds, calls, logins, 429s);
+    with `noop`, the same configuration with the no-op resource in place of ours."""
     emu = Emulator(args.emulator)
     try:
         seed(emu, args.conversations)
-        work = os.path.join(tmp, f"ours-{index}")
+        work = os.path.join(tmp, f"{'noop' if noop else 'ours'}-{index}")
         extra = {"TF_VAR_interval": INTERVAL}
-        if args.log:
+        if args.log and not noop:
             os.makedirs(args.log, exist_ok=True)
             extra.update(TF_LOG_PROVIDER="debug",
                          TF_LOG_PATH=os.path.join(args.log, f"ours-{index}.log"))
         tf = Terraform(args.terraform, args.provider, emu, work, extra_env=extra)
-        tf.config(BACKFILL_HCL)
+        if noop:
+            with open(os.path.join(work, "cli.tfrc"), "w") as f:
+                f.write('provider_installation {\n  dev_overrides {\n'
+                        f'    "registry.terraform.io/rustcx/genesyscloud" = "{args.provider}"\n'
+                        f'    "{NOOP_SOURCE}" = "{args.noop_provider}"\n'
+                        '  }\n  direct {}\n}\n')
+            with open(os.path.join(work, "main.tf"), "w") as f:
+                f.write(noop_hcl().replace("terraform {\n  required_providers {\n",
+                                           "terraform {\n  required_providers {\n"
+                                           '    genesyscloud = { source = "rustcx/genesyscloud" }\n', 1))
+        else:
+            tf.config(BACKFILL_HCL)
         before = emu.counts()
         started = time.monotonic()
         out = tf.run("apply", "-auto-approve", f"-parallelism={args.parallelism}")
@@ -114,31 +154,48 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--parallelism", type=int, default=10)
     parser.add_argument("--log", help="keep each of our applies' provider debug log here")
+    parser.add_argument("--noop-provider",
+                        help="the directory of terraform-provider-nulllike (the framework's "
+                             "null_provider example): adds the same-configuration arm")
     parser.add_argument("mode", choices=["compare", "once"])
-    parser.add_argument("which", nargs="?", choices=["ours", "floor"])
+    parser.add_argument("which", nargs="?", choices=["ours", "floor", "noop"])
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="backfill-foreach-")
     try:
         if args.mode == "once":
-            run = run_ours if args.which == "ours" else run_floor
+            if args.which == "noop" and not args.noop_provider:
+                parser.error("once noop needs --noop-provider")
+            run = {"ours": run_ours, "floor": run_floor,
+                   "noop": lambda a, t, i: run_ours(a, t, i, noop=True)}[args.which]
             print(json.dumps(run(args, tmp, 0)))
             return
-        ours, floor = [], []
+        ours, floor, noop = [], [], []
         for index in range(args.runs):
             ours.append(run_ours(args, tmp, index))
             floor.append(run_floor(args, tmp, index))
+            if args.noop_provider:
+                noop.append(run_ours(args, tmp, index, noop=True))
             print(f"run {index + 1}: ours {ours[-1]['seconds']:.1f} s ({ours[-1]['calls']} calls), "
-                  f"floor {floor[-1]['seconds']:.1f} s", file=sys.stderr)
+                  f"floor {floor[-1]['seconds']:.1f} s"
+                  + (f", same configuration with the no-op resource {noop[-1]['seconds']:.1f} s"
+                     if noop else ""), file=sys.stderr)
         n = args.conversations
-        ours_s = statistics.median(r["seconds"] for r in ours)
-        floor_s = statistics.median(r["seconds"] for r in floor)
-        ratios = statistics.median(o["seconds"] / f["seconds"] for o, f in zip(ours, floor))
-        calls = statistics.median(r["calls"] for r in ours)
-        print("| N | apply: ours | apply: Terraform's floor | ratio (median of pairs) "
-              "| API calls | calls per conversation | 429s |")
-        print("|---|---|---|---|---|---|---|")
-        print(f"| {n:,} | {ours_s:.1f} s | {floor_s:.1f} s | {ratios:.2f}x | {calls:.0f} "
-              f"| {calls / n:.3f} | {max(r['429s'] for r in ours)} |")
+        median = statistics.median
+
+        def pairs(a, b):
+            return median(x["seconds"] / y["seconds"] for x, y in zip(a, b))
+        calls = median(r["calls"] for r in ours)
+        head = "| N | apply: ours | apply: Terraform's floor | ours ÷ floor "
+        row = (f"| {n:,} | {median(r['seconds'] for r in ours):.1f} s "
+               f"| {median(r['seconds'] for r in floor):.1f} s | {pairs(ours, floor):.2f}x ")
+        if noop:
+            head += "| apply: same configuration, no-op resource | no-op ÷ floor | ours ÷ no-op "
+            row += (f"| {median(r['seconds'] for r in noop):.1f} s | {pairs(noop, floor):.2f}x "
+                    f"| {pairs(ours, noop):.2f}x ")
+        head += "| API calls | calls per conversation | 429s |"
+        print(head)
+        print("|" + "---|" * (head.count("|") - 1))
+        print(row + f"| {calls:.0f} | {calls / n:.3f} | {max(r['429s'] for r in ours)} |")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

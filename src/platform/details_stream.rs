@@ -116,3 +116,160 @@ impl DetailsStream {
         Ok(Some(page.conversations))
     }
 }
+
+/// What one page fetch gives back: the stream, to fetch the page after, and the page.
+type Fetched = (
+    DetailsStream,
+    Result<Option<Vec<AnalyticsConversation>>, PlatformError>,
+);
+
+/// A page fetch running in its own task, aborted when dropped (a job that stops or fails
+/// leaves no read behind it).
+struct PageFetch(tokio::task::JoinHandle<Fetched>);
+
+impl Drop for PageFetch {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A [`DetailsStream`] that fetches the next page while the job works on the one in hand, so
+/// the job's writes never stand still waiting for a page: one page is read ahead, never more,
+/// so memory stays flat. It reads no page the plain stream would not read.
+pub struct ReadAheadStream {
+    /// The stream, while no fetch holds it.
+    idle: Option<DetailsStream>,
+    /// The fetch of the next page, under way.
+    ahead: Option<PageFetch>,
+}
+
+impl ReadAheadStream {
+    /// Reads `stream` a page ahead.
+    pub fn new(stream: DetailsStream) -> Self {
+        ReadAheadStream {
+            idle: Some(stream),
+            ahead: None,
+        }
+    }
+
+    /// The next page (see [`DetailsStream::next_page`]); the page after it is then fetched at
+    /// once, in the background.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<AnalyticsConversation>>, PlatformError> {
+        let (stream, page) = match (self.ahead.take(), self.idle.take()) {
+            (Some(mut fetch), _) => match (&mut fetch.0).await {
+                Ok(fetched) => fetched,
+                Err(error) => {
+                    return Err(PlatformError::Failed(super::ApiFailure {
+                        message: format!("reading the next page of the details query: {error}"),
+                        ..super::ApiFailure::default()
+                    }));
+                }
+            },
+            (None, Some(mut stream)) => {
+                let page = stream.next_page().await;
+                (stream, page)
+            }
+            (None, None) => return Ok(None),
+        };
+        if matches!(page, Ok(Some(_))) && !stream.finished {
+            let mut stream = stream;
+            self.ahead = Some(PageFetch(tokio::spawn(async move {
+                let page = stream.next_page().await;
+                (stream, page)
+            })));
+        } else {
+            self.idle = Some(stream);
+        }
+        page
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use genesys_client::{ClientConfig, Credentials, Region, RetryPolicy};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::sync::mpsc;
+
+    /// A details-query endpoint with 250 matches (pages of 100, 100 and 50): it answers its
+    /// n-th request with page n and reports each request's number.
+    async fn paged_platform() -> (String, mpsc::UnboundedReceiver<usize>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port");
+        let url = format!("http://{}", listener.local_addr().expect("an address"));
+        let (seen, requests) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let mut served = 0;
+            while let Ok((mut socket, _)) = listener.accept().await {
+                served += 1;
+                let _ = seen.send(served);
+                let size = match served {
+                    1 | 2 => 100,
+                    3 => 50,
+                    _ => 0,
+                };
+                let ids: Vec<String> = (0..size)
+                    .map(|i| format!("{{\"conversationId\":\"c{served}-{i}\"}}"))
+                    .collect();
+                let body = format!(
+                    "{{\"conversations\":[{}],\"totalHits\":250}}",
+                    ids.join(",")
+                );
+                tokio::spawn(async move {
+                    let mut buffer = vec![0u8; 65536];
+                    let _ = socket.read(&mut buffer).await;
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                         content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = socket.write_all(answer.as_bytes()).await;
+                    let _ = socket.shutdown().await;
+                });
+            }
+        });
+        (url, requests)
+    }
+
+    fn stream_over(url: &str) -> DetailsStream {
+        let config = ClientConfig::new(
+            Credentials::access_token("test-token"),
+            Region::by_name(Region::DEFAULT).expect("the default region exists"),
+        )
+        .with_base_url(url)
+        .expect("loopback http is allowed")
+        .with_retry(RetryPolicy::none());
+        let interval =
+            Interval::parse("2026-11-30T00:00:00Z/2026-12-01T00:00:00Z").expect("an interval");
+        DetailsStream::new(
+            GenesysClient::new(config).expect("a client"),
+            interval,
+            Vec::new(),
+        )
+    }
+
+    #[tokio::test]
+    async fn the_next_page_is_fetched_before_it_is_asked_for_and_none_past_the_end() {
+        let (url, mut requests) = paged_platform().await;
+        let mut stream = ReadAheadStream::new(stream_over(&url));
+        let first = stream.next_page().await.expect("page 1").expect("a page");
+        assert_eq!(first.len(), 100);
+        assert_eq!(requests.recv().await, Some(1));
+        // Nobody asked for page 2 yet: the read-ahead has (the bound only turns a missing
+        // request into a failure instead of a hang).
+        let ahead = tokio::time::timeout(std::time::Duration::from_secs(30), requests.recv()).await;
+        assert_eq!(ahead.ok().flatten(), Some(2), "page 2 is read ahead");
+        let second = stream.next_page().await.expect("page 2").expect("a page");
+        assert_eq!(second[0].conversation_id, "c2-0");
+        let third = stream.next_page().await.expect("page 3").expect("a page");
+        assert_eq!(third.len(), 50);
+        assert!(matches!(stream.next_page().await, Ok(None)));
+        assert!(matches!(stream.next_page().await, Ok(None)));
+        assert_eq!(requests.recv().await, Some(3));
+        assert!(
+            requests.try_recv().is_err(),
+            "no page is read past the last, ahead or not"
+        );
+    }
+}

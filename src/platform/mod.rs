@@ -24,7 +24,9 @@ pub use analytics_reads::{
     conversation_from_view,
 };
 pub use conversations::{ConversationApi, GenesysConversations, ShowsState, WrapupKey};
-pub use details_stream::{DetailsStream, IN_FLIGHT_PER_TOKEN, MAX_IN_FLIGHT, bulk_concurrency};
+pub use details_stream::{
+    DetailsStream, IN_FLIGHT_PER_TOKEN, MAX_IN_FLIGHT, ReadAheadStream, bulk_concurrency,
+};
 pub use error::{ApiFailure, PlatformError, Subject};
 pub use queues::{GenesysQueues, Queues};
 pub use wrapup_codes::{

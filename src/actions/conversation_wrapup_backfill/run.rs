@@ -23,7 +23,7 @@ use super::platform_link::{
 };
 use super::select::{Pick, picks};
 use super::tally::{Done, Outcome, Tally};
-use crate::platform::{DetailsStream, PlatformError};
+use crate::platform::{DetailsStream, PlatformError, ReadAheadStream};
 
 /// How the run paces and reports itself.
 #[derive(Debug, Clone, Copy)]
@@ -97,7 +97,8 @@ struct Work {
 /// The pages being walked and the work they yield, with the counters the run reads.
 struct Feed {
     job: BackfillJob,
-    stream: DetailsStream,
+    /// Read a page ahead, so the writes in flight never wait for the next page.
+    stream: ReadAheadStream,
     queued: VecDeque<Work>,
     first: Option<Vec<AnalyticsConversation>>,
     examined: Arc<AtomicU64>,
@@ -299,7 +300,7 @@ pub async fn run(
     let query_error: Arc<std::sync::Mutex<Option<PlatformError>>> = Arc::default();
     let feed = Feed {
         job: job.clone(),
-        stream,
+        stream: ReadAheadStream::new(stream),
         queued: VecDeque::new(),
         first,
         examined: examined.clone(),
