@@ -208,16 +208,15 @@ pub fn provider_schema() -> Schema {
     let types: BTreeMap<String, Type> = model_type.attribute_types().cloned().unwrap_or_default();
     let attributes = SETTINGS
         .iter()
-        .map(|setting| Attribute {
-            name: setting.name.to_string(),
-            ty: types.get(setting.name).cloned().unwrap_or(Type::Dynamic),
-            description: setting.description(),
-            required: false,
-            optional: true,
-            computed: false,
-            sensitive: setting.sensitive,
-            write_only: false,
-            deprecated: false,
+        .map(|setting| {
+            let ty = types.get(setting.name).cloned().unwrap_or(Type::Dynamic);
+            let attribute =
+                Attribute::optional(setting.name, ty).description(setting.description());
+            if setting.sensitive {
+                attribute.sensitive()
+            } else {
+                attribute
+            }
         })
         .collect();
     Schema {
