@@ -151,6 +151,21 @@ impl Workdir {
         output
     }
 
+    /// `terraform apply -auto-approve` with `invoke` (`-invoke=action.TYPE.NAME`): runs the
+    /// action; panics if it fails.
+    #[track_caller]
+    pub fn apply_invoke(&self, invoke: &str) -> Output {
+        let output = self.run(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            invoke,
+        ]);
+        output.assert_success();
+        output
+    }
+
     /// `terraform plan -detailed-exitcode`: 0 no changes, 1 error, 2 changes.
     pub fn plan_detailed_exitcode(&self) -> i32 {
         self.run(&["plan", "-detailed-exitcode", "-input=false", "-no-color"])
