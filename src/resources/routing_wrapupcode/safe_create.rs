@@ -138,6 +138,9 @@ pub(super) async fn create_safely(
         writer,
         since: OffsetDateTime::now_utc(),
     };
+    // Settles a POST whose fate is open: the code holding the name once search lag is waited
+    // out, if provably ours, else `error`.
+    let adopt = |error| adopt_or(api, input, &proof, lag_waits, error);
     let mut attempt = 1;
     loop {
         match api.create(input).await {
@@ -153,14 +156,7 @@ pub(super) async fn create_safely(
                 if cancel.is_cancelled() {
                     // Terraform is stopping: no second POST, but the first may have landed and
                     // only be hidden by search lag, so look a little longer before giving up.
-                    return adopt_or(
-                        api,
-                        input,
-                        &proof,
-                        lag_waits,
-                        PlatformError::Ambiguous(detail),
-                    )
-                    .await;
+                    return adopt(PlatformError::Ambiguous(detail)).await;
                 }
                 if attempt >= CREATE_ATTEMPTS {
                     return Err(PlatformError::Ambiguous(detail).into());
@@ -168,7 +164,7 @@ pub(super) async fn create_safely(
                 let pause = CREATE_RETRY_PAUSE * 2u32.pow(attempt - 1);
                 tokio::select! {
                     () = cancel.cancelled() => {
-                        return adopt_or(api, input, &proof, lag_waits, PlatformError::Ambiguous(detail)).await;
+                        return adopt(PlatformError::Ambiguous(detail)).await;
                     }
                     () = tokio::time::sleep(pause) => {}
                 }
@@ -176,24 +172,10 @@ pub(super) async fn create_safely(
             Err(PlatformError::Stopped(detail)) if attempt > 1 => {
                 // The stop came during the pause before a re-send: the earlier POST's fate is
                 // still open.
-                return adopt_or(
-                    api,
-                    input,
-                    &proof,
-                    lag_waits,
-                    PlatformError::Ambiguous(detail),
-                )
-                .await;
+                return adopt(PlatformError::Ambiguous(detail)).await;
             }
             Err(PlatformError::Conflict(failure)) if attempt > 1 => {
-                return adopt_or(
-                    api,
-                    input,
-                    &proof,
-                    lag_waits,
-                    PlatformError::Conflict(failure),
-                )
-                .await;
+                return adopt(PlatformError::Conflict(failure)).await;
             }
             Err(PlatformError::Conflict(failure)) => {
                 // Someone took the name between our check and the POST.
