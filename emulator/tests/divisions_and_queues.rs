@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Emu, expect_error};
+use common::{Emu, expect_error, non_loopback_ip};
 use genesys_emulator::{HOME_DIVISION_ID, SALES_DIVISION_ID};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -229,14 +229,6 @@ async fn admin_queue_assignment_refuses_unknown_codes() {
         .await
         .unwrap();
     expect_error(response, 400, "invalid.value").await;
-}
-
-/// The machine's non-loopback address, if it has one (found without sending anything).
-fn non_loopback_ip() -> Option<std::net::IpAddr> {
-    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
-    socket.connect("192.0.2.1:9").ok()?;
-    let ip = socket.local_addr().ok()?.ip();
-    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{Emu, any_port, expect_error};
+use common::{Emu, any_port, expect_error, non_loopback_ip};
 use genesys_emulator::{EmulatorConfig, spawn};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -196,14 +196,6 @@ async fn the_healthcheck_fails_when_nothing_listens() {
     let error = genesys_emulator::healthcheck::check(addr, std::time::Duration::from_secs(1))
         .expect_err("nothing listens there any more");
     assert!(error.to_string().contains("no answer"), "{error}");
-}
-
-/// The machine's non-loopback address, if it has one (found without sending anything).
-fn non_loopback_ip() -> Option<std::net::IpAddr> {
-    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
-    socket.connect("192.0.2.1:9").ok()?;
-    let ip = socket.local_addr().ok()?.ip();
-    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
 }
 
 #[tokio::test]

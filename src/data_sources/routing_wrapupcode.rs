@@ -35,10 +35,11 @@ pub struct RoutingWrapupCodeData {
 impl RoutingWrapupCodeData {
     /// The data source, reaching the platform through the provider's wrap-up code view.
     pub fn new(api: WrapupCodeCatalogView) -> Arc<Self> {
-        Self::with_wait(api, crate::platform::lag_waits::scaled(LOOKUP_WAIT))
+        Self::with_wait(api, LOOKUP_WAIT)
     }
 
-    /// The data source with a different retry budget (tests).
+    /// The data source with a different retry budget (tests). The budget runs at the
+    /// platform's `lag_wait_percent`.
     pub fn with_wait(api: WrapupCodeCatalogView, wait: Duration) -> Arc<Self> {
         Arc::new(RoutingWrapupCodeData { api, wait })
     }
@@ -105,7 +106,8 @@ impl DataSource for RoutingWrapupCodeData {
             Ok(codes) => codes,
             Err(error) => return (None, error.diagnostics("look up the wrap-up code")),
         };
-        let deadline = tokio::time::Instant::now() + self.wait;
+        let wait = codes.lag_waits().scaled(self.wait);
+        let deadline = tokio::time::Instant::now() + wait;
         let mut pause = Duration::from_millis(200);
         let matches = loop {
             let found: Vec<WrapupCodeRecord> = match codes.api().search_by_name(&name).await {
@@ -142,7 +144,7 @@ impl DataSource for RoutingWrapupCodeData {
                         "No wrap-up code is named exactly {name:?} (searched for {} s). Names \
                          are case sensitive; check the spelling, and that these credentials \
                          can see the code's division.",
-                        self.wait.as_secs()
+                        wait.as_secs()
                     ),
                 );
                 (None, diagnostics)

@@ -3,6 +3,7 @@
 //! queue's codes once per queue, however many wrap-ups and plan steps need them. Refresh reads
 //! wrap-ups in bulk through the analytics views ([`AnalyticsReads`]) when the read cache is on.
 
+use super::lag_waits::LagWaits;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -33,6 +34,11 @@ pub type ShowsState<'a> = &'a (dyn Fn(&AssignedWrapupCode) -> bool + Send + Sync
 /// The platform operations a wrap-up needs.
 #[async_trait]
 pub trait ConversationApi: Send + Sync {
+    /// How long the read-backs of a write wait for the platform's lag (`lag_wait_percent`);
+    /// full length unless the implementation was given other.
+    fn lag_waits(&self) -> LagWaits {
+        LagWaits::FULL
+    }
     /// The conversation with its participants and their communications, read exactly.
     async fn conversation(&self, conversation_id: &str) -> Result<Conversation, PlatformError>;
     /// The conversation as analytics shows it, read in bulk with others (or already known from
@@ -102,6 +108,7 @@ pub struct GenesysConversations {
     queue_codes: Mutex<HashMap<String, Shared<Vec<WrapupCode>>>>,
     analytics: Arc<AnalyticsReads>,
     codes: Option<WrapupCodeCatalog>,
+    lag_waits: LagWaits,
 }
 
 impl GenesysConversations {
@@ -114,7 +121,14 @@ impl GenesysConversations {
             queue_codes: Mutex::default(),
             analytics,
             codes: None,
+            lag_waits: LagWaits::FULL,
         }
+    }
+
+    /// The same calls, their read-backs waiting out the platform's lag as `lag_waits` says.
+    pub fn with_lag_waits(mut self, lag_waits: LagWaits) -> Self {
+        self.lag_waits = lag_waits;
+        self
     }
 
     /// With the read cache on: plans and refreshes read conversations in bulk through
@@ -170,6 +184,10 @@ fn multi_get(client: GenesysClient) -> MultiGet {
 
 #[async_trait]
 impl ConversationApi for GenesysConversations {
+    fn lag_waits(&self) -> LagWaits {
+        self.lag_waits
+    }
+
     async fn conversation(&self, conversation_id: &str) -> Result<Conversation, PlatformError> {
         let slot = Self::slot(&self.conversations, conversation_id);
         let read = slot

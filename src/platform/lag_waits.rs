@@ -1,29 +1,40 @@
 //! The provider's fixed waits for the platform's lag (a data source waiting out search lag, a
 //! create adopting a code whose answer was lost, read-backs of a write) are real time in the
-//! provider process. End-to-end tests whose waits run out on purpose (a name that never
-//! appears, a write the platform drops) would sit through every second of them, so a test-only
-//! setting scales them: `GENESYSCLOUD_TEST_WAIT_SCALE`, a factor below 1, read once. Unset (as
-//! for every user), or not a number in (0, 1), each wait is its full length: it can only shorten.
+//! provider process. The `lag_wait_percent` setting ([`LagWaits`]) runs each at a percentage
+//! of its full length: for a platform with no lag to wait out, such as the local emulator,
+//! where a wait that runs out on purpose (a name that never appears, a write the platform
+//! drops) need not sit through every second. The platform's views carry it from the
+//! configuration to every wait; no wait reads the environment.
 
-use std::sync::OnceLock;
 use std::time::Duration;
 
-/// The environment variable the test harness sets to shorten the lag waits.
-pub const WAIT_SCALE_VAR: &str = "GENESYSCLOUD_TEST_WAIT_SCALE";
+/// How long the lag waits run, as a percentage of their full length (1 to 100).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LagWaits {
+    percent: u32,
+}
 
-/// `wait` under the test-only scale ([`WAIT_SCALE_VAR`]); `wait` itself when it is unset.
-pub fn scaled(wait: Duration) -> Duration {
-    static SCALE: OnceLock<Option<f64>> = OnceLock::new();
-    match SCALE.get_or_init(|| parse_scale(std::env::var(WAIT_SCALE_VAR).ok().as_deref())) {
-        Some(scale) => wait.mul_f64(*scale),
-        None => wait,
+impl LagWaits {
+    /// Every wait at its full length (the default).
+    pub const FULL: LagWaits = LagWaits { percent: 100 };
+
+    /// The waits at `percent` of their full length, clamped to 1–100: they can only shorten.
+    pub fn percent(percent: u32) -> Self {
+        LagWaits {
+            percent: percent.clamp(1, 100),
+        }
+    }
+
+    /// `wait` at this percentage.
+    pub fn scaled(self, wait: Duration) -> Duration {
+        wait * self.percent / 100
     }
 }
 
-/// A factor in (0, 1), or `None` (full waits) for anything else, 1 included.
-fn parse_scale(value: Option<&str>) -> Option<f64> {
-    let scale = value?.trim().parse::<f64>().ok()?;
-    (scale > 0.0 && scale < 1.0).then_some(scale)
+impl Default for LagWaits {
+    fn default() -> Self {
+        LagWaits::FULL
+    }
 }
 
 #[cfg(test)]
@@ -31,12 +42,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_a_factor_below_one_shortens_the_waits() {
-        assert_eq!(parse_scale(None), None);
-        assert_eq!(parse_scale(Some("0.05")), Some(0.05));
-        assert_eq!(parse_scale(Some(" 0.5 ")), Some(0.5));
-        for full in ["1", "2", "0", "-0.5", "NaN", "inf", "fast", ""] {
-            assert_eq!(parse_scale(Some(full)), None, "{full:?}");
-        }
+    fn the_waits_only_shorten() {
+        let wait = Duration::from_secs(15);
+        assert_eq!(LagWaits::FULL.scaled(wait), wait);
+        assert_eq!(LagWaits::default(), LagWaits::FULL);
+        assert_eq!(
+            LagWaits::percent(5).scaled(wait),
+            Duration::from_millis(750)
+        );
+        assert_eq!(
+            LagWaits::percent(0).scaled(wait),
+            Duration::from_millis(150)
+        );
+        assert_eq!(LagWaits::percent(250).scaled(wait), wait);
     }
 }

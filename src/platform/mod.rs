@@ -10,7 +10,7 @@ mod analytics_reads;
 mod conversations;
 mod details_stream;
 mod error;
-pub mod lag_waits;
+mod lag_waits;
 mod queues;
 mod wrapup_codes;
 pub mod wrapup_writer;
@@ -28,6 +28,7 @@ pub use details_stream::{
     DetailsStream, IN_FLIGHT_PER_TOKEN, MAX_IN_FLIGHT, ReadAheadStream, bulk_concurrency,
 };
 pub use error::{ApiFailure, PlatformError, Subject};
+pub use lag_waits::LagWaits;
 pub use queues::{GenesysQueues, Queues};
 pub use wrapup_codes::{
     GenesysWrapupCodeStore, NameClaim, Origin, WrapupCodeCatalog, WrapupCodeFields,
@@ -42,30 +43,33 @@ pub struct Platform {
     codes: WrapupCodeCatalog,
     conversations: Arc<dyn ConversationApi>,
     client: Option<GenesysClient>,
+    lag_waits: LagWaits,
 }
 
 impl Platform {
     /// The views over one API client: every type then shares its token pool, rate gate and
     /// read cache. `operations` counts the operations the process runs, for bulk reads to wait
-    /// for (see [`AnalyticsReads`]).
+    /// for (see [`AnalyticsReads`]); every view waits out the platform's lag as `lag_waits`
+    /// says.
     pub fn over_client(
         client: GenesysClient,
         read_cache: bool,
         policy: WriterPolicy,
+        lag_waits: LagWaits,
         operations: Option<Arc<dyn Operations>>,
     ) -> Self {
         let codes =
             WrapupCodeCatalog::new(Arc::new(GenesysWrapupCodeStore(client.clone())), read_cache)
-                .with_policy(policy);
-        let conversations = GenesysConversations::new(client.clone()).with_read_cache(
-            codes.clone(),
-            read_cache,
-            operations,
-        );
+                .with_policy(policy)
+                .with_lag_waits(lag_waits);
+        let conversations = GenesysConversations::new(client.clone())
+            .with_read_cache(codes.clone(), read_cache, operations)
+            .with_lag_waits(lag_waits);
         Platform {
             codes,
             conversations: Arc::new(conversations),
             client: Some(client),
+            lag_waits,
         }
     }
 
@@ -75,6 +79,7 @@ impl Platform {
             codes,
             conversations,
             client: None,
+            lag_waits: LagWaits::FULL,
         }
     }
 
@@ -90,7 +95,10 @@ impl Platform {
 
     /// The queue view, over the same client.
     pub fn queues(&self) -> Result<Arc<dyn Queues>, PlatformError> {
-        Ok(Arc::new(GenesysQueues(self.client()?)))
+        Ok(Arc::new(GenesysQueues {
+            client: self.client()?,
+            lag_waits: self.lag_waits,
+        }))
     }
 
     /// The API client itself, for the bulk analytics streams: the same token pool and rate

@@ -2,6 +2,7 @@
 //! operations they need, and [`WrapupCodeCatalog`], those operations with the process's read cache
 //! in front (one listing serves every refresh and every name check; writes patch it).
 
+use super::lag_waits::LagWaits;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
@@ -148,6 +149,7 @@ pub struct WrapupCodeCatalog {
     cache: Arc<ReadCache<WrapupCodeRecord>>,
     home_division: Arc<OnceCell<String>>,
     policy: WriterPolicy,
+    lag_waits: LagWaits,
     run: Arc<Mutex<RunNames>>,
 }
 
@@ -167,6 +169,7 @@ impl WrapupCodeCatalog {
             cache: ReadCache::new(read_cache),
             home_division: Arc::new(OnceCell::new()),
             policy: WriterPolicy::default(),
+            lag_waits: LagWaits::FULL,
             run: Arc::new(Mutex::new(RunNames::default())),
         }
     }
@@ -180,6 +183,17 @@ impl WrapupCodeCatalog {
     /// Who this process writes as and what it may adopt.
     pub fn policy(&self) -> &WriterPolicy {
         &self.policy
+    }
+
+    /// The same access, waiting out the platform's lag as `lag_waits` says.
+    pub fn with_lag_waits(mut self, lag_waits: LagWaits) -> Self {
+        self.lag_waits = lag_waits;
+        self
+    }
+
+    /// How long waits for the search and listing lag run (`lag_wait_percent`).
+    pub fn lag_waits(&self) -> LagWaits {
+        self.lag_waits
     }
 
     /// Records that `claim` wants its name in this run (one configuration of the provider,

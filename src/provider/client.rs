@@ -60,6 +60,7 @@ pub fn build_platform_for(
         client,
         settings.read_cache,
         writer_policy(settings),
+        settings.lag_waits,
         workload.map(|workload| Arc::new(workload) as Arc<dyn Operations>),
     ))
 }

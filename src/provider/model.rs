@@ -145,6 +145,14 @@ provider_settings! {
         description, division) and was created by this OAuth client: the code a \
         killed apply left behind. The plan says so with a warning naming the code. \
         Defaults to `false`.";
+    LAG_WAIT_PERCENT lag_wait_percent: i64, env "GENESYSCLOUD_LAG_WAIT_PERCENT",
+        "How long the provider waits out the platform's lag, as a percentage of each wait's \
+        full length, 1 to 100; defaults to 100. The waits: up to 15 s for a \
+        `genesyscloud_routing_wrapupcode` data source's name to appear in search, up to 8 s \
+        for a created code whose answer was lost, the read-backs that prove a wrap-up \
+        landed, and the re-reads of a code a queue's listing left out. Lower it only against a platform with no lag to wait \
+        out, such as the local emulator, where a name that never appears or a write the \
+        platform drops then fails sooner.";
 }
 
 impl ProviderConfig {
@@ -208,16 +216,15 @@ pub fn provider_schema() -> Schema {
     let types: BTreeMap<String, Type> = model_type.attribute_types().cloned().unwrap_or_default();
     let attributes = SETTINGS
         .iter()
-        .map(|setting| Attribute {
-            name: setting.name.to_string(),
-            ty: types.get(setting.name).cloned().unwrap_or(Type::Dynamic),
-            description: setting.description(),
-            required: false,
-            optional: true,
-            computed: false,
-            sensitive: setting.sensitive,
-            write_only: false,
-            deprecated: false,
+        .map(|setting| {
+            let ty = types.get(setting.name).cloned().unwrap_or(Type::Dynamic);
+            let attribute =
+                Attribute::optional(setting.name, ty).description(setting.description());
+            if setting.sensitive {
+                attribute.sensitive()
+            } else {
+                attribute
+            }
         })
         .collect();
     Schema {
@@ -304,7 +311,7 @@ mod tests {
         for attribute in provider_schema().block.attributes {
             let expected = match attribute.name.as_str() {
                 "read_cache" | "adopt_identical_wrapup_codes" => Type::Bool,
-                "token_pool_size" | "max_requests_per_minute" => Type::Number,
+                "token_pool_size" | "max_requests_per_minute" | "lag_wait_percent" => Type::Number,
                 _ => Type::String,
             };
             assert_eq!(attribute.ty, expected, "{}", attribute.name);

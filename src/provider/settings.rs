@@ -1,13 +1,14 @@
 use std::sync::{Arc, PoisonError, RwLock};
 
 use super::model::{
-    ACCESS_TOKEN, ADOPT_IDENTICAL_WRAPUP_CODES, API_URL, AWS_REGION, LOGIN_URL,
+    ACCESS_TOKEN, ADOPT_IDENTICAL_WRAPUP_CODES, API_URL, AWS_REGION, LAG_WAIT_PERCENT, LOGIN_URL,
     MAX_REQUESTS_PER_MINUTE, OAUTHCLIENT_ID, OAUTHCLIENT_SECRET, ProviderConfig, READ_CACHE,
     Setting, SettingType, TOKEN_POOL_SIZE,
 };
 use super::validate::{
     SettingError, Source, parse_base_url, parse_region, report, validate_config,
 };
+use crate::platform::LagWaits;
 use genesys_client::{Credentials, Region, Secret};
 use tfplugin_framework::{Diagnostics, TfValue};
 
@@ -33,6 +34,8 @@ pub struct ProviderSettings {
     pub max_requests_per_minute: Option<u32>,
     /// Whether a create may take over an identical code this OAuth client made.
     pub adopt_identical_wrapup_codes: bool,
+    /// How long the waits for the platform's lag run (`lag_wait_percent`).
+    pub lag_waits: LagWaits,
     /// The Terraform CLI version that configured the provider (for the User-Agent).
     pub terraform_version: String,
     /// Provider attributes that were unknown at configure time (only during a plan whose
@@ -172,6 +175,11 @@ pub fn resolve(
     let max_requests_per_minute = resolver
         .value(MAX_REQUESTS_PER_MINUTE, &config.max_requests_per_minute)
         .map(|(budget, _)| budget);
+    let lag_waits = resolver
+        .value(LAG_WAIT_PERCENT, &config.lag_wait_percent)
+        .map_or(LagWaits::FULL, |(percent, _)| {
+            LagWaits::percent(u32::try_from(percent).unwrap_or(100))
+        });
 
     let credentials = resolve_credentials(config, &mut resolver);
     let mut diagnostics = resolver.diagnostics;
@@ -203,6 +211,7 @@ pub fn resolve(
             max_requests_per_minute: max_requests_per_minute
                 .map(|budget| u32::try_from(budget.clamp(1, 100_000)).unwrap_or(1)),
             adopt_identical_wrapup_codes,
+            lag_waits,
             terraform_version: terraform_version.to_string(),
             unknown_attributes: config.unknown_settings(),
         },
@@ -348,6 +357,32 @@ mod tests {
             settings(attribute, &env).max_requests_per_minute,
             Some(450),
             "the provider block wins over the environment"
+        );
+    }
+
+    #[test]
+    fn lag_waits_run_in_full_unless_the_attribute_or_env_shortens_them() {
+        assert_eq!(
+            settings(ProviderConfig::default(), &[]).lag_waits,
+            LagWaits::FULL
+        );
+        let env = [("GENESYSCLOUD_LAG_WAIT_PERCENT", "5")];
+        assert_eq!(
+            settings(ProviderConfig::default(), &env).lag_waits,
+            LagWaits::percent(5)
+        );
+        let attribute = ProviderConfig {
+            lag_wait_percent: TfValue::Known(50),
+            ..ProviderConfig::default()
+        };
+        assert_eq!(settings(attribute, &env).lag_waits, LagWaits::percent(50));
+        let errors = errors(
+            ProviderConfig::default(),
+            &[("GENESYSCLOUD_LAG_WAIT_PERCENT", "0")],
+        );
+        assert!(
+            format!("{errors:?}").contains("GENESYSCLOUD_LAG_WAIT_PERCENT"),
+            "{errors:?}"
         );
     }
 

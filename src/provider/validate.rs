@@ -2,8 +2,8 @@ use genesys_client::{BaseUrlError, Region};
 use tfplugin_framework::Diagnostics;
 
 use super::model::{
-    ACCESS_TOKEN, API_URL, AWS_REGION, LOGIN_URL, MAX_REQUESTS_PER_MINUTE, OAUTHCLIENT_ID,
-    OAUTHCLIENT_SECRET, ProviderConfig, Setting, TOKEN_POOL_SIZE, setting_path,
+    ACCESS_TOKEN, API_URL, AWS_REGION, LAG_WAIT_PERCENT, LOGIN_URL, MAX_REQUESTS_PER_MINUTE,
+    OAUTHCLIENT_ID, OAUTHCLIENT_SECRET, ProviderConfig, Setting, TOKEN_POOL_SIZE, setting_path,
 };
 
 /// Why one provider setting's value is unusable. Messages never contain secret values.
@@ -108,6 +108,8 @@ pub fn parse_base_url(text: &str) -> Result<String, SettingError> {
 pub fn number_range(setting: Setting) -> (i64, i64) {
     if setting == TOKEN_POOL_SIZE {
         (1, 50)
+    } else if setting == LAG_WAIT_PERCENT {
+        (1, 100)
     } else {
         (1, 100_000)
     }
@@ -196,6 +198,7 @@ pub fn validate_config(config: &ProviderConfig) -> Diagnostics {
     for (setting, field) in [
         (TOKEN_POOL_SIZE, &config.token_pool_size),
         (MAX_REQUESTS_PER_MINUTE, &config.max_requests_per_minute),
+        (LAG_WAIT_PERCENT, &config.lag_wait_percent),
     ] {
         if let Some(value) = field.known()
             && let Err(error) = check_number(setting, *value)
@@ -382,6 +385,7 @@ mod tests {
             token_pool_size: TfValue::unknown(),
             max_requests_per_minute: TfValue::unknown(),
             adopt_identical_wrapup_codes: TfValue::unknown(),
+            lag_wait_percent: TfValue::unknown(),
         };
         assert_eq!(validate_config(&config), Diagnostics::default());
     }
@@ -399,8 +403,26 @@ mod tests {
             token_pool_size: TfValue::Known(50),
             max_requests_per_minute: TfValue::Known(300),
             adopt_identical_wrapup_codes: TfValue::Known(true),
+            lag_wait_percent: TfValue::Known(100),
         };
         assert_eq!(validate_config(&config), Diagnostics::default());
+    }
+
+    #[test]
+    fn a_lag_wait_percent_outside_1_to_100_points_at_its_attribute() {
+        for percent in [0, 101] {
+            let config = ProviderConfig {
+                lag_wait_percent: TfValue::Known(percent),
+                ..ProviderConfig::default()
+            };
+            let diagnostics = validate_config(&config);
+            assert_eq!(diagnostics.0.len(), 1, "{percent}: {diagnostics:?}");
+            assert_eq!(
+                diagnostics.0[0].attribute.as_ref().map(ToString::to_string),
+                Some("lag_wait_percent".to_string()),
+                "{percent}"
+            );
+        }
     }
 
     #[test]

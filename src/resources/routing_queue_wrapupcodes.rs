@@ -294,7 +294,7 @@ async fn confirm_missing<'a>(
         // A stop ends the delay: the reads then go out at once.
         tokio::select! {
             () = cancel.cancelled() => {}
-            () = tokio::time::sleep(crate::platform::lag_waits::scaled(delay)) => {}
+            () = tokio::time::sleep(queues.lag_waits().scaled(delay)) => {}
         }
         let mut still = Vec::new();
         for id in missing {

@@ -34,14 +34,7 @@ fn invoking_the_action_sets_the_wrap_up_and_reports_progress() {
         &seeded,
         "wrapup_code_name = \"Sale completed\"",
     ));
-    let output = workdir.run(&[
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        INVOKE,
-    ]);
-    output.assert_success();
+    let output = workdir.apply_invoke(INVOKE);
     let held = org.wrapup(&seeded.conversation_id, &seeded.agent_id);
     assert_eq!(held["code"], json!(sale), "{held}");
     assert_eq!(held["notes"], json!("set by the action"));

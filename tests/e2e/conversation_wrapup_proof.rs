@@ -144,14 +144,7 @@ fn the_action_over_the_same_wrap_up_fails_when_the_write_is_dropped() {
     assert!(diagnostic.mentions(EARLIER_END), "{diagnostic:?}");
 
     ignore_writes(&org, false);
-    let output = workdir.run(&[
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        INVOKE,
-    ]);
-    output.assert_success();
+    let output = workdir.apply_invoke(INVOKE);
     assert!(
         output.combined().contains("Verified: participant"),
         "{output}"

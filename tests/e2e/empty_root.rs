@@ -16,12 +16,10 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, mpsc};
+use std::sync::mpsc;
 use std::time::Duration;
 
-use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use reqwest::Method;
-use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use serde_json::json;
 use tfplugin_framework::Block;
 use tfplugin_framework::cty::{self, Type, Value};
@@ -29,7 +27,7 @@ use tfplugin_framework::host::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 use tfplugin_framework::tfplugin6::provider_client::ProviderClient;
 use tfplugin_framework::tfplugin6::{self as proto, DynamicValue};
 
-use crate::support::{Emulator, PROVIDER_SOURCE};
+use crate::support::{Emulator, PROVIDER_SOURCE, TestTls, test_tls};
 
 /// The name the root's `/etc/hosts` gives the emulator; no DNS server knows it.
 const HOST: &str = "genesys-emulator.test";
@@ -66,29 +64,7 @@ fn tls_front(emulator: &Emulator) -> TlsFront {
         .strip_prefix("http://")
         .expect("the emulator serves plain HTTP")
         .to_string();
-    let ca_key = KeyPair::generate().expect("CA key");
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca_cert = ca_params.self_signed(&ca_key).expect("CA certificate");
-    let issuer = Issuer::new(ca_params, ca_key);
-    let key = KeyPair::generate().expect("server key");
-    let cert = CertificateParams::new(vec![HOST.to_string()])
-        .expect("server params")
-        .signed_by(&key, &issuer)
-        .expect("server certificate");
-    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::aws_lc_rs::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .expect("TLS versions")
-    .with_no_client_auth()
-    .with_single_cert(
-        vec![cert.der().clone()],
-        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
-    )
-    .expect("server TLS config");
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let TestTls { acceptor, ca_pem } = test_tls(HOST);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -117,7 +93,7 @@ fn tls_front(emulator: &Emulator) -> TlsFront {
     TlsFront {
         _runtime: runtime,
         url: format!("https://{HOST}:{port}"),
-        ca_pem: ca_cert.pem(),
+        ca_pem,
     }
 }
 

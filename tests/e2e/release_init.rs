@@ -16,12 +16,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use reqwest::Method;
-use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::support::{Emulator, Workdir};
+use crate::support::{Emulator, TestTls, Workdir, test_tls};
 
 const SOURCE: &str = "registry.terraform.io/rustcx/genesyscloud";
 
@@ -292,34 +290,12 @@ impl MirrorServer {
 
     /// Serves the release with `zh_hash` (hex) as the zip's listed hash.
     fn start(release: &Release, zh_hash: &str) -> MirrorServer {
-        let ca_key = KeyPair::generate().expect("CA key");
-        let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
-        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        let ca_cert = ca_params.self_signed(&ca_key).expect("CA certificate");
-        let issuer = Issuer::new(ca_params, ca_key);
-        let key = KeyPair::generate().expect("server key");
-        let cert = CertificateParams::new(vec!["localhost".to_string()])
-            .expect("server params")
-            .signed_by(&key, &issuer)
-            .expect("server certificate");
+        let TestTls { acceptor, ca_pem } = test_tls("localhost");
         let ca_dir = tempfile::tempdir().expect("a dir for the CA");
         let ca_file = ca_dir.path().join("ca.pem");
         std::fs::File::create(&ca_file)
-            .and_then(|mut f| f.write_all(ca_cert.pem().as_bytes()))
+            .and_then(|mut f| f.write_all(ca_pem.as_bytes()))
             .expect("write the CA");
-        let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
-            rustls::crypto::aws_lc_rs::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .expect("TLS versions")
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![cert.der().clone()],
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
-        )
-        .expect("server TLS config");
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
 
         let base = format!("/{SOURCE}");
         let zip = std::fs::read(release.zip_path()).expect("read the zip");

@@ -144,14 +144,7 @@ fn a_backfill_over_a_seeded_day_writes_exactly_what_its_summary_says() {
     let day = seeded_day(12);
     let workdir = day.org.workdir();
     workdir.config(&action(""));
-    let output = workdir.run(&[
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        INVOKE,
-    ]);
-    output.assert_success();
+    let output = workdir.apply_invoke(INVOKE);
     let printed = output.combined();
     assert!(
         printed.contains(
@@ -190,14 +183,7 @@ fn the_dry_run_resolves_and_counts_but_writes_nothing() {
     let day = seeded_day(12);
     let workdir = day.org.workdir();
     workdir.config(&action("    dry_run          = true\n"));
-    let output = workdir.run(&[
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        INVOKE,
-    ]);
-    output.assert_success();
+    let output = workdir.apply_invoke(INVOKE);
     assert!(
         output.combined().contains(
             "12 would be written, 3 skipped (3 already wrapped up, 0 without after-call work), \
@@ -286,14 +272,7 @@ fn an_interrupted_backfill_invoked_again_finishes_without_writing_anything_twice
     );
 
     org.faults(json!({}));
-    let second = workdir.run(&[
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        INVOKE,
-    ]);
-    second.assert_success();
+    let second = workdir.apply_invoke(INVOKE);
     let rest = MISSING as u64 - posted;
     assert!(
         second.combined().contains(&format!(

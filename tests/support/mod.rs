@@ -7,10 +7,12 @@ pub mod diagnostics;
 pub mod emulator;
 pub mod process;
 pub mod terraform;
+pub mod tls;
 pub mod workdir;
 
 pub use diagnostics::Diagnostic;
 pub use emulator::Emulator;
 pub use process::{Running, Signal};
 pub use terraform::{OFFICIAL_SOURCE, PROVIDER_SOURCE, provider_binary, terraform_path};
+pub use tls::{TestTls, test_tls};
 pub use workdir::{Output, Workdir};

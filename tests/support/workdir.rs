@@ -89,14 +89,15 @@ impl Workdir {
         self
     }
 
-    /// Shortens the provider's waits for platform lag (`genesyscloud_provider::platform::
-    /// lag_waits`: search lag, adoption, read-backs) for a test whose waits run out on purpose
-    /// and whose emulator has no lag to wait out: to a twentieth, unless the test run sets
-    /// `GENESYSCLOUD_TEST_WAIT_SCALE` itself (`GENESYSCLOUD_TEST_WAIT_SCALE=1` runs them in full).
+    /// Shortens the provider's waits for platform lag (the `lag_wait_percent` setting: search
+    /// lag, adoption, read-backs) for a test whose waits run out on purpose and whose emulator
+    /// has no lag to wait out: to 5 %, unless the test run sets
+    /// `GENESYSCLOUD_LAG_WAIT_PERCENT` itself (`GENESYSCLOUD_LAG_WAIT_PERCENT=100` runs them
+    /// in full).
     pub fn short_lag_waits(self) -> Self {
-        const VAR: &str = "GENESYSCLOUD_TEST_WAIT_SCALE";
-        let scale = std::env::var(VAR).unwrap_or_else(|_| "0.05".to_string());
-        self.env(VAR, &scale)
+        const VAR: &str = "GENESYSCLOUD_LAG_WAIT_PERCENT";
+        let percent = std::env::var(VAR).unwrap_or_else(|_| "5".to_string());
+        self.env(VAR, &percent)
     }
 
     /// Runs later commands with `TF_LOG` at `level` (it is cleared otherwise).
@@ -147,6 +148,21 @@ impl Workdir {
     #[track_caller]
     pub fn apply(&self) -> Output {
         let output = self.run(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+        output.assert_success();
+        output
+    }
+
+    /// `terraform apply -auto-approve` with `invoke` (`-invoke=action.TYPE.NAME`): runs the
+    /// action; panics if it fails.
+    #[track_caller]
+    pub fn apply_invoke(&self, invoke: &str) -> Output {
+        let output = self.run(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            invoke,
+        ]);
         output.assert_success();
         output
     }

@@ -72,20 +72,6 @@ impl Provider for NullProvider {
 /// `nulllike_resource`.
 struct NullResource;
 
-fn attribute(name: &str, ty: Type, description: &str) -> Attribute {
-    Attribute {
-        name: name.to_owned(),
-        ty,
-        description: description.to_owned(),
-        required: false,
-        optional: true,
-        computed: false,
-        sensitive: false,
-        write_only: false,
-        deprecated: false,
-    }
-}
-
 /// A random ID of 16 hexadecimal digits.
 fn random_id() -> String {
     format!("{:016x}", fastrand::u64(..))
@@ -98,26 +84,16 @@ impl Resource for NullResource {
     }
 
     fn schema(&self) -> Schema {
-        let id = Attribute {
-            optional: false,
-            computed: true,
-            ..attribute(attr_name!(NullModel.id), Type::String, "A random ID.")
-        };
         Schema {
             version: 0,
             block: Block {
                 attributes: vec![
-                    id,
-                    attribute(
-                        attr_name!(NullModel.input),
-                        Type::String,
-                        "Any string; a change updates the resource in place.",
-                    ),
-                    attribute(
-                        attr_name!(NullModel.triggers),
-                        Type::map(Type::String),
-                        "Any map of strings; a change replaces the resource.",
-                    ),
+                    Attribute::computed(attr_name!(NullModel.id), Type::String)
+                        .description("A random ID."),
+                    Attribute::optional(attr_name!(NullModel.input), Type::String)
+                        .description("Any string; a change updates the resource in place."),
+                    Attribute::optional(attr_name!(NullModel.triggers), Type::map(Type::String))
+                        .description("Any map of strings; a change replaces the resource."),
                 ],
                 description: "A resource that manages nothing outside Terraform.".to_owned(),
                 ..Block::default()

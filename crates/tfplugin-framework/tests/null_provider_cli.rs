@@ -24,8 +24,10 @@ fn terraform() -> PathBuf {
     path
 }
 
-/// The example's binary, built by `cargo test` beside this test (or built now, when only this
-/// test was selected).
+/// The example's binary, built now by cargo: a no-op when `cargo test` has just built it
+/// beside this test, and a rebuild when only this test was selected (`--test
+/// null_provider_cli` builds no examples), so the test never runs a stale binary left by an
+/// earlier build.
 fn example_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary's path");
     let profile_dir = exe
@@ -33,20 +35,18 @@ fn example_binary() -> PathBuf {
         .and_then(Path::parent)
         .expect("test binaries live in <target>/<profile>/deps");
     let binary = profile_dir.join("examples/null_provider");
-    if !binary.is_file() {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let built = Command::new(cargo)
-            .args([
-                "build",
-                "-p",
-                "tfplugin-framework",
-                "--example",
-                "null_provider",
-            ])
-            .status()
-            .expect("cargo runs");
-        assert!(built.success(), "building the null_provider example failed");
-    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let built = Command::new(cargo)
+        .args([
+            "build",
+            "-p",
+            "tfplugin-framework",
+            "--example",
+            "null_provider",
+        ])
+        .status()
+        .expect("cargo runs");
+    assert!(built.success(), "building the null_provider example failed");
     assert!(
         binary.is_file(),
         "no example binary at {}",

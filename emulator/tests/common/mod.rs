@@ -18,6 +18,15 @@ pub fn any_port() -> SocketAddr {
     "127.0.0.1:0".parse().expect("literal socket address")
 }
 
+/// The machine's non-loopback address, if it has one (found without sending anything), for
+/// the tests of what the emulator answers a peer that is not on loopback.
+pub fn non_loopback_ip() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
 impl Emu {
     pub async fn start() -> Emu {
         Emu::start_with(EmulatorConfig::default()).await

@@ -51,98 +51,51 @@ pub struct BackfillJob {
     pub dry_run: bool,
 }
 
-fn attribute(name: &str, ty: Type, description: String, required: bool) -> Attribute {
-    Attribute {
-        name: name.into(),
-        ty,
-        description,
-        required,
-        optional: !required,
-        computed: false,
-        sensitive: false,
-        write_only: false,
-        deprecated: false,
-    }
-}
-
 /// The configuration attributes, in the order docs list them.
 pub fn attributes() -> Vec<Attribute> {
     vec![
-        attribute(
-            attr_name!(BackfillModel.interval),
-            Type::String,
-            format!(
-                "Closed ISO-8601 interval `start/end` with time zones, e.g. \
-                 `2026-11-30T00:00:00Z/2026-12-01T00:00:00Z`; at most {MAX_INTERVAL_DAYS} days. \
-                 As in the `genesyscloud_conversations` data source, conversations that ended in \
-                 `[start, end)` are back-filled; conversations that started in it and have not \
-                 ended are reported as refused."
-            ),
-            true,
-        ),
-        attribute(
-            attr_name!(BackfillModel.queue_ids),
-            Type::set(Type::String),
-            "Only participants routed through one of these queue IDs.".into(),
-            false,
-        ),
-        attribute(
+        Attribute::required(attr_name!(BackfillModel.interval), Type::String).description(format!(
+            "Closed ISO-8601 interval `start/end` with time zones, e.g. \
+             `2026-11-30T00:00:00Z/2026-12-01T00:00:00Z`; at most {MAX_INTERVAL_DAYS} days. \
+             As in the `genesyscloud_conversations` data source, conversations that ended in \
+             `[start, end)` are back-filled; conversations that started in it and have not \
+             ended are reported as refused."
+        )),
+        Attribute::optional(attr_name!(BackfillModel.queue_ids), Type::set(Type::String))
+            .description("Only participants routed through one of these queue IDs."),
+        Attribute::optional(
             attr_name!(BackfillModel.media_types),
             Type::set(Type::String),
-            format!(
-                "Only these media types (analytics names): {}.",
-                MEDIA_TYPES.join(", ")
-            ),
-            false,
-        ),
-        attribute(
-            attr_name!(BackfillModel.wrapup_code_id),
-            Type::String,
+        )
+        .description(format!(
+            "Only these media types (analytics names): {}.",
+            MEDIA_TYPES.join(", ")
+        )),
+        Attribute::optional(attr_name!(BackfillModel.wrapup_code_id), Type::String).description(
             "ID of the wrap-up code to apply (a UUID). Set exactly one of `wrapup_code_id` and \
-             `wrapup_code_name`. Participants on a queue the code is not assigned to are refused."
-                .into(),
-            false,
+             `wrapup_code_name`. Participants on a queue the code is not assigned to are refused.",
         ),
-        attribute(
-            attr_name!(BackfillModel.wrapup_code_name),
-            Type::String,
+        Attribute::optional(attr_name!(BackfillModel.wrapup_code_name), Type::String).description(
             "Name (label) of the wrap-up code to apply; the provider resolves it to the code's \
              ID among each queue's codes, because the platform only keeps a wrap-up sent with \
-             the ID."
-                .into(),
-            false,
+             the ID.",
         ),
-        attribute(
-            attr_name!(BackfillModel.notes),
-            Type::String,
-            "Wrap-up notes written with every wrap-up.".into(),
-            false,
-        ),
-        attribute(
-            attr_name!(BackfillModel.participants),
-            Type::String,
+        Attribute::optional(attr_name!(BackfillModel.notes), Type::String)
+            .description("Wrap-up notes written with every wrap-up."),
+        Attribute::optional(attr_name!(BackfillModel.participants), Type::String).description(
             "Which participants to write: `missing` (the default: agent participants that must \
              wrap up and hold no wrap-up code) or `all` (also those holding a wrap-up, which \
-             is replaced)."
-                .into(),
-            false,
+             is replaced).",
         ),
-        attribute(
-            attr_name!(BackfillModel.max_conversations),
-            Type::Number,
+        Attribute::optional(attr_name!(BackfillModel.max_conversations), Type::Number).description(
             format!(
                 "Safety cap: when more conversations than this have participants to write, \
                  the action fails before writing anything. Default {DEFAULT_MAX_CONVERSATIONS}."
             ),
-            false,
         ),
-        attribute(
-            attr_name!(BackfillModel.dry_run),
-            Type::Bool,
+        Attribute::optional(attr_name!(BackfillModel.dry_run), Type::Bool).description(
             "When true, only counts and resolves (the code on each queue, each participant's \
-             state) and writes nothing. Default false."
-                .into(),
-            false,
+             state) and writes nothing. Default false.",
         ),
     ]
 }
@@ -319,6 +272,33 @@ mod tests {
                 ..BackfillModel::default()
             },
         ]);
+    }
+
+    #[test]
+    fn only_the_interval_is_required_and_every_attribute_is_described() {
+        let who_sets: Vec<(String, Type, bool, bool, bool)> = attributes()
+            .into_iter()
+            .map(|a| {
+                assert!(!a.description.is_empty(), "{} has a description", a.name);
+                assert!(!a.sensitive && !a.write_only && !a.deprecated, "{}", a.name);
+                (a.name, a.ty, a.required, a.optional, a.computed)
+            })
+            .collect();
+        let optional = |name: &str, ty: Type| (name.to_owned(), ty, false, true, false);
+        assert_eq!(
+            who_sets,
+            vec![
+                ("interval".to_owned(), Type::String, true, false, false),
+                optional("queue_ids", Type::set(Type::String)),
+                optional("media_types", Type::set(Type::String)),
+                optional("wrapup_code_id", Type::String),
+                optional("wrapup_code_name", Type::String),
+                optional("notes", Type::String),
+                optional("participants", Type::String),
+                optional("max_conversations", Type::Number),
+                optional("dry_run", Type::Bool),
+            ]
+        );
     }
 
     fn config() -> BackfillModel {

@@ -310,7 +310,7 @@ async fn verify(
         if !delay.is_zero() {
             tokio::select! {
                 () = cancel.cancelled() => {}
-                () = tokio::time::sleep(crate::platform::lag_waits::scaled(*delay)) => {}
+                () = tokio::time::sleep(api.lag_waits().scaled(*delay)) => {}
             }
         }
         let current = api

@@ -456,6 +456,7 @@ impl RoutingWrapupCode {
             codes.api(),
             &input,
             codes.policy().writer.as_deref(),
+            codes.lag_waits(),
             cancel,
         )
         .await

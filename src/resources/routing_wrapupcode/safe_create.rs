@@ -6,6 +6,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::ownership::not_ours;
+use crate::platform::LagWaits;
 use crate::resources::support::{
     PlatformError, WrapupCodeFields, WrapupCodeRecord, WrapupCodeStore,
 };
@@ -60,15 +61,10 @@ async fn adopt_or(
     api: &dyn WrapupCodeStore,
     input: &WrapupCodeFields,
     proof: &Proof<'_>,
+    lag_waits: LagWaits,
     error: PlatformError,
 ) -> Result<WrapupCodeRecord, CreateFailure> {
-    match find_holder_within(
-        api,
-        &input.name,
-        crate::platform::lag_waits::scaled(ADOPT_WAIT),
-    )
-    .await?
-    {
+    match find_holder_within(api, &input.name, lag_waits.scaled(ADOPT_WAIT)).await? {
         Some(code) => proof.adopt(code),
         None => Err(error.into()),
     }
@@ -130,6 +126,7 @@ pub(super) async fn create_safely(
     api: &dyn WrapupCodeStore,
     input: &WrapupCodeFields,
     writer: Option<&str>,
+    lag_waits: LagWaits,
     cancel: &CancellationToken,
 ) -> Result<WrapupCodeRecord, CreateFailure> {
     // Served from the process's listing when the read cache is on: one listing for all the
@@ -141,6 +138,9 @@ pub(super) async fn create_safely(
         writer,
         since: OffsetDateTime::now_utc(),
     };
+    // Settles a POST whose fate is open: the code holding the name once search lag is waited
+    // out, if provably ours, else `error`.
+    let adopt = |error| adopt_or(api, input, &proof, lag_waits, error);
     let mut attempt = 1;
     loop {
         match api.create(input).await {
@@ -156,7 +156,7 @@ pub(super) async fn create_safely(
                 if cancel.is_cancelled() {
                     // Terraform is stopping: no second POST, but the first may have landed and
                     // only be hidden by search lag, so look a little longer before giving up.
-                    return adopt_or(api, input, &proof, PlatformError::Ambiguous(detail)).await;
+                    return adopt(PlatformError::Ambiguous(detail)).await;
                 }
                 if attempt >= CREATE_ATTEMPTS {
                     return Err(PlatformError::Ambiguous(detail).into());
@@ -164,7 +164,7 @@ pub(super) async fn create_safely(
                 let pause = CREATE_RETRY_PAUSE * 2u32.pow(attempt - 1);
                 tokio::select! {
                     () = cancel.cancelled() => {
-                        return adopt_or(api, input, &proof, PlatformError::Ambiguous(detail)).await;
+                        return adopt(PlatformError::Ambiguous(detail)).await;
                     }
                     () = tokio::time::sleep(pause) => {}
                 }
@@ -172,10 +172,10 @@ pub(super) async fn create_safely(
             Err(PlatformError::Stopped(detail)) if attempt > 1 => {
                 // The stop came during the pause before a re-send: the earlier POST's fate is
                 // still open.
-                return adopt_or(api, input, &proof, PlatformError::Ambiguous(detail)).await;
+                return adopt(PlatformError::Ambiguous(detail)).await;
             }
             Err(PlatformError::Conflict(failure)) if attempt > 1 => {
-                return adopt_or(api, input, &proof, PlatformError::Conflict(failure)).await;
+                return adopt(PlatformError::Conflict(failure)).await;
             }
             Err(PlatformError::Conflict(failure)) => {
                 // Someone took the name between our check and the POST.
@@ -202,7 +202,14 @@ mod tests {
         platform: &FakePlatform,
         writer: Option<&str>,
     ) -> Result<WrapupCodeRecord, CreateFailure> {
-        create_safely(platform, &input("Sale"), writer, &CancellationToken::new()).await
+        create_safely(
+            platform,
+            &input("Sale"),
+            writer,
+            LagWaits::FULL,
+            &CancellationToken::new(),
+        )
+        .await
     }
 
     #[tokio::test(start_paused = true)]
@@ -226,9 +233,15 @@ mod tests {
         let creating = tokio::spawn({
             let (platform, cancel) = (platform.clone(), cancel.clone());
             async move {
-                create_safely(&*platform, &input("Sale"), Some(WRITER), &cancel)
-                    .await
-                    .is_ok()
+                create_safely(
+                    &*platform,
+                    &input("Sale"),
+                    Some(WRITER),
+                    LagWaits::FULL,
+                    &cancel,
+                )
+                .await
+                .is_ok()
             }
         });
         // The main task never sleeps, so the paused clock stands still until the stop.
@@ -285,10 +298,16 @@ mod tests {
         // The fake sends every POST, so stopping first stands for a stop that came while the
         // first POST was on its way (the real client would not have sent it at all).
         cancel.cancel();
-        let created = create_safely(&platform, &input("Sale"), Some(WRITER), &cancel)
-            .await
-            .ok()
-            .unwrap();
+        let created = create_safely(
+            &platform,
+            &input("Sale"),
+            Some(WRITER),
+            LagWaits::FULL,
+            &cancel,
+        )
+        .await
+        .ok()
+        .unwrap();
         assert_eq!(created.id, "id-0");
         assert_eq!(platform.posts.load(Ordering::SeqCst), 1, "no second POST");
         assert_eq!(platform.codes.lock().unwrap().len(), 1);
