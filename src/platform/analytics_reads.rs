@@ -11,7 +11,7 @@
 //!   plans Terraform runs together (10 at a time by default) share one request. The batch
 //!   stays open [`COALESCE_WINDOW`] at least; then it is sent as soon as it holds as many
 //!   reads as the most operations the process has run at once (its [`Operations`]' peak:
-//!   Terraform's parallelism), or nothing but its own reads has run for a quiet time, or
+//!   Terraform's parallelism) or [`ENOUGH_READS`], whichever is fewer, or nothing but its own reads has run for a quiet time, or
 //!   [`MAX_BATCH_WAIT`] after it opened; and at once when full. The write and read-back of
 //!   another wrap-up are usually followed by Terraform's next plan, which then joins: so a
 //!   back-fill's apply reads its conversations 10 to a request rather than one or two. The
@@ -55,6 +55,13 @@ pub const MAX_QUIET: Duration = Duration::from_millis(1600);
 
 /// How long a batch waits at most for the process's other operations to join it.
 pub const MAX_BATCH_WAIT: Duration = Duration::from_secs(2);
+
+/// A batch holding this many reads goes at once, however many operations the process has run
+/// at once. Ten reads a request keep a back-fill's plan reads at a tenth of a call a
+/// conversation; and where Terraform runs more than ten operations at once
+/// (`-parallelism=20`, say), a batch of ten goes while Terraform carries on with the others,
+/// instead of every operation stopping until all of them have joined one batch.
+pub const ENOUGH_READS: usize = 10;
 
 /// The process's operations (what Terraform runs in it), as a batch sees them. Without one,
 /// a batch is sent when its window ends.
@@ -362,7 +369,7 @@ impl AnalyticsReads {
             busy.until = now;
         }
         busy.now = others;
-        if waiters >= operations.peak() {
+        if waiters >= operations.peak().min(ENOUGH_READS) {
             Some(SendReason::Peak)
         } else if now.duration_since(busy.until) >= quiet {
             Some(SendReason::Quiet)
@@ -723,6 +730,27 @@ mod tests {
             "one request for the three"
         );
         assert_eq!(largest.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_batch_of_enough_reads_goes_without_waiting_for_a_higher_peak() {
+        // Terraform at -parallelism=20: 20 operations run; ten plans read now, the other ten
+        // are busy elsewhere and would join only much later.
+        let operations = Running::new(20, 20);
+        let (requests, largest) = (Arc::default(), Arc::default());
+        let reads = paced(&operations, &requests, &largest);
+        let started = tokio::time::Instant::now();
+        let ids: Vec<String> = (0..ENOUGH_READS).map(|i| format!("c{i}")).collect();
+        let views =
+            futures_util::future::join_all(ids.iter().map(|id| reads.view(id.as_str()))).await;
+        assert!(views.iter().all(Option::is_some));
+        assert_eq!(requests.load(Ordering::SeqCst), 1, "one request for the ten");
+        assert_eq!(largest.load(Ordering::SeqCst), ENOUGH_READS);
+        assert!(
+            started.elapsed() < QUIET,
+            "sent when the tenth joined ({:?}), not after waiting for the other ten",
+            started.elapsed()
+        );
     }
 
     #[tokio::test(start_paused = true)]
