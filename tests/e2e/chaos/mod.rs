@@ -689,6 +689,8 @@ struct Outcome {
     fired: Vec<String>,
     violations: Vec<String>,
     calls: u64,
+    /// Wrap-up writes performed by the faulty apply, the clean apply and the clean invocations.
+    writes: [u64; 3],
 }
 
 /// Runs one seed's schedule and checks the invariants.
@@ -764,6 +766,8 @@ fn run(schedule: &Schedule) -> Outcome {
             .map(|v| format!("after the faulty apply, {v}")),
     );
     let after_faulty = actions::wrapup_writes(org);
+    let total = |writes: &actions::Writes| writes.values().sum::<u64>();
+    let mut writes = [total(&after_faulty) - total(&before_faulty), 0, 0];
 
     let clean = workdir.run(&["apply", "-auto-approve", "-input=false", "-no-color"]);
     if !clean.success() {
@@ -799,6 +803,8 @@ fn run(schedule: &Schedule) -> Outcome {
             }
         }
         let invoked = actions::wrapup_writes(org);
+        writes[1] = total(&after_clean) - total(&after_faulty);
+        writes[2] = total(&invoked) - total(&after_clean);
         violations.extend(platform_equals_state(&world, config, &workdir));
         if invoked_ok {
             violations.extend(actions::action_violations(
@@ -830,6 +836,7 @@ fn run(schedule: &Schedule) -> Outcome {
         fired,
         violations,
         calls,
+        writes,
     }
 }
 
@@ -1093,7 +1100,8 @@ fn every_seed_leaves_the_platform_equal_to_state_and_an_empty_plan() {
         let began = Instant::now();
         let outcome = run(&schedule);
         eprintln!(
-            "chaos seed {seed}: {} — faulty apply exited {}{}, {} calls, fired [{}], {:.1}s",
+            "chaos seed {seed}: {} — faulty apply exited {}{}, {} calls, wrap-up writes \
+             {:?} (faulty, clean, invoked), fired [{}], {:.1}s",
             if outcome.violations.is_empty() {
                 "ok".to_owned()
             } else {
@@ -1106,6 +1114,7 @@ fn every_seed_leaves_the_platform_equal_to_state_and_an_empty_plan() {
                 ""
             },
             outcome.calls,
+            outcome.writes,
             outcome.fired.join("; "),
             began.elapsed().as_secs_f64()
         );
