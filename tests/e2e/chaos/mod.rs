@@ -736,6 +736,12 @@ fn run(schedule: &Schedule) -> Outcome {
     clear_faults(org);
 
     let mut violations = Vec::new();
+    if faulty.combined().contains("TERRAFORM CRASH") {
+        violations.push(format!(
+            "Terraform crashed in the faulty apply:\n{}",
+            brief(&faulty)
+        ));
+    }
     // A failure between the calls of one write is meant to fail the apply (a 500 is not
     // retried); the invariants below still hold for it.
     let failed_as_scheduled = fails_a_call && faulty.combined().contains("HTTP 500");
@@ -791,7 +797,7 @@ fn run(schedule: &Schedule) -> Outcome {
                 "-no-color",
                 &invoke,
             ]);
-            if !output.success() {
+            if !output.success() || output.combined().contains("TERRAFORM CRASH") {
                 invoked_ok = false;
                 violations.push(format!(
                     "the clean invocation of {address} failed:\n{}",
@@ -1508,4 +1514,50 @@ fn the_checks_report_a_half_read_listing_a_repeated_or_stray_write_and_a_wrong_s
         reported.contains("the single action's participant"),
         "{reported}"
     );
+}
+
+/// Seed 12 (issue 23's 200 seeds): the single action, fired as the apply starts, read the
+/// queue's codes while a 429 held back the queue's assignment (here: a 3 s `local-exec` before
+/// the new code); the queue resource then assigned a code created in the same apply, and a
+/// wrap-up given that code by ID failed at apply, "not among the codes valid for participant":
+/// the provider read the queue's codes once per process and checked the code against that
+/// first read. A code given by ID that the read lacks is now checked against a fresh read.
+#[test]
+fn a_wrapup_by_id_with_a_code_assigned_after_an_action_read_the_queue_applies() {
+    let world = World::seed(&Schedule::from_seed(1));
+    let workdir = world.org.workdir();
+    let (first, _, _) = &world.conversations[0];
+    let (second, _, _) = &world.conversations[1];
+    let config = |round: u32| {
+        let mut hcl = format!(
+            "resource \"genesyscloud_routing_wrapupcode\" \"old\" {{\n  name = \"{NAME_PREFIX} memo old\"\n}}\n\n\
+             action \"genesyscloud_conversation_wrapup\" \"single\" {{\n  config {{\n    conversation_id  = \"{first}\"\n    wrapup_code_name = \"{NAME_PREFIX} memo old\"\n  }}\n}}\n\n\
+             resource \"terraform_data\" \"trigger\" {{\n  input = \"{round}\"\n  lifecycle {{\n    action_trigger {{\n      events  = [after_update]\n      actions = [action.genesyscloud_conversation_wrapup.single]\n    }}\n  }}\n}}\n\n"
+        );
+        let codes = if round == 1 {
+            "genesyscloud_routing_wrapupcode.old.id".to_owned()
+        } else {
+            hcl += &format!(
+                "resource \"terraform_data\" \"delay\" {{\n  provisioner \"local-exec\" {{\n    command = \"sleep 3\"\n  }}\n}}\n\n\
+                 resource \"genesyscloud_routing_wrapupcode\" \"new\" {{\n  name       = \"{NAME_PREFIX} memo new\"\n  depends_on = [terraform_data.delay]\n}}\n\n\
+                 resource \"genesyscloud_conversation_wrapup\" \"w\" {{\n  conversation_id = \"{second}\"\n  wrapup_code_id  = genesyscloud_routing_wrapupcode.new.id\n  depends_on      = [genesyscloud_routing_queue_wrapupcodes.q]\n}}\n\n"
+            );
+            "genesyscloud_routing_wrapupcode.old.id, genesyscloud_routing_wrapupcode.new.id"
+                .to_owned()
+        };
+        hcl + &format!(
+            "resource \"genesyscloud_routing_queue_wrapupcodes\" \"q\" {{\n  queue_id        = \"{}\"\n  wrapup_code_ids = [{codes}]\n}}\n",
+            world.queue_id
+        )
+    };
+    workdir.config(&config(1));
+    workdir.apply();
+    workdir.config(&config(2));
+    let output = workdir.run(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    output.assert_success();
+    assert!(
+        output.combined().contains("Resolved participant"),
+        "the action ran in the apply: {output}"
+    );
+    workdir.plan_is_empty();
 }
