@@ -691,7 +691,19 @@ struct Outcome {
     calls: u64,
     /// Wrap-up writes performed by the faulty apply, the clean apply and the clean invocations.
     writes: [u64; 3],
+    /// Terraform's own panic on an action's event stream (see [`TERRAFORM_ACTION_PANIC`]),
+    /// with the faulty apply's output: its state is lost, so no invariant can be checked.
+    upstream_crash: Option<String>,
 }
+
+/// Terraform 1.14–1.15's panic when an action sends an event after a progress message that
+/// Terraform received while stopping: its `GRPCProvider.InvokeAction` iterator ignores
+/// `yield`'s result (hashicorp/terraform, `internal/plugin6/grpc_provider.go`). The provider
+/// sends no progress once it is told to stop, but a message already on its way when the
+/// interrupt lands still meets it. A crashed apply records no state, so the seed's invariants
+/// cannot hold; such a seed is counted apart, not as a violation.
+const TERRAFORM_ACTION_PANIC: &str =
+    "range function continued iteration after function for loop body returned false";
 
 /// Runs one seed's schedule and checks the invariants.
 fn run(schedule: &Schedule) -> Outcome {
@@ -735,6 +747,17 @@ fn run(schedule: &Schedule) -> Outcome {
     let calls = total_calls(org) - start;
     clear_faults(org);
 
+    if faulty.combined().contains(TERRAFORM_ACTION_PANIC) {
+        return Outcome {
+            faulty_status: faulty.status,
+            interrupted,
+            fired,
+            violations: Vec::new(),
+            calls,
+            writes: [0; 3],
+            upstream_crash: Some(brief(&faulty)),
+        };
+    }
     let mut violations = Vec::new();
     if faulty.combined().contains("TERRAFORM CRASH") {
         violations.push(format!(
@@ -843,6 +866,7 @@ fn run(schedule: &Schedule) -> Outcome {
         violations,
         calls,
         writes,
+        upstream_crash: None,
     }
 }
 
@@ -1100,6 +1124,7 @@ fn parse_seeds(list: &str) -> Result<Vec<u64>, String> {
 fn every_seed_leaves_the_platform_equal_to_state_and_an_empty_plan() {
     let seeds = seeds();
     let mut failures = Vec::new();
+    let mut crashes = Vec::new();
     let started = Instant::now();
     for &seed in &seeds {
         let schedule = Schedule::from_seed(seed);
@@ -1108,7 +1133,9 @@ fn every_seed_leaves_the_platform_equal_to_state_and_an_empty_plan() {
         eprintln!(
             "chaos seed {seed}: {} — faulty apply exited {}{}, {} calls, wrap-up writes \
              {:?} (faulty, clean, invoked), fired [{}], {:.1}s",
-            if outcome.violations.is_empty() {
+            if outcome.upstream_crash.is_some() {
+                "TERRAFORM CRASHED (upstream bug, not checked)".to_owned()
+            } else if outcome.violations.is_empty() {
                 "ok".to_owned()
             } else {
                 format!("{} VIOLATION(S)", outcome.violations.len())
@@ -1124,6 +1151,10 @@ fn every_seed_leaves_the_platform_equal_to_state_and_an_empty_plan() {
             outcome.fired.join("; "),
             began.elapsed().as_secs_f64()
         );
+        if let Some(crash) = &outcome.upstream_crash {
+            eprintln!("{schedule}  Terraform crashed:\n{crash}");
+            crashes.push(seed);
+        }
         if !outcome.violations.is_empty() {
             let report = format!(
                 "{schedule}  violations:\n    {}",
@@ -1134,9 +1165,11 @@ fn every_seed_leaves_the_platform_equal_to_state_and_an_empty_plan() {
         }
     }
     eprintln!(
-        "chaos: {} seeds, {} with violations, {:.0}s",
+        "chaos: {} seeds, {} with violations, {} where Terraform crashed on an action's \
+         events (upstream bug) {crashes:?}, {:.0}s",
         seeds.len(),
         failures.len(),
+        crashes.len(),
         started.elapsed().as_secs_f64()
     );
     assert!(
