@@ -1221,7 +1221,9 @@ fn the_checks_report_an_orphan_a_changed_wrapup_and_a_missing_queue_code() {
 
     let orphan = org.create_code(&format!("{NAME_PREFIX} orphan"), None);
     assert_eq!(orphans(org, &workdir), vec![orphan.clone()]);
-    let (conversation, participant, communication) = &world.conversations[0];
+    // A wrap-up of the configuration (named by conversation or found through the listing).
+    let wrapup = &schedule.after.wrapups[0];
+    let (conversation, participant, communication) = &world.conversations[wrapup.conversation];
     let (status, _) = org.emulator.admin(
         Method::PUT,
         &format!("queues/{}/wrapupcodes", world.queue_id),
@@ -1235,16 +1237,18 @@ fn the_checks_report_an_orphan_a_changed_wrapup_and_a_missing_queue_code() {
         Method::POST,
         &format!(
             "conversations/{}/{conversation}/participants/{participant}/communications/{communication}/wrapup",
-            media_path(schedule.conversations[0])
+            media_path(schedule.conversations[wrapup.conversation])
         ),
         Some(json!({ "code": orphan, "notes": "outside" })),
     );
     assert!(status < 300, "{answer}");
     let violations = platform_equals_state(&world, &schedule.after, &workdir).join("\n");
-    assert!(
-        violations.contains("genesyscloud_conversation_wrapup.w0"),
-        "{violations}"
-    );
+    let address = if wrapup.found {
+        format!("genesyscloud_conversation_wrapup.found[\"{participant}\"]")
+    } else {
+        format!("genesyscloud_conversation_wrapup.w{}", wrapup.conversation)
+    };
+    assert!(violations.contains(&address), "{violations}");
 }
 
 fn media_path(media: &str) -> &'static str {
