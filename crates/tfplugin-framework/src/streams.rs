@@ -19,6 +19,18 @@ use crate::tfplugin6::{self as proto, invoke_action, list_resource};
 /// How many events may wait between the producer and Terraform.
 const BUFFER: usize = 16;
 
+/// Fired when the plugin receives SIGINT while Terraform runs it: Ctrl-C in a terminal reaches
+/// Terraform and its plugins at once, and from then on Terraform is stopping, before its
+/// StopProvider arrives (which can take seconds). Actions send no progress from then on (see
+/// [`with_progress`]).
+static INTERRUPTED: std::sync::LazyLock<CancellationToken> =
+    std::sync::LazyLock::new(CancellationToken::new);
+
+/// Records that SIGINT reached the plugin: actions send no more progress in this process.
+pub(crate) fn interrupted() {
+    INTERRUPTED.cancel();
+}
+
 impl GrpcProvider {
     pub(super) fn list_resource(
         &self,
@@ -238,7 +250,7 @@ async fn run_action(
     };
     let (sink, feed) = progress_channel();
     // A panic in the action completes it with an error, after the progress it reported.
-    let stopped = cancel.clone();
+    let stopped = [cancel.clone(), INTERRUPTED.clone()];
     let work = catching_diagnostics(
         "InvokeAction",
         entry.action.invoke(ActionRequest { config, cancel }, sink),
@@ -251,7 +263,8 @@ async fn run_action(
 /// [`ProgressSink`](super::ProgressSink)). Once the work is done, the progress still waiting
 /// is sent before the work's result is returned for the completion event.
 ///
-/// Once `stopped` fires (StopProvider), no more progress is sent, only the completion:
+/// Once one of `stopped` fires (StopProvider, or SIGINT), no more progress is sent, only the
+/// completion:
 /// Terraform 1.14–1.15 stops reading the stream at the first progress event it receives while
 /// stopping and then panics on the next event ("range function continued iteration after
 /// function for loop body returned false"), losing the apply's state. The completion's
@@ -259,7 +272,7 @@ async fn run_action(
 async fn with_progress(
     work: impl std::future::Future<Output = Diagnostics>,
     feed: ProgressFeed,
-    stopped: &CancellationToken,
+    stopped: &[CancellationToken],
     events: &Events<invoke_action::Event>,
 ) -> Diagnostics {
     let work = async {
@@ -269,7 +282,7 @@ async fn with_progress(
     };
     let forward = async {
         while let Some(message) = feed.next().await {
-            if stopped.is_cancelled() {
+            if stopped.iter().any(CancellationToken::is_cancelled) {
                 continue;
             }
             let progress = invoke_action::event::Progress { message };
@@ -320,7 +333,7 @@ mod tests {
             diagnostics
         };
         let running = tokio::spawn(async move {
-            with_progress(work, feed, &CancellationToken::new(), &events).await
+            with_progress(work, feed, &[CancellationToken::new()], &events).await
         });
 
         // Nothing has been read yet; the work still runs to its end.
@@ -374,7 +387,7 @@ mod tests {
             }
             shown
         });
-        let diagnostics = with_progress(work, feed, &CancellationToken::new(), &events).await;
+        let diagnostics = with_progress(work, feed, &[CancellationToken::new()], &events).await;
         drop(events);
         assert!(diagnostics.0.is_empty());
         let shown = reader.await.expect("the reader ends");
@@ -385,8 +398,9 @@ mod tests {
     async fn no_progress_is_sent_after_a_stop() {
         let (events, mut terraform) = mpsc::channel(16);
         let (sink, feed) = progress_channel();
-        let stopped = CancellationToken::new();
-        let stop = stopped.clone();
+        let stopped = [CancellationToken::new(), CancellationToken::new()];
+        // SIGINT (the second token) fires first, then StopProvider.
+        let stop = stopped[1].clone();
         let work = async move {
             sink.progress("before the stop").await;
             tokio::task::yield_now().await;

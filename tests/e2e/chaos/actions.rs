@@ -35,7 +35,7 @@ pub(super) const EARLIER_NOTES: &str = "wrapped before";
 
 /// The most posts the provider makes for one wrap-up in one run (a write whose answer was lost
 /// and whose read-back shows it did not land is posted again, at most three posts).
-const MOST_POSTS: u64 = 3;
+pub(super) const MOST_POSTS: u64 = 3;
 
 /// The single action: which seeded conversation, which code (by label), by ID or by name.
 #[derive(Debug, Clone, PartialEq)]
