@@ -6,9 +6,14 @@
 //! apply has made a given number of API calls. For each seed it applies a mixed configuration
 //! cleanly (codes, a queue's codes, wrap-ups on seeded conversations), then applies a changed one
 //! (codes added, changed and removed, wrap-ups re-applied and new) under the schedule, then clears
-//! the faults and applies again. The invariants: after the faulty apply no code exists that state
-//! does not know; after the clean apply the platform equals state and the configuration (no
-//! orphan, no duplicate, nothing missing) and `plan -detailed-exitcode` exits 0.
+//! the faults and applies again. Every configuration reads the `genesyscloud_conversations`
+//! listing of the queue's day (some wrap-ups come from it through a `for_each`), and a seed may
+//! fire the single and bulk wrap-up actions from an `action_trigger` in the faulty apply and
+//! invoke them again without faults (see `actions.rs`). The invariants: after the faulty apply no
+//! code exists that state does not know and a listing in state is whole; after the clean apply
+//! the platform equals state and the configuration (no orphan, no duplicate, nothing missing),
+//! the actions' targets hold their values, nothing else was written and nothing twice beyond the
+//! re-post rules, and `plan -detailed-exitcode` exits 0.
 //!
 //! Seeds: `CHAOS_SEEDS=1,2,7-9` (a list of seeds and ranges), else `CHAOS_SEED_COUNT=N` (seeds
 //! 1..=N), else seeds 1, 2 and 3. A failure prints each failing seed with its schedule; the same
