@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The randomized fault suite (tests/e2e/chaos.rs) over many seeds: each seed's schedule of
-# faults and interrupts runs against an apply, then a clean apply, then the invariants (the
-# platform equals state, the next plan is empty) are checked. CI runs seeds 1-3 in `cargo test`.
+# faults and interrupts runs against an apply (with the conversations listing and, as the seed
+# decides, the wrap-up actions fired from an action_trigger), then a clean apply and a clean
+# invocation of the actions, then the invariants (the platform equals state, the next plan is
+# empty, nothing written twice) are checked. CI runs seeds 1-3 in `cargo test`.
 #
 #   scripts/chaos.sh            seeds 1-30
 #   scripts/chaos.sh 40         seeds 1-40

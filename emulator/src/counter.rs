@@ -20,6 +20,9 @@ pub struct Counter {
     /// Every non-admin answer keyed by its status code (`"200"`, `"429"`, …); a connection
     /// closed unanswered counts under the status the handler produced.
     pub statuses: BTreeMap<String, u64>,
+    /// Wrap-up writes the emulator performed (stored), keyed by participant ID: a POST or
+    /// PATCH refused by a fault or a rule is not counted, one performed and then dropped is.
+    pub wrapup_writes: BTreeMap<String, u64>,
 }
 
 /// The route key for a method and template: `"GET /api/v2/routing/wrapupcodes/{codeId}"`.

@@ -333,6 +333,57 @@ async fn accept_but_ignore_wrapup_writes_answers_202_and_stores_nothing() {
 }
 
 #[tokio::test]
+async fn wrapup_writes_count_the_writes_performed_per_participant() {
+    let emu = Emu::start().await;
+    let code = emu.create_code("Sale").await;
+    let queue = emu.queue_with(&[&code]).await;
+    let seeded = emu
+        .seed(json!({"mediaType": "call", "participants": [
+            {"purpose": "agent", "state": "disconnected", "queueId": queue}
+        ]}))
+        .await;
+    let (c, p, m) = (
+        seeded["conversationId"].as_str().unwrap(),
+        seeded["participants"][0]["participantId"].as_str().unwrap(),
+        seeded["participants"][0]["communicationId"]
+            .as_str()
+            .unwrap(),
+    );
+    let path =
+        format!("/api/v2/conversations/calls/{c}/participants/{p}/communications/{m}/wrapup");
+    let post = |body: Value| emu.api(Method::POST, &path).json(&body).send();
+    // Refused by a fault rule, then by the wrap-up rules: neither is performed.
+    emu.set_faults(
+        json!({"rules": [{"method": "POST", "path": "/api/v2/conversations/**", "status": 503}]}),
+    )
+    .await;
+    expect_error(
+        post(json!({"code": code["id"]})).await.unwrap(),
+        503,
+        "service.unavailable",
+    )
+    .await;
+    expect_error(
+        post(json!({"code": "Sale"})).await.unwrap(),
+        400,
+        "invalid.value",
+    )
+    .await;
+    assert_eq!(emu.requests().await["wrapup_writes"], json!({}));
+    // Performed twice, the second time without an answer.
+    assert_eq!(
+        post(json!({"code": code["id"]})).await.unwrap().status(),
+        StatusCode::ACCEPTED
+    );
+    emu.set_faults(
+        json!({"drop_connections": [{"method": "POST", "path": "/api/v2/conversations/**"}]}),
+    )
+    .await;
+    assert!(post(json!({"code": code["id"]})).await.is_err());
+    assert_eq!(emu.requests().await["wrapup_writes"], json!({ p: 2 }));
+}
+
+#[tokio::test]
 async fn counter_counts_by_route_template_and_reset_clears_everything() {
     let emu = Emu::start().await;
     let code = emu.create_code("A").await;
@@ -374,7 +425,7 @@ async fn counter_counts_by_route_template_and_reset_clears_everything() {
     assert_eq!(reset.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         emu.requests().await,
-        json!({"total": 0, "routes": {}, "statuses": {}})
+        json!({"total": 0, "routes": {}, "statuses": {}, "wrapup_writes": {}})
     );
     let faults: Value = emu
         .admin(Method::GET, "/__emulator/faults")

@@ -59,6 +59,12 @@ pub trait ConversationApi: Send + Sync {
         participant_id: &str,
         queue_id: Option<&str>,
     ) -> Result<Vec<WrapupCode>, PlatformError>;
+    /// Forgets the codes [`allowed_codes`](Self::allowed_codes) read for `queue_id` in this
+    /// process, so the next call reads them again: another resource of the same apply (or
+    /// anyone) may have assigned codes to the queue since they were read.
+    fn forget_queue_codes(&self, queue_id: &str) {
+        let _ = queue_id;
+    }
     /// Org-wide codes the platform's name search returns for `name` (for participants that
     /// have no queue); it ignores case, and the caller picks the exact or unique match.
     async fn codes_named(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError>;
@@ -234,6 +240,13 @@ impl ConversationApi for GenesysConversations {
             .conversations()
             .participant_wrapup_codes(conversation_id, participant_id)
             .await?)
+    }
+
+    fn forget_queue_codes(&self, queue_id: &str) {
+        self.queue_codes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(queue_id);
     }
 
     async fn codes_named(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError> {

@@ -19,6 +19,18 @@ use crate::tfplugin6::{self as proto, invoke_action, list_resource};
 /// How many events may wait between the producer and Terraform.
 const BUFFER: usize = 16;
 
+/// Fired when the plugin receives SIGINT while Terraform runs it: Ctrl-C in a terminal reaches
+/// Terraform and its plugins at once, and from then on Terraform is stopping, before its
+/// StopProvider arrives (which can take seconds). Actions send no progress from then on (see
+/// [`with_progress`]).
+static INTERRUPTED: std::sync::LazyLock<CancellationToken> =
+    std::sync::LazyLock::new(CancellationToken::new);
+
+/// Records that SIGINT reached the plugin: actions send no more progress in this process.
+pub(crate) fn interrupted() {
+    INTERRUPTED.cancel();
+}
+
 impl GrpcProvider {
     pub(super) fn list_resource(
         &self,
@@ -238,20 +250,29 @@ async fn run_action(
     };
     let (sink, feed) = progress_channel();
     // A panic in the action completes it with an error, after the progress it reported.
+    let stopped = [cancel.clone(), INTERRUPTED.clone()];
     let work = catching_diagnostics(
         "InvokeAction",
         entry.action.invoke(ActionRequest { config, cancel }, sink),
     );
-    with_progress(work, feed, events).await
+    with_progress(work, feed, &stopped, events).await
 }
 
 /// Runs `work` while its progress goes to Terraform. The two run side by side: while a send
 /// waits for a Terraform that reads slowly, the work goes on (its own sends never wait, see
 /// [`ProgressSink`](super::ProgressSink)). Once the work is done, the progress still waiting
 /// is sent before the work's result is returned for the completion event.
+///
+/// Once one of `stopped` fires (StopProvider, or SIGINT), no more progress is sent, only the
+/// completion:
+/// Terraform 1.14–1.15 stops reading the stream at the first progress event it receives while
+/// stopping and then panics on the next event ("range function continued iteration after
+/// function for loop body returned false"), losing the apply's state. The completion's
+/// diagnostics carry what an action reports at its end.
 async fn with_progress(
     work: impl std::future::Future<Output = Diagnostics>,
     feed: ProgressFeed,
+    stopped: &[CancellationToken],
     events: &Events<invoke_action::Event>,
 ) -> Diagnostics {
     let work = async {
@@ -261,6 +282,9 @@ async fn with_progress(
     };
     let forward = async {
         while let Some(message) = feed.next().await {
+            if stopped.iter().any(CancellationToken::is_cancelled) {
+                continue;
+            }
             let progress = invoke_action::event::Progress { message };
             let event = invoke_action::Event {
                 r#type: Some(invoke_action::event::Type::Progress(progress)),
@@ -308,7 +332,9 @@ mod tests {
             diagnostics.warning("Done", "all 100 steps ran");
             diagnostics
         };
-        let running = tokio::spawn(async move { with_progress(work, feed, &events).await });
+        let running = tokio::spawn(async move {
+            with_progress(work, feed, &[CancellationToken::new()], &events).await
+        });
 
         // Nothing has been read yet; the work still runs to its end.
         tokio::time::timeout(Duration::from_secs(30), done)
@@ -361,10 +387,37 @@ mod tests {
             }
             shown
         });
-        let diagnostics = with_progress(work, feed, &events).await;
+        let diagnostics = with_progress(work, feed, &[CancellationToken::new()], &events).await;
         drop(events);
         assert!(diagnostics.0.is_empty());
         let shown = reader.await.expect("the reader ends");
         assert_eq!(shown, ["step 0", "step 1", "step 2", "step 3", "step 4"]);
+    }
+
+    #[tokio::test]
+    async fn no_progress_is_sent_after_a_stop() {
+        let (events, mut terraform) = mpsc::channel(16);
+        let (sink, feed) = progress_channel();
+        let stopped = [CancellationToken::new(), CancellationToken::new()];
+        // SIGINT (the second token) fires first, then StopProvider.
+        let stop = stopped[1].clone();
+        let work = async move {
+            sink.progress("before the stop").await;
+            tokio::task::yield_now().await;
+            stop.cancel();
+            sink.progress("after the stop").await;
+            Diagnostics::default()
+        };
+        let reader = tokio::spawn(async move {
+            let mut shown = Vec::new();
+            while let Some(event) = terraform.recv().await {
+                shown.push(progress_of(event));
+            }
+            shown
+        });
+        with_progress(work, feed, &stopped, &events).await;
+        drop(events);
+        let shown = reader.await.expect("the reader ends");
+        assert_eq!(shown, ["before the stop"]);
     }
 }

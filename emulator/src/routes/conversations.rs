@@ -532,6 +532,11 @@ fn write_wrapup(
         .expect("participant was found under the same lock");
     p.communications[comm_index].wrapup = Some(wrapup.clone());
     p.wrapup = Some(wrapup);
+    *world
+        .counter
+        .wrapup_writes
+        .entry(pid.to_string())
+        .or_default() += 1;
     Ok(())
 }
 

@@ -277,8 +277,8 @@ pub async fn resolve_code(
     target: &Target,
     choice: &CodeChoice,
 ) -> Result<ResolvedCode, WrapupError> {
-    let allowed = api
-        .allowed_codes(
+    let allowed_codes = || async {
+        api.allowed_codes(
             &target.conversation_id,
             &target.participant_id,
             target.queue_id.as_deref(),
@@ -292,7 +292,18 @@ pub async fn resolve_code(
                 ),
                 error,
             )
-        })?;
+        })
+    };
+    let mut allowed = allowed_codes().await?;
+    // The queue's codes are read once per process: a code given by ID that they lack may have
+    // been assigned since (by a queue resource earlier in the same apply), so read them again
+    // before refusing it.
+    if let (Some(id), Some(queue_id)) = (choice.id.as_deref(), target.queue_id.as_deref())
+        && !allowed.iter().any(|code| code.id.eq_ignore_ascii_case(id))
+    {
+        api.forget_queue_codes(queue_id);
+        allowed = allowed_codes().await?;
+    }
     let queue = target
         .queue_name
         .as_ref()

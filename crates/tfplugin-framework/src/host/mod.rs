@@ -193,9 +193,10 @@ fn announce(text: &str) -> std::io::Result<()> {
 }
 
 /// SIGTERM stops the plugin. SIGINT reaches every process of the terminal's group when a
-/// user presses Ctrl-C; under Terraform the plugin ignores it, because Terraform itself
-/// then asks for a graceful stop (StopProvider) and still needs the answers of running
-/// operations. In debug mode Ctrl-C stops the plugin.
+/// user presses Ctrl-C; under Terraform the plugin does not stop on it, because Terraform
+/// itself then asks for a graceful stop (StopProvider) and still needs the answers of running
+/// operations, but its actions send no more progress (Terraform is stopping from that moment,
+/// see `streams.rs`). In debug mode Ctrl-C stops the plugin.
 ///
 /// The handlers are installed before this returns, so callers install them before announcing
 /// the plugin: a signal sent as soon as the address is printed is then handled, not fatal.
@@ -215,7 +216,11 @@ fn watch_signals(shutdown: Shutdown, interrupt_stops: bool) {
                     if interrupt_stops {
                         break;
                     }
-                    tracing::debug!("interrupt received; waiting for Terraform's StopProvider");
+                    crate::streams::interrupted();
+                    tracing::debug!(
+                        "interrupt received; actions send no more progress; waiting for \
+                         Terraform's StopProvider"
+                    );
                 }
             }
         }
