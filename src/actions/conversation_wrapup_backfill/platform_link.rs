@@ -91,6 +91,10 @@ impl ConversationApi for OneConversation<'_> {
             .await
     }
 
+    fn forget_queue_codes(&self, queue_id: &str) {
+        self.run.api.forget_queue_codes(queue_id);
+    }
+
     async fn codes_named(&self, name: &str) -> Result<Vec<WrapupCode>, PlatformError> {
         cell(&self.run.named, name)
             .get_or_try_init(|| self.run.api.codes_named(name))
