@@ -39,8 +39,12 @@ INTERVAL = "2026-11-30T00:00:00Z/2026-12-01T00:00:00Z"
 def floor_hcl(n):
     """N terraform_data instances keyed and built as the back-fill's are: for_each over a local
     map of objects (a for_each expression evaluated per instance would cost Terraform more)."""
+    # range() stops at 1,024 values: count in thousands and units past that.
+    thousands = (n + 999) // 1000
     return ("locals {\n"
-            f"  backfill = {{ for i in range({n}) : \"participant-${{i}}\" => "
+            f"  numbers  = [for p in setproduct(range({thousands}), range(1000)) : "
+            f"p[0] * 1000 + p[1] if p[0] * 1000 + p[1] < {n}]\n"
+            "  backfill = { for i in local.numbers : \"participant-${i}\" => "
             "{ conversation_id = \"conversation-${i}\", notes = \"Back-filled by Terraform\" } }\n"
             "}\n\n"
             'resource "terraform_data" "backfill" {\n'

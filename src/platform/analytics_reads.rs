@@ -120,9 +120,13 @@ struct Reads {
     /// A multi-get has answered: batches may then be sent side by side.
     answered: bool,
     /// How many times this process forgot a conversation it wrote to, and the count at each
-    /// conversation's last forgetting: a batch fetched across a write keeps nothing of it.
+    /// conversation's last forgetting while a multi-get was under way: a batch fetched across
+    /// a write keeps nothing of it. Emptied whenever no multi-get is under way, so a job that
+    /// writes 100,000 conversations does not keep 100,000 entries.
     forgets: u64,
     forgotten_at: HashMap<String, u64>,
+    /// Multi-gets under way.
+    fetching: usize,
     /// The quiet time now (see the module's documentation), and when a batch last went on it.
     quiet: Option<Duration>,
     sent_on_quiet: Option<tokio::time::Instant>,
@@ -224,10 +228,19 @@ impl AnalyticsReads {
         let mut reads = self.lock();
         reads.known.remove(conversation_id);
         reads.forgets += 1;
-        let forgets = reads.forgets;
-        reads
-            .forgotten_at
-            .insert(conversation_id.to_owned(), forgets);
+        if reads.fetching > 0 {
+            let forgets = reads.forgets;
+            reads
+                .forgotten_at
+                .insert(conversation_id.to_owned(), forgets);
+        }
+    }
+
+    /// Conversations remembered as written to during a multi-get (a bound on memory: none
+    /// once no multi-get is under way).
+    #[cfg(test)]
+    fn remembered_writes(&self) -> usize {
+        self.lock().forgotten_at.len()
     }
 
     /// The analytics view of a conversation: known already, or fetched with others in one
@@ -402,10 +415,17 @@ impl AnalyticsReads {
             return;
         }
         let ids = batch.ids;
-        let started = self.lock().forgets;
-        match (self.fetch)(ids.clone()).await {
+        // Counted under way in the same lock that reads the count of forgets, so no write can
+        // slip between the two unrecorded.
+        let started = {
+            let mut reads = self.lock();
+            reads.fetching += 1;
+            reads.forgets
+        };
+        let fetched = (self.fetch)(ids.clone()).await;
+        let mut reads = self.lock();
+        match fetched {
             Ok(conversations) => {
-                let mut reads = self.lock();
                 reads.answered = true;
                 // A conversation written to while the batch was under way may show in it as
                 // before the write: it stays unknown, for the next read to fetch afresh.
@@ -431,9 +451,14 @@ impl AnalyticsReads {
                     ?error,
                     "the analytics multi-get failed; refreshing each wrap-up with its own read"
                 );
-                self.lock().failed = true;
+                reads.failed = true;
             }
         }
+        reads.fetching -= 1;
+        if reads.fetching == 0 {
+            reads.forgotten_at.clear();
+        }
+        drop(reads);
         let _ = batch.done.send(true);
     }
 }
@@ -744,13 +769,29 @@ mod tests {
         let views =
             futures_util::future::join_all(ids.iter().map(|id| reads.view(id.as_str()))).await;
         assert!(views.iter().all(Option::is_some));
-        assert_eq!(requests.load(Ordering::SeqCst), 1, "one request for the ten");
+        assert_eq!(
+            requests.load(Ordering::SeqCst),
+            1,
+            "one request for the ten"
+        );
         assert_eq!(largest.load(Ordering::SeqCst), ENOUGH_READS);
         assert!(
             started.elapsed() < QUIET,
             "sent when the tenth joined ({:?}), not after waiting for the other ten",
             started.elapsed()
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn writes_without_a_batch_under_way_leave_nothing_behind() {
+        // A back-fill writes to every conversation it reads from its query's pages; nothing
+        // of those writes may stay in memory per conversation.
+        let (requests, largest) = (Arc::new(AtomicUsize::new(0)), Arc::default());
+        let reads = AnalyticsReads::new(true, Duration::ZERO, counting(requests, largest));
+        for i in 0..1_000 {
+            reads.forget(&format!("c{i}"));
+        }
+        assert_eq!(reads.remembered_writes(), 0);
     }
 
     #[tokio::test(start_paused = true)]
@@ -925,8 +966,18 @@ mod tests {
         let during = tokio::spawn(async move { reader.view("a").await });
         fetching.notified().await;
         reads.forget("a");
+        assert_eq!(
+            reads.remembered_writes(),
+            1,
+            "remembered while the batch is out"
+        );
         release.notify_one();
         let _ = during.await.expect("the read finishes");
+        assert_eq!(
+            reads.remembered_writes(),
+            0,
+            "forgotten once no batch is out"
+        );
         let after = reads.view("a").await.expect("a view after the write");
         assert_eq!(
             wrapup_in_view(&after, "p", None)
