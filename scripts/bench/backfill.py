@@ -138,10 +138,19 @@ def run_action(args, emulator, workdir, n, tokens, rate):
         sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
         raise RuntimeError(f"the action exited {done.returncode}")
     summary = [l for l in done.stdout.splitlines() if " finished: " in l]
-    own = re.search(r"in ([0-9.]+) s", summary[-1]) if summary else None
     with open(rss_log) as f:
         rss = max(int(line.split()[0]) for line in f if line.strip())
-    return wall, float(own.group(1)) if own else None, rss, summary[-1] if summary else ""
+    return wall, own_seconds(summary[-1]) if summary else None, rss, summary[-1] if summary else ""
+
+
+def own_seconds(summary):
+    """The action's own time from its summary: conversations examined over its rate (which
+    carries more digits than the time it prints to a tenth of a second)."""
+    rate = re.search(r"([0-9]+) conversations examined .* \(([0-9.]+) conversations/s\)", summary)
+    if rate and float(rate.group(2)) > 0:
+        return int(rate.group(1)) / float(rate.group(2))
+    own = re.search(r"in ([0-9.]+) s", summary)
+    return float(own.group(1)) if own else None
 
 
 def latencies(emulator, n, code, samples=100):
@@ -208,7 +217,7 @@ def measure(args, n, rate, tokens):
             "other": calls - routes(WRITE) - routes(READ_BACK) - pages - logins,
             "per_conversation": round((calls - pages - logins) / n, 4),
             "429s": after["statuses"].get("429", 0) - before["statuses"].get("429", 0),
-            "wall_s": round(wall, 2), "action_s": own, "peak_rss_mib": round(rss / 1024, 1),
+            "wall_s": round(wall, 3), "action_s": round(own, 3) if own else None, "peak_rss_mib": round(rss / 1024, 1),
             "summary": summary.split(": ", 1)[-1],
         }
         if args.latency and not rate:
@@ -221,7 +230,7 @@ def measure(args, n, rate, tokens):
                                    capture_output=True, text=True, check=True,
                                    preexec_fn=on_cpus(args.client_cpus))
             served = json.loads(floor.stdout)
-            result.update(serve_calls=served["calls"], serve_s=round(served["seconds"], 2),
+            result.update(serve_calls=served["calls"], serve_s=round(served["seconds"], 3),
                           wall_over_serve=round(wall / served["seconds"], 3),
                           action_over_serve=round((own or wall) / served["seconds"], 3))
         return result
