@@ -341,7 +341,6 @@ mod tests {
     use tokio::sync::Notify;
 
     use super::*;
-    use genesys_client::{ClientConfig, Credentials, Region, RetryPolicy};
 
     /// A platform whose conversation is named `before` until the wrap-up POST lands, and whose
     /// POST lands only once `release` is notified (its arrival is announced on `posted`).
@@ -411,14 +410,7 @@ mod tests {
     }
 
     fn conversations(url: &str) -> GenesysConversations {
-        let config = ClientConfig::new(
-            Credentials::access_token("test-token"),
-            Region::by_name(Region::DEFAULT).expect("the default region exists"),
-        )
-        .with_base_url(url)
-        .expect("loopback http is allowed")
-        .with_retry(RetryPolicy::none());
-        GenesysConversations::new(GenesysClient::new(config).expect("a client"))
+        GenesysConversations::new(crate::platform::loopback_client(url))
     }
 
     #[tokio::test]

@@ -187,7 +187,6 @@ impl ReadAheadStream {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use genesys_client::{ClientConfig, Credentials, Region, RetryPolicy};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::sync::mpsc;
 
@@ -233,20 +232,9 @@ mod tests {
     }
 
     fn stream_over(url: &str) -> DetailsStream {
-        let config = ClientConfig::new(
-            Credentials::access_token("test-token"),
-            Region::by_name(Region::DEFAULT).expect("the default region exists"),
-        )
-        .with_base_url(url)
-        .expect("loopback http is allowed")
-        .with_retry(RetryPolicy::none());
         let interval =
             Interval::parse("2026-11-30T00:00:00Z/2026-12-01T00:00:00Z").expect("an interval");
-        DetailsStream::new(
-            GenesysClient::new(config).expect("a client"),
-            interval,
-            Vec::new(),
-        )
+        DetailsStream::new(crate::platform::loopback_client(url), interval, Vec::new())
     }
 
     #[tokio::test]

@@ -15,6 +15,20 @@ mod queues;
 mod wrapup_codes;
 pub mod wrapup_writer;
 
+/// A client for unit tests over a local HTTP server at `url`: a fixed token, no retries.
+#[cfg(test)]
+pub(crate) fn loopback_client(url: &str) -> GenesysClient {
+    let config = genesys_client::ClientConfig::new(
+        genesys_client::Credentials::access_token("test-token"),
+        genesys_client::Region::by_name(genesys_client::Region::DEFAULT)
+            .expect("the default region exists"),
+    )
+    .with_base_url(url)
+    .expect("loopback http is allowed")
+    .with_retry(genesys_client::RetryPolicy::none());
+    GenesysClient::new(config).expect("a client")
+}
+
 use std::sync::{Arc, RwLock};
 
 use tokio::sync::OnceCell;
