@@ -222,6 +222,11 @@ def measure(args, n, rate, tokens):
         }
         if args.latency and not rate:
             result["latency"] = latencies(emulator, n, code)
+        if args.latency_probe and not rate:
+            probe = subprocess.run([args.latency_probe, emulator.url, INTERVAL, code, str(n)],
+                                   capture_output=True, text=True, check=True,
+                                   preexec_fn=on_cpus(args.client_cpus))
+            result["latency_rust"] = json.loads(probe.stdout)
         if rate:
             floor = calls / (rate * tokens) * 60
             result.update(floor_s=round(floor, 1), wall_over_floor=round(wall / floor, 3))
@@ -245,6 +250,9 @@ def main():
     parser.add_argument("--terraform", required=True)
     parser.add_argument("--wrapper", required=True, help="compiled rss-wrapper")
     parser.add_argument("--serve-floor", help="the emulator's serve_floor example binary")
+    parser.add_argument("--latency-probe",
+                        help="the emulator's latency_probe example binary: single requests "
+                             "timed by a Rust client that reads bodies as bytes")
     parser.add_argument("--pin", action="store_true",
                         help="run the emulator on CPU 0 and the client side (Terraform and the "
                              "provider, or serve_floor) on CPU 1, so neither side's work slows "

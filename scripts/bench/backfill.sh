@@ -19,7 +19,7 @@ fi
 cargo build --release --quiet --manifest-path "$root/Cargo.toml" \
     -p terraform-provider-genesyscloud -p genesys-emulator --bins
 cargo build --release --quiet --manifest-path "$root/Cargo.toml" \
-    -p genesys-emulator --example serve_floor
+    -p genesys-emulator --example serve_floor --example latency_probe
 bench="$target/bench"
 mkdir -p "$bench/bin"
 wrapper="$bench/bin/rss-wrapper"
@@ -32,5 +32,5 @@ exec python3 "$root/scripts/bench/backfill.py" \
     --terraform "$root/.tools/bin/terraform" \
     --wrapper "$wrapper" \
     --serve-floor "$target/release/examples/serve_floor" \
-    --latency \
+    --latency --latency-probe "$target/release/examples/latency_probe" --pin \
     "${runs[@]}"

@@ -1,0 +1,122 @@
+//! Benchmark helper (not a test): how long the emulator takes to answer one request at a time,
+//! from a client that adds next to nothing (one kept-alive connection, the body read as bytes
+//! and not decoded). It logs in, then SAMPLES times in turn: a details-query page of 100
+//! (spread over the pages of the interval), the multi-get of that page's 100 ids, and one
+//! wrap-up write on the page. Prints one JSON line: min, median and 95th percentile of each,
+//! in milliseconds.
+//!
+//!   cargo run --release -p genesys-emulator --example latency_probe -- URL INTERVAL CODE_ID CONVERSATIONS [SAMPLES]
+
+use std::time::Instant;
+
+use serde_json::{Value, json};
+
+type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+/// Milliseconds: (min, median, 95th percentile).
+fn stats(mut values: Vec<f64>) -> Value {
+    values.sort_by(f64::total_cmp);
+    let at = |q: f64| values[((values.len() as f64 * q) as usize).min(values.len() - 1)];
+    json!({"min_ms": values[0], "p50_ms": at(0.5), "p95_ms": at(0.95)})
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Failure> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [url, interval, code, conversations, rest @ ..] = args.as_slice() else {
+        return Err("usage: latency_probe URL INTERVAL CODE_ID CONVERSATIONS [SAMPLES]".into());
+    };
+    let samples: usize = rest.first().map_or(Ok(100), |s| s.parse())?;
+    let pages = (conversations.parse::<usize>()? / 100).max(1);
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(1)
+        .tcp_nodelay(true)
+        .build()?;
+    let login: Value = http
+        .post(format!("{url}/oauth/token"))
+        .basic_auth("emulator-client", Some("emulator-secret"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = login["access_token"].as_str().ok_or("no token")?.to_owned();
+    let (mut query, mut multi, mut write) = (Vec::new(), Vec::new(), Vec::new());
+    for sample in 0..samples {
+        let page = 1 + (sample * 7919) % pages;
+        let started = Instant::now();
+        let body = http
+            .post(format!(
+                "{url}/api/v2/analytics/conversations/details/query"
+            ))
+            .bearer_auth(&token)
+            .json(&json!({
+                "interval": interval, "order": "asc", "orderBy": "conversationStart",
+                "paging": {"pageSize": 100, "pageNumber": page}
+            }))
+            .send()
+            .await?
+            .error_for_status()?
+            .bytes()
+            .await?;
+        query.push(started.elapsed().as_secs_f64() * 1000.0);
+        // Decoded outside the timing: the ids for the multi-get and a participant to write.
+        let answer: Value = serde_json::from_slice(&body)?;
+        let found = answer["conversations"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let ids: Vec<&str> = found
+            .iter()
+            .filter_map(|c| c["conversationId"].as_str())
+            .collect();
+        let started = Instant::now();
+        http.get(format!(
+            "{url}/api/v2/analytics/conversations/details?id={}",
+            ids.join(",")
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .error_for_status()?
+        .bytes()
+        .await?;
+        multi.push(started.elapsed().as_secs_f64() * 1000.0);
+        let one = &found[sample % found.len().max(1)];
+        let agent = one["participants"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["purpose"] == "agent")
+            .ok_or("no agent participant")?;
+        let (conversation, participant, session) = (
+            one["conversationId"].as_str().unwrap_or_default(),
+            agent["participantId"].as_str().unwrap_or_default(),
+            agent["sessions"][0]["sessionId"]
+                .as_str()
+                .unwrap_or_default(),
+        );
+        let started = Instant::now();
+        http.post(format!(
+            "{url}/api/v2/conversations/calls/{conversation}/participants/{participant}/communications/{session}/wrapup"
+        ))
+        .bearer_auth(&token)
+        .json(&json!({"code": code, "notes": "probe"}))
+        .send()
+        .await?
+        .error_for_status()?
+        .bytes()
+        .await?;
+        write.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    println!(
+        "{}",
+        json!({
+            "query_page": stats(query),
+            "multi_get_100": stats(multi),
+            "write": stats(write),
+        })
+    );
+    Ok(())
+}
