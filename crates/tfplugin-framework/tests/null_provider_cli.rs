@@ -8,6 +8,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod example;
+
+use example::example_binary;
+
 const SOURCE: &str = "registry.terraform.io/example/nulllike";
 
 fn terraform() -> PathBuf {
@@ -22,37 +26,6 @@ fn terraform() -> PathBuf {
         path.display()
     );
     path
-}
-
-/// The example's binary, built now by cargo: a no-op when `cargo test` has just built it
-/// beside this test, and a rebuild when only this test was selected (`--test
-/// null_provider_cli` builds no examples), so the test never runs a stale binary left by an
-/// earlier build.
-fn example_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("test binaries live in <target>/<profile>/deps");
-    let binary = profile_dir.join("examples/null_provider");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let built = Command::new(cargo)
-        .args([
-            "build",
-            "-p",
-            "tfplugin-framework",
-            "--example",
-            "null_provider",
-        ])
-        .status()
-        .expect("cargo runs");
-    assert!(built.success(), "building the null_provider example failed");
-    assert!(
-        binary.is_file(),
-        "no example binary at {}",
-        binary.display()
-    );
-    binary
 }
 
 /// A work dir with the provider linked under the name Terraform looks for, and a CLI config

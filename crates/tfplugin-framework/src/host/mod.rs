@@ -6,6 +6,7 @@ pub mod catch_panic;
 pub mod go_plugin;
 mod handshake;
 pub mod logging;
+mod parent_watch;
 mod serve;
 mod shutdown;
 mod side_services;
@@ -37,6 +38,7 @@ const USAGE: &str = "Usage: terraform-provider-genesyscloud [--debug]\n\n\
 /// Entry point of the provider binary: `new_provider` is only called once Terraform's
 /// handshake checks passed (or in debug mode).
 pub fn main(new_provider: impl FnOnce() -> Arc<dyn Provider>) -> ExitCode {
+    let terraform = parent_watch::parent_at_start();
     let mut debug = false;
     for argument in std::env::args().skip(1) {
         match argument.as_str() {
@@ -80,7 +82,7 @@ pub fn main(new_provider: impl FnOnce() -> Arc<dyn Provider>) -> ExitCode {
         if debug {
             run_debug(provider).await
         } else {
-            run_managed(provider, env, version).await
+            run_managed(provider, env, version, terraform).await
         }
     });
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
@@ -105,12 +107,14 @@ pub enum ServeError {
     Transport(#[from] tonic::transport::Error),
 }
 
-/// Launched by Terraform: handshake on stdout, AutoMTLS when Terraform sent a certificate,
-/// serve until GRPCController.Shutdown or SIGTERM.
+/// Launched by Terraform (the process `terraform`): handshake on stdout, AutoMTLS when
+/// Terraform sent a certificate, serve until GRPCController.Shutdown, SIGTERM or Terraform's
+/// exit.
 async fn run_managed(
     provider: Arc<dyn Provider>,
     env: PluginEnv,
     version: u32,
+    terraform: u32,
 ) -> Result<(), ServeError> {
     let dir = env
         .unix_socket_dir
@@ -134,6 +138,7 @@ async fn run_managed(
     };
     let shutdown = Shutdown::default();
     watch_signals(shutdown.clone(), false);
+    parent_watch::watch(terraform, shutdown.clone());
     announce(&format!("{line}\n"))?;
     tracing::debug!(network = "unix", address = %socket.path().display(), "plugin address");
     let options = ServeOptions {
@@ -146,7 +151,8 @@ async fn run_managed(
     Ok(())
 }
 
-/// `--debug`: plaintext, prints the reattach instructions, runs until Ctrl-C.
+/// `--debug`: plaintext, prints the reattach instructions, runs until Ctrl-C (not until its
+/// parent, the user's shell, exits).
 async fn run_debug(provider: Arc<dyn Provider>) -> Result<(), ServeError> {
     let socket = SocketPath::unique_in(&std::env::temp_dir());
     let listener = bind(&socket)?;
