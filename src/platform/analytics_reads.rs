@@ -11,14 +11,14 @@
 //!   plans Terraform runs together (10 at a time by default) share one request. The batch
 //!   stays open [`COALESCE_WINDOW`] at least; then it is sent as soon as it holds as many
 //!   reads as the most operations the process has run at once (its [`Operations`]' peak:
-//!   Terraform's parallelism) or [`ENOUGH_READS`], whichever is fewer, or nothing but its own reads has run for a quiet time, or
-//!   [`MAX_BATCH_WAIT`] after it opened; and at once when full. The write and read-back of
-//!   another wrap-up are usually followed by Terraform's next plan, which then joins: so a
-//!   back-fill's apply reads its conversations 10 to a request rather than one or two. The
-//!   quiet time starts at [`QUIET`] and doubles (up to [`MAX_QUIET`]) whenever a read arrives
-//!   sooner than that after a batch gave up waiting: Terraform's own pause between one
-//!   operation and the next grows with the size of the configuration (past 100 ms with
-//!   1,000 instances). A lone read waits [`QUIET`] once, against an API call's tens to
+//!   Terraform's parallelism) or [`ENOUGH_READS`], whichever is fewer, or nothing but its own
+//!   reads has run for a quiet time, or [`MAX_BATCH_WAIT`] after it opened; and at once when
+//!   full. The write and read-back of another wrap-up are usually followed by Terraform's next
+//!   plan, which then joins: so a back-fill's apply reads its conversations 10 to a request
+//!   rather than one or two. The quiet time starts at [`QUIET`] and doubles (up to
+//!   [`MAX_QUIET`]) whenever a read arrives sooner than that after a batch gave up waiting:
+//!   Terraform's own pause between one operation and the next grows with the size of the
+//!   configuration (past 100 ms with 1,000 instances). A lone read waits [`QUIET`] once, against an API call's tens to
 //!   hundreds of milliseconds.
 //!
 //! Analytics lags the conversation API, so a view is only ever trusted to confirm what the
