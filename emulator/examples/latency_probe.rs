@@ -11,6 +11,9 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 
+#[path = "support/login.rs"]
+mod login;
+
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
 /// Milliseconds: (min, median, 95th percentile).
@@ -32,16 +35,7 @@ async fn main() -> Result<(), Failure> {
         .pool_max_idle_per_host(1)
         .tcp_nodelay(true)
         .build()?;
-    let login: Value = http
-        .post(format!("{url}/oauth/token"))
-        .basic_auth("emulator-client", Some("emulator-secret"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("grant_type=client_credentials")
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = login["access_token"].as_str().ok_or("no token")?.to_owned();
+    let token = login::log_in(&http, url).await?;
     let (mut query, mut multi, mut write) = (Vec::new(), Vec::new(), Vec::new());
     for sample in 0..samples {
         let page = 1 + (sample * 7919) % pages;

@@ -12,6 +12,9 @@ use std::time::Instant;
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 
+#[path = "support/login.rs"]
+mod login;
+
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
 #[tokio::main]
@@ -23,16 +26,7 @@ async fn main() -> Result<(), Failure> {
     let concurrency: usize = rest.first().map_or(Ok(40), |c| c.parse())?;
     let http = reqwest::Client::new();
     let started = Instant::now();
-    let login: Value = http
-        .post(format!("{url}/oauth/token"))
-        .basic_auth("emulator-client", Some("emulator-secret"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("grant_type=client_credentials")
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = login["access_token"].as_str().ok_or("no token")?.to_owned();
+    let token = login::log_in(&http, url).await?;
     let mut calls = 1u64;
     let mut targets = Vec::new();
     for page in 1.. {
