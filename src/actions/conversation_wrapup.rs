@@ -17,7 +17,8 @@ use crate::platform::wrapup_writer::{
     resolve_code, resolve_target,
 };
 use crate::resources::conversation_wrapup::{
-    SchemaKind, WrapupDiagnostics, WrapupInputsModel, input_attributes, validate_inputs,
+    SchemaKind, WRAPUP_PURPOSE, WrapupDiagnostics, WrapupInputsModel, input_attributes,
+    validate_inputs,
 };
 use crate::resources::support::PlatformDiagnostics;
 use tfplugin_framework::cty::Value;
@@ -45,12 +46,11 @@ pub fn action_schema() -> Schema {
     Schema {
         version: 0,
         block: Block {
-            description: "Applies a wrap-up code to a participant of a finished conversation and \
-                          proves the platform kept it: the code name is resolved to its ID, the \
-                          wrap-up is posted to the conversation's media endpoint and read back. \
-                          Invoke it with `terraform apply -invoke=action.genesyscloud_conversation_wrapup.NAME` \
-                          or from a resource's `lifecycle { action_trigger { … } }`."
-                .into(),
+            description: format!(
+                "{WRAPUP_PURPOSE} Invoke it with \
+                 `terraform apply -invoke=action.genesyscloud_conversation_wrapup.NAME` or from \
+                 a resource's `lifecycle {{ action_trigger {{ … }} }}`."
+            ),
             attributes: input_attributes(SchemaKind::Action),
             ..Block::default()
         },

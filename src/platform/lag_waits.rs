@@ -8,6 +8,18 @@
 
 use std::time::Duration;
 
+/// The waits before each read that follows a write: the first immediate, the rest covering the
+/// platform's read-after-write lag, about 3 s in all. A wrap-up's read-back and the re-reads of
+/// a code a queue's listing left out both use them.
+pub const READ_AFTER_WRITE_DELAYS: [Duration; 6] = [
+    Duration::ZERO,
+    Duration::from_millis(100),
+    Duration::from_millis(200),
+    Duration::from_millis(400),
+    Duration::from_millis(800),
+    Duration::from_millis(1500),
+];
+
 /// How long the lag waits run, as a percentage of their full length (1 to 100).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LagWaits {

@@ -42,7 +42,7 @@ pub use details_stream::{
     DetailsStream, IN_FLIGHT_PER_TOKEN, MAX_IN_FLIGHT, ReadAheadStream, bulk_concurrency,
 };
 pub use error::{ApiFailure, PlatformError, Subject};
-pub use lag_waits::LagWaits;
+pub use lag_waits::{LagWaits, READ_AFTER_WRITE_DELAYS};
 pub use queues::{GenesysQueues, Queues};
 pub use wrapup_codes::{
     GenesysWrapupCodeStore, NameClaim, Origin, WrapupCodeCatalog, WrapupCodeFields,

@@ -270,14 +270,7 @@ fn add_failed(
 
 /// Waits before each read of a code the listing left out: a code created moments ago (earlier
 /// in this apply) may not be listed yet, so each is read by ID, for about 3 s in all.
-const CONFIRM_DELAYS: [Duration; 6] = [
-    Duration::ZERO,
-    Duration::from_millis(100),
-    Duration::from_millis(200),
-    Duration::from_millis(400),
-    Duration::from_millis(800),
-    Duration::from_millis(1500),
-];
+const CONFIRM_DELAYS: [Duration; 6] = crate::platform::READ_AFTER_WRITE_DELAYS;
 
 /// Of the codes the listing did not show, those that reading each by ID does not find either,
 /// within [`CONFIRM_DELAYS`]. The listing lags behind writes; only a code no read finds is

@@ -371,7 +371,7 @@ mod tests {
 
     #[tokio::test]
     async fn every_message_arrives_in_order_when_terraform_keeps_up() {
-        let (events, mut terraform) = mpsc::channel(16);
+        let (events, terraform) = mpsc::channel(16);
         let (sink, feed) = progress_channel();
         let work = async move {
             for step in 0..5 {
@@ -380,13 +380,7 @@ mod tests {
             }
             Diagnostics::default()
         };
-        let reader = tokio::spawn(async move {
-            let mut shown = Vec::new();
-            while let Some(event) = terraform.recv().await {
-                shown.push(progress_of(event));
-            }
-            shown
-        });
+        let reader = tokio::spawn(shown_progress(terraform));
         let diagnostics = with_progress(work, feed, &[CancellationToken::new()], &events).await;
         drop(events);
         assert!(diagnostics.0.is_empty());
@@ -394,9 +388,20 @@ mod tests {
         assert_eq!(shown, ["step 0", "step 1", "step 2", "step 3", "step 4"]);
     }
 
+    /// What Terraform shows of the events it receives, until the stream ends.
+    async fn shown_progress(
+        mut terraform: mpsc::Receiver<Result<invoke_action::Event, tonic::Status>>,
+    ) -> Vec<String> {
+        let mut shown = Vec::new();
+        while let Some(event) = terraform.recv().await {
+            shown.push(progress_of(event));
+        }
+        shown
+    }
+
     #[tokio::test]
     async fn no_progress_is_sent_after_a_stop() {
-        let (events, mut terraform) = mpsc::channel(16);
+        let (events, terraform) = mpsc::channel(16);
         let (sink, feed) = progress_channel();
         let stopped = [CancellationToken::new(), CancellationToken::new()];
         // SIGINT (the second token) fires first, then StopProvider.
@@ -408,13 +413,7 @@ mod tests {
             sink.progress("after the stop").await;
             Diagnostics::default()
         };
-        let reader = tokio::spawn(async move {
-            let mut shown = Vec::new();
-            while let Some(event) = terraform.recv().await {
-                shown.push(progress_of(event));
-            }
-            shown
-        });
+        let reader = tokio::spawn(shown_progress(terraform));
         with_progress(work, feed, &stopped, &events).await;
         drop(events);
         let shown = reader.await.expect("the reader ends");

@@ -24,14 +24,7 @@ const MAX_POSTS: usize = 3;
 
 /// Waits before each read-back: the first is immediate, the rest cover the platform's
 /// read-after-write lag (about 3 s in all) before a missing wrap-up counts as not persisted.
-pub const VERIFY_DELAYS: [Duration; 6] = [
-    Duration::ZERO,
-    Duration::from_millis(100),
-    Duration::from_millis(200),
-    Duration::from_millis(400),
-    Duration::from_millis(800),
-    Duration::from_millis(1500),
-];
+pub const VERIFY_DELAYS: [Duration; 6] = crate::platform::READ_AFTER_WRITE_DELAYS;
 
 /// A wrap-up the platform holds, as read back after the write.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -59,7 +59,7 @@ mod tests;
 
 pub use diagnostics::{WrapupDiagnostics, input_attribute, input_named, input_path};
 pub use model::{ConversationWrapupModel, WrapupInputsModel};
-pub use schema::{SchemaKind, input_attributes, resource_schema};
+pub use schema::{SchemaKind, WRAPUP_PURPOSE, input_attributes, resource_schema};
 pub use validate::validate_inputs;
 
 /// The Terraform type name, shared by the resource and the action.

@@ -29,17 +29,20 @@ pub fn resource_schema() -> Schema {
     Schema {
         version: 0,
         block: Block {
-            description: "Applies a wrap-up code to a participant of a finished conversation and \
-                          proves the platform kept it: the code name is resolved to its ID, the \
-                          wrap-up is posted to the conversation's media endpoint and read back. \
-                          Refresh shows a wrap-up changed on the platform as drift. Destroying \
-                          only removes it from state: Genesys Cloud cannot remove a wrap-up."
-                .into(),
+            description: format!(
+                "{WRAPUP_PURPOSE} Refresh shows a wrap-up changed on the platform as drift. \
+                 Destroying only removes it from state: Genesys Cloud cannot remove a wrap-up."
+            ),
             attributes,
             ..Block::default()
         },
     }
 }
+
+/// What the resource and the action do, the first sentence of both their descriptions.
+pub const WRAPUP_PURPOSE: &str = "Applies a wrap-up code to a participant of a finished \
+    conversation and proves the platform kept it: the code name is resolved to its ID, the \
+    wrap-up is posted to the conversation's media endpoint and read back.";
 
 /// How an input attribute is set in the schema of the resource (where some are also
 /// computed) or of the action (where every input is plain configuration).
