@@ -102,10 +102,15 @@ pub fn load(private: &[u8]) -> Option<Planned> {
     })
 }
 
-/// `private` without this resource's key: what state keeps once the wrap-up is applied.
+/// `private` without this resource's key: what state keeps once the wrap-up is applied. No
+/// bytes at all when nothing else is left, so state records no private data (an empty JSON
+/// object would be kept in every instance, base64-encoded, and rewritten with the state).
 pub fn without(private: &[u8]) -> Vec<u8> {
     let mut object = object(private);
     object.remove(KEY);
+    if object.is_empty() {
+        return Vec::new();
+    }
     bytes(&object)
 }
 
@@ -163,6 +168,13 @@ mod tests {
             serde_json::json!({"other": {"kept": true}})
         );
         assert_eq!(load(&rest), None);
+    }
+
+    #[test]
+    fn nothing_is_left_in_state_when_the_resolution_was_all() {
+        assert_eq!(without(&store(b"", &planned())), Vec::<u8>::new());
+        assert_eq!(without(b""), Vec::<u8>::new());
+        assert_eq!(without(b"{}"), Vec::<u8>::new());
     }
 
     #[test]
