@@ -202,3 +202,112 @@ async fn single(
         .ok_or_else(|| ApiError::not_found("conversation", &conversation_id))?;
     Ok(Json(view::conversation(&world, c)))
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::{Body, to_bytes};
+    use axum::http::{Method, Request, StatusCode, header};
+    use serde_json::json;
+    use tower::ServiceExt;
+
+    use crate::analytics::view::fixture::{ENDED, LIVE, PINNED, state};
+
+    /// The body of one authenticated request to the whole app, checked to be 200 JSON.
+    async fn answer(method: Method, uri: &str, body: Option<serde_json::Value>) -> String {
+        let state = state();
+        let token = state
+            .world()
+            .tokens
+            .issue("emulator-client", std::time::Duration::from_secs(60));
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
+        let response = crate::app::router(state)
+            .oneshot(request.body(body).expect("request"))
+            .await
+            .expect("infallible");
+        assert_eq!(response.status(), StatusCode::OK, "{uri}");
+        assert_eq!(
+            response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .map(|v| v.as_bytes()),
+            Some(&b"application/json"[..]),
+            "{uri}"
+        );
+        let bytes = to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        String::from_utf8(bytes.to_vec()).expect("UTF-8")
+    }
+
+    fn pinned() -> (&'static str, &'static str) {
+        let mut lines = PINNED.lines();
+        (
+            lines.next().expect("ended line"),
+            lines.next().expect("live line"),
+        )
+    }
+
+    async fn query(body: serde_json::Value) -> String {
+        answer(
+            Method::POST,
+            "/api/v2/analytics/conversations/details/query",
+            Some(body),
+        )
+        .await
+    }
+
+    #[tokio::test]
+    async fn a_details_query_page_is_pinned_to_the_byte() {
+        let (ended, live) = pinned();
+        let day = "2026-11-30T00:00:00Z/2026-12-01T00:00:00Z";
+        let page = json!({"interval": day, "paging": {"pageSize": 100, "pageNumber": 1}});
+        assert_eq!(
+            query(page).await,
+            format!(r#"{{"conversations":[{ended},{live}],"totalHits":2}}"#)
+        );
+        let desc = json!({"interval": day, "order": "desc"});
+        assert_eq!(
+            query(desc).await,
+            format!(r#"{{"conversations":[{live},{ended}],"totalHits":2}}"#)
+        );
+        // Not from the index: ordered by end, filtered on a wrap-up dimension.
+        let coded = json!({"interval": day, "orderBy": "conversationEnd", "segmentFilters": [
+            {"type": "and", "predicates": [{"dimension": "wrapUpCode", "operator": "exists"}]}
+        ]});
+        assert_eq!(
+            query(coded).await,
+            format!(r#"{{"conversations":[{ended}],"totalHits":1}}"#)
+        );
+        let past_the_end = json!({"interval": day, "paging": {"pageSize": 2, "pageNumber": 2}});
+        assert_eq!(query(past_the_end).await, r#"{"totalHits":2}"#);
+        let other_day = json!({"interval": "2026-12-02T00:00:00Z/2026-12-03T00:00:00Z"});
+        assert_eq!(query(other_day).await, r#"{"totalHits":0}"#);
+    }
+
+    #[tokio::test]
+    async fn a_multi_get_and_a_single_read_are_pinned_to_the_byte() {
+        let (ended, live) = pinned();
+        let unknown = uuid::Uuid::from_u128(0xff);
+        let uri = format!(
+            "/api/v2/analytics/conversations/details?id={LIVE},{unknown}&id={ENDED}&id={LIVE}"
+        );
+        assert_eq!(
+            answer(Method::GET, &uri, None).await,
+            format!(r#"{{"conversations":[{live},{ended}]}}"#)
+        );
+        let none = format!("/api/v2/analytics/conversations/details?id={unknown}");
+        assert_eq!(
+            answer(Method::GET, &none, None).await,
+            r#"{"conversations":[]}"#
+        );
+        let single = format!("/api/v2/analytics/conversations/{ENDED}/details");
+        assert_eq!(answer(Method::GET, &single, None).await, ended);
+    }
+}
