@@ -438,6 +438,86 @@ mod tests {
         assert!(matches(&view, &[division], &[]));
     }
 
+    /// Whether the fixture conversation `id` passes the filters (given as JSON).
+    fn fixture_holds(id: uuid::Uuid, conversation: Value, segment: Value) -> bool {
+        use crate::analytics::view;
+        let filters =
+            |json: Value| -> Vec<Filter> { serde_json::from_value(json).expect("filters") };
+        let state = view::fixture::state();
+        let world = state.world();
+        let c = &world.store.conversations[&id];
+        matches(
+            &view::conversation(&world, c),
+            &filters(conversation),
+            &filters(segment),
+        )
+    }
+
+    #[test]
+    fn each_dimension_is_read_where_the_view_holds_it() {
+        use crate::analytics::view::fixture::{ENDED, LIVE};
+        use crate::store::HOME_DIVISION_ID;
+        let and = |predicates: Value| json!([{"type": "and", "predicates": predicates}]);
+        let queue = "00000000-0000-0000-0000-0000000000e0";
+        let code = "00000000-0000-0000-0000-0000000000d0";
+        let none = json!([]);
+        // Segment, session and participant dimensions together, on one segment.
+        let agent_on_queue = and(json!([
+            {"dimension": "queueId", "value": queue},
+            {"dimension": "mediaType", "value": "voice"},
+            {"dimension": "purpose", "value": "agent"},
+            {"dimension": "direction", "value": "outbound"},
+            {"dimension": "userId", "value": "00000000-0000-0000-0000-0000000001a1"},
+            {"dimension": "participantName", "value": "Agent A"},
+            {"dimension": "disconnectType", "value": "endpoint"}
+        ]));
+        assert!(fixture_holds(ENDED, none.clone(), agent_on_queue));
+        // Ids compare as the answers write them: an upper-case id matches nothing.
+        let upper = and(json!([{"dimension": "queueId", "value": queue.to_uppercase()}]));
+        assert!(!fixture_holds(ENDED, none.clone(), upper));
+        let other_queues = json!([{"type": "or", "predicates": [
+            {"dimension": "queueId", "value": "00000000-0000-0000-0000-0000000000e1"},
+            {"dimension": "queueId", "value": "00000000-0000-0000-0000-0000000000e2"}
+        ]}]);
+        assert!(!fixture_holds(ENDED, none.clone(), other_queues));
+        // One segment must pass the whole filter: the code is on wrap-up segments only.
+        let coded_interaction = and(json!([
+            {"dimension": "segmentType", "value": "interact"},
+            {"dimension": "wrapUpCode", "operator": "exists"}
+        ]));
+        assert!(!fixture_holds(ENDED, none.clone(), coded_interaction));
+        let coded = and(json!([
+            {"dimension": "segmentType", "value": "wrapup"},
+            {"dimension": "wrapUpCode", "value": code},
+            {"dimension": "wrapUpNote", "value": "Called back"}
+        ]));
+        assert!(fixture_holds(ENDED, none.clone(), coded));
+        // Provisional and lagging wrap-ups show no code; agent 2 has none at all.
+        let uncoded = and(json!([
+            {"dimension": "segmentType", "value": "wrapup"},
+            {"dimension": "wrapUpCode", "operator": "notExists"}
+        ]));
+        assert!(fixture_holds(ENDED, none.clone(), uncoded.clone()));
+        assert!(!fixture_holds(LIVE, none.clone(), uncoded));
+        // Conversation dimensions; the live chat has no end and an unknown media type.
+        let home = HOME_DIVISION_ID.to_string();
+        let ended_here = and(json!([
+            {"dimension": "divisionId", "value": home},
+            {"dimension": "conversationEnd", "operator": "exists"},
+            {"dimension": "originatingDirection", "value": "inbound"},
+            {"dimension": "conversationStart", "value": "2026-11-30T10:00:00.000Z"},
+            {"dimension": "conversationId", "value": ENDED.to_string()}
+        ]));
+        assert!(fixture_holds(ENDED, ended_here.clone(), none.clone()));
+        assert!(!fixture_holds(LIVE, ended_here, none.clone()));
+        let live_chat = and(json!([{"dimension": "mediaType", "value": "unknown"}]));
+        assert!(fixture_holds(
+            LIVE,
+            and(json!([{"dimension": "conversationEnd", "operator": "notExists"}])),
+            live_chat
+        ));
+    }
+
     #[test]
     fn unsupported_dimensions_and_operators_are_refused() {
         let filter = |json: Value| -> Filter { serde_json::from_value(json).expect("filter") };
