@@ -1,10 +1,14 @@
 //! `/api/v2/analytics/conversations/...`: the details query (paged, with interval and
 //! filters), the multi-get by id and the single-conversation details read.
 
+use std::collections::HashSet;
+
+use axum::Router;
 use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde_json::{Value, json};
+use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
@@ -13,10 +17,11 @@ use crate::analytics::index::reads_wrapups;
 use crate::analytics::query::{
     ConversationQuery, Interval, Level, QueryPage, check_filters, matches,
 };
-use crate::analytics::view;
+use crate::analytics::view::{self, Conversations, ViewScope};
 use crate::error::ApiError;
 use crate::extract::{JsonBody, QueryPairs, parse_id};
-use crate::state::AppState;
+use crate::state::{AppState, World};
+use crate::store::Conversation;
 
 /// Most conversation ids one multi-get accepts.
 pub const MAX_MULTI_GET_IDS: usize = 100;
@@ -42,7 +47,7 @@ fn started(raw: &str) -> Option<OffsetDateTime> {
 async fn details_query(
     State(state): State<AppState>,
     JsonBody(query): JsonBody<ConversationQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let raw = query
         .interval
         .as_deref()
@@ -72,9 +77,9 @@ async fn details_query(
         }
     };
     let mut world = state.world();
-    let filtered = |c: &crate::store::Conversation, world: &crate::state::World| {
+    let filtered = |c: &Conversation, world: &World| {
         matches(
-            &view::conversation(world, c),
+            &ViewScope::new(world).conversation(c),
             &query.conversation_filters,
             &query.segment_filters,
         )
@@ -101,7 +106,7 @@ async fn details_query(
         } else {
             found.iter().skip(skip).take(take).copied().collect()
         };
-        return Ok(Json(page_answer(&world, total, &page_ids)));
+        return page_answer(&world, total, &page_ids);
     } else {
         let mut hits: Vec<(String, Uuid)> = world
             .store
@@ -131,28 +136,47 @@ async fn details_query(
         .skip(skip)
         .take(page.size as usize)
         .collect();
-    Ok(Json(page_answer(&world, total, &page_ids)))
+    page_answer(&world, total, &page_ids)
 }
 
 /// One page of a details query: the views of `ids` and the total.
-fn page_answer(world: &crate::state::World, total: usize, ids: &[Uuid]) -> Value {
-    let conversations: Vec<Value> = ids
-        .iter()
-        .filter_map(|id| world.store.conversations.get(id))
-        .map(|c| view::conversation(world, c))
-        .collect();
-    // The platform leaves `conversations` out of an answer without any.
-    let mut out = json!({ "totalHits": total });
-    if !conversations.is_empty() {
-        out["conversations"] = Value::Array(conversations);
+fn page_answer(world: &World, total: usize, ids: &[Uuid]) -> Result<Response, ApiError> {
+    /// The platform leaves `conversations` out of an answer without any.
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Page<'a> {
+        #[serde(skip_serializing_if = "Conversations::is_empty")]
+        conversations: Conversations<'a>,
+        total_hits: usize,
     }
-    out
+    let page = Page {
+        conversations: ViewScope::new(world).conversations(ids),
+        total_hits: total,
+    };
+    json_answer(&page, ids.len())
 }
 
-async fn multi_get(
-    State(state): State<AppState>,
-    query: QueryPairs,
-) -> Result<Json<Value>, ApiError> {
+/// A 200 answer with `answer` serialized straight to its JSON body; `views` (how many
+/// conversation views it holds) sizes the buffer.
+fn json_answer(answer: &impl Serialize, views: usize) -> Result<Response, ApiError> {
+    let bytes = view::to_json_bytes(answer, 64 + views * view::VIEW_BYTES_HINT).map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal.server.error",
+            format!("The answer could not be written: {e}"),
+        )
+    })?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn multi_get(State(state): State<AppState>, query: QueryPairs) -> Result<Response, ApiError> {
     let raw_ids = query.all("id");
     if raw_ids.is_empty() {
         return Err(ApiError::invalid_value(
@@ -171,28 +195,31 @@ async fn multi_get(
         .with_param("limit", MAX_MULTI_GET_IDS.to_string()));
     }
     let mut ids = Vec::with_capacity(raw_ids.len());
+    let mut seen = HashSet::with_capacity(raw_ids.len());
     for raw in &raw_ids {
         let id = Uuid::parse_str(raw).map_err(|_| {
             ApiError::invalid_value("id", format!("'{raw}' is not a conversation id."))
         })?;
-        if !ids.contains(&id) {
+        if seen.insert(id) {
             ids.push(id);
         }
     }
+    #[derive(Serialize)]
+    struct MultiGet<'a> {
+        conversations: Conversations<'a>,
+    }
     let world = state.world();
     // Ids analytics does not know are left out of the answer.
-    let conversations: Vec<Value> = ids
-        .iter()
-        .filter_map(|id| world.store.conversations.get(id))
-        .map(|c| view::conversation(&world, c))
-        .collect();
-    Ok(Json(json!({ "conversations": conversations })))
+    let answer = MultiGet {
+        conversations: ViewScope::new(&world).conversations(&ids),
+    };
+    json_answer(&answer, ids.len())
 }
 
 async fn single(
     State(state): State<AppState>,
     Path(conversation_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let id = parse_id(&conversation_id, "conversation")?;
     let world = state.world();
     let c = world
@@ -200,7 +227,7 @@ async fn single(
         .conversations
         .get(&id)
         .ok_or_else(|| ApiError::not_found("conversation", &conversation_id))?;
-    Ok(Json(view::conversation(&world, c)))
+    json_answer(&ViewScope::new(&world).conversation(c), 1)
 }
 
 #[cfg(test)]
