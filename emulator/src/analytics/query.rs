@@ -400,7 +400,7 @@ mod tests {
         use crate::analytics::view;
         let filters =
             |json: Value| -> Vec<Filter> { serde_json::from_value(json).expect("filters") };
-        let state = view::fixture::state();
+        let state = crate::analytics::fixture::state();
         let world = state.world();
         let c = &world.store.conversations[&id];
         matches(
@@ -412,7 +412,7 @@ mod tests {
 
     #[test]
     fn each_dimension_is_read_where_the_view_holds_it() {
-        use crate::analytics::view::fixture::{ENDED, LIVE};
+        use crate::analytics::fixture::{ENDED, LIVE};
         use crate::store::HOME_DIVISION_ID;
         let and = |predicates: Value| json!([{"type": "and", "predicates": predicates}]);
         let queue = "00000000-0000-0000-0000-0000000000e0";
@@ -456,7 +456,7 @@ mod tests {
         ]));
         assert!(fixture_holds(ENDED, none.clone(), uncoded.clone()));
         assert!(!fixture_holds(LIVE, none.clone(), uncoded));
-        // Conversation dimensions; the live chat has no end and an unknown media type.
+        // Conversation dimensions; the live conversation has no end and an unknown media type.
         let home = HOME_DIVISION_ID.to_string();
         let ended_here = and(json!([
             {"dimension": "divisionId", "value": home},
@@ -467,11 +467,11 @@ mod tests {
         ]));
         assert!(fixture_holds(ENDED, ended_here.clone(), none.clone()));
         assert!(!fixture_holds(LIVE, ended_here, none.clone()));
-        let live_chat = and(json!([{"dimension": "mediaType", "value": "unknown"}]));
+        let live_social = and(json!([{"dimension": "mediaType", "value": "unknown"}]));
         assert!(fixture_holds(
             LIVE,
             and(json!([{"dimension": "conversationEnd", "operator": "notExists"}])),
-            live_chat
+            live_social
         ));
     }
 

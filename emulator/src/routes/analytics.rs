@@ -237,7 +237,7 @@ mod tests {
     use serde_json::json;
     use tower::ServiceExt;
 
-    use crate::analytics::view::fixture::{ENDED, LIVE, PINNED, state};
+    use crate::analytics::fixture::{ENDED, LIVE, PINNED, state};
 
     /// The body of one authenticated request to the whole app, checked to be 200 JSON.
     async fn answer(method: Method, uri: &str, body: Option<serde_json::Value>) -> String {
