@@ -44,6 +44,15 @@ fn started(raw: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(raw, &Rfc3339).ok()
 }
 
+/// Whether `c` passes the query's filters, read on its view in `scope`.
+fn passes<'a>(scope: ViewScope<'a>, c: &'a Conversation, query: &ConversationQuery) -> bool {
+    matches(
+        &scope.conversation(c),
+        &query.conversation_filters,
+        &query.segment_filters,
+    )
+}
+
 async fn details_query(
     State(state): State<AppState>,
     JsonBody(query): JsonBody<ConversationQuery>,
@@ -77,13 +86,6 @@ async fn details_query(
         }
     };
     let mut world = state.world();
-    let filtered = |c: &Conversation, world: &World| {
-        matches(
-            &ViewScope::new(world).conversation(c),
-            &query.conversation_filters,
-            &query.segment_filters,
-        )
-    };
     let indexed = !by_end
         && !reads_wrapups(&query.conversation_filters)
         && !reads_wrapups(&query.segment_filters);
@@ -96,7 +98,8 @@ async fn details_query(
             (&query.conversation_filters, &query.segment_filters)
         );
         let mut index = std::mem::take(&mut world.details_index);
-        let found = index.matches(&world.store, &interval, key, |c| filtered(c, &world));
+        let scope = ViewScope::new(&world);
+        let found = index.matches(&world.store, &interval, key, |c| passes(scope, c, &query));
         world.details_index = index;
         let total = found.len();
         let skip = usize::try_from((page.number - 1) * page.size).unwrap_or(usize::MAX);
@@ -108,12 +111,13 @@ async fn details_query(
         };
         return page_answer(&world, total, &page_ids);
     } else {
+        let scope = ViewScope::new(&world);
         let mut hits: Vec<(String, Uuid)> = world
             .store
             .conversations
             .values()
             .filter(|c| started(&c.start_time).is_some_and(|s| interval.selects_start(s)))
-            .filter(|c| filtered(c, &world))
+            .filter(|c| passes(scope, c, &query))
             .map(|c| {
                 let key = if by_end {
                     view::conversation_end(c).unwrap_or("~").to_owned()
