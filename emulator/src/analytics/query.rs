@@ -2,10 +2,10 @@
 //! filters, order and paging, checked the way the platform checks them.
 
 use serde::Deserialize;
-use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, Duration, OffsetDateTime};
 
+use crate::analytics::view::{ConversationView, DimensionValue};
 use crate::error::ApiError;
 
 /// Largest `paging.pageSize` of a details query.
@@ -282,29 +282,15 @@ pub fn check_filters(filters: &[Filter], level: Level) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The values a dimension has in a context (a list field such as `divisionIds` gives many).
-fn values<'a>(context: &[&'a Value], dimension: &str) -> Vec<&'a str> {
-    let key = if dimension == "divisionId" {
-        "divisionIds"
-    } else {
-        dimension
-    };
-    for object in context {
-        match object.get(key) {
-            Some(Value::String(s)) => return vec![s.as_str()],
-            Some(Value::Array(items)) => return items.iter().filter_map(Value::as_str).collect(),
-            _ => {}
-        }
-    }
-    Vec::new()
-}
-
-fn predicate_holds(p: &Predicate, context: &[&Value]) -> bool {
-    let found = values(context, p.dimension.as_deref().unwrap_or_default());
+fn predicate_holds<'a>(p: &Predicate, lookup: impl Fn(&str) -> Option<DimensionValue<'a>>) -> bool {
+    let found = lookup(p.dimension.as_deref().unwrap_or_default());
     match p.operator.as_deref() {
-        Some("exists") => !found.is_empty(),
-        Some("notExists") => found.is_empty(),
-        _ => p.value.as_deref().is_some_and(|want| found.contains(&want)),
+        Some("exists") => found.is_some(),
+        Some("notExists") => found.is_none(),
+        _ => p
+            .value
+            .as_deref()
+            .is_some_and(|want| found.is_some_and(|value| value.equals(want))),
     }
 }
 
@@ -316,43 +302,53 @@ fn join(kind: &str, mut results: impl Iterator<Item = bool>) -> bool {
     }
 }
 
-fn filter_holds(f: &Filter, context: &[&Value]) -> bool {
-    let predicates = f.predicates.iter().map(|p| predicate_holds(p, context));
+fn filter_holds<'a>(
+    f: &Filter,
+    lookup: impl Fn(&str) -> Option<DimensionValue<'a>> + Copy,
+) -> bool {
+    let predicates = f.predicates.iter().map(|p| predicate_holds(p, lookup));
     let clauses = f.clauses.iter().map(|c| {
         join(
             &c.kind,
-            c.predicates.iter().map(|p| predicate_holds(p, context)),
+            c.predicates.iter().map(|p| predicate_holds(p, lookup)),
         )
     });
     join(&f.kind, predicates.chain(clauses))
 }
 
 /// Whether an analytics conversation view passes every filter: conversation filters on the
-/// conversation, and each segment filter on at least one of its segments.
-pub fn matches(view: &Value, conversation_filters: &[Filter], segment_filters: &[Filter]) -> bool {
+/// conversation, and each segment filter on at least one of its segments, a dimension being
+/// read from the segment, else its session, else its participant.
+pub fn matches(
+    view: &ConversationView<'_>,
+    conversation_filters: &[Filter],
+    segment_filters: &[Filter],
+) -> bool {
     if !conversation_filters
         .iter()
-        .all(|f| filter_holds(f, &[view]))
+        .all(|f| filter_holds(f, |d| view.dimension(d)))
     {
         return false;
     }
-    let mut contexts = Vec::new();
-    for p in view["participants"].as_array().into_iter().flatten() {
-        for s in p["sessions"].as_array().into_iter().flatten() {
-            for seg in s["segments"].as_array().into_iter().flatten() {
-                contexts.push([seg, s, p]);
-            }
-        }
-    }
-    segment_filters
-        .iter()
-        .all(|f| contexts.iter().any(|c| filter_holds(f, c)))
+    segment_filters.iter().all(|f| {
+        view.participants().any(|p| {
+            p.sessions().any(|s| {
+                s.segments().any(|seg| {
+                    filter_holds(f, |d| {
+                        seg.dimension(d)
+                            .or_else(|| s.dimension(d))
+                            .or_else(|| p.dimension(d))
+                    })
+                })
+            })
+        })
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     #[test]
     fn interval_must_be_closed_ordered_and_at_most_31_days() {
@@ -399,43 +395,84 @@ mod tests {
         assert!(QueryPage::from_spec(spec(100, 1001)).is_err());
     }
 
+    /// Whether the fixture conversation `id` passes the filters (given as JSON).
+    fn fixture_holds(id: uuid::Uuid, conversation: Value, segment: Value) -> bool {
+        use crate::analytics::view;
+        let filters =
+            |json: Value| -> Vec<Filter> { serde_json::from_value(json).expect("filters") };
+        let state = crate::analytics::fixture::state();
+        let world = state.world();
+        let c = &world.store.conversations[&id];
+        matches(
+            &view::ViewScope::new(&world).conversation(c),
+            &filters(conversation),
+            &filters(segment),
+        )
+    }
+
     #[test]
-    fn segment_filters_need_one_segment_to_match() {
-        let view = json!({
-            "conversationId": "c1",
-            "divisionIds": ["d1"],
-            "participants": [{
-                "purpose": "agent",
-                "sessions": [{
-                    "mediaType": "voice",
-                    "segments": [
-                        {"segmentType": "interact", "queueId": "q1"},
-                        {"segmentType": "wrapup", "queueId": "q1", "wrapUpCode": "w1"}
-                    ]
-                }]
-            }]
-        });
-        let filter = |json: Value| -> Filter { serde_json::from_value(json).expect("filter") };
-        let queue = filter(json!({"type": "and", "predicates": [
-            {"dimension": "queueId", "value": "q1"},
+    fn each_dimension_is_read_where_the_view_holds_it() {
+        use crate::analytics::fixture::{ENDED, LIVE};
+        use crate::store::HOME_DIVISION_ID;
+        let and = |predicates: Value| json!([{"type": "and", "predicates": predicates}]);
+        let queue = "00000000-0000-0000-0000-0000000000e0";
+        let code = "00000000-0000-0000-0000-0000000000d0";
+        let none = json!([]);
+        // Segment, session and participant dimensions together, on one segment.
+        let agent_on_queue = and(json!([
+            {"dimension": "queueId", "value": queue},
             {"dimension": "mediaType", "value": "voice"},
-            {"dimension": "purpose", "value": "agent"}
-        ]}));
-        assert!(matches(&view, &[], &[queue]));
-        let other = filter(json!({"type": "or", "predicates": [
-            {"dimension": "queueId", "value": "q2"},
-            {"dimension": "queueId", "value": "q3"}
-        ]}));
-        assert!(!matches(&view, &[], &[other]));
-        let coded = filter(json!({"type": "and", "predicates": [
+            {"dimension": "purpose", "value": "agent"},
+            {"dimension": "direction", "value": "outbound"},
+            {"dimension": "userId", "value": "00000000-0000-0000-0000-0000000001a1"},
+            {"dimension": "participantName", "value": "Agent A"},
+            {"dimension": "disconnectType", "value": "endpoint"}
+        ]));
+        assert!(fixture_holds(ENDED, none.clone(), agent_on_queue));
+        // Ids compare as the answers write them: an upper-case id matches nothing.
+        let upper = and(json!([{"dimension": "queueId", "value": queue.to_uppercase()}]));
+        assert!(!fixture_holds(ENDED, none.clone(), upper));
+        let other_queues = json!([{"type": "or", "predicates": [
+            {"dimension": "queueId", "value": "00000000-0000-0000-0000-0000000000e1"},
+            {"dimension": "queueId", "value": "00000000-0000-0000-0000-0000000000e2"}
+        ]}]);
+        assert!(!fixture_holds(ENDED, none.clone(), other_queues));
+        // One segment must pass the whole filter: the code is on wrap-up segments only.
+        let coded_interaction = and(json!([
+            {"dimension": "segmentType", "value": "interact"},
+            {"dimension": "wrapUpCode", "operator": "exists"}
+        ]));
+        assert!(!fixture_holds(ENDED, none.clone(), coded_interaction));
+        let coded = and(json!([
+            {"dimension": "segmentType", "value": "wrapup"},
+            {"dimension": "wrapUpCode", "value": code},
+            {"dimension": "wrapUpNote", "value": "Called back"}
+        ]));
+        assert!(fixture_holds(ENDED, none.clone(), coded));
+        // Provisional and lagging wrap-ups show no code; agent 2 has none at all.
+        let uncoded = and(json!([
             {"dimension": "segmentType", "value": "wrapup"},
             {"dimension": "wrapUpCode", "operator": "notExists"}
-        ]}));
-        assert!(!matches(&view, &[], &[coded]));
-        let division = filter(json!({"type": "and", "predicates": [
-            {"dimension": "divisionId", "value": "d1"}
-        ]}));
-        assert!(matches(&view, &[division], &[]));
+        ]));
+        assert!(fixture_holds(ENDED, none.clone(), uncoded.clone()));
+        assert!(!fixture_holds(LIVE, none.clone(), uncoded));
+        // Conversation dimensions; the live conversation has no end and an unknown media type.
+        let home = HOME_DIVISION_ID.to_string();
+        let ended_here = and(json!([
+            {"dimension": "divisionId", "value": home},
+            {"dimension": "conversationEnd", "operator": "exists"},
+            {"dimension": "originatingDirection", "value": "inbound"},
+            {"dimension": "conversationStart", "value": "2026-11-30T10:00:00.000Z"},
+            {"dimension": "conversationId", "value": ENDED.to_string()}
+        ]));
+        assert!(fixture_holds(ENDED, ended_here.clone(), none.clone()));
+        assert!(!fixture_holds(LIVE, ended_here, none.clone()));
+        let live_social = and(json!([{"dimension": "mediaType", "value": "unknown"}]));
+        assert!(fixture_holds(
+            LIVE,
+            and(json!([{"dimension": "conversationEnd", "operator": "notExists"}])),
+            live_social
+        ));
     }
 
     #[test]

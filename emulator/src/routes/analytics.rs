@@ -1,10 +1,14 @@
 //! `/api/v2/analytics/conversations/...`: the details query (paged, with interval and
 //! filters), the multi-get by id and the single-conversation details read.
 
+use std::collections::HashSet;
+
+use axum::Router;
 use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde_json::{Value, json};
+use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
@@ -13,10 +17,11 @@ use crate::analytics::index::reads_wrapups;
 use crate::analytics::query::{
     ConversationQuery, Interval, Level, QueryPage, check_filters, matches,
 };
-use crate::analytics::view;
+use crate::analytics::view::{self, Conversations, ViewScope};
 use crate::error::ApiError;
 use crate::extract::{JsonBody, QueryPairs, parse_id};
-use crate::state::AppState;
+use crate::state::{AppState, World};
+use crate::store::Conversation;
 
 /// Most conversation ids one multi-get accepts.
 pub const MAX_MULTI_GET_IDS: usize = 100;
@@ -39,10 +44,19 @@ fn started(raw: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(raw, &Rfc3339).ok()
 }
 
+/// Whether `c` passes the query's filters, read on its view in `scope`.
+fn passes<'a>(scope: ViewScope<'a>, c: &'a Conversation, query: &ConversationQuery) -> bool {
+    matches(
+        &scope.conversation(c),
+        &query.conversation_filters,
+        &query.segment_filters,
+    )
+}
+
 async fn details_query(
     State(state): State<AppState>,
     JsonBody(query): JsonBody<ConversationQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let raw = query
         .interval
         .as_deref()
@@ -72,13 +86,6 @@ async fn details_query(
         }
     };
     let mut world = state.world();
-    let filtered = |c: &crate::store::Conversation, world: &crate::state::World| {
-        matches(
-            &view::conversation(world, c),
-            &query.conversation_filters,
-            &query.segment_filters,
-        )
-    };
     let indexed = !by_end
         && !reads_wrapups(&query.conversation_filters)
         && !reads_wrapups(&query.segment_filters);
@@ -91,7 +98,8 @@ async fn details_query(
             (&query.conversation_filters, &query.segment_filters)
         );
         let mut index = std::mem::take(&mut world.details_index);
-        let found = index.matches(&world.store, &interval, key, |c| filtered(c, &world));
+        let scope = ViewScope::new(&world);
+        let found = index.matches(&world.store, &interval, key, |c| passes(scope, c, &query));
         world.details_index = index;
         let total = found.len();
         let skip = usize::try_from((page.number - 1) * page.size).unwrap_or(usize::MAX);
@@ -101,14 +109,15 @@ async fn details_query(
         } else {
             found.iter().skip(skip).take(take).copied().collect()
         };
-        return Ok(Json(page_answer(&world, total, &page_ids)));
+        return page_answer(&world, total, &page_ids);
     } else {
+        let scope = ViewScope::new(&world);
         let mut hits: Vec<(String, Uuid)> = world
             .store
             .conversations
             .values()
             .filter(|c| started(&c.start_time).is_some_and(|s| interval.selects_start(s)))
-            .filter(|c| filtered(c, &world))
+            .filter(|c| passes(scope, c, &query))
             .map(|c| {
                 let key = if by_end {
                     view::conversation_end(c).unwrap_or("~").to_owned()
@@ -131,28 +140,47 @@ async fn details_query(
         .skip(skip)
         .take(page.size as usize)
         .collect();
-    Ok(Json(page_answer(&world, total, &page_ids)))
+    page_answer(&world, total, &page_ids)
 }
 
 /// One page of a details query: the views of `ids` and the total.
-fn page_answer(world: &crate::state::World, total: usize, ids: &[Uuid]) -> Value {
-    let conversations: Vec<Value> = ids
-        .iter()
-        .filter_map(|id| world.store.conversations.get(id))
-        .map(|c| view::conversation(world, c))
-        .collect();
-    // The platform leaves `conversations` out of an answer without any.
-    let mut out = json!({ "totalHits": total });
-    if !conversations.is_empty() {
-        out["conversations"] = Value::Array(conversations);
+fn page_answer(world: &World, total: usize, ids: &[Uuid]) -> Result<Response, ApiError> {
+    /// The platform leaves `conversations` out of an answer without any.
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Page<'a> {
+        #[serde(skip_serializing_if = "Conversations::is_empty")]
+        conversations: Conversations<'a>,
+        total_hits: usize,
     }
-    out
+    let page = Page {
+        conversations: ViewScope::new(world).conversations(ids),
+        total_hits: total,
+    };
+    json_answer(&page, ids.len())
 }
 
-async fn multi_get(
-    State(state): State<AppState>,
-    query: QueryPairs,
-) -> Result<Json<Value>, ApiError> {
+/// A 200 answer with `answer` serialized straight to its JSON body; `views` (how many
+/// conversation views it holds) sizes the buffer.
+fn json_answer(answer: &impl Serialize, views: usize) -> Result<Response, ApiError> {
+    let bytes = view::to_json_bytes(answer, 64 + views * view::VIEW_BYTES_HINT).map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal.server.error",
+            format!("The answer could not be written: {e}"),
+        )
+    })?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn multi_get(State(state): State<AppState>, query: QueryPairs) -> Result<Response, ApiError> {
     let raw_ids = query.all("id");
     if raw_ids.is_empty() {
         return Err(ApiError::invalid_value(
@@ -171,28 +199,31 @@ async fn multi_get(
         .with_param("limit", MAX_MULTI_GET_IDS.to_string()));
     }
     let mut ids = Vec::with_capacity(raw_ids.len());
+    let mut seen = HashSet::with_capacity(raw_ids.len());
     for raw in &raw_ids {
         let id = Uuid::parse_str(raw).map_err(|_| {
             ApiError::invalid_value("id", format!("'{raw}' is not a conversation id."))
         })?;
-        if !ids.contains(&id) {
+        if seen.insert(id) {
             ids.push(id);
         }
     }
+    #[derive(Serialize)]
+    struct MultiGet<'a> {
+        conversations: Conversations<'a>,
+    }
     let world = state.world();
     // Ids analytics does not know are left out of the answer.
-    let conversations: Vec<Value> = ids
-        .iter()
-        .filter_map(|id| world.store.conversations.get(id))
-        .map(|c| view::conversation(&world, c))
-        .collect();
-    Ok(Json(json!({ "conversations": conversations })))
+    let answer = MultiGet {
+        conversations: ViewScope::new(&world).conversations(&ids),
+    };
+    json_answer(&answer, ids.len())
 }
 
 async fn single(
     State(state): State<AppState>,
     Path(conversation_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let id = parse_id(&conversation_id, "conversation")?;
     let world = state.world();
     let c = world
@@ -200,5 +231,114 @@ async fn single(
         .conversations
         .get(&id)
         .ok_or_else(|| ApiError::not_found("conversation", &conversation_id))?;
-    Ok(Json(view::conversation(&world, c)))
+    json_answer(&ViewScope::new(&world).conversation(c), 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::{Body, to_bytes};
+    use axum::http::{Method, Request, StatusCode, header};
+    use serde_json::json;
+    use tower::ServiceExt;
+
+    use crate::analytics::fixture::{ENDED, LIVE, PINNED, state};
+
+    /// The body of one authenticated request to the whole app, checked to be 200 JSON.
+    async fn answer(method: Method, uri: &str, body: Option<serde_json::Value>) -> String {
+        let state = state();
+        let token = state
+            .world()
+            .tokens
+            .issue("emulator-client", std::time::Duration::from_secs(60));
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
+        let response = crate::app::router(state)
+            .oneshot(request.body(body).expect("request"))
+            .await
+            .expect("infallible");
+        assert_eq!(response.status(), StatusCode::OK, "{uri}");
+        assert_eq!(
+            response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .map(|v| v.as_bytes()),
+            Some(&b"application/json"[..]),
+            "{uri}"
+        );
+        let bytes = to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        String::from_utf8(bytes.to_vec()).expect("UTF-8")
+    }
+
+    fn pinned() -> (&'static str, &'static str) {
+        let mut lines = PINNED.lines();
+        (
+            lines.next().expect("ended line"),
+            lines.next().expect("live line"),
+        )
+    }
+
+    async fn query(body: serde_json::Value) -> String {
+        answer(
+            Method::POST,
+            "/api/v2/analytics/conversations/details/query",
+            Some(body),
+        )
+        .await
+    }
+
+    #[tokio::test]
+    async fn a_details_query_page_is_pinned_to_the_byte() {
+        let (ended, live) = pinned();
+        let day = "2026-11-30T00:00:00Z/2026-12-01T00:00:00Z";
+        let page = json!({"interval": day, "paging": {"pageSize": 100, "pageNumber": 1}});
+        assert_eq!(
+            query(page).await,
+            format!(r#"{{"conversations":[{ended},{live}],"totalHits":2}}"#)
+        );
+        let desc = json!({"interval": day, "order": "desc"});
+        assert_eq!(
+            query(desc).await,
+            format!(r#"{{"conversations":[{live},{ended}],"totalHits":2}}"#)
+        );
+        // Not from the index: ordered by end, filtered on a wrap-up dimension.
+        let coded = json!({"interval": day, "orderBy": "conversationEnd", "segmentFilters": [
+            {"type": "and", "predicates": [{"dimension": "wrapUpCode", "operator": "exists"}]}
+        ]});
+        assert_eq!(
+            query(coded).await,
+            format!(r#"{{"conversations":[{ended}],"totalHits":1}}"#)
+        );
+        let past_the_end = json!({"interval": day, "paging": {"pageSize": 2, "pageNumber": 2}});
+        assert_eq!(query(past_the_end).await, r#"{"totalHits":2}"#);
+        let other_day = json!({"interval": "2026-12-02T00:00:00Z/2026-12-03T00:00:00Z"});
+        assert_eq!(query(other_day).await, r#"{"totalHits":0}"#);
+    }
+
+    #[tokio::test]
+    async fn a_multi_get_and_a_single_read_are_pinned_to_the_byte() {
+        let (ended, live) = pinned();
+        let unknown = uuid::Uuid::from_u128(0xff);
+        let uri = format!(
+            "/api/v2/analytics/conversations/details?id={LIVE},{unknown}&id={ENDED}&id={LIVE}"
+        );
+        assert_eq!(
+            answer(Method::GET, &uri, None).await,
+            format!(r#"{{"conversations":[{live},{ended}]}}"#)
+        );
+        let none = format!("/api/v2/analytics/conversations/details?id={unknown}");
+        assert_eq!(
+            answer(Method::GET, &none, None).await,
+            r#"{"conversations":[]}"#
+        );
+        let single = format!("/api/v2/analytics/conversations/{ENDED}/details");
+        assert_eq!(answer(Method::GET, &single, None).await, ended);
+    }
 }
