@@ -32,6 +32,7 @@ the state's bytes times the instances.
 Usage: backfill_foreach.py --terraform T --emulator E --provider DIR --conversations N
                            [--noop-provider DIR] [--runs R] [--parallelism P] [--log DIR]
                            [--backend local|http] [--budget REQUESTS_PER_MINUTE]
+                           [--rate-limit REQUESTS_PER_MINUTE]
                            compare|once ours|floor|noop|sized
 """
 
@@ -133,7 +134,7 @@ def run_ours(args, tmp, index, arm="ours"):
     logins, 429s); with `arm` "noop" or "sized", the same configuration with that no-op
     resource in place of ours."""
     noop = {"ours": None, "noop": NOOP_RESOURCE, "sized": SIZED_RESOURCE}[arm]
-    emu = Emulator(args.emulator)
+    emu = Emulator(args.emulator, *(["--rate-limit", str(args.rate_limit)] if args.rate_limit else []))
     try:
         seed(emu, args.conversations)
         name = f"{arm}-{index}"
@@ -258,10 +259,13 @@ def main():
     parser.add_argument("--backend", choices=["local", "http"], default="local",
                         help="where every arm keeps its state: Terraform's local file (default), "
                              "or an in-memory http backend, as a remote backend keeps it")
-    parser.add_argument("--budget", type=int, default=1_000_000,
-                        help="the provider's max_requests_per_minute (default 1,000,000: the "
-                             "emulator has no limit, so the provider's pace is lifted too; 0 "
+    parser.add_argument("--budget", type=int, default=100_000,
+                        help="the provider's max_requests_per_minute (default 100,000, the most it "
+                             "accepts: the emulator has no limit, so the provider's pace is lifted too; 0 "
                              "keeps the provider's default, the org's limit of 300 a token)")
+    parser.add_argument("--rate-limit", type=int, default=0,
+                        help="the emulator's requests a minute per token (default: none); with "
+                             "--budget 0, the apply as against Genesys Cloud's default limit")
     parser.add_argument("mode", choices=["compare", "once"])
     parser.add_argument("which", nargs="?", choices=["ours", "floor", "noop", "sized"])
     args = parser.parse_args()
