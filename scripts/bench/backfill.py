@@ -139,8 +139,12 @@ def run_action(args, emulator, workdir, n, tokens, rate):
         raise RuntimeError(f"the action exited {done.returncode}")
     summary = [l for l in done.stdout.splitlines() if " finished: " in l]
     with open(rss_log) as f:
-        rss = max(int(line.split()[0]) for line in f if line.strip())
-    return wall, own_seconds(summary[-1]) if summary else None, rss, summary[-1] if summary else ""
+        processes = [line.split() for line in f if line.strip()]
+    rss = max(int(p[0]) for p in processes)
+    # User and system CPU of every provider process of the run (rss-wrapper), in seconds.
+    cpu = sum(int(p[1]) + int(p[2]) for p in processes if len(p) >= 3) / 1e6
+    return (wall, own_seconds(summary[-1]) if summary else None, rss, cpu,
+            summary[-1] if summary else "")
 
 
 def own_seconds(summary):
@@ -205,7 +209,7 @@ def measure(args, n, rate, tokens):
         code = seed(emulator, n)
         before = emulator.call("GET", "/__emulator/requests")
         with tempfile.TemporaryDirectory() as work:
-            wall, own, rss, summary = run_action(args, emulator, work, n, tokens, rate)
+            wall, own, rss, cpu, summary = run_action(args, emulator, work, n, tokens, rate)
         after = emulator.call("GET", "/__emulator/requests")
         routes = lambda key: after["routes"].get(key, 0) - before["routes"].get(key, 0)
         calls = after["total"] - before["total"]
@@ -218,6 +222,7 @@ def measure(args, n, rate, tokens):
             "per_conversation": round((calls - pages - logins) / n, 4),
             "429s": after["statuses"].get("429", 0) - before["statuses"].get("429", 0),
             "wall_s": round(wall, 3), "action_s": round(own, 3) if own else None, "peak_rss_mib": round(rss / 1024, 1),
+            "provider_cpu_s": round(cpu, 3),
             "summary": summary.split(": ", 1)[-1],
         }
         if args.latency and not rate:

@@ -1,7 +1,8 @@
 /* Stand-in for a provider binary in a dev_overrides directory: runs the real provider
  * ($BENCH_REAL) with the same arguments and environment, so Terraform talks to it directly
- * (stdout/stderr are inherited), and when it exits appends its peak RSS in KiB
- * (wait4 ru_maxrss) to $BENCH_RSS_LOG. Signals are forwarded. */
+ * (stdout/stderr are inherited), and when it exits appends a line to $BENCH_RSS_LOG: its peak
+ * RSS in KiB (wait4 ru_maxrss), then its user and system CPU time in microseconds. Signals are
+ * forwarded. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -48,7 +49,9 @@ int main(int argc, char **argv) {
     }
     FILE *out = fopen(log, "a");
     if (out) {
-        fprintf(out, "%ld\n", usage.ru_maxrss);
+        fprintf(out, "%ld %lld %lld\n", usage.ru_maxrss,
+                (long long)usage.ru_utime.tv_sec * 1000000 + usage.ru_utime.tv_usec,
+                (long long)usage.ru_stime.tv_sec * 1000000 + usage.ru_stime.tv_usec);
         fclose(out);
     }
     if (WIFEXITED(status)) return WEXITSTATUS(status);

@@ -137,7 +137,7 @@ def measure(subject, terraform):
     if subject.rss_log.exists():
         subject.rss_log.unlink()
     validate(terraform, subject.work, wrapped_env)
-    peaks = [int(line) for line in subject.rss_log.read_text().split()]
+    peaks = [int(line.split()[0]) for line in subject.rss_log.read_text().splitlines() if line.strip()]
     if not peaks:
         sys.exit(f"the RSS wrapper recorded nothing for {subject.label}")
     subject.rss_kib.extend(peaks)
