@@ -18,6 +18,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import socket
 import subprocess
 import sys
@@ -236,13 +237,20 @@ def measure(args, n, rate, tokens):
             floor = calls / (rate * tokens) * 60
             result.update(floor_s=round(floor, 1), wall_over_floor=round(wall / floor, 3))
         elif args.serve_floor:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             floor = subprocess.run([args.serve_floor, emulator.url, INTERVAL, code, "40"],
                                    capture_output=True, text=True, check=True,
                                    preexec_fn=on_cpus(args.client_cpus))
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            # The bare client's CPU for the same calls: steadier than the times on a shared
+            # machine, and what the provider's CPU is to be compared with.
+            serve_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
             served = json.loads(floor.stdout)
             result.update(serve_calls=served["calls"], serve_s=round(served["seconds"], 3),
                           wall_over_serve=round(wall / served["seconds"], 3),
-                          action_over_serve=round((own or wall) / served["seconds"], 3))
+                          action_over_serve=round((own or wall) / served["seconds"], 3),
+                          serve_client_cpu_s=round(serve_cpu, 3),
+                          provider_cpu_over_client_cpu=round(cpu / serve_cpu, 3))
         return result
     finally:
         emulator.stop()
