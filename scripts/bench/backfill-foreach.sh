@@ -7,7 +7,8 @@
 # (docs/performance.md): median apply times, the medians of the pairwise ratios, and the API
 # calls the emulator counted.
 #
-#   scripts/bench/backfill-foreach.sh [CONVERSATIONS] [RUNS]      (defaults: 1000 3)
+#   scripts/bench/backfill-foreach.sh [CONVERSATIONS] [RUNS] [OPTIONS...]   (defaults: 1000 3)
+#   OPTIONS   passed on to backfill_foreach.py, e.g. --parallelism 20 --backend http
 #   LOG=DIR   keep each of our applies' provider debug log in DIR (the batch lines:
 #             grep 'analytics multi-get' DIR/*.log)
 #
@@ -34,4 +35,4 @@ log_args=()
 python3 "$root/scripts/bench/backfill_foreach.py" --terraform "$terraform" \
     --emulator "$target/release/genesys-emulator" --provider "$target/release" \
     --noop-provider "$noop" \
-    --conversations "${1:-1000}" --runs "${2:-3}" "${log_args[@]}" compare
+    --conversations "${1:-1000}" --runs "${2:-3}" "${log_args[@]}" "${@:3}" compare

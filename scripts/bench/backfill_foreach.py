@@ -177,7 +177,7 @@ def run_ours(args, tmp, index, arm="ours"):
 
 
 def run_floor(args, tmp, index):
-    """One apply of N terraform_data instances, no provider: (seconds,)."""
+    """One apply of N terraform_data instances, no provider: (seconds, state bytes)."""
     name = f"floor-{index}"
     work = os.path.join(tmp, name)
     os.makedirs(work)
