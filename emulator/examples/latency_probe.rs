@@ -11,8 +11,8 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 
-#[path = "support/login.rs"]
-mod login;
+#[path = "support/calls.rs"]
+mod calls;
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
@@ -35,20 +35,12 @@ async fn main() -> Result<(), Failure> {
         .pool_max_idle_per_host(1)
         .tcp_nodelay(true)
         .build()?;
-    let token = login::log_in(&http, url).await?;
+    let token = calls::log_in(&http, url).await?;
     let (mut query, mut multi, mut write) = (Vec::new(), Vec::new(), Vec::new());
     for sample in 0..samples {
         let page = 1 + (sample * 7919) % pages;
         let started = Instant::now();
-        let body = http
-            .post(format!(
-                "{url}/api/v2/analytics/conversations/details/query"
-            ))
-            .bearer_auth(&token)
-            .json(&json!({
-                "interval": interval, "order": "asc", "orderBy": "conversationStart",
-                "paging": {"pageSize": 100, "pageNumber": page}
-            }))
+        let body = calls::details_page(&http, url, &token, interval, page)
             .send()
             .await?
             .error_for_status()?
@@ -78,30 +70,17 @@ async fn main() -> Result<(), Failure> {
         .await?;
         multi.push(started.elapsed().as_secs_f64() * 1000.0);
         let one = &found[sample % found.len().max(1)];
-        let agent = one["participants"]
-            .as_array()
+        let target = calls::agent_targets(one)
             .into_iter()
-            .flatten()
-            .find(|p| p["purpose"] == "agent")
+            .next()
             .ok_or("no agent participant")?;
-        let (conversation, participant, session) = (
-            one["conversationId"].as_str().unwrap_or_default(),
-            agent["participantId"].as_str().unwrap_or_default(),
-            agent["sessions"][0]["sessionId"]
-                .as_str()
-                .unwrap_or_default(),
-        );
         let started = Instant::now();
-        http.post(format!(
-            "{url}/api/v2/conversations/calls/{conversation}/participants/{participant}/communications/{session}/wrapup"
-        ))
-        .bearer_auth(&token)
-        .json(&json!({"code": code, "notes": "probe"}))
-        .send()
-        .await?
-        .error_for_status()?
-        .bytes()
-        .await?;
+        calls::wrapup_post(&http, url, &token, &target, code, "probe")
+            .send()
+            .await?
+            .error_for_status()?
+            .bytes()
+            .await?;
         write.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     println!(

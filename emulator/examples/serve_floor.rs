@@ -12,8 +12,8 @@ use std::time::Instant;
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 
-#[path = "support/login.rs"]
-mod login;
+#[path = "support/calls.rs"]
+mod calls;
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
@@ -26,61 +26,36 @@ async fn main() -> Result<(), Failure> {
     let concurrency: usize = rest.first().map_or(Ok(40), |c| c.parse())?;
     let http = reqwest::Client::new();
     let started = Instant::now();
-    let token = login::log_in(&http, url).await?;
-    let mut calls = 1u64;
+    let token = calls::log_in(&http, url).await?;
+    let mut sent = 1u64;
     let mut targets = Vec::new();
     for page in 1.. {
-        let answer: Value = http
-            .post(format!(
-                "{url}/api/v2/analytics/conversations/details/query"
-            ))
-            .bearer_auth(&token)
-            .json(&json!({
-                "interval": interval, "order": "asc", "orderBy": "conversationStart",
-                "paging": {"pageSize": 100, "pageNumber": page}
-            }))
+        let answer: Value = calls::details_page(&http, url, &token, interval, page)
             .send()
             .await?
             .json()
             .await?;
-        calls += 1;
+        sent += 1;
         let conversations = answer["conversations"]
             .as_array()
             .cloned()
             .unwrap_or_default();
-        for c in &conversations {
-            for p in c["participants"].as_array().into_iter().flatten() {
-                if p["purpose"] == "agent" {
-                    targets.push((
-                        c["conversationId"].as_str().unwrap_or_default().to_owned(),
-                        p["participantId"].as_str().unwrap_or_default().to_owned(),
-                        p["sessions"][0]["sessionId"]
-                            .as_str()
-                            .unwrap_or_default()
-                            .to_owned(),
-                    ));
-                }
-            }
-        }
+        targets.extend(conversations.iter().flat_map(calls::agent_targets));
         if conversations.len() < 100 {
             break;
         }
     }
     let gate = Arc::new(Semaphore::new(concurrency));
     let mut tasks = tokio::task::JoinSet::new();
-    for (conversation, participant, communication) in targets {
+    for target in targets {
         let permit = gate.clone().acquire_owned().await?;
         let (http, url, token, code) = (http.clone(), url.clone(), token.clone(), code.clone());
         tasks.spawn(async move {
             let _permit = permit;
-            let post = http
-                .post(format!(
-                    "{url}/api/v2/conversations/calls/{conversation}/participants/{participant}/communications/{communication}/wrapup"
-                ))
-                .bearer_auth(&token)
-                .json(&json!({"code": code, "notes": "floor"}))
+            let post = calls::wrapup_post(&http, &url, &token, &target, &code, "floor")
                 .send()
                 .await?;
+            let (conversation, participant, _) = &target;
             let read = http
                 .get(format!(
                     "{url}/api/v2/conversations/{conversation}/participants/{participant}/wrapup"
@@ -93,14 +68,14 @@ async fn main() -> Result<(), Failure> {
     }
     let mut failed = 0u64;
     while let Some(done) = tasks.join_next().await {
-        calls += 2;
+        sent += 2;
         if !matches!(done, Ok(Ok(true))) {
             failed += 1;
         }
     }
     println!(
         "{}",
-        json!({"calls": calls, "failed": failed, "seconds": started.elapsed().as_secs_f64()})
+        json!({"calls": sent, "failed": failed, "seconds": started.elapsed().as_secs_f64()})
     );
     Ok(())
 }
